@@ -1,0 +1,59 @@
+// Decodes a datagram into plain objects. Allocates per event: for tests, vectors and tools,
+// never for the agent's hot path (which implements EventSink itself).
+import type { DatagramReason, EventReason } from './reasons.js'
+import { type EventSink, decodeDatagram, decodeTags, decodeText } from './decode.js'
+import { type EventKindName, kindName } from './spec.js'
+
+export interface DecodedEvent {
+  kind: Exclude<EventKindName, 'inflight_report'>
+  name: string
+  value: number
+  sampleRate: number
+  tags: Record<string, string> | null
+}
+
+export interface DecodedInflightReport {
+  kind: 'inflight_report'
+  clientId: string
+  sequence: number
+  flushIntervalMs: number
+  inflight: Record<string, number>
+}
+
+export type DecodedItem = DecodedEvent | DecodedInflightReport | { kind: 'invalid'; reason: EventReason }
+
+export interface DecodedDatagram {
+  /** Events, reports and rejected events in datagram order. */
+  items: DecodedItem[]
+  /** Null when the datagram as a whole was well-formed. */
+  reason: DatagramReason | null
+}
+
+class CollectingSink implements EventSink {
+  readonly items: DecodedItem[] = []
+  private report: DecodedInflightReport | null = null
+
+  onEvent(kind: number, buf: Uint8Array, nameStart: number, nameEnd: number, value: number, sampleRate: number, tagsStart: number, _tagsEnd: number, tagCount: number): void {
+    const tags = tagCount > 0 ? Object.fromEntries(decodeTags(buf, tagsStart, tagCount)) : null
+    this.items.push({ kind: kindName(kind) as DecodedEvent['kind'], name: decodeText(buf, nameStart, nameEnd), value, sampleRate, tags })
+  }
+
+  onInflightReport(buf: Uint8Array, idStart: number, idEnd: number, sequence: number, flushIntervalMs: number): void {
+    this.report = { kind: 'inflight_report', clientId: decodeText(buf, idStart, idEnd), sequence, flushIntervalMs, inflight: {} }
+    this.items.push(this.report)
+  }
+
+  onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void {
+    if (this.report !== null) this.report.inflight[decodeText(buf, nameStart, nameEnd)] = count
+  }
+
+  onEventInvalid(reason: EventReason): void {
+    this.items.push({ kind: 'invalid', reason })
+  }
+}
+
+export function collectDatagram(datagram: Uint8Array): DecodedDatagram {
+  const sink = new CollectingSink()
+  const reason = decodeDatagram(datagram, datagram.length, sink)
+  return { items: sink.items, reason }
+}

@@ -1,0 +1,229 @@
+// Protocol v1 decoder: walks one datagram and hands each event to a sink as numbers and byte
+// ranges into the datagram, so decoding allocates nothing per event. It never throws on bytes:
+// a broken event is skipped with an event reason; broken msgpack ends the datagram with a
+// datagram reason (events before it were already delivered). SPEC.md §5 lists every case.
+import type { DatagramReason, EventReason } from './reasons.js'
+import {
+  EVENT_KIND,
+  MAGIC_0,
+  MAGIC_1,
+  MAGIC_2,
+  MAX_CLIENT_ID_BYTES,
+  MAX_FLUSH_INTERVAL_MS,
+  MAX_INFLIGHT_COUNT,
+  MAX_NAME_BYTES,
+  MAX_TAGS,
+  MAX_TAG_KEY_BYTES,
+  MAX_TAG_VALUE_BYTES,
+  MIN_FLUSH_INTERVAL_MS,
+  PREFIX_BYTES,
+  PROTOCOL_VERSION,
+  isDurationKind,
+} from './spec.js'
+import { BAD_ENCODING, NIL, TRUNCATED, readContainerHeader, readNumber, readResult, readStr, skipValues } from './msgpack-read.js'
+
+export interface EventSink {
+  /**
+   * One valid event. `name` is buf[nameStart, nameEnd) (UTF-8). Tags, when tagCount > 0, are the
+   * validated msgpack map body buf[tagsStart, tagsEnd) (read them with decodeTags); sampleRate is
+   * 1 when absent.
+   */
+  onEvent(
+    kind: number,
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    value: number,
+    sampleRate: number,
+    tagsStart: number,
+    tagsEnd: number,
+    tagCount: number,
+  ): void
+  /** A valid in-flight report; its entryCount entries follow as onInflightEntry calls. */
+  onInflightReport(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number, flushIntervalMs: number, entryCount: number): void
+  onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void
+  onEventInvalid(reason: EventReason): void
+}
+
+export function isProtocolDatagram(buf: Uint8Array, length: number): boolean {
+  return length > 0 && buf[0] === MAGIC_0
+}
+
+function datagramReason(code: number): DatagramReason {
+  return code === TRUNCATED ? 'truncated' : 'bad_encoding'
+}
+
+// Skips what is left of a rejected event and reports why. A negative result is a datagram error.
+function rejectEvent(sink: EventSink, reason: EventReason, buf: Uint8Array, pos: number, end: number, remaining: number): number {
+  const next = skipValues(buf, pos, end, remaining)
+  if (next >= 0) sink.onEventInvalid(reason)
+  return next
+}
+
+// Validates the tag map body; returns the position after it, a negative datagram code, or
+// -100 - index of an EventReason (so callers need no allocation to learn why).
+const TAG_ERR_BAD = -100
+const TAG_ERR_LONG = -101
+function checkTags(buf: Uint8Array, pos: number, end: number, pairs: number): number {
+  for (let i = 0; i < pairs; i++) {
+    let p = readStr(buf, pos, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0 || readResult.strEnd === readResult.strStart) return TAG_ERR_BAD
+    if (readResult.strEnd - readResult.strStart > MAX_TAG_KEY_BYTES) return TAG_ERR_LONG
+    p = readStr(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0) return TAG_ERR_BAD
+    if (readResult.strEnd - readResult.strStart > MAX_TAG_VALUE_BYTES) return TAG_ERR_LONG
+    pos = p
+  }
+  return pos
+}
+
+function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
+  // [9, clientId, sequence, flushIntervalMs, {name: count}] — type already read, 4 values left.
+  const start = pos
+  let p = readStr(buf, pos, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  const idStart = readResult.strStart
+  const idEnd = readResult.strEnd
+  if (p < 0 || idEnd === idStart || idEnd - idStart > MAX_CLIENT_ID_BYTES) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  p = readNumber(buf, p, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  const sequence = readResult.number
+  if (p < 0 || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  p = readNumber(buf, p, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  const interval = readResult.number
+  if (p < 0 || !Number.isInteger(interval) || interval < MIN_FLUSH_INTERVAL_MS || interval > MAX_FLUSH_INTERVAL_MS) {
+    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  }
+  p = readContainerHeader(buf, p, end, true)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  if (p < 0) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  const entries = readResult.count
+  const entriesStart = p
+  // First pass validates every entry, so the sink never sees half a report.
+  for (let i = 0; i < entries; i++) {
+    p = readStr(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    const len = readResult.strEnd - readResult.strStart
+    if (p < 0 || len === 0 || len > MAX_NAME_BYTES) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+    p = readNumber(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    const count = readResult.number
+    if (p < 0 || !Number.isInteger(count) || count < 0 || count > MAX_INFLIGHT_COUNT) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  }
+  sink.onInflightReport(buf, idStart, idEnd, sequence, interval, entries)
+  p = entriesStart
+  for (let i = 0; i < entries; i++) {
+    p = readStr(buf, p, end)
+    const nameStart = readResult.strStart
+    const nameEnd = readResult.strEnd
+    p = readNumber(buf, p, end)
+    sink.onInflightEntry(buf, nameStart, nameEnd, readResult.number)
+  }
+  return p
+}
+
+function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
+  let p = readContainerHeader(buf, pos, end, false)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  if (p < 0) return rejectEvent(sink, 'bad_shape', buf, pos, end, 1)
+  const size = readResult.count
+  if (size < 3 || size > 5) return rejectEvent(sink, 'bad_shape', buf, p, end, size)
+
+  const typeAt = p
+  p = readNumber(buf, p, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  const kind = readResult.number
+  if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > EVENT_KIND.inflight_report) {
+    return rejectEvent(sink, 'bad_type', buf, typeAt, end, size)
+  }
+  if (kind === EVENT_KIND.inflight_report) {
+    return size === 5 ? decodeInflight(sink, buf, p, end) : rejectEvent(sink, 'bad_shape', buf, p, end, size - 1)
+  }
+
+  const nameAt = p
+  p = readStr(buf, p, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  const nameStart = readResult.strStart
+  const nameEnd = readResult.strEnd
+  if (p < 0 || nameEnd === nameStart) return rejectEvent(sink, 'bad_name', buf, nameAt, end, size - 1)
+  if (nameEnd - nameStart > MAX_NAME_BYTES) return rejectEvent(sink, 'name_too_long', buf, p, end, size - 2)
+
+  p = readNumber(buf, p, end)
+  if (p === TRUNCATED || p === BAD_ENCODING) return p
+  if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
+  const value = readResult.number
+  if (value !== value || value === Infinity || value === -Infinity) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
+  if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
+
+  let sampleRate = 1
+  if (size >= 4) {
+    const rateAt = p
+    p = readNumber(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p === NIL) p = rateAt + 1
+    else {
+      sampleRate = readResult.number
+      if (p < 0 || !(sampleRate > 0 && sampleRate <= 1)) return rejectEvent(sink, 'bad_sample_rate', buf, rateAt, end, size - 3)
+    }
+  }
+
+  let tagsStart = 0
+  let tagsEnd = 0
+  let tagCount = 0
+  if (size === 5) {
+    const tagsAt = p
+    p = readContainerHeader(buf, p, end, true)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p === NIL) p = tagsAt + 1
+    else {
+      if (p < 0 || readResult.count > MAX_TAGS) return rejectEvent(sink, 'bad_tags', buf, tagsAt, end, 1)
+      tagCount = readResult.count
+      tagsStart = p
+      p = checkTags(buf, p, end, tagCount)
+      if (p === TRUNCATED || p === BAD_ENCODING) return p
+      if (p < 0) return rejectEvent(sink, p === TAG_ERR_LONG ? 'tag_too_long' : 'bad_tags', buf, tagsAt, end, 1)
+      tagsEnd = p
+    }
+  }
+  sink.onEvent(kind, buf, nameStart, nameEnd, value, sampleRate, tagsStart, tagsEnd, tagCount)
+  return p
+}
+
+/**
+ * Decodes buf[0, length). Returns null when the whole datagram was well-formed (individual events
+ * may still have been rejected through sink.onEventInvalid), else the datagram reason.
+ */
+export function decodeDatagram(buf: Uint8Array, length: number, sink: EventSink): DatagramReason | null {
+  if (length < 3 || buf[0] !== MAGIC_0 || buf[1] !== MAGIC_1 || buf[2] !== MAGIC_2) return 'bad_magic'
+  if (length < PREFIX_BYTES || buf[3] !== PROTOCOL_VERSION) return length < PREFIX_BYTES ? 'truncated' : 'unsupported_version'
+  if (length === PREFIX_BYTES) return 'empty_batch'
+  let pos = PREFIX_BYTES
+  while (pos < length) {
+    pos = decodeEvent(sink, buf, pos, length)
+    if (pos < 0) return datagramReason(pos)
+  }
+  return null
+}
+
+const utf8 = new TextDecoder('utf-8')
+
+/** UTF-8 text of buf[start, end): for the slow path (a name seen for the first time). */
+export function decodeText(buf: Uint8Array, start: number, end: number): string {
+  return utf8.decode(buf.subarray(start, end))
+}
+
+/** The pairs of a tag map body that the decoder validated (slow path: a new series). */
+export function decodeTags(buf: Uint8Array, tagsStart: number, tagCount: number): Array<[string, string]> {
+  const pairs: Array<[string, string]> = []
+  let p = tagsStart
+  for (let i = 0; i < tagCount; i++) {
+    p = readStr(buf, p, buf.length)
+    const key = decodeText(buf, readResult.strStart, readResult.strEnd)
+    p = readStr(buf, p, buf.length)
+    pairs.push([key, decodeText(buf, readResult.strStart, readResult.strEnd)])
+  }
+  return pairs
+}

@@ -1,0 +1,59 @@
+// Constants of wire protocol v1. SPEC.md is the normative text; these mirror it.
+
+// 0xFE can never appear in UTF-8 text, so no StatsD line can start with it: the agent tells a
+// protocol datagram from StatsD text by its first byte alone.
+export const MAGIC_0 = 0xfe
+export const MAGIC_1 = 0x54 // 'T'
+export const MAGIC_2 = 0x4d // 'M'
+export const PROTOCOL_VERSION = 1
+export const PREFIX_BYTES = 4
+
+// 1432 = 1500 (Ethernet MTU) − 20 (IPv4) − 8 (UDP) − 40 of headroom for tunnels/IPv6 options.
+export const DEFAULT_MAX_DATAGRAM_BYTES = 1432
+// Largest UDP payload over IPv4.
+export const MAX_DATAGRAM_BYTES = 65507
+
+export const MAX_NAME_BYTES = 200
+export const MAX_TAGS = 16
+export const MAX_TAG_KEY_BYTES = 64
+export const MAX_TAG_VALUE_BYTES = 200
+export const MAX_CLIENT_ID_BYTES = 64
+export const MIN_FLUSH_INTERVAL_MS = 1
+export const MAX_FLUSH_INTERVAL_MS = 60_000
+export const MAX_INFLIGHT_COUNT = 0xffffffff
+
+export const EVENT_KIND = {
+  timing: 1,
+  count: 2,
+  gauge: 3,
+  gauge_delta: 4,
+  histogram: 5,
+  task_start: 6,
+  task_end_success: 7,
+  task_end_error: 8,
+  inflight_report: 9,
+} as const
+
+export type EventKindName = keyof typeof EVENT_KIND
+export type EventKind = (typeof EVENT_KIND)[EventKindName]
+
+// Kinds whose value is a duration in milliseconds: a negative one is rejected.
+export function isDurationKind(kind: number): boolean {
+  return kind === EVENT_KIND.timing || kind === EVENT_KIND.task_end_success || kind === EVENT_KIND.task_end_error
+}
+
+export const EVENT_KIND_NAMES: readonly EventKindName[] = [
+  'timing',
+  'count',
+  'gauge',
+  'gauge_delta',
+  'histogram',
+  'task_start',
+  'task_end_success',
+  'task_end_error',
+  'inflight_report',
+]
+
+export function kindName(kind: number): EventKindName | undefined {
+  return EVENT_KIND_NAMES[kind - 1]
+}
