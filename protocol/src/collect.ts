@@ -44,7 +44,11 @@ class CollectingSink implements EventSink {
   }
 
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void {
-    if (this.report !== null) this.report.inflight[decodeText(buf, nameStart, nameEnd)] = count
+    // Names come from the wire: a plain assignment of "__proto__" would set the prototype and
+    // lose the entry, so define an own property (tags use Object.fromEntries, which does too).
+    if (this.report !== null) {
+      Object.defineProperty(this.report.inflight, decodeText(buf, nameStart, nameEnd), { value: count, enumerable: true, writable: true, configurable: true })
+    }
   }
 
   onEventInvalid(reason: EventReason): void {

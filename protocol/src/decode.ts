@@ -192,13 +192,21 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   return p
 }
 
+// True when the 1..3 bytes present match the start of the magic.
+function isPrefixStart(buf: Uint8Array, length: number): boolean {
+  return length > 0 && buf[0] === MAGIC_0 && (length < 2 || buf[1] === MAGIC_1) && (length < 3 || buf[2] === MAGIC_2)
+}
+
 /**
  * Decodes buf[0, length). Returns null when the whole datagram was well-formed (individual events
  * may still have been rejected through sink.onEventInvalid), else the datagram reason.
  */
 export function decodeDatagram(buf: Uint8Array, length: number, sink: EventSink): DatagramReason | null {
-  if (length < 3 || buf[0] !== MAGIC_0 || buf[1] !== MAGIC_1 || buf[2] !== MAGIC_2) return 'bad_magic'
-  if (length < PREFIX_BYTES || buf[3] !== PROTOCOL_VERSION) return length < PREFIX_BYTES ? 'truncated' : 'unsupported_version'
+  // SPEC §5: a prefix that "runs past the end" is truncated, not bad_magic: `FE 54` is the start of
+  // our magic, while an empty payload or `FE 55` is not ours at all.
+  if (length < PREFIX_BYTES) return isPrefixStart(buf, length) ? 'truncated' : 'bad_magic'
+  if (buf[0] !== MAGIC_0 || buf[1] !== MAGIC_1 || buf[2] !== MAGIC_2) return 'bad_magic'
+  if (buf[3] !== PROTOCOL_VERSION) return 'unsupported_version'
   if (length === PREFIX_BYTES) return 'empty_batch'
   let pos = PREFIX_BYTES
   while (pos < length) {
