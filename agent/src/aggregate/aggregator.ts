@@ -1,0 +1,176 @@
+// The aggregation core: tasks, custom series and in-flight reports, with the series cap. It knows
+// no sockets, HTTP or wire format: the decode stage calls it with names and numbers, the expose
+// stage reads it, and an in-process monitor can drive it directly. Time comes from `now`.
+import { BucketLayout, msToUs } from './bucket-layout.js'
+import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
+import { InflightRegistry, type ClientReport } from './inflight-registry.js'
+import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
+import { TaskStats } from './task-stats.js'
+import { type AgentDropReason, DropCounters } from './drop-counters.js'
+
+export interface AggregatorOptions {
+  windowSeconds: number
+  precision: number
+  maxSeries: number
+  maxClients?: number
+  /** Monotonic milliseconds. */
+  now?: () => number
+}
+
+// Families the agent itself exposes: a user metric may not take these names.
+const RESERVED_FAMILIES = new Set([
+  'task_duration_seconds',
+  'task_duration_window_seconds',
+  'requests_total',
+  'requests_per_second',
+  'tasks_active',
+  'tasks_completed_total',
+  'tasks_failed_total',
+])
+
+function isReservedFamily(family: string): boolean {
+  return RESERVED_FAMILIES.has(family) || family.startsWith('taskmeter_') || family.startsWith('process_') || family.startsWith('nodejs_')
+}
+
+export class Aggregator {
+  readonly layout: BucketLayout
+  readonly windowSeconds: number
+  readonly maxSeries: number
+  readonly startedMs: number
+  readonly now: () => number
+  readonly tasks = new Map<string, TaskStats>()
+  readonly custom = new Map<string, CustomSeries>()
+  readonly inflight: InflightRegistry
+  readonly drops = new DropCounters()
+  /** family name → kind, so a name used as a counter cannot also be a gauge. */
+  private readonly familyKinds = new Map<string, CustomKind>()
+  seriesDropped: number
+
+  constructor(options: AggregatorOptions) {
+    this.layout = new BucketLayout(options.precision)
+    this.windowSeconds = options.windowSeconds
+    this.maxSeries = options.maxSeries
+    this.now = options.now ?? (() => performance.now())
+    this.startedMs = this.now()
+    this.inflight = new InflightRegistry(options.maxClients ?? 10_000)
+    this.seriesDropped = 0
+  }
+
+  get seriesCount(): number {
+    return this.tasks.size + this.custom.size
+  }
+
+  /** The task for a name + raw tag pairs, created on first use; null past --max-series. */
+  task(name: string, tags: ReadonlyArray<readonly [string, string]> | null): TaskStats | null {
+    const labels: LabelPairs = tags === null || tags.length === 0 ? [] : canonicalLabels(tags)
+    const id = seriesId(name, labels)
+    const existing = this.tasks.get(id)
+    if (existing !== undefined) return existing
+    if (this.seriesCount >= this.maxSeries) {
+      this.seriesDropped++
+      return null
+    }
+    const task = new TaskStats(name, labels, id, this.layout, this.windowSeconds, this.now())
+    this.tasks.set(id, task)
+    return task
+  }
+
+  /** The custom series for a name + tags; null past the cap or on a type conflict (counted). */
+  series(kind: CustomKind, name: string, tags: ReadonlyArray<readonly [string, string]> | null): CustomSeries | null {
+    const base = sanitizeMetricName(name)
+    const family = kind === 'counter' && !base.endsWith('_total') ? base + '_total' : base
+    const labels: LabelPairs = tags === null || tags.length === 0 ? [] : canonicalLabels(tags)
+    const id = seriesId(family, labels)
+    const existing = this.custom.get(id)
+    if (existing !== undefined) {
+      if (existing.kind === kind) return existing
+      this.drops.add('type_conflict')
+      return null
+    }
+    const familyKind = this.familyKinds.get(family)
+    if ((familyKind !== undefined && familyKind !== kind) || isReservedFamily(family)) {
+      this.drops.add('type_conflict')
+      return null
+    }
+    if (this.seriesCount >= this.maxSeries) {
+      this.seriesDropped++
+      return null
+    }
+    this.familyKinds.set(family, kind)
+    const created = new CustomSeries(kind, family, name, labels, id, this.layout, this.now())
+    this.custom.set(id, created)
+    return created
+  }
+
+  /** One request: a timing, or the end of a tracked task. `weight` = 1 / sampleRate, rounded. */
+  recordRequest(task: TaskStats, durationMs: number, failed: boolean, weight: number): void {
+    const nowMs = this.now()
+    const valueUs = msToUs(durationMs)
+    task.histogram.recordCount(valueUs, weight)
+    task.window.record(nowMs, valueUs, durationMs, weight, failed)
+    task.sumMs += durationMs * weight
+    if (failed) task.errors += weight
+    else task.success += weight
+    task.lastUpdateMs = nowMs
+  }
+
+  taskStarted(task: TaskStats): void {
+    task.startBalance++
+    task.lastUpdateMs = this.now()
+  }
+
+  /** An end event also records its request (recordRequest); this only settles the balance. */
+  taskEnded(task: TaskStats): void {
+    // Ends from clients that report in-flight counts had no start here: never go below 0.
+    if (task.startBalance > 0) task.startBalance--
+  }
+
+  beginInflightReport(clientId: string, sequence: number, flushIntervalMs: number): ClientReport | null {
+    return this.inflight.begin(clientId, sequence, flushIntervalMs, this.now())
+  }
+
+  inflightEntry(report: ClientReport, task: TaskStats, count: number): void {
+    this.inflight.entry(report, task, count)
+    task.lastUpdateMs = report.lastSeenMs
+  }
+
+  addCounter(series: CustomSeries, delta: number): void {
+    series.value += delta
+    series.lastUpdateMs = this.now()
+  }
+
+  setGauge(series: CustomSeries, value: number): void {
+    series.value = value
+    series.lastUpdateMs = this.now()
+  }
+
+  addGauge(series: CustomSeries, delta: number): void {
+    series.value += delta
+    series.lastUpdateMs = this.now()
+  }
+
+  observe(series: CustomSeries, value: number, weight: number): void {
+    if (value < 0 || series.histogram === null) {
+      this.drops.add('negative_histogram_value')
+      return
+    }
+    series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
+    series.sum += value * weight
+    series.lastUpdateMs = this.now()
+  }
+
+  /** Recomputes every task's reportedActive from live in-flight reports. Call before reading. */
+  refreshActive(): void {
+    for (const task of this.tasks.values()) task.reportedActive = 0
+    this.inflight.applyTo(this.now())
+  }
+
+  /** Seconds the window figures cover now: min(window, time since start). */
+  uptimeSeconds(): number {
+    return (this.now() - this.startedMs) / 1000
+  }
+
+  dropReasonCount(reason: AgentDropReason): number {
+    return this.drops.get(reason)
+  }
+}

@@ -1,0 +1,37 @@
+// A user metric from increment / gauge / histogram events (or StatsD c/g/h/d lines): one name +
+// tag set. Histogram observations are kept in an HDR layout at 1/1000 of the sent unit, so any
+// non-negative value (a batch size of 64, 0.25 of a ratio) keeps the configured precision.
+import type { BucketLayout } from './bucket-layout.js'
+import type { LabelPairs } from './labels.js'
+import { LatencyHistogram } from './latency-histogram.js'
+
+export type CustomKind = 'counter' | 'gauge' | 'histogram'
+
+export class CustomSeries {
+  readonly kind: CustomKind
+  /** Prometheus family name (sanitized; counters end in _total). */
+  readonly family: string
+  /** The name as sent, for /dashboard. */
+  readonly name: string
+  readonly labels: LabelPairs
+  readonly id: string
+  value: number
+  sum: number
+  readonly histogram: LatencyHistogram | null
+  lastUpdateMs: number
+
+  constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, layout: BucketLayout, nowMs: number) {
+    this.kind = kind
+    this.family = family
+    this.name = name
+    this.labels = labels
+    this.id = id
+    this.value = 0
+    this.sum = 0
+    this.histogram = kind === 'histogram' ? new LatencyHistogram(layout) : null
+    this.lastUpdateMs = nowMs
+  }
+}
+
+/** Histogram values are stored as integers in milli-units. */
+export const HISTOGRAM_SCALE = 1000

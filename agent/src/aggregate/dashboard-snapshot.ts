@@ -1,0 +1,136 @@
+// The /dashboard JSON (issue 14's shape; fields may be added, these are kept). Durations in ms.
+import type { Aggregator } from './aggregator.js'
+import { HISTOGRAM_SCALE } from './custom-series.js'
+import { TaskFigures } from './task-figures.js'
+
+export interface LatencySummaryMs {
+  p50: number
+  p95: number
+  p99: number
+  p999: number
+  max: number
+  mean: number
+}
+
+export interface TaskSnapshot {
+  name: string
+  labels: Record<string, string>
+  active: number
+  completed: number
+  failed: number
+  success: number
+  error_rate: number
+  rps: number
+  count: number
+  sum_ms: number
+  latency_ms: LatencySummaryMs
+  window: { rps: number; requests: number; errors: number; error_rate: number; latency_ms: LatencySummaryMs }
+}
+
+export interface HistogramSnapshot {
+  name: string
+  labels: Record<string, string>
+  count: number
+  sum: number
+  p50: number
+  p95: number
+  p99: number
+  p999: number
+  max: number
+}
+
+export interface DashboardSnapshot {
+  active_tasks: number
+  window_seconds: number
+  precision: number
+  uptime_seconds: number
+  tasks: Record<string, TaskSnapshot>
+  counters: Record<string, number>
+  gauges: Record<string, number>
+  histograms: Record<string, HistogramSnapshot>
+  agent: Record<string, unknown>
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000
+
+function summary(q: Float64Array, maxUs: number, sumMs: number, count: number): LatencySummaryMs {
+  return {
+    p50: (q[0] as number) / 1000,
+    p95: (q[1] as number) / 1000,
+    p99: (q[2] as number) / 1000,
+    p999: (q[3] as number) / 1000,
+    max: maxUs / 1000,
+    mean: count > 0 ? round3(sumMs / count) : 0,
+  }
+}
+
+export function buildDashboard(aggregator: Aggregator, agent: Record<string, unknown>): DashboardSnapshot {
+  aggregator.refreshActive()
+  const figures = new TaskFigures(aggregator)
+  const q = new Float64Array(4)
+  const tasks: Record<string, TaskSnapshot> = {}
+  let activeTotal = 0
+  for (const task of aggregator.tasks.values()) {
+    figures.readHistogram(task.histogram, q)
+    const count = task.histogram.totalCount
+    const cumulative = summary(q, task.histogram.maxUs, task.sumMs, count)
+    figures.readWindow(task, q)
+    const totals = figures.totals
+    const rps = round3(figures.windowRate())
+    const windowed = summary(q, figures.windowMaxUs(), totals.sumMs, totals.requests)
+    const completed = task.completed
+    activeTotal += task.active
+    tasks[task.id] = {
+      name: task.name,
+      labels: Object.fromEntries(task.labels),
+      active: task.active,
+      completed,
+      failed: task.errors,
+      success: task.success,
+      error_rate: completed > 0 ? task.errors / completed : 0,
+      rps,
+      count,
+      sum_ms: task.sumMs,
+      latency_ms: cumulative,
+      window: {
+        rps,
+        requests: totals.requests,
+        errors: totals.errors,
+        error_rate: totals.requests > 0 ? totals.errors / totals.requests : 0,
+        latency_ms: windowed,
+      },
+    }
+  }
+  const counters: Record<string, number> = {}
+  const gauges: Record<string, number> = {}
+  const histograms: Record<string, HistogramSnapshot> = {}
+  for (const series of aggregator.custom.values()) {
+    if (series.kind === 'counter') counters[series.id] = series.value
+    else if (series.kind === 'gauge') gauges[series.id] = series.value
+    else if (series.histogram !== null) {
+      figures.readHistogram(series.histogram, q)
+      histograms[series.id] = {
+        name: series.name,
+        labels: Object.fromEntries(series.labels),
+        count: series.histogram.totalCount,
+        sum: series.sum,
+        p50: (q[0] as number) / HISTOGRAM_SCALE,
+        p95: (q[1] as number) / HISTOGRAM_SCALE,
+        p99: (q[2] as number) / HISTOGRAM_SCALE,
+        p999: (q[3] as number) / HISTOGRAM_SCALE,
+        max: series.histogram.maxUs / HISTOGRAM_SCALE,
+      }
+    }
+  }
+  return {
+    active_tasks: activeTotal,
+    window_seconds: aggregator.windowSeconds,
+    precision: aggregator.layout.significantDigits,
+    uptime_seconds: round3(aggregator.uptimeSeconds()),
+    tasks,
+    counters,
+    gauges,
+    histograms,
+    agent,
+  }
+}

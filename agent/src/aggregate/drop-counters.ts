@@ -1,0 +1,17 @@
+// Events the aggregator refuses after they decoded fine. Counted in
+// taskmeter_events_dropped_total{reason}; the series cap has its own taskmeter_series_dropped_total.
+export const AGENT_DROP_REASONS = ['type_conflict', 'negative_histogram_value', 'inflight_clients_cap'] as const
+export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
+
+export class DropCounters {
+  private readonly counts = new Float64Array(AGENT_DROP_REASONS.length)
+
+  add(reason: AgentDropReason): void {
+    const i = AGENT_DROP_REASONS.indexOf(reason)
+    this.counts[i] = (this.counts[i] as number) + 1
+  }
+
+  get(reason: AgentDropReason): number {
+    return this.counts[AGENT_DROP_REASONS.indexOf(reason)] as number
+  }
+}

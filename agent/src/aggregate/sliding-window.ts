@@ -1,0 +1,113 @@
+// The last `windowSeconds` of one task, as SLOT_COUNT sub-windows so that it slides in steps of
+// window/12 (5 s for the default 60 s) instead of jumping. The slot being written keeps a live
+// histogram; closed slots are packed (compact-counts.ts). Slots are found by epoch number, so
+// nothing needs a timer: stale slots are recognised and recycled when touched.
+import type { BucketLayout } from './bucket-layout.js'
+import { packCounts } from './compact-counts.js'
+import { LatencyHistogram } from './latency-histogram.js'
+import type { WindowMerger } from './window-merger.js'
+
+export const SLOT_COUNT = 12
+
+export interface WindowTotals {
+  requests: number
+  errors: number
+  sumMs: number
+  /** Milliseconds of time the live slots cover (≤ the window). */
+  coveredMs: number
+}
+
+export class SlidingWindow {
+  private readonly slotMs: number
+  private readonly epochs: Float64Array
+  private readonly requests: Float64Array
+  private readonly errors: Float64Array
+  private readonly sumMs: Float64Array
+  private readonly packed: Array<Uint8Array | null>
+  private readonly current: LatencyHistogram
+  private currentEpoch: number
+
+  constructor(layout: BucketLayout, windowSeconds: number) {
+    this.slotMs = (windowSeconds * 1000) / SLOT_COUNT
+    this.epochs = new Float64Array(SLOT_COUNT).fill(-Infinity)
+    this.requests = new Float64Array(SLOT_COUNT)
+    this.errors = new Float64Array(SLOT_COUNT)
+    this.sumMs = new Float64Array(SLOT_COUNT)
+    this.packed = new Array<Uint8Array | null>(SLOT_COUNT).fill(null)
+    this.current = new LatencyHistogram(layout)
+    this.currentEpoch = -Infinity
+  }
+
+  record(nowMs: number, valueUs: number, durationMs: number, weight: number, failed: boolean): void {
+    const epoch = Math.floor(nowMs / this.slotMs)
+    if (epoch > this.currentEpoch) this.advanceTo(epoch)
+    const slot = this.currentEpoch % SLOT_COUNT
+    this.requests[slot] = (this.requests[slot] as number) + weight
+    this.sumMs[slot] = (this.sumMs[slot] as number) + durationMs * weight
+    if (failed) this.errors[slot] = (this.errors[slot] as number) + weight
+    this.current.recordCount(valueUs, weight)
+  }
+
+  private advanceTo(epoch: number): void {
+    if (this.currentEpoch !== -Infinity) {
+      const closed = this.currentEpoch % SLOT_COUNT
+      const stillLive = epoch - this.currentEpoch < SLOT_COUNT
+      this.packed[closed] = stillLive && this.current.totalCount > 0 ? packCounts(this.current) : null
+      // An idle task gives back its slot arrays; a busy one keeps them for the next slot.
+      if (stillLive && this.current.totalCount > 0) this.current.reset()
+      else this.current.release()
+    }
+    const slot = epoch % SLOT_COUNT
+    this.epochs[slot] = epoch
+    this.requests[slot] = 0
+    this.errors[slot] = 0
+    this.sumMs[slot] = 0
+    this.packed[slot] = null
+    this.currentEpoch = epoch
+  }
+
+  private isLive(slot: number, epochNow: number): boolean {
+    const epoch = this.epochs[slot] as number
+    return epoch > epochNow - SLOT_COUNT && epoch <= epochNow
+  }
+
+  totals(nowMs: number, out: WindowTotals): void {
+    const epochNow = Math.floor(nowMs / this.slotMs)
+    out.requests = 0
+    out.errors = 0
+    out.sumMs = 0
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (!this.isLive(slot, epochNow)) continue
+      out.requests += this.requests[slot] as number
+      out.errors += this.errors[slot] as number
+      out.sumMs += this.sumMs[slot] as number
+    }
+    // Full slots behind the current one, plus the part of the current slot that has elapsed.
+    out.coveredMs = (SLOT_COUNT - 1) * this.slotMs + (nowMs - epochNow * this.slotMs)
+  }
+
+  /** Sums the live slots' buckets into the merger (the caller drains it). */
+  mergeInto(nowMs: number, merger: WindowMerger): void {
+    const epochNow = Math.floor(nowMs / this.slotMs)
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const epoch = this.epochs[slot] as number
+      if (!this.isLive(slot, epochNow)) {
+        // Expired data is freed here too, so a task that went quiet holds no packed slots.
+        this.packed[slot] = null
+        continue
+      }
+      if (epoch === this.currentEpoch) merger.addHistogram(this.current)
+      else {
+        const packed = this.packed[slot]
+        if (packed !== null && packed !== undefined) merger.addPacked(packed)
+      }
+    }
+    if (this.currentEpoch <= epochNow - SLOT_COUNT && this.current.totalCount > 0) this.current.release()
+  }
+
+  footprintBytes(): number {
+    let bytes = 4 * SLOT_COUNT * 8 + this.current.footprintBytes()
+    for (let slot = 0; slot < SLOT_COUNT; slot++) bytes += (this.packed[slot]?.byteLength ?? 0) + 16
+    return bytes
+  }
+}

@@ -1,0 +1,58 @@
+// Reads a task's figures at scrape time with reusable scratch (one BucketList, one merger), so a
+// scrape of 10 000 tasks allocates per task only what it returns.
+import type { Aggregator } from './aggregator.js'
+import { BucketList } from './bucket-list.js'
+import type { LatencyHistogram } from './latency-histogram.js'
+import type { WindowTotals } from './sliding-window.js'
+import type { TaskStats } from './task-stats.js'
+import { WindowMerger } from './window-merger.js'
+
+/** The quantiles reported everywhere: p50, p95, p99, p99.9. */
+export const QUANTILES: readonly number[] = [0.5, 0.95, 0.99, 0.999]
+
+export class TaskFigures {
+  private readonly aggregator: Aggregator
+  private readonly merger: WindowMerger
+  /** Buckets of the last histogram or window read. */
+  readonly buckets = new BucketList()
+  readonly totals: WindowTotals = { requests: 0, errors: 0, sumMs: 0, coveredMs: 0 }
+
+  constructor(aggregator: Aggregator) {
+    this.aggregator = aggregator
+    this.merger = new WindowMerger(aggregator.layout)
+  }
+
+  /** Loads a cumulative histogram; quantiles in µs (or milli-units) into out. */
+  readHistogram(histogram: LatencyHistogram, outQuantiles: Float64Array): void {
+    const buckets = this.buckets
+    buckets.clear()
+    histogram.forEachBucket((flat, count) => buckets.push(flat, count))
+    buckets.quantilesUs(this.aggregator.layout, QUANTILES, outQuantiles)
+  }
+
+  /** Cumulative `le` counts for thresholds in µs, from the buckets loaded last. */
+  countsAtOrBelow(thresholdsUs: Float64Array, out: Float64Array): void {
+    this.buckets.countsAtOrBelow(this.aggregator.layout, thresholdsUs, out)
+  }
+
+  /** Loads the task's window: totals into this.totals, quantiles in µs into out. */
+  readWindow(task: TaskStats, outQuantiles: Float64Array): void {
+    const nowMs = this.aggregator.now()
+    task.window.totals(nowMs, this.totals)
+    task.window.mergeInto(nowMs, this.merger)
+    this.merger.drainInto(this.buckets)
+    this.buckets.quantilesUs(this.aggregator.layout, QUANTILES, outQuantiles)
+  }
+
+  /** Max value (µs) of the window loaded last; 0 when empty. */
+  windowMaxUs(): number {
+    const buckets = this.buckets
+    return buckets.length === 0 ? 0 : this.aggregator.layout.highestOfFlat(buckets.flats[buckets.length - 1] as number)
+  }
+
+  /** requests_per_second: requests in the window ÷ min(window covered, seconds since start). */
+  windowRate(): number {
+    const seconds = Math.min(this.totals.coveredMs / 1000, this.aggregator.uptimeSeconds())
+    return seconds > 0 ? this.totals.requests / seconds : 0
+  }
+}

@@ -1,0 +1,1 @@
+export { Aggregator, type AggregatorOptions } from './aggregate/aggregator.js'
