@@ -1,0 +1,82 @@
+// Checks the golden vectors without our decoder: msgpackr parses the bytes after the prefix, and
+// a few lines of SPEC §3/§5 rules, applied to the parsed values, must give the vector's items.
+// A vector that only our own codec agrees with would prove nothing about the wire.
+import { Unpackr } from 'msgpackr'
+import { describe, expect, it } from 'vitest'
+import type { DecodedItem } from './collect.js'
+import type { EventReason } from './reasons.js'
+import { EVENT_KIND_NAMES } from './spec.js'
+import { loadVectorFiles } from './vectors.fixture.js'
+
+// Maps as Map keep non-str keys visible (an object would turn key 1 into "1"); 64-bit ints as
+// numbers match what the vectors write (every vector value is exact in float64).
+const unpackr = new Unpackr({ mapsAsObjects: false, useRecords: false, int64AsType: 'number' })
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+const isUint32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff
+const invalid = (reason: EventReason): DecodedItem => ({ kind: 'invalid', reason })
+
+function referenceInflight(event: readonly unknown[]): DecodedItem {
+  const [, clientId, sequence, flushIntervalMs, entries] = event
+  if (typeof clientId !== 'string' || clientId.length === 0 || utf8Bytes(clientId) > 64) return invalid('bad_inflight')
+  if (!isUint32(sequence)) return invalid('bad_inflight')
+  if (typeof flushIntervalMs !== 'number' || !Number.isInteger(flushIntervalMs) || flushIntervalMs < 1 || flushIntervalMs > 60000) return invalid('bad_inflight')
+  if (!(entries instanceof Map)) return invalid('bad_inflight')
+  const inflight: Record<string, number> = {}
+  for (const [name, count] of entries) {
+    if (typeof name !== 'string' || name.length === 0 || utf8Bytes(name) > 200 || !isUint32(count)) return invalid('bad_inflight')
+    inflight[name] = count
+  }
+  return { kind: 'inflight_report', clientId, sequence, flushIntervalMs, inflight }
+}
+
+function referenceTags(tags: unknown): Record<string, string> | null | EventReason {
+  if (tags === undefined || tags === null) return null
+  if (!(tags instanceof Map) || tags.size > 16) return 'bad_tags'
+  // Pairs in wire order; the first bad pair decides the reason (vectors tags_*_before_*).
+  for (const [key, value] of tags) {
+    if (typeof key !== 'string' || key.length === 0) return 'bad_tags'
+    if (utf8Bytes(key) > 64) return 'tag_too_long'
+    if (typeof value !== 'string') return 'bad_tags'
+    if (utf8Bytes(value) > 200) return 'tag_too_long'
+  }
+  return tags.size === 0 ? null : (Object.fromEntries(tags) as Record<string, string>)
+}
+
+// SPEC §5, checked in element order: the first failing element names the reason.
+function referenceItem(event: unknown): DecodedItem {
+  if (!Array.isArray(event) || event.length < 3 || event.length > 5) return invalid('bad_shape')
+  const [type, name, value, rate, tags] = event as unknown[]
+  if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 9) return invalid('bad_type')
+  if (type === 9) return event.length === 5 ? referenceInflight(event) : invalid('bad_shape')
+  if (typeof name !== 'string' || name.length === 0) return invalid('bad_name')
+  if (utf8Bytes(name) > 200) return invalid('name_too_long')
+  if (typeof value !== 'number') return invalid('bad_value')
+  if (!Number.isFinite(value)) return invalid('non_finite_value')
+  if (value < 0 && (type === 1 || type === 7 || type === 8)) return invalid('negative_duration')
+  let sampleRate = 1
+  if (rate !== undefined && rate !== null) {
+    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) return invalid('bad_sample_rate')
+    sampleRate = rate
+  }
+  const tagMap = referenceTags(tags)
+  if (typeof tagMap === 'string') return invalid(tagMap)
+  const kind = EVENT_KIND_NAMES[type - 1]
+  if (kind === undefined || kind === 'inflight_report') throw new Error('unreachable: type checked above')
+  return { kind, name, value, sampleRate, tags: tagMap }
+}
+
+const wellFormed = loadVectorFiles().flatMap(({ file, vectors }) => vectors.filter((v) => v.reason === null).map((v) => ({ file, ...v })))
+
+describe('vectors read by msgpackr and the SPEC rules', () => {
+  it('covers every vector whose datagram is well-formed', () => {
+    expect(wellFormed.length).toBeGreaterThanOrEqual(30)
+  })
+
+  it.each(wellFormed)('$file $name', (vector) => {
+    const bytes = Buffer.from(vector.hex, 'hex')
+    expect(bytes.subarray(0, 4).toString('hex')).toBe('fe544d01')
+    const values: unknown[] = unpackr.unpackMultiple(bytes.subarray(4))
+    expect(values.map(referenceItem)).toEqual(vector.items)
+  })
+})
