@@ -97,7 +97,7 @@ export class Aggregator {
       return null
     }
     this.familyKinds.set(family, kind)
-    const created = new CustomSeries(kind, family, name, labels, id, this.layout, this.now())
+    const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created
   }

@@ -14,18 +14,22 @@ export class CustomSeries {
   /** The name as sent, for /dashboard. */
   readonly name: string
   readonly labels: LabelPairs
+  /** Prometheus identity: family{labels}. */
   readonly id: string
+  /** /dashboard key: the name as sent, with its labels. */
+  readonly displayId: string
   value: number
   sum: number
   readonly histogram: LatencyHistogram | null
   lastUpdateMs: number
 
-  constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, layout: BucketLayout, nowMs: number) {
+  constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, displayId: string, layout: BucketLayout, nowMs: number) {
     this.kind = kind
     this.family = family
     this.name = name
     this.labels = labels
     this.id = id
+    this.displayId = displayId
     this.value = 0
     this.sum = 0
     this.histogram = kind === 'histogram' ? new LatencyHistogram(layout) : null

@@ -105,11 +105,11 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
   const gauges: Record<string, number> = {}
   const histograms: Record<string, HistogramSnapshot> = {}
   for (const series of aggregator.custom.values()) {
-    if (series.kind === 'counter') counters[series.id] = series.value
-    else if (series.kind === 'gauge') gauges[series.id] = series.value
+    if (series.kind === 'counter') counters[series.displayId] = series.value
+    else if (series.kind === 'gauge') gauges[series.displayId] = series.value
     else if (series.histogram !== null) {
       figures.readHistogram(series.histogram, q)
-      histograms[series.id] = {
+      histograms[series.displayId] = {
         name: series.name,
         labels: Object.fromEntries(series.labels),
         count: series.histogram.totalCount,

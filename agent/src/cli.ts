@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
+// agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT.
+import { startAgent } from './agent.js'
+import { TaskmeterError } from './config/config-error.js'
+import { type Config, loadConfig } from './config/load-config.js'
+import { startDemoTraffic } from './demo-process.js'
+
+function readConfig(): Config | null {
+  try {
+    return loadConfig(process.argv.slice(2), process.env)
+  } catch (err) {
+    if (err instanceof TaskmeterError) {
+      process.stderr.write(err.message + '\n')
+      process.exit(2)
+    }
+    throw err
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig()
+  if (config === null) return // --help was printed
+  let agent
+  try {
+    agent = await startAgent(config)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`taskmeter-agent: cannot start: ${message}${code === 'EADDRINUSE' ? ' (choose another --port / --udp-port)' : ''}\n`)
+    process.exit(1)
+  }
+  const demo = config.demo ? startDemoTraffic(agent.udpPort, agent.http.log) : null
+  let stopping = false
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    agent.http.log.info({ signal }, 'stopping: draining UDP and closing HTTP')
+    demo?.kill('SIGTERM')
+    agent.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+void main()

@@ -1,0 +1,14 @@
+// The one error the agent throws on purpose: a bad flag or env value at startup. cli.ts prints its
+// message as one line and exits 2.
+export class TaskmeterError extends Error {
+  readonly code: string
+  constructor(code: `TM_ERR_${string}`, message: string) {
+    super(message)
+    this.name = 'TaskmeterError'
+    this.code = code
+  }
+}
+
+export function configError(message: string): TaskmeterError {
+  return new TaskmeterError('TM_ERR_CONFIG', `config: ${message}`)
+}

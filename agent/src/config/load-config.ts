@@ -1,0 +1,113 @@
+// Reads flags (commander) and env fallbacks, validates each value once, and returns a frozen
+// Config. Flags win over env; env wins over defaults. Nothing else in the agent reads process.env.
+import { Command, CommanderError, Option } from 'commander'
+import { configError } from './config-error.js'
+import { formatMiB, worstCaseBytes } from './memory-budget.js'
+import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
+
+export interface Config {
+  readonly port: number
+  readonly udpPort: number
+  readonly host: string
+  readonly udpHost: string
+  readonly windowSeconds: number
+  readonly precision: number
+  readonly buckets: readonly number[]
+  readonly logLevel: LogLevel
+  readonly prometheusUrl: string | null
+  readonly maxSeries: number
+  readonly maxMemoryBytes: number
+  readonly recvBufferBytes: number
+  readonly demo: boolean
+  /** Worst-case bytes of the configured series (logged at start). */
+  readonly worstCaseBytes: number
+}
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+function buildCommand(): Command {
+  return new Command('taskmeter-agent')
+    .description('taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard')
+    .addOption(new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'))
+    .addOption(new Option('--udp-port <n>', 'UDP port for events').env('UDP_PORT').default('8125'))
+    .addOption(new Option('--host <addr>', 'HTTP bind address').default('0.0.0.0'))
+    .addOption(new Option('--udp-host <addr>', 'UDP bind address (a sidecar shares the pod network: loopback is enough)').default('127.0.0.1'))
+    .addOption(new Option('--window <s>', 'sliding window in seconds for req/s and windowed percentiles').env('WINDOW_SIZE').default('60'))
+    .addOption(new Option('--precision <d>', 'HdrHistogram significant digits, 1..5').env('LATENCY_PRECISION').default('2'))
+    .addOption(new Option('--buckets <list>', 'task_duration_seconds le bounds in seconds').default(DEFAULT_BUCKETS))
+    .addOption(new Option('--log-level <level>', LOG_LEVELS.join('|')).env('LOG_LEVEL').default('info'))
+    .addOption(new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)').env('PROMETHEUS_URL'))
+    .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
+    .addOption(new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default('512MiB'))
+    .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
+    .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError(false)
+    .allowExcessArguments(false)
+}
+
+/**
+ * Parses argv (without node and script). Throws TaskmeterError (one line) on any bad value;
+ * `--help` output goes through `writeOut` and returns null.
+ */
+export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: string) => void = (t) => process.stdout.write(t)): Config | null {
+  const command = buildCommand()
+  command.exitOverride()
+  command.configureOutput({ writeOut, writeErr: () => {} })
+  // commander reads env from process.env; pass ours by copying the few names it knows.
+  const saved: Record<string, string | undefined> = {}
+  for (const name of ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL']) {
+    saved[name] = process.env[name]
+    if (env[name] === undefined) delete process.env[name]
+    else process.env[name] = env[name]
+  }
+  try {
+    command.parse([...argv], { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return null
+      throw configError(`${err.message.replace(/^error: /, '')} (see --help)`)
+    }
+    throw err
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+  const o = command.opts<Record<string, string | boolean | undefined>>()
+  const str = (key: string): string => String(o[key])
+  const precision = parseInteger('--precision', str('precision'), 1, 5)
+  const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
+  const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
+  const worst = worstCaseBytes(precision, maxSeries)
+  if (worst > maxMemoryBytes) {
+    throw configError(
+      `--precision ${precision} with --max-series ${maxSeries} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision or --max-series, or raise --max-memory`,
+    )
+  }
+  const config: Config = {
+    port: parseInteger('--port', str('port'), 0, 65535),
+    udpPort: parseInteger('--udp-port', str('udpPort'), 0, 65535),
+    host: parseHost('--host', str('host')),
+    udpHost: parseHost('--udp-host', str('udpHost')),
+    windowSeconds: parseInteger('--window', str('window'), 1, 3600),
+    precision,
+    buckets: Object.freeze(parseBuckets('--buckets', str('buckets'))),
+    logLevel: parseChoice('--log-level', str('logLevel'), LOG_LEVELS),
+    prometheusUrl: o.prometheusUrl === undefined ? null : parseUrl('--prometheus-url', str('prometheusUrl')),
+    maxSeries,
+    maxMemoryBytes,
+    recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
+    demo: o.demo === true,
+    worstCaseBytes: worst,
+  }
+  return Object.freeze(config)
+}
+
+export { configError }

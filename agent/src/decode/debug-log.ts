@@ -1,0 +1,43 @@
+// Rate-limited debug logging of rejected input: a flood of bad datagrams must not become a flood
+// of log lines. The enabled check is decided once (house style §5), not per event.
+export interface DebugLogger {
+  debug(obj: object, msg: string): void
+  readonly level: string
+}
+
+const MAX_LINES_PER_SECOND = 10
+
+export class RejectLog {
+  private readonly logger: DebugLogger | null
+  private windowStartMs: number
+  private linesInWindow: number
+  suppressed: number
+
+  constructor(logger: DebugLogger | null) {
+    this.logger = logger !== null && (logger.level === 'debug' || logger.level === 'trace') ? logger : null
+    this.windowStartMs = 0
+    this.linesInWindow = 0
+    this.suppressed = 0
+  }
+
+  get enabled(): boolean {
+    return this.logger !== null
+  }
+
+  reject(stage: string, reason: string): void {
+    if (this.logger === null) return
+    const nowMs = Date.now()
+    if (nowMs - this.windowStartMs >= 1000) {
+      if (this.suppressed > 0) this.logger.debug({ suppressed: this.suppressed }, 'rejected input not logged (rate limit)')
+      this.windowStartMs = nowMs
+      this.linesInWindow = 0
+      this.suppressed = 0
+    }
+    if (this.linesInWindow >= MAX_LINES_PER_SECOND) {
+      this.suppressed++
+      return
+    }
+    this.linesInWindow++
+    this.logger.debug({ stage, reason }, 'rejected input')
+  }
+}

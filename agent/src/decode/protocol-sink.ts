@@ -1,0 +1,124 @@
+// Applies decoded protocol v1 events to the aggregator. Series are looked up by the raw bytes of
+// name (+ tags) as a latin1 string, so the hot path does one short string and one Map lookup per
+// event; UTF-8 decoding, tag parsing and label sanitizing happen only on a cache miss.
+import { EVENT_KIND, type EventReason, type EventSink, decodeTags, decodeText } from '@taskmeter/protocol'
+import type { Aggregator } from '../aggregate/aggregator.js'
+import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
+import type { ClientReport } from '../aggregate/inflight-registry.js'
+import type { TaskStats } from '../aggregate/task-stats.js'
+import type { DecodeStats } from './decode-stats.js'
+import type { RejectLog } from './debug-log.js'
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.prototype.latin1Slice.call(buf, start, end) as string
+}
+
+export class ProtocolSink implements EventSink {
+  private readonly aggregator: Aggregator
+  private readonly stats: DecodeStats
+  private readonly rejects: RejectLog
+  // Raw-bytes key → series. Bounded: cleared when it outgrows twice the series cap (the
+  // aggregator still holds every series, so a clear only costs re-resolving).
+  private readonly taskCache = new Map<string, TaskStats>()
+  private readonly customCache = new Map<string, CustomSeries>()
+  private readonly cacheLimit: number
+  private report: ClientReport | null
+
+  constructor(aggregator: Aggregator, stats: DecodeStats, rejects: RejectLog) {
+    this.aggregator = aggregator
+    this.stats = stats
+    this.rejects = rejects
+    this.cacheLimit = Math.max(1024, aggregator.maxSeries * 2)
+    this.report = null
+  }
+
+  /** Forget cached lookups (after series were evicted). */
+  clearCaches(): void {
+    this.taskCache.clear()
+    this.customCache.clear()
+  }
+
+  private resolveTask(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): TaskStats | null {
+    const key = tagCount === 0 ? latin1(buf, nameStart, nameEnd) : latin1(buf, nameStart, nameEnd) + '\u0000' + latin1(buf, tagsStart, tagsEnd)
+    const cached = this.taskCache.get(key)
+    if (cached !== undefined) return cached
+    const task = this.aggregator.task(decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
+    if (task !== null) {
+      if (this.taskCache.size >= this.cacheLimit) this.taskCache.clear()
+      this.taskCache.set(key, task)
+    }
+    return task
+  }
+
+  private resolveCustom(kind: CustomKind, buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): CustomSeries | null {
+    const raw = tagCount === 0 ? latin1(buf, nameStart, nameEnd) : latin1(buf, nameStart, nameEnd) + '\u0000' + latin1(buf, tagsStart, tagsEnd)
+    const key = kind + '\u0000' + raw
+    const cached = this.customCache.get(key)
+    if (cached !== undefined) return cached
+    const series = this.aggregator.series(kind, decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
+    if (series !== null) {
+      if (this.customCache.size >= this.cacheLimit) this.customCache.clear()
+      this.customCache.set(key, series)
+    }
+    return series
+  }
+
+  onEvent(kind: number, buf: Uint8Array, nameStart: number, nameEnd: number, value: number, sampleRate: number, tagsStart: number, tagsEnd: number, tagCount: number): void {
+    const stats = this.stats
+    stats.eventsByKind[kind - 1] = (stats.eventsByKind[kind - 1] as number) + 1
+    // Sampled timings and observations weigh 1/rate whole events, as in StatsD.
+    const weight = sampleRate === 1 ? 1 : Math.max(1, Math.round(1 / sampleRate))
+    switch (kind) {
+      case EVENT_KIND.timing:
+      case EVENT_KIND.task_end_success:
+      case EVENT_KIND.task_end_error: {
+        const task = this.resolveTask(buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        if (task === null) return
+        this.aggregator.recordRequest(task, value, kind === EVENT_KIND.task_end_error, weight)
+        if (kind !== EVENT_KIND.timing) this.aggregator.taskEnded(task)
+        return
+      }
+      case EVENT_KIND.task_start: {
+        const task = this.resolveTask(buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        if (task !== null) this.aggregator.taskStarted(task)
+        return
+      }
+      case EVENT_KIND.count: {
+        const series = this.resolveCustom('counter', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        if (series !== null) this.aggregator.addCounter(series, value / sampleRate)
+        return
+      }
+      case EVENT_KIND.gauge:
+      case EVENT_KIND.gauge_delta: {
+        const series = this.resolveCustom('gauge', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        if (series === null) return
+        if (kind === EVENT_KIND.gauge) this.aggregator.setGauge(series, value)
+        else this.aggregator.addGauge(series, value)
+        return
+      }
+      case EVENT_KIND.histogram: {
+        const series = this.resolveCustom('histogram', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        if (series !== null) this.aggregator.observe(series, value, weight)
+        return
+      }
+    }
+  }
+
+  onInflightReport(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number, flushIntervalMs: number): void {
+    this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] = (this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] as number) + 1
+    this.report = this.aggregator.beginInflightReport(latin1(buf, clientIdStart, clientIdEnd), sequence, flushIntervalMs)
+  }
+
+  onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void {
+    if (this.report === null) return
+    // A zero entry for a task we never saw need not create a series.
+    if (count === 0 && !this.taskCache.has(latin1(buf, nameStart, nameEnd))) return
+    const task = this.resolveTask(buf, nameStart, nameEnd, 0, 0, 0)
+    if (task !== null) this.aggregator.inflightEntry(this.report, task, count)
+  }
+
+  onEventInvalid(reason: EventReason): void {
+    this.stats.eventInvalid(reason)
+    this.rejects.reject('event', reason)
+  }
+}

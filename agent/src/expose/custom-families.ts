@@ -1,0 +1,45 @@
+// User counters, gauges and histograms, grouped by family. Histograms are exposed as summaries
+// (p50/p95/p99/p99.9 from the HDR layout, with _sum and _count): their values have no unit, so
+// fixed `le` buckets would fit nobody.
+import type { Aggregator } from '../aggregate/aggregator.js'
+import { type CustomSeries, HISTOGRAM_SCALE } from '../aggregate/custom-series.js'
+import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
+import { familyHeader, formatNumber, labelBlock } from './prometheus-format.js'
+
+export class CustomFamilyRenderer {
+  private readonly aggregator: Aggregator
+  private readonly figures: TaskFigures
+  private readonly quantiles = new Float64Array(QUANTILES.length)
+
+  constructor(aggregator: Aggregator) {
+    this.aggregator = aggregator
+    this.figures = new TaskFigures(aggregator)
+  }
+
+  render(out: string[]): void {
+    const families = new Map<string, CustomSeries[]>()
+    for (const series of this.aggregator.custom.values()) {
+      const members = families.get(series.family)
+      if (members === undefined) families.set(series.family, [series])
+      else members.push(series)
+    }
+    for (const [family, members] of families) {
+      const kind = (members[0] as CustomSeries).kind
+      const type = kind === 'histogram' ? 'summary' : kind
+      let text = familyHeader(family, type, `User ${kind} ${(members[0] as CustomSeries).name}`)
+      for (const series of members) {
+        if (series.histogram === null) {
+          text += family + labelBlock(series.labels) + ' ' + formatNumber(series.value) + '\n'
+          continue
+        }
+        this.figures.readHistogram(series.histogram, this.quantiles)
+        for (let i = 0; i < QUANTILES.length; i++) {
+          text += family + labelBlock(series.labels, 'quantile', String(QUANTILES[i])) + ' ' + formatNumber((this.quantiles[i] as number) / HISTOGRAM_SCALE) + '\n'
+        }
+        text += family + '_sum' + labelBlock(series.labels) + ' ' + formatNumber(series.sum) + '\n'
+        text += family + '_count' + labelBlock(series.labels) + ' ' + series.histogram.totalCount + '\n'
+      }
+      out.push(text)
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// The agent's HTTP routes (fastify): /metrics, /dashboard, /report, /healthz, /ready.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Aggregator } from '../aggregate/aggregator.js'
+import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
+import { renderReport } from './report-text.js'
+
+export interface HttpServerOptions {
+  aggregator: Aggregator
+  renderer: MetricsRenderer
+  /** Extra fields for /dashboard's `agent` object. */
+  agentInfo: () => Record<string, unknown>
+  /** /ready answers 200 only when this says so (UDP bound and HTTP listening). */
+  isReady: () => boolean
+  logger: FastifyBaseLogger
+}
+
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    // A scrape or a dashboard poll never needs a large body; refuse big uploads early.
+    bodyLimit: 16 * 1024,
+    connectionTimeout: 10_000,
+    requestTimeout: 10_000,
+  })
+
+  app.get('/metrics', async (_request, reply) => {
+    const body = await options.renderer.render()
+    return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
+  })
+
+  app.get('/dashboard', async () => buildDashboard(options.aggregator, options.agentInfo()))
+
+  app.get<{ Querystring: { task?: string } }>('/report', async (request, reply) => {
+    const filter = typeof request.query.task === 'string' && request.query.task !== '' ? request.query.task.split(',') : null
+    const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
+    return reply.type('text/plain; charset=utf-8').send(text)
+  })
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+
+  app.get('/ready', async (_request, reply) => {
+    const ready = options.isReady()
+    return reply.code(ready ? 200 : 503).send({ ready })
+  })
+
+  return app
+}
