@@ -64,16 +64,17 @@ export class BucketList {
   }
 
   /**
-   * Cumulative counts at each `le` threshold (µs, ascending). A bucket counts toward a threshold
-   * when its lowest equivalent value is ≤ the threshold: exact for values recorded on a bucket
-   * boundary (5 ms at le=0.005), within the layout's precision otherwise.
+   * Cumulative counts at each `le` threshold, given as the flat index of the bucket holding the
+   * threshold (BucketLayout.flatIndexOfValue, ascending). A bucket counts toward a threshold when
+   * its lowest equivalent value is ≤ the threshold, i.e. when its flat index is ≤ the threshold's:
+   * exact for values on a bucket boundary (5 ms at le=0.005), within the precision otherwise.
    */
-  countsAtOrBelow(layout: BucketLayout, thresholdsUs: Float64Array, out: Float64Array): void {
+  countsAtOrBelow(thresholdFlats: Float64Array, out: Float64Array): void {
     let bucket = 0
     let running = 0
-    for (let i = 0; i < thresholdsUs.length; i++) {
-      const threshold = thresholdsUs[i] as number
-      while (bucket < this.length && layout.lowestOfFlat(this.flats[bucket] as number) <= threshold) {
+    for (let i = 0; i < thresholdFlats.length; i++) {
+      const threshold = thresholdFlats[i] as number
+      while (bucket < this.length && (this.flats[bucket] as number) <= threshold) {
         running += this.counts[bucket] as number
         bucket++
       }

@@ -56,7 +56,7 @@ describe('LatencyHistogram', () => {
     const list = new BucketList()
     histogram.forEachBucket((flat, count) => list.push(flat, count))
     const out = new Float64Array(4)
-    list.countsAtOrBelow(layout, new Float64Array([1000, 5000, 10_000, 1_000_000]), out)
+    list.countsAtOrBelow(new Float64Array([1000, 5000, 10_000, 1_000_000].map((us) => layout.flatIndexOfValue(us))), out)
     expect([...out]).toEqual([3, 5, 7, 7])
   })
 

@@ -4,7 +4,8 @@
 // 28 ns/record, 13 KB of linear memory and a destroy() to call; WASM packed 265 ns/record.
 // A busy task touches 6–8 octaves (3–4 KB here), and recording is an index and an increment.
 // hdr-histogram-js remains the oracle: latency-histogram.test.ts compares percentiles exactly.
-import { BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
+import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
+import type { BucketList } from './bucket-list.js'
 
 export class LatencyHistogram {
   readonly layout: BucketLayout
@@ -90,6 +91,39 @@ export class LatencyHistogram {
         if (counts[slot] === 0 && this.overflow === null) continue
         const count = this.countAt(octave, slot)
         if (count !== 0 && visit(layout.flatIndex(octave, slot), count) === true) return
+      }
+    }
+  }
+
+  /** Appends every non-zero bucket, ascending, to a BucketList (scrape path: no closure). */
+  appendBucketsTo(list: BucketList): void {
+    const layout = this.layout
+    for (let octave = 0; octave < this.octaves.length; octave++) {
+      const counts = this.octaves[octave]
+      if (counts === null || counts === undefined) continue
+      const base = layout.flatIndex(octave, 0)
+      for (let slot = 0; slot < counts.length; slot++) {
+        const count = counts[slot] as number
+        if (count !== 0) list.push(base + slot, this.overflow === null ? count : this.countAt(octave, slot))
+        else if (this.overflow !== null && this.countAt(octave, slot) !== 0) list.push(base + slot, this.countAt(octave, slot))
+      }
+    }
+  }
+
+  /** Adds every non-zero bucket into a dense array indexed by flat index; returns [min, max] via touched. */
+  addBucketsTo(dense: Float64Array, touched: { min: number; max: number }): void {
+    const layout = this.layout
+    for (let octave = 0; octave < this.octaves.length; octave++) {
+      const counts = this.octaves[octave]
+      if (counts === null || counts === undefined) continue
+      const base = layout.flatIndex(octave, 0)
+      for (let slot = 0; slot < counts.length; slot++) {
+        const count = this.overflow === null ? (counts[slot] as number) : this.countAt(octave, slot)
+        if (count === 0) continue
+        const flat = base + slot
+        dense[flat] = (dense[flat] as number) + count
+        if (flat < touched.min) touched.min = flat
+        if (flat > touched.max) touched.max = flat
       }
     }
   }

@@ -26,13 +26,13 @@ export class TaskFigures {
   readHistogram(histogram: LatencyHistogram, outQuantiles: Float64Array): void {
     const buckets = this.buckets
     buckets.clear()
-    histogram.forEachBucket((flat, count) => buckets.push(flat, count))
+    histogram.appendBucketsTo(buckets)
     buckets.quantilesUs(this.aggregator.layout, QUANTILES, outQuantiles)
   }
 
-  /** Cumulative `le` counts for thresholds in µs, from the buckets loaded last. */
-  countsAtOrBelow(thresholdsUs: Float64Array, out: Float64Array): void {
-    this.buckets.countsAtOrBelow(this.aggregator.layout, thresholdsUs, out)
+  /** Cumulative `le` counts for thresholds as flat indexes (see BucketList), from the buckets loaded last. */
+  countsAtOrBelow(thresholdFlats: Float64Array, out: Float64Array): void {
+    this.buckets.countsAtOrBelow(thresholdFlats, out)
   }
 
   /** Loads the task's window: totals into this.totals, quantiles in µs into out. */

@@ -18,11 +18,7 @@ export class WindowMerger {
   }
 
   addHistogram(histogram: LatencyHistogram): void {
-    histogram.forEachBucket((flat, count) => {
-      this.dense[flat] = (this.dense[flat] as number) + count
-      if (flat < this.touched.min) this.touched.min = flat
-      if (flat > this.touched.max) this.touched.max = flat
-    })
+    histogram.addBucketsTo(this.dense, this.touched)
   }
 
   /** Moves the merged counts into `out` (cleared first) and clears the scratch. */

@@ -32,7 +32,7 @@ export class TaskFamilyRenderer {
   private readonly aggregator: Aggregator
   private readonly figures: TaskFigures
   private readonly bucketBoundsSeconds: readonly number[]
-  private readonly bucketBoundsUs: Float64Array
+  private readonly bucketBoundFlats: Float64Array
   private readonly leLabels: string[]
   private readonly bucketCounts: Float64Array
   private readonly quantilesUs = new Float64Array(QUANTILES.length)
@@ -41,7 +41,7 @@ export class TaskFamilyRenderer {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
     this.bucketBoundsSeconds = bucketBoundsSeconds
-    this.bucketBoundsUs = new Float64Array(bucketBoundsSeconds.map((s) => s * 1e6))
+    this.bucketBoundFlats = new Float64Array(bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * 1e6)))
     this.leLabels = bucketBoundsSeconds.map((s) => ',le="' + formatNumber(s) + '"}')
     this.bucketCounts = new Float64Array(bucketBoundsSeconds.length)
   }
@@ -60,7 +60,7 @@ export class TaskFamilyRenderer {
     for (const task of this.aggregator.tasks.values()) {
       const labels = taskLabels(task.name, task.labels)
       figures.readHistogram(task.histogram, q)
-      figures.countsAtOrBelow(this.bucketBoundsUs, this.bucketCounts)
+      figures.countsAtOrBelow(this.bucketBoundFlats, this.bucketCounts)
       const count = task.histogram.totalCount
       for (let i = 0; i < this.bucketBoundsSeconds.length; i++) {
         histogram += 'task_duration_seconds_bucket{' + labels + this.leLabels[i] + ' ' + (this.bucketCounts[i] as number) + '\n'

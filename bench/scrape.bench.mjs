@@ -1,0 +1,98 @@
+// /metrics render time at 1 000 and 10 000 tasks, and memory per task (busy and idle) at
+// precision 2 with a 60 s window. In-process on the built agent: the renderer and aggregator are
+// what a scrape costs; HTTP adds a constant. Targets (issue 14): ≤ 20 ms at 1 k, ≤ 200 ms at 10 k,
+// ≤ 16 KB per busy task. Run: npm run bench:scrape
+import { Aggregator } from '../agent/dist/aggregate/aggregator.js'
+import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
+import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9)
+const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+function random(seed) {
+  let x = seed >>> 0
+  return () => {
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    return x / 0x100000000
+  }
+}
+
+// A busy task: `perSlot` lognormal requests (median 20 ms, sigma 0.8) in each of the 12 slots of
+// the window, 2 % errors. An idle task: one request, long ago.
+function fill(tasks, perSlot, clock) {
+  const rand = random(42)
+  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 1_000_000, now: () => clock.ms })
+  const list = []
+  for (let t = 0; t < tasks; t++) list.push(aggregator.task(`task_${t}`, null))
+  for (let slot = 0; slot < 12; slot++) {
+    clock.ms = slot * 5000 + 1
+    for (const task of list) {
+      for (let i = 0; i < perSlot; i++) {
+        const normal = Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand())
+        aggregator.recordRequest(task, Math.exp(Math.log(20) + 0.8 * normal), rand() < 0.02, 1)
+      }
+    }
+  }
+  clock.ms = 12 * 5000 - 1
+  return aggregator
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+function renderTimes(aggregator) {
+  const renderer = new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' }, false)
+  renderer.renderOwn() // warm-up
+  const times = []
+  let bytes = 0
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now()
+    bytes = renderer.renderOwn().length
+    times.push(performance.now() - started)
+  }
+  return { ms: median(times), min: Math.min(...times), bytes }
+}
+
+function heapBytes() {
+  globalThis.gc?.()
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
+}
+
+function memoryPerTask(tasks, perSlot) {
+  const before = heapBytes()
+  const clock = { ms: 0 }
+  const aggregator = fill(tasks, perSlot, clock)
+  const after = heapBytes()
+  let footprint = 0
+  for (const task of aggregator.tasks.values()) footprint += task.footprintBytes()
+  return { measured: (after - before) / tasks, footprint: footprint / tasks, keep: aggregator }
+}
+
+const results = {}
+const rows = []
+for (const tasks of [1000, 10000]) {
+  const clock = { ms: 0 }
+  const aggregator = fill(tasks, 40, clock)
+  const r = renderTimes(aggregator)
+  results[`render_ms_${tasks}`] = Number(r.ms.toFixed(2))
+  rows.push([`/metrics render, ${tasks} busy tasks`, r.ms.toFixed(2) + ' ms', `min ${r.min.toFixed(2)} ms, ${(r.bytes / 1e6).toFixed(1)} MB`])
+}
+const busy = memoryPerTask(2000, 200)
+const idle = memoryPerTask(2000, 0)
+results.busy_task_bytes = Math.round(busy.measured)
+results.busy_task_footprint_bytes = Math.round(busy.footprint)
+results.idle_task_bytes = Math.round(idle.measured)
+rows.push(['memory per busy task (heap delta)', `${(busy.measured / 1024).toFixed(1)} KB`, `footprint estimate ${(busy.footprint / 1024).toFixed(1)} KB, 2400 requests over 12 slots`])
+rows.push(['memory per idle task (heap delta)', `${(idle.measured / 1024).toFixed(1)} KB`, `footprint estimate ${(idle.footprint / 1024).toFixed(1)} KB`])
+
+console.log(`scrape and memory, precision 2, window 60 s, median of ${RUNS} renders, node ${process.version}${globalThis.gc ? '' : ' (run with --expose-gc for exact heap deltas)'}`)
+console.log('measure'.padEnd(40) + 'value'.padStart(12) + '   note')
+for (const [name, value, note] of rows) console.log(name.padEnd(40) + value.padStart(12) + '   ' + note)
+console.log(JSON.stringify({ bench: 'scrape', ...results, node: process.version }))
