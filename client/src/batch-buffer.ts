@@ -1,0 +1,94 @@
+// Events are encoded straight into one preallocated datagram (protocol BatchEncoder); the
+// datagram goes to the transport when the next event would not fit, or when the client flushes.
+// One transport send per datagram, never per event (issue 13).
+import { BatchEncoder, type EncodedBytes, MAX_DATAGRAM_BYTES } from '@taskmeter/protocol'
+import type { Transport } from './transport.js'
+
+export class BatchBuffer {
+  private readonly encoder: BatchEncoder
+  // Lazily made for the rare event or report entry larger than maxBufferSize (long tags on a small
+  // buffer): it goes alone in a bigger datagram, which SPEC.md §1 allows up to 65507 bytes,
+  // rather than being lost.
+  private oversize: BatchEncoder | null
+  private reportsInBatch: number
+  private readonly transport: Transport
+  // Mock mode hands over every event at once so that client.mockEvents is current after each call.
+  private readonly sendEachEvent: boolean
+
+  constructor(maxDatagramBytes: number, transport: Transport, sendEachEvent: boolean) {
+    this.encoder = new BatchEncoder(maxDatagramBytes)
+    this.oversize = null
+    this.reportsInBatch = 0
+    this.transport = transport
+    this.sendEachEvent = sendEachEvent
+  }
+
+  /** Events (not reports) waiting in the current datagram. */
+  pendingEvents(): number {
+    return this.encoder.eventCount - this.reportsInBatch
+  }
+
+  isEmpty(): boolean {
+    return this.encoder.eventCount === 0
+  }
+
+  append(kind: number, name: EncodedBytes, value: number, sampleRate: number, tags: EncodedBytes | null): void {
+    if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
+      this.send()
+      if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
+        const big = this.oversizeEncoder()
+        big.append(kind, name, value, sampleRate, tags)
+        this.transport.send(big.datagram(), big.eventCount, 0)
+        big.reset()
+        return
+      }
+    }
+    if (this.sendEachEvent) this.send()
+  }
+
+  /**
+   * Appends the in-flight report `[9, clientId, sequence, intervalMs, {names[i]: counts[i]}]`,
+   * split across datagrams when it does not fit, each part with its own sequence number
+   * (SPEC.md §3.1). Returns the sequence number after the last part.
+   */
+  appendReport(clientId: EncodedBytes, sequence: number, intervalMs: number, names: readonly EncodedBytes[], counts: ArrayLike<number>): number {
+    const encoder = this.encoder
+    let from = 0
+    for (;;) {
+      const before = encoder.eventCount
+      const end = encoder.appendInflightReport(clientId, sequence, intervalMs, names, counts, from)
+      if (encoder.eventCount > before) {
+        this.reportsInBatch++
+        sequence = (sequence + 1) >>> 0
+        from = end
+        if (from >= names.length) return sequence
+      } else if (before > 0) {
+        this.send() // full: retry on an empty datagram
+      } else {
+        const big = this.oversizeEncoder()
+        const bigEnd = big.appendInflightReport(clientId, sequence, intervalMs, names, counts, from)
+        if (big.eventCount > 0) this.transport.send(big.datagram(), 0, 1)
+        big.reset()
+        sequence = (sequence + 1) >>> 0
+        // One entry is at most a 200-byte name and a count, far below 65507: this always advances.
+        if (bigEnd === from || bigEnd >= names.length) return sequence
+        from = bigEnd
+      }
+    }
+  }
+
+  /** Hands the current datagram to the transport, if it holds anything. */
+  send(): void {
+    const encoder = this.encoder
+    if (encoder.eventCount === 0) return
+    const reports = this.reportsInBatch
+    this.transport.send(encoder.datagram(), encoder.eventCount - reports, reports)
+    encoder.reset()
+    this.reportsInBatch = 0
+  }
+
+  private oversizeEncoder(): BatchEncoder {
+    if (this.oversize === null) this.oversize = new BatchEncoder(MAX_DATAGRAM_BYTES)
+    return this.oversize
+  }
+}

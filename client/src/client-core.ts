@@ -1,0 +1,162 @@
+// State shared by a client and all its children: one batch, one socket, one in-flight tracker,
+// one flush timer, one set of stats. Children differ only in prefix and tags (client.ts).
+import { randomBytes } from 'node:crypto'
+import { type EncodedBytes, encodeClientId } from '@taskmeter/protocol'
+import { BatchBuffer } from './batch-buffer.js'
+import { ClientTelemetry, type ClientStats } from './client-stats.js'
+import { TaskmeterError } from './errors.js'
+import { type ExitFlushable, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
+import { InflightTracker } from './inflight.js'
+import { MockTransport } from './mock-transport.js'
+import type { ResolvedOptions } from './options.js'
+import type { Transport, TransportListener } from './transport.js'
+import { UdpTransport } from './udp-transport.js'
+
+// Task names report() asks the agent about; more are not remembered (names are app input).
+const MAX_REPORT_TASKS = 1000
+
+export class ClientCore implements TransportListener, ExitFlushable {
+  readonly options: ResolvedOptions
+  readonly telemetry: ClientTelemetry
+  readonly inflight: InflightTracker
+  /** Random per instance, stable for its life (SPEC.md §3.1). */
+  readonly clientId: string
+  readonly taskNames: Set<string>
+  readonly mock: MockTransport | null
+  closed: boolean
+  private readonly clientIdBytes: EncodedBytes
+  private readonly transport: Transport
+  private readonly batch: BatchBuffer
+  private sequence: number
+  private timer: NodeJS.Timeout | null
+  private closing: Promise<void> | null
+
+  constructor(options: ResolvedOptions) {
+    this.options = options
+    this.telemetry = new ClientTelemetry(options.errorHandler, options.mock)
+    this.inflight = new InflightTracker()
+    this.clientId = randomBytes(8).toString('hex')
+    this.taskNames = new Set()
+    this.mock = options.mock ? new MockTransport(this) : null
+    this.closed = false
+    this.clientIdBytes = encodeClientId(this.clientId) as EncodedBytes
+    this.transport = this.mock ?? new UdpTransport(options.host, options.port, this, options.now)
+    this.batch = new BatchBuffer(options.maxDatagramBytes, this.transport, options.mock)
+    this.sequence = 0
+    this.timer = null
+    this.closing = null
+    if (!options.mock) registerExitFlush(this)
+  }
+
+  /** The hot path's last step: the event is valid and its bytes are ready. */
+  emit(kind: number, name: EncodedBytes, value: number, sampleRate: number, tags: EncodedBytes | null): void {
+    this.batch.append(kind, name, value, sampleRate, tags)
+    if (this.timer === null) this.armTimer()
+  }
+
+  rememberTask(fullName: string): void {
+    if (this.taskNames.size < MAX_REPORT_TASKS) this.taskNames.add(fullName)
+  }
+
+  /** A task started: in-flight reports are now due every interval (the heartbeat). */
+  inflightChanged(): void {
+    if (this.timer === null && !this.closed) this.armTimer()
+  }
+
+  /** Sends the buffered datagram, preceded by an in-flight report when one is due. Never throws. */
+  flushNow(): void {
+    try {
+      if (this.inflight.hasEntries()) {
+        this.inflight.prepareReport()
+        this.appendReport()
+      }
+      this.batch.send()
+    } catch (error) {
+      this.telemetry.drop('send_failed', this.batch.pendingEvents(), 'flush failed', error)
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (!this.closed) this.flushNow()
+    await this.transport.idle()
+  }
+
+  close(): Promise<void> {
+    if (this.closing === null) this.closing = this.closeOnce()
+    return this.closing
+  }
+
+  stats(): ClientStats {
+    return this.telemetry.snapshot(this.batch.pendingEvents() + this.transport.pendingEvents())
+  }
+
+  onSent(events: number, reports: number): void {
+    this.telemetry.sent += events
+    this.telemetry.reports += reports
+    this.telemetry.datagrams++
+  }
+
+  onSendFailed(events: number, _reports: number, cause: unknown): void {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    this.telemetry.drop(
+      'send_failed',
+      events,
+      `could not send to ${this.options.host}:${this.options.port}: ${detail}`,
+      cause,
+    )
+  }
+
+  onSocketError(cause: unknown): void {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    this.telemetry.socketError(
+      new TaskmeterError('TM_ERR_SOCKET', `taskmeter client: socket to ${this.options.host}:${this.options.port}: ${detail}`, cause),
+    )
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closed = true
+    this.disarmTimer()
+    unregisterExitFlush(this)
+    try {
+      if (this.inflight.hasEntries()) {
+        this.inflight.prepareFinalReport()
+        this.appendReport()
+      }
+      this.batch.send()
+    } catch (error) {
+      this.telemetry.drop('send_failed', this.batch.pendingEvents(), 'final flush failed', error)
+    }
+    await this.transport.close()
+  }
+
+  private appendReport(): void {
+    const inflight = this.inflight
+    this.sequence = this.batch.appendReport(
+      this.clientIdBytes,
+      this.sequence,
+      this.options.flushIntervalMs,
+      inflight.reportNames,
+      inflight.reportCounts,
+    )
+  }
+
+  // The timer runs only while there is something to send or report, so an idle client costs no
+  // wakeups; it is unref()ed so it never keeps the process alive (beforeExit flushes instead).
+  private armTimer(): void {
+    this.timer = setInterval(() => this.onTick(), this.options.flushIntervalMs)
+    this.timer.unref()
+  }
+
+  private disarmTimer(): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  private onTick(): void {
+    if (this.batch.isEmpty() && !this.inflight.hasEntries()) {
+      this.disarmTimer()
+      return
+    }
+    this.flushNow()
+  }
+}

@@ -1,0 +1,35 @@
+// The client's error type. It is thrown only by createClient() for a bad option (API misuse at
+// startup); every failure after that is counted and handed to the optional errorHandler instead
+// (issue 13: the client never throws into the host app).
+import { CLIENT_REASONS, EVENT_REASONS } from '@taskmeter/protocol'
+
+export const ERROR_CODES = ['TM_ERR_INVALID_OPTION', 'TM_ERR_DROPPED', 'TM_ERR_SOCKET'] as const
+export type TaskmeterErrorCode = (typeof ERROR_CODES)[number]
+
+// Why the client dropped events: the protocol's event reasons (the app passed a bad name, value or
+// tag) plus the client-only ones (SPEC.md §5, last paragraph).
+export const DROP_REASONS = [...EVENT_REASONS, ...CLIENT_REASONS] as const
+export type DropReason = (typeof DROP_REASONS)[number]
+
+export class TaskmeterError extends Error {
+  readonly code: TaskmeterErrorCode
+
+  constructor(code: TaskmeterErrorCode, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = 'TaskmeterError'
+    this.code = code
+  }
+}
+
+/** Handed to errorHandler when events are dropped; `eventCount` of them, for `reason`. */
+export class TaskmeterDropError extends TaskmeterError {
+  readonly reason: DropReason
+  readonly eventCount: number
+
+  constructor(reason: DropReason, eventCount: number, message: string, cause?: unknown) {
+    super('TM_ERR_DROPPED', message, cause)
+    this.name = 'TaskmeterDropError'
+    this.reason = reason
+    this.eventCount = eventCount
+  }
+}

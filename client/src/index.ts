@@ -1,0 +1,8 @@
+export { createClient } from './create-client.js'
+export type { TaskmeterClient, ChildOptions, EndTimer, ReportOptions } from './client.js'
+export type { TaskStatus, TimerResult } from './task-timer.js'
+export type { ClientOptions, ErrorHandler } from './options.js'
+export type { ClientStats } from './client-stats.js'
+export type { MockEvent } from './mock-transport.js'
+export { TaskmeterError, TaskmeterDropError, DROP_REASONS, ERROR_CODES, type DropReason, type TaskmeterErrorCode } from './errors.js'
+export type { TagInput } from '@taskmeter/protocol'

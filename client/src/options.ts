@@ -1,0 +1,188 @@
+// createClient() options: names follow hot-shots where they overlap, so its users know them.
+// Validated once here, with environment fallbacks, into a frozen ResolvedOptions; nothing else in
+// the client reads process.env (house style §7).
+import { isIPv6 } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import {
+  DEFAULT_MAX_DATAGRAM_BYTES,
+  MAX_DATAGRAM_BYTES,
+  MAX_FLUSH_INTERVAL_MS,
+  MAX_NAME_BYTES,
+  MIN_FLUSH_INTERVAL_MS,
+  type TagInput,
+} from '@taskmeter/protocol'
+import { TaskmeterError } from './errors.js'
+
+export const DEFAULT_HOST = '127.0.0.1'
+export const DEFAULT_PORT = 8125
+export const DEFAULT_REPORT_PORT = 3000
+export const DEFAULT_FLUSH_INTERVAL_MS = 100
+export const DEFAULT_REPORT_TIMEOUT_MS = 2000
+// BatchEncoder's own floor: room for the prefix and a few small events.
+export const MIN_DATAGRAM_BYTES = 64
+// Default datagram size when the agent is on loopback (the sidecar case), which SPEC.md §1 allows
+// up to 65507. A loopback send costs about the same at 1432 or 8192 bytes (9..15 µs per
+// socket.send measured on a 2-vCPU VM, Node 20), so 8192 cuts the per-event share of it 5.7×:
+// timing() measured 114..147 ns/call at 1432 bytes and 63 ns at 8192. hot-shots picks 8192 for
+// its Unix-socket transport too.
+export const LOOPBACK_MAX_DATAGRAM_BYTES = 8192
+
+export type ErrorHandler = (error: TaskmeterError) => void
+
+export interface ClientOptions {
+  /** Agent host; env TASKMETER_HOST; default 127.0.0.1. Resolved once (connected socket). */
+  host?: string
+  /** Agent UDP port; env TASKMETER_PORT; default 8125. */
+  port?: number
+  /** Prepended to every name. */
+  prefix?: string
+  /** Tags on every event. */
+  tags?: TagInput
+  /** hot-shots name for `tags`. */
+  globalTags?: TagInput
+  /** Largest datagram in bytes, 64..65507; default 8192 for a loopback host, else 1432 (SPEC.md §1). */
+  maxBufferSize?: number
+  /** Send what is buffered at least this often, ms 1..60000; default 100. */
+  bufferFlushInterval?: number
+  /** Default sample rate of increment/decrement, (0, 1]; default 1. */
+  sampleRate?: number
+  /** Receives every failure; called inside try/catch. Without it failures are counted silently. */
+  errorHandler?: ErrorHandler
+  /** Record events in memory (client.mockEvents) and send nothing: for the app's own tests. */
+  mock?: boolean
+  /** Base URL of the agent's HTTP server for report(); default http://<host>:3000. */
+  reportUrl?: string
+  /** report() gives up after this many ms; default 2000. */
+  reportTimeoutMs?: number
+  /** Testing hook: a monotonic clock in ms (default performance.now). */
+  now?: () => number
+  /** Testing hook: uniform [0, 1) source for counter sampling (default Math.random). */
+  random?: () => number
+  /** Testing hook: the environment to read fallbacks from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+export interface ResolvedOptions {
+  readonly host: string
+  readonly port: number
+  readonly prefix: string
+  readonly tags: TagInput | null
+  readonly maxDatagramBytes: number
+  readonly flushIntervalMs: number
+  readonly sampleRate: number
+  readonly errorHandler: ErrorHandler | null
+  readonly mock: boolean
+  readonly reportUrl: string
+  readonly reportTimeoutMs: number
+  readonly now: () => number
+  readonly random: () => number
+}
+
+function invalid(option: string, allowed: string, got: unknown): TaskmeterError {
+  const shown = typeof got === 'string' ? JSON.stringify(got) : typeof got === 'function' ? 'a function' : String(got)
+  return new TaskmeterError('TM_ERR_INVALID_OPTION', `taskmeter client: ${option} must be ${allowed} (got ${shown})`)
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host)
+}
+
+function integerIn(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(option, `an integer ${min}..${max}`, value)
+  }
+  return value
+}
+
+function portFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): number {
+  if (options.port !== undefined) return integerIn('port', options.port, 1, 65535)
+  const text = env['TASKMETER_PORT']
+  if (text === undefined || text === '') return DEFAULT_PORT
+  if (!/^[0-9]{1,5}$/.test(text)) throw invalid('TASKMETER_PORT', 'an integer 1..65535', text)
+  return integerIn('TASKMETER_PORT', Number(text), 1, 65535)
+}
+
+function hostFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): string {
+  if (options.host !== undefined) {
+    if (typeof options.host !== 'string' || options.host.length === 0) throw invalid('host', 'a non-empty string', options.host)
+    return options.host
+  }
+  const text = env['TASKMETER_HOST']
+  return text === undefined || text === '' ? DEFAULT_HOST : text
+}
+
+function reportUrlFrom(options: ClientOptions, host: string): string {
+  if (options.reportUrl === undefined) {
+    return `http://${isIPv6(host) ? `[${host}]` : host}:${DEFAULT_REPORT_PORT}`
+  }
+  const text = options.reportUrl
+  let url: URL | null = null
+  try {
+    url = typeof text === 'string' ? new URL(text) : null
+  } catch {
+    url = null
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw invalid('reportUrl', 'an http(s) URL', text)
+  }
+  return text.replace(/\/+$/, '')
+}
+
+function tagsFrom(options: ClientOptions): TagInput | null {
+  if (options.tags !== undefined && options.globalTags !== undefined) {
+    throw new TaskmeterError('TM_ERR_INVALID_OPTION', 'taskmeter client: give tags or globalTags (its hot-shots name), not both')
+  }
+  const tags = options.tags ?? options.globalTags ?? null
+  if (tags !== null && (typeof tags !== 'object' || Array.isArray(tags))) {
+    throw invalid('tags', 'an object or Map of string to string', tags)
+  }
+  return tags
+}
+
+function functionOr<T>(option: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback
+  if (typeof value !== 'function') throw invalid(option, 'a function', value)
+  return value as T
+}
+
+export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object', options)
+  const env = options.env ?? process.env
+  const host = hostFrom(options, env)
+  const prefix = options.prefix ?? ''
+  // A prefix must leave room for at least one byte of name (SPEC.md §7: names are 1..200 bytes).
+  if (typeof prefix !== 'string' || Buffer.byteLength(prefix) >= MAX_NAME_BYTES) {
+    throw invalid('prefix', `a string under ${MAX_NAME_BYTES} bytes`, prefix)
+  }
+  const sampleRate = options.sampleRate ?? 1
+  if (typeof sampleRate !== 'number' || !(sampleRate > 0 && sampleRate <= 1)) {
+    throw invalid('sampleRate', 'a number in (0, 1]', sampleRate)
+  }
+  const mock = options.mock ?? false
+  if (typeof mock !== 'boolean') throw invalid('mock', 'a boolean', mock)
+  return Object.freeze({
+    host,
+    port: portFrom(options, env),
+    prefix,
+    tags: tagsFrom(options),
+    maxDatagramBytes: integerIn(
+      'maxBufferSize',
+      options.maxBufferSize ?? (isLoopbackHost(host) ? LOOPBACK_MAX_DATAGRAM_BYTES : DEFAULT_MAX_DATAGRAM_BYTES),
+      MIN_DATAGRAM_BYTES,
+      MAX_DATAGRAM_BYTES,
+    ),
+    flushIntervalMs: integerIn(
+      'bufferFlushInterval',
+      options.bufferFlushInterval ?? DEFAULT_FLUSH_INTERVAL_MS,
+      MIN_FLUSH_INTERVAL_MS,
+      MAX_FLUSH_INTERVAL_MS,
+    ),
+    sampleRate,
+    errorHandler: functionOr<ErrorHandler | null>('errorHandler', options.errorHandler, null),
+    mock,
+    reportUrl: reportUrlFrom(options, host),
+    reportTimeoutMs: integerIn('reportTimeoutMs', options.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS, 1, 600_000),
+    now: functionOr('now', options.now, () => performance.now()),
+    random: functionOr('random', options.random, Math.random),
+  })
+}

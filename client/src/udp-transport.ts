@@ -1,0 +1,189 @@
+// A connected UDP socket: DNS is resolved once, at connect (issue 13), not per send, and each
+// datagram is one socket.send. The socket is unref()ed so it never keeps the process alive.
+import { type Socket, createSocket } from 'node:dgram'
+import { isIPv6 } from 'node:net'
+import type { Transport, TransportListener } from './transport.js'
+
+// Before the connect lookup completes, Node rejects send() without a port (measured on Node 20:
+// ERR_SOCKET_BAD_PORT), so datagrams wait here; the bound keeps a dead resolver from growing memory.
+const MAX_QUEUED_DATAGRAMS = 256
+// After a failed connect (DNS down at startup, say) datagrams are dropped for this long, then
+// the next one tries again.
+const RECONNECT_DELAY_MS = 1000
+// close() waits this long for sends still in the kernel's hands before closing anyway.
+const CLOSE_WAIT_MS = 2000
+
+type ConnectState = 'connecting' | 'ready' | 'failed' | 'closed'
+
+export class UdpTransport implements Transport {
+  private readonly host: string
+  private readonly port: number
+  private readonly listener: TransportListener
+  private readonly now: () => number
+  private socket: Socket | null
+  private state: ConnectState
+  private failedAtMs: number
+  private readonly queued: Buffer[]
+  private readonly queuedEvents: number[]
+  private readonly queuedReports: number[]
+  private queuedEventTotal: number
+  private sendsInFlight: number
+  private eventsInFlight: number
+  private idleWaiters: Array<() => void>
+
+  constructor(host: string, port: number, listener: TransportListener, now: () => number) {
+    this.host = host
+    this.port = port
+    this.listener = listener
+    this.now = now
+    this.socket = null
+    this.state = 'connecting'
+    this.failedAtMs = 0
+    this.queued = []
+    this.queuedEvents = []
+    this.queuedReports = []
+    this.queuedEventTotal = 0
+    this.sendsInFlight = 0
+    this.eventsInFlight = 0
+    this.idleWaiters = []
+    this.connect()
+  }
+
+  send(datagram: Buffer, events: number, reports: number): void {
+    if (this.state === 'ready') {
+      this.transmit(Buffer.from(datagram), events, reports)
+      return
+    }
+    if (this.state === 'failed' && this.now() - this.failedAtMs >= RECONNECT_DELAY_MS) this.connect()
+    if (this.state === 'connecting' && this.queued.length < MAX_QUEUED_DATAGRAMS) {
+      this.queued.push(Buffer.from(datagram))
+      this.queuedEvents.push(events)
+      this.queuedReports.push(reports)
+      this.queuedEventTotal += events
+      return
+    }
+    const why = this.state === 'connecting' ? 'queue full while connecting' : this.state === 'closed' ? 'transport closed' : 'not connected'
+    this.listener.onSendFailed(events, reports, new Error(`${why} to ${this.host}:${this.port}`))
+  }
+
+  pendingEvents(): number {
+    return this.queuedEventTotal + this.eventsInFlight
+  }
+
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve)
+    })
+  }
+
+  async close(): Promise<void> {
+    if (!this.isIdle()) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        this.idle(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS)
+          timer.unref()
+        }),
+      ])
+      clearTimeout(timer)
+    }
+    this.state = 'closed'
+    this.dropQueued(new Error('transport closed'))
+    const socket = this.socket
+    this.socket = null
+    this.wakeIdleWaiters()
+    if (socket === null) return
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve())
+      } catch {
+        resolve() // already closed by a failed connect
+      }
+    })
+  }
+
+  private isIdle(): boolean {
+    return this.state !== 'connecting' && this.sendsInFlight === 0 && this.queued.length === 0
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.idleWaiters.length === 0 || !(this.isIdle() || this.state === 'closed')) return
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (let i = 0; i < waiters.length; i++) (waiters[i] as () => void)()
+  }
+
+  private connect(): void {
+    const old = this.socket
+    if (old !== null) {
+      try {
+        old.close()
+      } catch {
+        // a socket whose connect failed may already be closed
+      }
+    }
+    const socket = createSocket(isIPv6(this.host) ? 'udp6' : 'udp4')
+    this.socket = socket
+    this.state = 'connecting'
+    // Without an 'error' listener Node would throw the ICMP errors it reads back (agent down).
+    socket.on('error', (error) => {
+      if (this.socket === socket && this.state !== 'closed') this.listener.onSocketError(error)
+    })
+    socket.unref()
+    try {
+      socket.connect(this.port, this.host, (error?: Error) => this.afterConnect(socket, error))
+    } catch (error) {
+      this.afterConnect(socket, error)
+    }
+  }
+
+  private afterConnect(socket: Socket, error: unknown): void {
+    if (this.socket !== socket || this.state === 'closed') return
+    if (error !== undefined && error !== null) {
+      this.state = 'failed'
+      this.failedAtMs = this.now()
+      this.dropQueued(error)
+      this.wakeIdleWaiters()
+      return
+    }
+    this.state = 'ready'
+    const queued = this.queued.splice(0)
+    const events = this.queuedEvents.splice(0)
+    const reports = this.queuedReports.splice(0)
+    this.queuedEventTotal = 0
+    for (let i = 0; i < queued.length; i++) this.transmit(queued[i] as Buffer, events[i] as number, reports[i] as number)
+    this.wakeIdleWaiters()
+  }
+
+  private dropQueued(cause: unknown): void {
+    const events = this.queuedEvents.splice(0)
+    const reports = this.queuedReports.splice(0)
+    this.queued.length = 0
+    this.queuedEventTotal = 0
+    for (let i = 0; i < events.length; i++) this.listener.onSendFailed(events[i] as number, reports[i] as number, cause)
+  }
+
+  // `datagram` is the transport's own copy: the kernel may hold it until the callback (a send
+  // that does not complete at once is queued by libuv without copying).
+  private transmit(datagram: Buffer, events: number, reports: number): void {
+    const socket = this.socket
+    if (socket === null) return
+    this.sendsInFlight++
+    this.eventsInFlight += events
+    try {
+      socket.send(datagram, (error) => this.afterSend(error, events, reports))
+    } catch (error) {
+      this.afterSend(error, events, reports)
+    }
+  }
+
+  private afterSend(error: unknown, events: number, reports: number): void {
+    this.sendsInFlight--
+    this.eventsInFlight -= events
+    if (error === undefined || error === null) this.listener.onSent(events, reports)
+    else this.listener.onSendFailed(events, reports, error)
+    this.wakeIdleWaiters()
+  }
+}
