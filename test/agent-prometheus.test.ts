@@ -1,0 +1,323 @@
+// The agent against the real Prometheus tools (issue 14, "Done when"): `promtool check metrics`
+// lints a scrape of a realistic mix of events, and a real `prometheus` scrapes the agent so that
+// rate() and histogram_quantile() over our families return data. Both tools come from the Debian
+// package "prometheus"; a missing tool fails the file (never a skip).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { EVENT_KIND, type EncodedBytes, encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
+import { getJson, getText, waitFor } from './harness/poll.js'
+import { sampleValue } from './harness/prometheus-text.js'
+import { requireTool } from './harness/system-tool.js'
+import { UdpSender } from './harness/udp-sender.js'
+
+const INSTALL_HINT = 'apt-get install prometheus (the Debian package "prometheus" ships both prometheus and promtool)'
+
+function name(text: string): EncodedBytes {
+  const encoded = encodeName(text)
+  if (typeof encoded === 'string') throw new Error(`cannot encode name ${text}: ${encoded}`)
+  return encoded
+}
+
+function tags(input: Record<string, string>): EncodedBytes {
+  const encoded = encodeTags(input)
+  if (encoded === null || typeof encoded === 'string') throw new Error(`cannot encode tags ${JSON.stringify(input)}: ${String(encoded)}`)
+  return encoded
+}
+
+function clientId(text: string): EncodedBytes {
+  const encoded = encodeClientId(text)
+  if (typeof encoded === 'string') throw new Error(`cannot encode client id ${text}: ${encoded}`)
+  return encoded
+}
+
+interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a command to completion with `stdinFile` as its standard input (bounded by a timeout). */
+function runWithStdin(command: string, args: string[], stdinFile: string, timeoutMs = 20_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(stdinFile, 'r')
+    const child = spawn(command, args, { stdio: [fd, 'pipe', 'pipe'] })
+    closeSync(fd)
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (Prometheus cannot be told to pick one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+const tempDirs: string[] = []
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  tempDirs.push(dir)
+  return dir
+}
+
+let promtool = ''
+let prometheusBin = ''
+const agents: AgentProcess[] = []
+
+beforeAll(() => {
+  promtool = requireTool('promtool', INSTALL_HINT)
+  prometheusBin = requireTool('prometheus', INSTALL_HINT)
+})
+
+afterAll(async () => {
+  for (const agent of agents) await agent.stop()
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('requireTool', () => {
+  it('throws, naming the package to install, when a tool is missing (a failure, never a skip)', () => {
+    expect(() => requireTool('promtool', INSTALL_HINT, '/nonexistent-dir')).toThrow(/"promtool" was not found.*apt-get install prometheus/)
+    expect(requireTool('promtool', INSTALL_HINT)).toBe(promtool)
+  })
+})
+
+describe('promtool check metrics', () => {
+  it('passes, with no lint output, on a scrape of a realistic mix of events and garbage', async () => {
+    const agent = await startAgentProcess()
+    agents.push(agent)
+    const sender = new UdpSender(agent.udpPort)
+    try {
+      const checkout = name('checkout')
+      const search = name('search')
+      const render = name('render.page')
+      const euTags = tags({ region: 'eu-west', 'http.method': 'POST' })
+      // Timings for three tasks, one of them also tagged (a separate series with extra labels).
+      for (let i = 0; i < 200; i++) {
+        await sender.append(EVENT_KIND.timing, checkout, 5 + (i % 40) * 1.5)
+        await sender.append(EVENT_KIND.timing, search, 0.2 + (i % 17) * 0.9)
+        await sender.append(EVENT_KIND.timing, render, 40 + (i % 9) * 55, i % 4 === 0 ? 0.5 : 1)
+        if (i % 5 === 0) await sender.append(EVENT_KIND.timing, checkout, 12 + i, 1, euTags)
+      }
+      // Start/end pairs, some of them failures.
+      for (let i = 0; i < 30; i++) {
+        await sender.append(EVENT_KIND.task_start, search, 0)
+        await sender.append(i % 3 === 0 ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success, search, 3 + i)
+      }
+      for (let i = 0; i < 10; i++) await sender.append(EVENT_KIND.task_end_error, checkout, 900 + i, 1, euTags)
+      // Counters with tags (one tag value that needs escaping), gauges, histograms.
+      const orders = name('orders.placed')
+      await sender.append(EVENT_KIND.count, orders, 3, 1, tags({ payment: 'card' }))
+      await sender.append(EVENT_KIND.count, orders, 2, 0.5, tags({ payment: 'paypal' }))
+      await sender.append(EVENT_KIND.count, name('cache-hits'), 41, 1, tags({ path: 'C:\\temp\\"quoted"\nnext line' }))
+      await sender.append(EVENT_KIND.gauge, name('queue.depth'), 17, 1, tags({ queue: 'emails' }))
+      await sender.append(EVENT_KIND.gauge, name('queue.depth'), 3, 1, tags({ queue: 'sms' }))
+      await sender.append(EVENT_KIND.gauge_delta, name('queue.depth'), -1, 1, tags({ queue: 'sms' }))
+      await sender.append(EVENT_KIND.gauge, name('temperature_celsius'), -4.5)
+      for (let i = 0; i < 50; i++) await sender.append(EVENT_KIND.histogram, name('payload.size_bytes'), 100 + i * 37, 1, tags({ route: '/api' }))
+      await sender.append(EVENT_KIND.histogram, name('batch.size'), 64)
+      await sender.flush()
+      // An in-flight report from a client that says two checkouts and one search are running.
+      await sender.inflight(clientId('web-1'), 1, 1000, [checkout, search], [2, 1])
+      await sender.flush()
+      // Garbage: StatsD text (not decoded yet), random bytes, a truncated protocol datagram, a bad
+      // version, an empty protocol datagram.
+      const garbage = [
+        Buffer.from('checkout:12|ms'),
+        Buffer.from([0x01, 0x02, 0x03, 0xff, 0x00, 0x7f]),
+        Buffer.from([0xfe, 0x54, 0x4d, 0x01, 0x95, 0x01, 0xa8, 0x63]),
+        Buffer.from([0xfe, 0x54, 0x4d, 0x09, 0x93, 0x01, 0xa1, 0x61, 0x01]),
+        Buffer.from([0xfe, 0x54, 0x4d, 0x01]),
+      ]
+      for (const datagram of garbage) await sender.sendRaw(datagram)
+
+      const sent = sender.datagramsSent
+      const text = await waitFor(
+        'the agent to receive every datagram',
+        async () => {
+          const body = await getText(`${agent.baseUrl}/metrics`)
+          return sampleValue(body, 'taskmeter_datagrams_received_total') === sent ? body : undefined
+        },
+        10_000,
+      )
+      // The mix did land: every family we emit for it is present.
+      expect(sampleValue(text, 'requests_total', { task: 'checkout', status: 'success' })).toBe(200)
+      expect(sampleValue(text, 'requests_total', { task: 'checkout', region: 'eu-west', http_method: 'POST', status: 'error' })).toBe(10)
+      expect(sampleValue(text, 'tasks_failed_total', { task: 'search' })).toBe(10)
+      expect(sampleValue(text, 'tasks_active', { task: 'checkout' })).toBe(2)
+      expect(sampleValue(text, 'orders_placed_total', { payment: 'card' })).toBe(3)
+      expect(sampleValue(text, 'queue_depth', { queue: 'sms' })).toBe(2)
+      // A tag value with a backslash, a quote and a newline, escaped as the text format requires.
+      expect(text).toContain(String.raw`cache_hits_total{path="C:\\temp\\\"quoted\"\nnext line"} 41`)
+      expect(text).toContain('# TYPE payload_size_bytes summary')
+      const invalid = [...text.matchAll(/^taskmeter_datagrams_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+      expect(invalid).toBeGreaterThanOrEqual(garbage.length - 1)
+
+      const response = await fetch(`${agent.baseUrl}/metrics`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4(;|$)/)
+      const scrape = await response.text()
+
+      const file = path.join(tempDir('taskmeter-promtool-'), 'metrics.txt')
+      writeFileSync(file, scrape)
+      const result = await runWithStdin(promtool, ['check', 'metrics'], file)
+      expect({ code: result.code, output: (result.stdout + result.stderr).trim() }).toEqual({ code: 0, output: '' })
+    } finally {
+      sender.close()
+    }
+  })
+})
+
+interface PromVectorSample {
+  metric: Record<string, string>
+  value: [number, string]
+}
+interface PromQueryResponse {
+  status: string
+  data: { resultType: string; result: PromVectorSample[] }
+}
+interface PromTargetsResponse {
+  status: string
+  data: { activeTargets: Array<{ health: string; scrapeUrl: string; lastError: string }> }
+}
+
+describe('a real prometheus scraping the agent', () => {
+  let prometheus: ChildProcess | null = null
+  let prometheusLog = ''
+  let prometheusExited: Promise<number | null> = Promise.resolve(null)
+
+  afterAll(async () => {
+    const child = prometheus
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    await prometheusExited
+    clearTimeout(timer)
+  })
+
+  it('returns rate(requests_total[1m]) and histogram_quantile over task_duration_seconds', async () => {
+    const agent = await startAgentProcess()
+    agents.push(agent)
+    const dir = tempDir('taskmeter-prometheus-')
+    const webPort = await freePort()
+    const config = [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: taskmeter',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${agent.httpPort}']`,
+      '',
+    ].join('\n')
+    writeFileSync(path.join(dir, 'prometheus.yml'), config)
+    const child = spawn(
+      prometheusBin,
+      [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${webPort}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    prometheus = child
+    prometheusExited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    child.stdout?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()))
+    const api = `http://127.0.0.1:${webPort}`
+    const alive = (): void => {
+      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${prometheusLog}`)
+    }
+
+    // Keep timings flowing (a steady rate) until the queries answer; bounded by the deadline below.
+    const sender = new UdpSender(agent.udpPort)
+    const checkout = name('checkout')
+    const search = name('search')
+    let sending = true
+    let batches = 0
+    const traffic = (async () => {
+      while (sending && batches < 1_000) {
+        for (let i = 0; i < 50; i++) {
+          await sender.append(EVENT_KIND.timing, checkout, 2 + ((batches * 50 + i) % 100) * 3)
+          if (i % 5 === 0) await sender.append(EVENT_KIND.task_end_error, search, 15 + i)
+        }
+        await sender.flush()
+        batches++
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    })()
+
+    try {
+      await waitFor(
+        'prometheus to be ready',
+        async () => {
+          alive()
+          const response = await fetch(`${api}/-/ready`)
+          return response.ok ? true : undefined
+        },
+        15_000,
+        100,
+      )
+
+      const query = async (promql: string): Promise<PromVectorSample[] | undefined> => {
+        alive()
+        const body = await getJson<PromQueryResponse>(`${api}/api/v1/query?query=${encodeURIComponent(promql)}`)
+        if (body.status !== 'success' || body.data.resultType !== 'vector') throw new Error(`${promql}: ${JSON.stringify(body)}`)
+        const positive = body.data.result.filter((sample) => Number(sample.value[1]) > 0 && Number.isFinite(Number(sample.value[1])))
+        return positive.length > 0 ? positive : undefined
+      }
+
+      const rates = await waitFor('rate(requests_total[1m]) > 0', () => query('rate(requests_total[1m])'), 40_000, 250)
+      const checkoutRate = rates.find((s) => s.metric.task === 'checkout' && s.metric.status === 'success')
+      expect(checkoutRate, JSON.stringify(rates)).toBeDefined()
+      expect(rates.some((s) => s.metric.task === 'search' && s.metric.status === 'error')).toBe(true)
+
+      const p99 = await waitFor(
+        'histogram_quantile(0.99, …task_duration_seconds_bucket…) > 0',
+        () => query('histogram_quantile(0.99, sum by (le) (rate(task_duration_seconds_bucket[1m])))'),
+        40_000,
+        250,
+      )
+      const p99Seconds = Number(p99[0]?.value[1])
+      // Timings span 2..299 ms (and 15..60 ms errors): p99 lies in the 0.25..0.5 s bucket.
+      expect(p99Seconds).toBeGreaterThan(0.1)
+      expect(p99Seconds).toBeLessThanOrEqual(0.5)
+
+      const targets = await getJson<PromTargetsResponse>(`${api}/api/v1/targets`)
+      expect(targets.status).toBe('success')
+      expect(targets.data.activeTargets.map((t) => ({ url: t.scrapeUrl, health: t.health, error: t.lastError }))).toEqual([
+        { url: `http://127.0.0.1:${agent.httpPort}/metrics`, health: 'up', error: '' },
+      ])
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${prometheusLog}`)
+    } finally {
+      sending = false
+      await traffic
+      sender.close()
+    }
+  })
+})
