@@ -32,6 +32,15 @@ function isReservedFamily(family: string): boolean {
   return RESERVED_FAMILIES.has(family) || family.startsWith('taskmeter_') || family.startsWith('process_') || family.startsWith('nodejs_')
 }
 
+/**
+ * Every name a user metric occupies: its family, the name as sent (so `x` cannot be both a counter
+ * and a gauge although the counter is exposed as x_total), and a summary's _sum and _count lines.
+ */
+function exposedNames(kind: CustomKind, base: string, family: string): string[] {
+  if (kind === 'histogram') return [family, family + '_sum', family + '_count']
+  return family === base ? [family] : [family, base]
+}
+
 export class Aggregator {
   readonly layout: BucketLayout
   readonly windowSeconds: number
@@ -45,6 +54,10 @@ export class Aggregator {
   /** family name → kind, so a name used as a counter cannot also be a gauge. */
   private readonly familyKinds = new Map<string, CustomKind>()
   seriesDropped: number
+  // Between beginBatch() and endBatch() every event of one datagram shares one clock reading:
+  // performance.now() per event was ~20 ns of a ~300 ns/event ingest profile.
+  private batchNowMs: number
+  private inBatch: boolean
 
   constructor(options: AggregatorOptions) {
     this.layout = new BucketLayout(options.precision)
@@ -54,6 +67,21 @@ export class Aggregator {
     this.startedMs = this.now()
     this.inflight = new InflightRegistry(options.maxClients ?? 10_000)
     this.seriesDropped = 0
+    this.batchNowMs = 0
+    this.inBatch = false
+  }
+
+  beginBatch(): void {
+    this.batchNowMs = this.now()
+    this.inBatch = true
+  }
+
+  endBatch(): void {
+    this.inBatch = false
+  }
+
+  private clock(): number {
+    return this.inBatch ? this.batchNowMs : this.now()
   }
 
   get seriesCount(): number {
@@ -87,16 +115,19 @@ export class Aggregator {
       this.drops.add('type_conflict')
       return null
     }
-    const familyKind = this.familyKinds.get(family)
-    if ((familyKind !== undefined && familyKind !== kind) || isReservedFamily(family)) {
-      this.drops.add('type_conflict')
-      return null
+    const names = exposedNames(kind, base, family)
+    for (let i = 0; i < names.length; i++) {
+      const taken = this.familyKinds.get(names[i] as string)
+      if ((taken !== undefined && taken !== kind) || isReservedFamily(names[i] as string)) {
+        this.drops.add('type_conflict')
+        return null
+      }
     }
     if (this.seriesCount >= this.maxSeries) {
       this.seriesDropped++
       return null
     }
-    this.familyKinds.set(family, kind)
+    for (let i = 0; i < names.length; i++) this.familyKinds.set(names[i] as string, kind)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created
@@ -104,7 +135,7 @@ export class Aggregator {
 
   /** One request: a timing, or the end of a tracked task. `weight` = 1 / sampleRate, rounded. */
   recordRequest(task: TaskStats, durationMs: number, failed: boolean, weight: number): void {
-    const nowMs = this.now()
+    const nowMs = this.clock()
     const valueUs = msToUs(durationMs)
     task.histogram.recordCount(valueUs, weight)
     task.window.record(nowMs, valueUs, durationMs, weight, failed)
@@ -116,7 +147,7 @@ export class Aggregator {
 
   taskStarted(task: TaskStats): void {
     task.startBalance++
-    task.lastUpdateMs = this.now()
+    task.lastUpdateMs = this.clock()
   }
 
   /** An end event also records its request (recordRequest); this only settles the balance. */
@@ -126,7 +157,9 @@ export class Aggregator {
   }
 
   beginInflightReport(clientId: string, sequence: number, flushIntervalMs: number): ClientReport | null {
-    return this.inflight.begin(clientId, sequence, flushIntervalMs, this.now())
+    const report = this.inflight.begin(clientId, sequence, flushIntervalMs, this.clock())
+    if (report === null) this.drops.add('inflight_clients_cap')
+    return report
   }
 
   inflightEntry(report: ClientReport, task: TaskStats, count: number): void {
@@ -136,17 +169,17 @@ export class Aggregator {
 
   addCounter(series: CustomSeries, delta: number): void {
     series.value += delta
-    series.lastUpdateMs = this.now()
+    series.lastUpdateMs = this.clock()
   }
 
   setGauge(series: CustomSeries, value: number): void {
     series.value = value
-    series.lastUpdateMs = this.now()
+    series.lastUpdateMs = this.clock()
   }
 
   addGauge(series: CustomSeries, delta: number): void {
     series.value += delta
-    series.lastUpdateMs = this.now()
+    series.lastUpdateMs = this.clock()
   }
 
   observe(series: CustomSeries, value: number, weight: number): void {
@@ -156,7 +189,7 @@ export class Aggregator {
     }
     series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
     series.sum += value * weight
-    series.lastUpdateMs = this.now()
+    series.lastUpdateMs = this.clock()
   }
 
   /** Recomputes every task's reportedActive from live in-flight reports. Call before reading. */

@@ -12,7 +12,10 @@ export class DatagramRouter {
   private readonly rejects: RejectLog
   private readonly protocolSink: ProtocolSink
 
+  private readonly aggregator: Aggregator
+
   constructor(aggregator: Aggregator, logger: DebugLogger | null) {
+    this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
   }
@@ -22,7 +25,9 @@ export class DatagramRouter {
     stats.datagramsReceived++
     stats.bytesReceived += length
     if (isProtocolDatagram(buf, length)) {
+      this.aggregator.beginBatch()
       const reason = decodeDatagram(buf, length, this.protocolSink)
+      this.aggregator.endBatch()
       if (reason !== null) {
         stats.datagramInvalid(reason)
         this.rejects.reject('datagram', reason)

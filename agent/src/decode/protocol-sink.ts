@@ -1,6 +1,6 @@
 // Applies decoded protocol v1 events to the aggregator. Series are looked up by the raw bytes of
-// name (+ tags) as a latin1 string, so the hot path does one short string and one Map lookup per
-// event; UTF-8 decoding, tag parsing and label sanitizing happen only on a cache miss.
+// name (+ tags) in a ByteKeyTable, so the hot path builds no string per event; UTF-8 decoding, tag
+// parsing and label sanitizing happen only on a cache miss.
 import { EVENT_KIND, type EventReason, type EventSink, decodeTags, decodeText } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
@@ -9,9 +9,10 @@ import type { TaskStats } from '../aggregate/task-stats.js'
 import type { DecodeStats } from './decode-stats.js'
 import type { RejectLog } from './debug-log.js'
 
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.prototype.latin1Slice.call(buf, start, end) as string
-}
+import { ByteKeyTable } from './byte-key-table.js'
+
+/** Smallest sample rate the agent honours: one event stands for at most a million. */
+export const MIN_SAMPLE_RATE = 1e-6
 
 export class ProtocolSink implements EventSink {
   private readonly aggregator: Aggregator
@@ -19,8 +20,10 @@ export class ProtocolSink implements EventSink {
   private readonly rejects: RejectLog
   // Raw-bytes key → series. Bounded: cleared when it outgrows twice the series cap (the
   // aggregator still holds every series, so a clear only costs re-resolving).
-  private readonly taskCache = new Map<string, TaskStats>()
-  private readonly customCache = new Map<string, CustomSeries>()
+  private readonly taskCache = new ByteKeyTable<TaskStats>()
+  private readonly counterCache = new ByteKeyTable<CustomSeries>()
+  private readonly gaugeCache = new ByteKeyTable<CustomSeries>()
+  private readonly histogramCache = new ByteKeyTable<CustomSeries>()
   private readonly cacheLimit: number
   private report: ClientReport | null
 
@@ -35,30 +38,30 @@ export class ProtocolSink implements EventSink {
   /** Forget cached lookups (after series were evicted). */
   clearCaches(): void {
     this.taskCache.clear()
-    this.customCache.clear()
+    this.counterCache.clear()
+    this.gaugeCache.clear()
+    this.histogramCache.clear()
   }
 
   private resolveTask(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): TaskStats | null {
-    const key = tagCount === 0 ? latin1(buf, nameStart, nameEnd) : latin1(buf, nameStart, nameEnd) + '\u0000' + latin1(buf, tagsStart, tagsEnd)
-    const cached = this.taskCache.get(key)
+    const cached = this.taskCache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     if (cached !== undefined) return cached
     const task = this.aggregator.task(decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
     if (task !== null) {
       if (this.taskCache.size >= this.cacheLimit) this.taskCache.clear()
-      this.taskCache.set(key, task)
+      this.taskCache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, task)
     }
     return task
   }
 
   private resolveCustom(kind: CustomKind, buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): CustomSeries | null {
-    const raw = tagCount === 0 ? latin1(buf, nameStart, nameEnd) : latin1(buf, nameStart, nameEnd) + '\u0000' + latin1(buf, tagsStart, tagsEnd)
-    const key = kind + '\u0000' + raw
-    const cached = this.customCache.get(key)
+    const cache = kind === 'counter' ? this.counterCache : kind === 'gauge' ? this.gaugeCache : this.histogramCache
+    const cached = cache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     if (cached !== undefined) return cached
     const series = this.aggregator.series(kind, decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
     if (series !== null) {
-      if (this.customCache.size >= this.cacheLimit) this.customCache.clear()
-      this.customCache.set(key, series)
+      if (cache.size >= this.cacheLimit) cache.clear()
+      cache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, series)
     }
     return series
   }
@@ -66,8 +69,10 @@ export class ProtocolSink implements EventSink {
   onEvent(kind: number, buf: Uint8Array, nameStart: number, nameEnd: number, value: number, sampleRate: number, tagsStart: number, tagsEnd: number, tagCount: number): void {
     const stats = this.stats
     stats.eventsByKind[kind - 1] = (stats.eventsByKind[kind - 1] as number) + 1
-    // Sampled timings and observations weigh 1/rate whole events, as in StatsD.
-    const weight = sampleRate === 1 ? 1 : Math.max(1, Math.round(1 / sampleRate))
+    // Sampled timings and observations weigh 1/rate whole events, as in StatsD. Rates below
+    // MIN_SAMPLE_RATE are taken as MIN_SAMPLE_RATE so that 5e-324 cannot make counts infinite.
+    const rate = sampleRate < MIN_SAMPLE_RATE ? MIN_SAMPLE_RATE : sampleRate
+    const weight = rate === 1 ? 1 : Math.max(1, Math.round(1 / rate))
     switch (kind) {
       case EVENT_KIND.timing:
       case EVENT_KIND.task_end_success:
@@ -85,7 +90,7 @@ export class ProtocolSink implements EventSink {
       }
       case EVENT_KIND.count: {
         const series = this.resolveCustom('counter', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
-        if (series !== null) this.aggregator.addCounter(series, value / sampleRate)
+        if (series !== null) this.aggregator.addCounter(series, value / rate)
         return
       }
       case EVENT_KIND.gauge:
@@ -106,13 +111,14 @@ export class ProtocolSink implements EventSink {
 
   onInflightReport(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number, flushIntervalMs: number): void {
     this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] = (this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] as number) + 1
-    this.report = this.aggregator.beginInflightReport(latin1(buf, clientIdStart, clientIdEnd), sequence, flushIntervalMs)
+    this.report = this.aggregator.beginInflightReport(decodeText(buf, clientIdStart, clientIdEnd), sequence, flushIntervalMs)
   }
 
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void {
     if (this.report === null) return
-    // A zero entry for a task we never saw need not create a series.
-    if (count === 0 && !this.taskCache.has(latin1(buf, nameStart, nameEnd))) return
+    // A zero entry for a task we never saw need not create a series (the cache may have been
+    // cleared, so ask the aggregator before concluding that).
+    if (count === 0 && this.taskCache.get(buf, nameStart, nameEnd, 0, 0) === undefined && !this.aggregator.tasks.has(decodeText(buf, nameStart, nameEnd))) return
     const task = this.resolveTask(buf, nameStart, nameEnd, 0, 0, 0)
     if (task !== null) this.aggregator.inflightEntry(this.report, task, count)
   }

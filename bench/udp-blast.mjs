@@ -1,0 +1,52 @@
+// Sender process for bench/ingest: sends pre-encoded protocol v1 datagrams (timings under 10
+// task names, 1432 bytes each) to 127.0.0.1:<port> at a target event rate for a bounded time.
+// Usage: node bench/udp-blast.mjs <port> <events_per_second> <seconds>. Prints one JSON line.
+import dgram from 'node:dgram'
+import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
+
+const [port, rate, seconds] = process.argv.slice(2).map(Number)
+if (!(port > 0 && rate > 0 && seconds > 0 && seconds <= 120)) {
+  console.error('usage: udp-blast.mjs <port> <events_per_second> <seconds ≤ 120>')
+  process.exit(2)
+}
+
+// 16 distinct datagrams so the agent does not see one buffer over and over.
+const datagrams = []
+let eventsPerDatagram = 0
+for (let d = 0; d < 16; d++) {
+  const encoder = new BatchEncoder(1432)
+  let i = 0
+  while (encoder.append(EVENT_KIND.timing, encodeName(`ingest_task_${(d + i) % 10}`), 1 + ((i * 7919 + d * 104729) % 250000) / 1000, 1, null)) i++
+  datagrams.push(Buffer.from(encoder.datagram()))
+  eventsPerDatagram = encoder.eventCount
+}
+
+const socket = dgram.createSocket('udp4')
+socket.connect(port, '127.0.0.1', async () => {
+  const started = performance.now()
+  const endAt = started + seconds * 1000
+  let sent = 0
+  let inFlight = 0
+  const maxInFlight = 64
+  const done = () => {
+    const elapsed = (performance.now() - started) / 1000
+    console.log(JSON.stringify({ datagrams: sent, events: sent * eventsPerDatagram, events_per_datagram: eventsPerDatagram, seconds: elapsed }))
+    socket.close()
+  }
+  const pump = () => {
+    const now = performance.now()
+    if (now >= endAt) {
+      if (inFlight === 0) done()
+      else setTimeout(pump, 1)
+      return
+    }
+    const due = Math.floor((((now - started) / 1000) * rate) / eventsPerDatagram)
+    while (sent < due && inFlight < maxInFlight) {
+      inFlight++
+      socket.send(datagrams[sent % datagrams.length], () => inFlight--)
+      sent++
+    }
+    setImmediate(pump)
+  }
+  pump()
+})
