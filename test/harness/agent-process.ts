@@ -28,7 +28,10 @@ export async function startAgentProcess(args: string[] = [], env: Record<string,
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
   const ports = await new Promise<{ udp: number; http: number }>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`agent did not start within 10 s:\n${text}`)), 10_000)
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL') // never leave an agent behind a failed start
+      reject(new Error(`agent did not start within 10 s (the harness reads the info-level "listening" line):\n${text}`))
+    }, 10_000)
     const onData = (): void => {
       const match = /"udp":"[^"]*:(\d+)","http":"[^"]*:(\d+)"/.exec(text)
       if (match !== null) {

@@ -82,7 +82,9 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
   }
   const o = command.opts<Record<string, string | boolean | undefined>>()
   const str = (key: string): string => String(o[key])
-  const precision = parseInteger('--precision', str('precision'), 1, 5)
+  // Name the env variable when the bad value came from it: the user must know where to fix it.
+  const from = (key: string, flag: string, envName: string): string => (command.getOptionValueSource(key) === 'env' ? `${flag} (from ${envName})` : flag)
+  const precision = parseInteger(from('precision', '--precision', 'LATENCY_PRECISION'), str('precision'), 1, 5)
   const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
   const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
   const worst = worstCaseBytes(precision, maxSeries)
@@ -92,15 +94,15 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     )
   }
   const config: Config = {
-    port: parseInteger('--port', str('port'), 0, 65535),
-    udpPort: parseInteger('--udp-port', str('udpPort'), 0, 65535),
+    port: parseInteger(from('port', '--port', 'METRICS_PORT'), str('port'), 0, 65535),
+    udpPort: parseInteger(from('udpPort', '--udp-port', 'UDP_PORT'), str('udpPort'), 0, 65535),
     host: parseHost('--host', str('host')),
     udpHost: parseHost('--udp-host', str('udpHost')),
-    windowSeconds: parseInteger('--window', str('window'), 1, 3600),
+    windowSeconds: parseInteger(from('window', '--window', 'WINDOW_SIZE'), str('window'), 1, 3600),
     precision,
     buckets: Object.freeze(parseBuckets('--buckets', str('buckets'))),
-    logLevel: parseChoice('--log-level', str('logLevel'), LOG_LEVELS),
-    prometheusUrl: o.prometheusUrl === undefined ? null : parseUrl('--prometheus-url', str('prometheusUrl')),
+    logLevel: parseChoice(from('logLevel', '--log-level', 'LOG_LEVEL'), str('logLevel'), LOG_LEVELS),
+    prometheusUrl: o.prometheusUrl === undefined ? null : parseUrl(from('prometheusUrl', '--prometheus-url', 'PROMETHEUS_URL'), str('prometheusUrl')),
     maxSeries,
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),

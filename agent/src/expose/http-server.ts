@@ -1,5 +1,5 @@
 // The agent's HTTP routes (fastify): /metrics, /dashboard, /report, /healthz, /ready.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
@@ -18,7 +18,8 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    // Scrapes and dashboard polls every second would flood the log; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     // A scrape or a dashboard poll never needs a large body; refuse big uploads early.
     bodyLimit: 16 * 1024,
     connectionTimeout: 10_000,
