@@ -1,6 +1,8 @@
 // Batching over a real socket: datagrams never exceed maxBufferSize, hold many events each, keep
 // call order, and go out on the flush interval without an explicit flush().
+import { collectDatagram, encodeName } from '@taskmeter/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BatchBuffer } from './batch-buffer.js'
 import { createClient } from './index.js'
 import type { TaskmeterClient } from './index.js'
 import { UdpReceiver, waitFor } from './udp-receiver.test-support.js'
@@ -95,5 +97,31 @@ describe('batching', () => {
     await client.flush()
     await waitFor('sent', () => client.stats().sent === 2)
     expect(client.stats().pending).toBe(0)
+  })
+})
+
+describe('BatchBuffer and a transport that keeps the buffer', () => {
+  it('writes the next datagram into a fresh buffer when the transport still holds the last one', () => {
+    const held: Buffer[] = []
+    let keep = true
+    const transport = {
+      send(datagram: Buffer): boolean {
+        held.push(datagram)
+        return !keep
+      },
+      pendingEvents: () => 0,
+      idle: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    }
+    const batch = new BatchBuffer(64, transport, false)
+    const name = encodeName('held') as Uint8Array
+    for (let i = 0; i < 20; i++) batch.append(1, name, i + 0.5, 1, null)
+    batch.send()
+    keep = false
+    for (let i = 20; i < 40; i++) batch.append(1, name, i + 0.5, 1, null)
+    batch.send()
+    // Every datagram the transport kept still holds exactly what it held when handed over.
+    const values = held.slice(0, -1).flatMap((d) => collectDatagram(d).items.map((item) => ('value' in item ? item.value : -1)))
+    expect(values.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 0.5))
   })
 })

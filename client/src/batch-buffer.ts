@@ -5,12 +5,14 @@ import { BatchEncoder, type EncodedBytes, MAX_DATAGRAM_BYTES } from '@taskmeter/
 import type { Transport } from './transport.js'
 
 export class BatchBuffer {
-  private readonly encoder: BatchEncoder
+  // Replaced (not reset) when the transport keeps its buffer: see Transport.send.
+  private encoder: BatchEncoder
   // Lazily made for the rare event or report entry larger than maxBufferSize (long tags on a small
   // buffer): it goes alone in a bigger datagram, which SPEC.md §1 allows up to 65507 bytes,
   // rather than being lost.
   private oversize: BatchEncoder | null
   private reportsInBatch: number
+  private readonly maxDatagramBytes: number
   private readonly transport: Transport
   // Mock mode hands over every event at once so that client.mockEvents is current after each call.
   private readonly sendEachEvent: boolean
@@ -19,6 +21,7 @@ export class BatchBuffer {
     this.encoder = new BatchEncoder(maxDatagramBytes)
     this.oversize = null
     this.reportsInBatch = 0
+    this.maxDatagramBytes = maxDatagramBytes
     this.transport = transport
     this.sendEachEvent = sendEachEvent
   }
@@ -38,8 +41,7 @@ export class BatchBuffer {
       if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
         const big = this.oversizeEncoder()
         big.append(kind, name, value, sampleRate, tags)
-        this.transport.send(big.datagram(), big.eventCount, 0)
-        big.reset()
+        this.sendOversize(big.eventCount, 0)
         return
       }
     }
@@ -67,8 +69,8 @@ export class BatchBuffer {
       } else {
         const big = this.oversizeEncoder()
         const bigEnd = big.appendInflightReport(clientId, sequence, intervalMs, names, counts, from)
-        if (big.eventCount > 0) this.transport.send(big.datagram(), 0, 1)
-        big.reset()
+        if (big.eventCount > 0) this.sendOversize(0, 1)
+        else big.reset()
         sequence = (sequence + 1) >>> 0
         // One entry is at most a 200-byte name and a count, far below 65507: this always advances.
         if (bigEnd === from || bigEnd >= names.length) return sequence
@@ -82,9 +84,15 @@ export class BatchBuffer {
     const encoder = this.encoder
     if (encoder.eventCount === 0) return
     const reports = this.reportsInBatch
-    this.transport.send(encoder.datagram(), encoder.eventCount - reports, reports)
-    encoder.reset()
     this.reportsInBatch = 0
+    if (this.transport.send(encoder.datagram(), encoder.eventCount - reports, reports)) encoder.reset()
+    else this.encoder = new BatchEncoder(this.maxDatagramBytes)
+  }
+
+  private sendOversize(events: number, reports: number): void {
+    const big = this.oversizeEncoder()
+    if (this.transport.send(big.datagram(), events, reports)) big.reset()
+    else this.oversize = null
   }
 
   private oversizeEncoder(): BatchEncoder {

@@ -15,7 +15,7 @@ export class MockTransport implements Transport {
     this.listener = listener
   }
 
-  send(datagram: Buffer, events: number, reports: number): void {
+  send(datagram: Buffer, events: number, reports: number): boolean {
     const items = collectDatagram(datagram).items
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as (typeof items)[number]
@@ -23,6 +23,7 @@ export class MockTransport implements Transport {
       if (item.kind !== 'inflight_report' && item.kind !== 'invalid') this.events.push(item)
     }
     this.listener.onSent(events, reports)
+    return true
   }
 
   pendingEvents(): number {

@@ -11,10 +11,11 @@ export interface TransportListener {
 
 export interface Transport {
   /**
-   * Takes a datagram. `datagram` is a view into a buffer the caller reuses as soon as this
-   * returns: a transport that keeps it past the call must copy it.
+   * Takes a datagram, a view into the caller's buffer. Returns true when the transport is done
+   * with that buffer (sent at once, or copied), false when it still holds it: the caller must then
+   * write the next datagram elsewhere.
    */
-  send(datagram: Buffer, events: number, reports: number): void
+  send(datagram: Buffer, events: number, reports: number): boolean
   /** Events handed over and not yet confirmed or failed. */
   pendingEvents(): number
   /** Resolves once everything handed over so far is confirmed or failed. */
