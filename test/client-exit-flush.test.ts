@@ -67,6 +67,19 @@ describe('flush on exit', () => {
     expect(received.filter((i) => i.kind !== 'inflight_report').map((i) => i.kind)).toEqual(['timing', 'count', 'task_end_success'])
   })
 
+  it('exits although a task never ended (its heartbeat does not keep re-arming beforeExit)', async () => {
+    const result = await runApp(`
+      import { createClient } from '@taskmeter/client'
+      const client = createClient({ bufferFlushInterval: 10 })
+      client.startTimer('never_ends')
+      client.timing('last_words', 1)
+    `)
+    expect(result.code).toBe(0)
+    expect(result.ms).toBeLessThan(30_000)
+    const received = await waitForItems(1)
+    expect(received.find((i) => i.kind === 'timing')).toMatchObject({ name: 'last_words' })
+  })
+
   it('exits promptly when nothing listens and the events cannot be delivered', async () => {
     const result = await runApp(`
       import { createClient } from '@taskmeter/client'

@@ -76,6 +76,10 @@ export class ClientCore implements TransportListener, ExitFlushable {
     }
   }
 
+  flushBeforeExit(): void {
+    if (!this.batch.isEmpty()) this.flushNow()
+  }
+
   async flush(): Promise<void> {
     if (!this.closed) this.flushNow()
     await this.transport.idle()

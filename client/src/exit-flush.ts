@@ -1,10 +1,13 @@
 // Flush on a clean exit: 'beforeExit' runs when the event loop empties, and a send started there
-// still goes out (it gives the loop work, then beforeExit fires again with nothing left to do).
-// process.on('exit') handlers cannot do this: the loop is gone and no I/O completes.
+// still goes out (a send libuv has to queue gives the loop work, and beforeExit fires again once
+// it is done). process.on('exit') handlers cannot do this: the loop is gone and no I/O completes.
+// A client flushes here only when events are buffered: a heartbeat for a task that never ends,
+// sent on every beforeExit, could otherwise keep re-arming it and the process would not exit.
 // One listener for all clients, so many clients never trip MaxListenersExceededWarning.
 
 export interface ExitFlushable {
-  flushNow(): void
+  /** Sends buffered events; sends nothing when nothing is buffered (see above). */
+  flushBeforeExit(): void
 }
 
 const liveClients = new Set<ExitFlushable>()
@@ -12,9 +15,9 @@ const liveClients = new Set<ExitFlushable>()
 function flushAll(): void {
   for (const client of liveClients) {
     try {
-      client.flushNow()
+      client.flushBeforeExit()
     } catch {
-      // flushNow never throws by design; this guards the exit path of the host app regardless.
+      // flushBeforeExit never throws by design; this guards the exit path of the host app regardless.
     }
   }
 }
