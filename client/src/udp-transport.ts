@@ -176,7 +176,8 @@ export class UdpTransport implements Transport {
   // Sends without copying: libuv tries the send at once (uv_udp_try_send), and then the kernel has
   // copied the bytes before socket.send returns. Only when the socket buffer is full does libuv
   // queue the request and keep our buffer; getSendQueueCount() then says so, and the caller moves
-  // on to a fresh buffer. Copying every datagram instead cost 1..2 µs per 8 KB datagram.
+  // on to a fresh buffer. Copying every datagram (an 8 KB allocation each) plus a closure per send
+  // made timing() cost 115 ns/call instead of 85 with 8192-byte datagrams (perf commit c213bed).
   private transmit(datagram: Buffer, events: number, reports: number): boolean {
     const socket = this.socket
     if (socket === null) return true
