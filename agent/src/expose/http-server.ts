@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { renderGrafanaDashboard } from './grafana-dashboard.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
 import { renderReport } from './report-text.js'
 
@@ -38,6 +39,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
     return reply.type('text/plain; charset=utf-8').send(text)
   })
+
+  // The committed deploy/grafana/taskmeter-dashboard.json, byte for byte (curl it to import by hand).
+  const grafanaDashboard = renderGrafanaDashboard()
+  app.get('/grafana-dashboard', async (_request, reply) => reply.type('application/json; charset=utf-8').send(grafanaDashboard))
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 

@@ -1,0 +1,142 @@
+// The five panels of the seed's Grafana dashboard (issue 16), over the agent's metric names:
+// 1 latency percentiles, 2 throughput, 3 active tasks, 4 error rate, 5 latency distribution.
+// `$task` is the multi-select task variable (a regex: `(a|b)` or `.+` for All) and
+// `$__rate_interval` is Grafana's rate window (≥ 4 scrape intervals, so rate() always has points).
+import { DATASOURCE_REF, type GrafanaPanel, type GridPos, type PromTarget } from './grafana-model.js'
+
+const TASKS = 'task=~"$task"'
+const RATE_WINDOW = '[$__rate_interval]'
+
+/** The quantiles the agent reports, as histogram_quantile() arguments and legend names. */
+const PERCENTILES: ReadonlyArray<readonly [number, string]> = [
+  [0.5, 'p50'],
+  [0.95, 'p95'],
+  [0.99, 'p99'],
+  [0.999, 'p99.9'],
+]
+
+function target(refId: string, expr: string, legendFormat: string, format?: 'heatmap'): PromTarget {
+  const base: PromTarget = { refId, datasource: DATASOURCE_REF, editorMode: 'code', expr, legendFormat, range: true, instant: false }
+  return format === undefined ? base : { ...base, format }
+}
+
+function timeseriesDefaults(unit: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    unit,
+    min: 0,
+    color: { mode: 'palette-classic' },
+    custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 0, showPoints: 'never', spanNulls: false, axisSoftMin: 0, ...extra },
+  }
+}
+
+const LEGEND = { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }
+const TOOLTIP = { mode: 'multi', sort: 'desc' }
+
+function latencyPanel(gridPos: GridPos): GrafanaPanel {
+  const cumulative = PERCENTILES.map(([q, name], i) =>
+    target(
+      String.fromCharCode(65 + i),
+      `histogram_quantile(${q}, sum by (task, le) (rate(task_duration_seconds_bucket{${TASKS}}${RATE_WINDOW})))`,
+      `{{task}} ${name}`,
+    ),
+  )
+  return {
+    id: 1,
+    type: 'timeseries',
+    title: 'Latency percentiles',
+    description:
+      'p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; resolution of the --buckets bounds) and the agent\'s exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).',
+    gridPos,
+    datasource: DATASOURCE_REF,
+    targets: [...cumulative, target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}')],
+    fieldConfig: {
+      defaults: timeseriesDefaults('s', { scaleDistribution: { type: 'log', log: 10 } }),
+      overrides: [{ matcher: { id: 'byFrameRefID', options: 'E' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }] }],
+    },
+    options: { legend: LEGEND, tooltip: TOOLTIP },
+  }
+}
+
+function throughputPanel(gridPos: GridPos): GrafanaPanel {
+  return {
+    id: 2,
+    type: 'timeseries',
+    title: 'Throughput',
+    description: "requests_per_second is the agent's own sliding-window rate; rate(requests_total) is Prometheus' rate over the scrapes.",
+    gridPos,
+    datasource: DATASOURCE_REF,
+    targets: [
+      target('A', `sum by (task) (requests_per_second{${TASKS}})`, '{{task}} req/s (agent window)'),
+      target('B', `sum by (task) (rate(requests_total{${TASKS}}${RATE_WINDOW}))`, '{{task}} rate(requests_total)'),
+    ],
+    fieldConfig: { defaults: timeseriesDefaults('reqps'), overrides: [] },
+    options: { legend: LEGEND, tooltip: TOOLTIP },
+  }
+}
+
+function activePanel(gridPos: GridPos): GrafanaPanel {
+  return {
+    id: 3,
+    type: 'timeseries',
+    title: 'Active tasks',
+    description: 'Tasks in flight: live clients\' in-flight reports plus start − end events (tasks_active).',
+    gridPos,
+    datasource: DATASOURCE_REF,
+    targets: [target('A', `sum by (task) (tasks_active{${TASKS}})`, '{{task}}')],
+    fieldConfig: { defaults: timeseriesDefaults('short', { drawStyle: 'line', lineInterpolation: 'stepAfter', fillOpacity: 10 }), overrides: [] },
+    options: { legend: LEGEND, tooltip: TOOLTIP },
+  }
+}
+
+function errorRatePanel(gridPos: GridPos): GrafanaPanel {
+  const ratio = (status: string): string =>
+    `sum by (task) (rate(requests_total{${TASKS}, status="${status}"}${RATE_WINDOW})) / sum by (task) (rate(requests_total{${TASKS}}${RATE_WINDOW}))`
+  return {
+    id: 4,
+    type: 'timeseries',
+    title: 'Error rate',
+    description: 'Share of requests that failed (status="error") and that succeeded, per task.',
+    gridPos,
+    datasource: DATASOURCE_REF,
+    targets: [target('A', ratio('error'), '{{task}} error'), target('B', ratio('success'), '{{task}} success')],
+    fieldConfig: {
+      defaults: { ...timeseriesDefaults('percentunit'), max: 1 },
+      overrides: [{ matcher: { id: 'byFrameRefID', options: 'B' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [4, 6] } }] }],
+    },
+    options: { legend: LEGEND, tooltip: TOOLTIP },
+  }
+}
+
+function distributionPanel(gridPos: GridPos): GrafanaPanel {
+  return {
+    id: 5,
+    type: 'heatmap',
+    title: 'Latency distribution',
+    description: 'Requests per task_duration_seconds bucket over time (the selected tasks together).',
+    gridPos,
+    datasource: DATASOURCE_REF,
+    targets: [target('A', `sum by (le) (increase(task_duration_seconds_bucket{${TASKS}}${RATE_WINDOW}))`, '{{le}}', 'heatmap')],
+    fieldConfig: { defaults: { custom: { hideFrom: { legend: false, tooltip: false, viz: false }, scaleDistribution: { type: 'linear' } } }, overrides: [] },
+    options: {
+      calculate: false,
+      cellGap: 1,
+      color: { mode: 'scheme', scheme: 'Oranges', steps: 64, exponent: 0.5, fill: 'dark-orange', reverse: false, scale: 'exponential' },
+      filterValues: { le: 1e-9 },
+      legend: { show: true },
+      rowsFrame: { layout: 'auto' },
+      tooltip: { mode: 'single', yHistogram: true, showColorScale: false },
+      yAxis: { axisPlacement: 'left', unit: 's', reverse: false },
+      cellValues: { unit: 'short' },
+    },
+  }
+}
+
+export function buildPanels(): GrafanaPanel[] {
+  return [
+    latencyPanel({ x: 0, y: 0, w: 24, h: 9 }),
+    throughputPanel({ x: 0, y: 9, w: 12, h: 8 }),
+    activePanel({ x: 12, y: 9, w: 12, h: 8 }),
+    errorRatePanel({ x: 0, y: 17, w: 12, h: 8 }),
+    distributionPanel({ x: 12, y: 17, w: 12, h: 8 }),
+  ]
+}
