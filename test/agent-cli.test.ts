@@ -131,6 +131,17 @@ describe('--help', () => {
       ['--max-memory', '512MiB', null],
       ['--recv-buffer', '4MiB', null],
       ['--demo', 'false', null],
+      ['--load-test', 'false', null],
+      ['--compare', 'false', null],
+      ['--duration', '60', null],
+      ['--concurrency', '100', null],
+      ['--rate', null, null],
+      ['--task', 'load_test', null],
+      ['--error-rate', '0.01', null],
+      ['--requests', '1000', null],
+      ['--target', null, null],
+      ['--target-url', null, null],
+      ['--json', 'false', null],
       ['--help', null, null],
     ]
     expect([...entries.keys()].sort()).toEqual(expected.map(([flag]) => flag).sort())

@@ -5,6 +5,8 @@ import { startAgent } from './agent.js'
 import { TaskmeterError } from './config/config-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { startDemoTraffic } from './demo-process.js'
+import { runCompare } from './modes/compare.js'
+import { runLoadTest } from './modes/load-test.js'
 
 function readConfig(): Config | null {
   try {
@@ -21,6 +23,10 @@ function readConfig(): Config | null {
 async function main(): Promise<void> {
   const config = readConfig()
   if (config === null) return // --help was printed
+  if (config.mode !== 'agent') {
+    process.exitCode = config.mode === 'load-test' ? await runLoadTest(config) : await runCompare(config)
+    return
+  }
   let agent
   try {
     agent = await startAgent(config)

@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { configError } from './config-error.js'
 import { formatMiB, worstCaseBytes } from './memory-budget.js'
+import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -24,6 +25,9 @@ export interface Config {
   readonly maxMemoryBytes: number
   readonly recvBufferBytes: number
   readonly demo: boolean
+  /** 'agent' (serve), or one of the demo modes of issue 8. */
+  readonly mode: RunMode
+  readonly loadTest: LoadTestConfig
   /** Worst-case bytes of the configured series (logged at start). */
   readonly worstCaseBytes: number
 }
@@ -31,7 +35,7 @@ export interface Config {
 export type Env = Readonly<Record<string, string | undefined>>
 
 function buildCommand(): Command {
-  return new Command('taskmeter-agent')
+  const command = new Command('taskmeter-agent')
     .description('taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard')
     .addOption(new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'))
     .addOption(new Option('--udp-port <n>', 'UDP port for events').env('UDP_PORT').default('8125'))
@@ -46,6 +50,7 @@ function buildCommand(): Command {
     .addOption(new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default('512MiB'))
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
+  return addLoadTestOptions(command)
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
@@ -107,6 +112,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
     demo: o.demo === true,
+    ...readRunMode(command, o),
     worstCaseBytes: worst,
   }
   return Object.freeze(config)
