@@ -49,6 +49,18 @@ describe('loadConfig defaults', () => {
       maxMemoryBytes: 512 * MiB,
       recvBufferBytes: 4 * MiB,
       demo: false,
+      mode: 'agent',
+      loadTest: {
+        durationSeconds: 60,
+        concurrency: 100,
+        ratePerSecond: null,
+        task: 'load_test',
+        errorRate: 0.01,
+        requests: 1000,
+        target: null,
+        targetUrl: null,
+        json: false,
+      },
       worstCaseBytes: worstCaseBytes(2, 10_000),
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
