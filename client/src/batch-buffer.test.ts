@@ -36,14 +36,14 @@ describe('batching', () => {
     expect(client.stats()).toMatchObject({ sent: total, datagrams: receiver.datagrams.length, pending: 0, dropped: {} })
   })
 
-  it('defaults to 8192-byte datagrams on loopback (SPEC.md §1 allows up to 65507 there)', async () => {
+  it('defaults to 16384-byte datagrams on loopback (SPEC.md §1 allows up to 65507 there)', async () => {
     client = createClient({ port: receiver.port, bufferFlushInterval: 60_000 })
     for (let i = 0; i < 2000; i++) client.timing('a_fairly_long_task_name_for_size', i + 0.5)
     await client.flush()
     await receiver.waitForEvents(2000)
     const largest = Math.max(...receiver.datagrams.map((d) => d.bytes.length))
-    expect(largest).toBeLessThanOrEqual(8192)
-    expect(largest).toBeGreaterThan(8192 - 60)
+    expect(largest).toBeLessThanOrEqual(16384)
+    expect(largest).toBeGreaterThan(16384 - 60)
   })
 
   it('sends an event larger than maxBufferSize alone rather than losing it', async () => {

@@ -20,7 +20,7 @@ describe('resolveOptions', () => {
       port: 8125,
       prefix: '',
       tags: null,
-      maxDatagramBytes: 8192,
+      maxDatagramBytes: 16384,
       flushIntervalMs: 100,
       sampleRate: 1,
       errorHandler: null,
