@@ -16,8 +16,26 @@ export interface RunningAgent {
   readonly aggregator: Aggregator
   readonly router: DatagramRouter
   readonly http: FastifyInstance
-  /** Stops reading UDP, lets queued datagrams drain, closes HTTP. */
-  close(): Promise<void>
+  /** Stops reading UDP, lets queued datagrams drain, closes HTTP; resolves with the last counts. */
+  close(): Promise<FinalCounts>
+}
+
+export interface FinalCounts {
+  datagrams_received: number
+  events_accepted: number
+  kernel_drops: number
+}
+
+// Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the value set): say how to raise it.
+function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger: { warn(obj: object, msg: string): void }): void {
+  if (requestedBytes === 0) return
+  const actualBytes = udp.recvBufferBytes()
+  if (actualBytes < requestedBytes) {
+    logger.warn(
+      { requested_bytes: requestedBytes, actual_bytes: actualBytes, fix: `sysctl -w net.core.rmem_max=${requestedBytes}` },
+      'the kernel capped --recv-buffer; bursts may be dropped (see taskmeter_udp_kernel_drops_total)',
+    )
+  }
 }
 
 export async function startAgent(config: Config): Promise<RunningAgent> {
@@ -30,7 +48,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   const renderer: MetricsRenderer = new MetricsRenderer(aggregator, config.buckets, {
     aggregator,
     decode: router.stats,
-    kernelDrops: () => 0,
+    kernelDrops: () => udp?.kernelDrops() ?? 0,
     lastRenderSeconds: () => renderer.lastRenderSeconds,
     version: AGENT_VERSION,
   })
@@ -55,6 +73,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
   udp = new UdpListener(listenerOptions, router, logger)
   const bound = await udp.bind(listenerOptions)
+  warnIfRecvBufferCapped(udp, config.recvBufferBytes, logger)
   udpPort = bound.port
   await http.listen({ port: config.port, host: config.host })
   httpListening = true
@@ -72,9 +91,16 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     router,
     http,
     async close() {
+      // SIGTERM: read what the kernel already queued for us, then stop; HTTP answers in-flight
+      // scrapes while closing (fastify waits for them).
+      await udp?.drain(1000)
+      const kernelDrops = udp?.kernelDrops() ?? 0
       await udp?.close()
       httpListening = false
       await http.close()
+      let events = 0
+      for (let i = 0; i < router.stats.eventsByKind.length; i++) events += router.stats.eventsByKind[i] as number
+      return { datagrams_received: router.stats.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
     },
   }
 }

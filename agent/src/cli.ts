@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     agent.http.log.info({ signal }, 'stopping: draining UDP and closing HTTP')
     demo?.kill('SIGTERM')
     agent.close().then(
-      () => process.exit(0),
+      (counts) => {
+        agent.http.log.info(counts, 'stopped')
+        process.exit(0)
+      },
       () => process.exit(1),
     )
   }

@@ -1,6 +1,7 @@
 // The UDP socket. It only receives and hands each datagram to the decode stage; a bad datagram
 // can never throw out of here (the router never throws, and a socket error is logged, not fatal).
 import dgram from 'node:dgram'
+import { type KernelSocketStats, readKernelSocketStats, socketInode } from './kernel-socket-stats.js'
 
 export interface DatagramHandler {
   handleDatagram(buf: Uint8Array, length: number): void
@@ -20,12 +21,21 @@ export interface SocketLogger {
 export class UdpListener {
   private readonly socket: dgram.Socket
   private readonly handler: DatagramHandler
+  private readonly ipv6: boolean
   private bound: boolean
+  private port: number
+  private inode: string | null
+  /** Drops already counted by the kernel when we bound (a reused port starts at its old count). */
+  private dropsAtBind: number
 
   constructor(options: UdpListenerOptions, handler: DatagramHandler, logger: SocketLogger) {
     this.handler = handler
+    this.ipv6 = options.host.includes(':')
     this.bound = false
-    this.socket = dgram.createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false })
+    this.port = 0
+    this.inode = null
+    this.dropsAtBind = 0
+    this.socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', reuseAddr: false })
     this.socket.on('message', (msg: Buffer) => this.handler.handleDatagram(msg, msg.length))
     this.socket.on('error', (err: Error) => logger.warn({ err }, 'udp socket error'))
   }
@@ -39,6 +49,11 @@ export class UdpListener {
         if (options.recvBufferBytes > 0) this.socket.setRecvBufferSize(options.recvBufferBytes)
         this.bound = true
         const address = this.socket.address()
+        this.port = address.port
+        // Node keeps the fd on a private handle; without it we match the /proc row by port alone.
+        const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd
+        this.inode = socketInode(typeof fd === 'number' && fd >= 0 ? fd : null)
+        this.dropsAtBind = this.kernelStats()?.drops ?? 0
         resolve({ address: address.address, port: address.port })
       })
     })
@@ -48,14 +63,36 @@ export class UdpListener {
     return this.bound
   }
 
+  kernelStats(): KernelSocketStats | null {
+    return this.port === 0 ? null : readKernelSocketStats(this.port, this.inode, this.ipv6)
+  }
+
+  /** Datagrams the kernel dropped on this socket since we bound it (receive queue full). */
+  kernelDrops(): number {
+    const stats = this.kernelStats()
+    return stats === null ? 0 : Math.max(0, stats.drops - this.dropsAtBind)
+  }
+
+  /**
+   * Keeps reading until the kernel's receive queue is empty (or the deadline passes), so that a
+   * graceful stop loses nothing that was already queued for us.
+   */
+  async drain(deadlineMs: number): Promise<void> {
+    const until = Date.now() + deadlineMs
+    let emptyReads = 0
+    while (this.bound && Date.now() < until && emptyReads < 2) {
+      const stats = this.kernelStats()
+      if (stats === null) return
+      emptyReads = stats.rxQueueBytes === 0 ? emptyReads + 1 : 0
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+
   recvBufferBytes(): number {
     return this.bound ? this.socket.getRecvBufferSize() : 0
   }
 
-  /**
-   * Stops reading. Datagrams already queued in the socket are delivered before 'close' (Node
-   * drains its receive callbacks), so a graceful stop loses only what the kernel had not queued.
-   */
+  /** Stops reading and closes the socket (call drain() first for a graceful stop). */
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.bound) return resolve()

@@ -37,6 +37,8 @@ export async function openMeasuringAgent(config: Config): Promise<MeasuringAgent
     udpPort: agent.udpPort,
     dashboardUrl: `http://127.0.0.1:${agent.httpPort}`,
     read: readFromAggregator(agent.aggregator),
-    close: () => agent.close(),
+    close: async () => {
+      await agent.close()
+    },
   }
 }
