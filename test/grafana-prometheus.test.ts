@@ -1,0 +1,132 @@
+// Every PromQL expression of every panel of /grafana-dashboard, run against a real Prometheus that
+// scrapes a real agent with a config derived from deploy/prometheus/prometheus.yml (targets
+// rewritten to the test agent; scrape interval and the compose service's retention flag kept).
+// Template variables are substituted as Grafana does: `$task` as All (.+) and as a multi-select of
+// two tasks (one with a regex metacharacter), `$__rate_interval` as 4 scrape intervals.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { EVENT_KIND, type EncodedBytes, encodeClientId, encodeName } from '@taskmeter/protocol'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import type { GrafanaDashboard } from '../agent/src/expose/grafana-model.js'
+import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
+import { getJson, waitFor } from './harness/poll.js'
+import { UdpSender } from './harness/udp-sender.js'
+import { multiValueRegex, panelExpressions, substitute } from './grafana-expressions.js'
+import { type PrometheusServer, startPrometheus } from './prometheus-server.js'
+
+function bytes(encoded: EncodedBytes | string, what: string): EncodedBytes {
+  if (typeof encoded === 'string') throw new Error(`cannot encode ${what}: ${encoded}`)
+  return encoded
+}
+
+interface PromConfig {
+  global: { scrape_interval: string }
+  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[]; labels?: Record<string, string> }> }>
+}
+
+/** deploy/prometheus/prometheus.yml with every target pointed at the test agent. */
+function derivedConfig(httpPort: number): { yaml: string; scrapeSeconds: number } {
+  const config = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as PromConfig
+  for (const job of config.scrape_configs) for (const group of job.static_configs) group.targets = group.targets.map(() => `127.0.0.1:${httpPort}`)
+  const match = /^(\d+)s$/.exec(config.global.scrape_interval)
+  if (match === null) throw new Error(`expected a scrape interval in seconds, got ${config.global.scrape_interval}`)
+  return { yaml: stringify(config), scrapeSeconds: Number(match[1]) }
+}
+
+/** The compose prometheus service's flags other than the paths the test must own. */
+function composeFlags(): string[] {
+  const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8')) as { services: { prometheus: { command: string[] } } }
+  return compose.services.prometheus.command.filter((flag) => !flag.startsWith('--config.file=') && !flag.startsWith('--storage.tsdb.path='))
+}
+
+interface MatrixResponse {
+  status: string
+  error?: string
+  data: { resultType: string; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }
+}
+
+let agent: AgentProcess | null = null
+let prometheus: PrometheusServer | null = null
+afterAll(async () => {
+  await prometheus?.stop()
+  await agent?.stop()
+})
+
+describe('the Grafana dashboard against a real Prometheus', () => {
+  it('returns data for every expression of every panel, for All and for a multi-select of tasks', async () => {
+    agent = await startAgentProcess()
+    const { yaml, scrapeSeconds } = derivedConfig(agent.httpPort)
+    const flags = composeFlags()
+    expect(flags).toContain('--storage.tsdb.retention.time=15d')
+    prometheus = await startPrometheus(yaml, flags)
+    const server = prometheus
+
+    const sender = new UdpSender(agent.udpPort)
+    const checkout = bytes(encodeName('checkout'), 'checkout')
+    const dbQuery = bytes(encodeName('db.query'), 'db.query')
+    const client = bytes(encodeClientId('grafana-test'), 'client id')
+    let sending = true
+    let batch = 0
+    // A steady mix until the queries answer (bounded: at most 1 500 batches of 100 ms).
+    const traffic = (async () => {
+      while (sending && batch < 1_500) {
+        for (let i = 0; i < 40; i++) {
+          await sender.append(EVENT_KIND.timing, checkout, 3 + ((batch * 40 + i) % 97) * 2.5)
+          await sender.append(i % 8 === 0 ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success, dbQuery, 0.5 + (i % 13))
+        }
+        await sender.inflight(client, batch + 1, 1000, [checkout, dbQuery], [3, 1])
+        await sender.flush()
+        batch++
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    })()
+
+    const dashboard = await getJson<GrafanaDashboard>(`${agent.baseUrl}/grafana-dashboard`)
+    const expressions = panelExpressions(dashboard)
+    expect(expressions.length).toBeGreaterThanOrEqual(10)
+    // Grafana's $__rate_interval with the provisioned datasource's timeInterval (the scrape interval).
+    const rateInterval = `${4 * scrapeSeconds}s`
+    const selections = { all: '.+', multi: multiValueRegex(['checkout', 'db.query']) }
+
+    const rangeQuery = async (promql: string): Promise<MatrixResponse['data']['result']> => {
+      const end = Date.now() / 1000
+      const url = `${server.api}/api/v1/query_range?query=${encodeURIComponent(promql)}&start=${end - 120}&end=${end}&step=${scrapeSeconds}`
+      const body = await getJson<MatrixResponse>(url)
+      if (body.status !== 'success') throw new Error(`${promql}: ${body.error ?? JSON.stringify(body)}`)
+      return body.data.result
+    }
+
+    try {
+      for (const [selection, task] of Object.entries(selections)) {
+        for (const { panel, refId, expr } of expressions) {
+          const promql = substitute(expr, { task, rateInterval })
+          const result = await waitFor(
+            `${panel} ${refId} ($task=${selection}) to return data: ${promql}`,
+            async () => {
+              const series = await rangeQuery(promql)
+              const finite = series.some((s) => s.values.some(([, v]) => Number.isFinite(Number(v))))
+              return series.length > 0 && finite ? series : undefined
+            },
+            45_000,
+            500,
+          )
+          expect(result.length, `${panel} ${refId}`).toBeGreaterThan(0)
+          const tasks = new Set(result.map((s) => s.metric.task).filter((t) => t !== undefined))
+          // Per-task panels show both selected tasks (the heatmap sums them into one series).
+          if (/sum by \(task/.test(expr) || expr.startsWith('task_duration_window_seconds')) expect([...tasks].sort(), `${panel} ${refId}`).toEqual(['checkout', 'db.query'])
+        }
+      }
+
+      // The task variable's own query, label_values(requests_total, task), as Grafana runs it.
+      const values = await getJson<{ status: string; data: string[] }>(`${server.api}/api/v1/label/task/values?match[]=requests_total`)
+      expect(values.data).toEqual(expect.arrayContaining(['checkout', 'db.query']))
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${server.log()}`)
+    } finally {
+      sending = false
+      await traffic
+      sender.close()
+    }
+  }, 120_000)
+})
