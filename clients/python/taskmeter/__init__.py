@@ -1,0 +1,8 @@
+"""taskmeter: send task latencies, counters, gauges and histograms to the taskmeter agent (the
+sidecar) over UDP, batched in wire protocol v1 (protocol/SPEC.md). Standard library only."""
+from .client import Client
+from .errors import DROP_REASONS, TaskmeterDropError, TaskmeterError
+from .task_timer import TaskTimer
+
+__all__ = ["Client", "TaskTimer", "TaskmeterError", "TaskmeterDropError", "DROP_REASONS"]
+__version__ = "0.1.0"

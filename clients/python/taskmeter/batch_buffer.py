@@ -1,0 +1,79 @@
+"""Events are appended to one datagram buffer; the datagram goes to the transport when the next
+event would not fit, or when the client flushes. One send per datagram, never per event. Not
+thread-safe by itself: ClientCore calls it under its lock."""
+from .encode import encode_inflight_report
+from .spec import MAX_DATAGRAM_BYTES, PREFIX, PREFIX_BYTES
+
+
+class BatchBuffer:
+    __slots__ = ("buf", "max_datagram_bytes", "event_count", "_report_count", "_transport")
+
+    def __init__(self, max_datagram_bytes, transport):
+        self.buf = bytearray(PREFIX)
+        self.max_datagram_bytes = max_datagram_bytes
+        # Events and reports in buf; the client's hot path appends to buf and counts here itself.
+        self.event_count = 0
+        self._report_count = 0
+        self._transport = transport
+
+    def pending_events(self):
+        """Events (not reports) waiting in the current datagram."""
+        return self.event_count - self._report_count
+
+    def is_empty(self):
+        return self.event_count == 0
+
+    def append(self, event):
+        if len(self.buf) + len(event) > self.max_datagram_bytes:
+            self.send()
+            if PREFIX_BYTES + len(event) > self.max_datagram_bytes:
+                # Long tags on a small max_buffer_size: the event goes alone in a bigger datagram,
+                # which SPEC.md §1 allows up to 65507 bytes, rather than being lost. An event is at
+                # most a 202-byte name, a number, a rate and 16 tags of 66 + 203 bytes: it fits.
+                self._transport.send(PREFIX + event, 1, 0)
+                return
+        self.buf += event
+        self.event_count += 1
+
+    def append_report(self, client_id_bytes, sequence, flush_interval_ms, names, counts):
+        """Appends the in-flight report, split across datagrams when it does not fit, each part with
+        its own sequence number (SPEC.md §3.1). Returns the sequence number after the last part."""
+        start = 0
+        total = len(names)
+        # Each pass writes at least one entry (or the whole empty report), or sends a non-empty
+        # datagram after which the next pass writes: 2 passes per entry bound it.
+        for _ in range(2 * total + 3):
+            room = self.max_datagram_bytes - len(self.buf)
+            report, end = encode_inflight_report(client_id_bytes, sequence, flush_interval_ms, names, counts, start, room)
+            if report is not None:
+                self.buf += report
+                self.event_count += 1
+                self._report_count += 1
+            elif self.event_count > 0:
+                self.send()  # full: retry on an empty datagram
+                continue
+            else:
+                # One entry larger than an empty max_buffer_size datagram: alone in a bigger one.
+                report, end = encode_inflight_report(
+                    client_id_bytes, sequence, flush_interval_ms, names, counts, start, MAX_DATAGRAM_BYTES - PREFIX_BYTES
+                )
+                self._transport.send(PREFIX + report, 0, 1)
+            sequence = (sequence + 1) & 0xFFFFFFFF
+            if end >= total:
+                return sequence
+            start = end
+        return sequence
+
+    def send(self):
+        """Hands the current datagram to the transport, if it holds anything."""
+        if self.event_count == 0:
+            return
+        # A copy, and the buffer reset before the send: a send failure is reported to the app's
+        # error_handler, which may call the client again and append to this buffer.
+        datagram = bytes(self.buf)
+        events = self.event_count - self._report_count
+        reports = self._report_count
+        del self.buf[PREFIX_BYTES:]
+        self.event_count = 0
+        self._report_count = 0
+        self._transport.send(datagram, events, reports)

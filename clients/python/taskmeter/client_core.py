@@ -1,0 +1,149 @@
+"""State shared by a client and all its children: one lock, one batch, one socket, one in-flight
+tracker, one flush thread, one set of stats. Children differ only in prefix and tags (client.py).
+
+Thread safety: every mutation of the batch and the in-flight tracker happens under self.lock (an
+RLock, so an error_handler that calls the client from inside a flush does not deadlock)."""
+import atexit
+import os
+import secrets
+import threading
+import weakref
+
+from .batch_buffer import BatchBuffer
+from .client_stats import ClientTelemetry
+from .encode import encode_client_id
+from .flush_thread import IntervalFlusher
+from .inflight import InflightTracker
+from .udp_transport import UdpTransport
+
+# Cores not yet closed: closed at interpreter exit, re-identified in a forked child.
+_LIVE_CORES = weakref.WeakSet()
+
+
+class ClientCore:
+    def __init__(self, options):
+        self.options = options
+        self.telemetry = ClientTelemetry(options.error_handler)
+        self.inflight = InflightTracker()
+        self.closed = False
+        self.transport = UdpTransport(options.host, options.port, self.telemetry, options.clock_ms)
+        self.batch = BatchBuffer(options.max_datagram_bytes, self.transport)
+        self._new_identity()
+        _LIVE_CORES.add(self)
+
+    def _new_identity(self):
+        # Random per instance, stable for its life (SPEC.md §3.1): 16 hex chars, as the TS client.
+        self.client_id = secrets.token_hex(8)
+        self._client_id_bytes = encode_client_id(self.client_id)
+        self._sequence = 0
+        self.lock = threading.RLock()
+        self.flusher = IntervalFlusher(self.options.flush_interval_ms, self._on_tick, self.lock)
+
+    def emit(self, event):
+        """The hot path's last step: the event is valid and encoded. Returns False after close()."""
+        # acquire/try/finally, not `with`: 96 vs 172 ns per lock round trip (CPython 3.11, timeit).
+        lock = self.lock
+        lock.acquire()
+        try:
+            if self.closed:
+                return False
+            batch = self.batch
+            if len(batch.buf) + len(event) <= batch.max_datagram_bytes:
+                batch.buf += event
+                batch.event_count += 1
+            else:
+                batch.append(event)
+            if not self.flusher.armed:
+                self.flusher.arm()
+            return True
+        finally:
+            lock.release()
+
+    def start_task(self, full_name, name_bytes):
+        """Counts a task in flight (None when closed or past the cap); reports are now due every
+        interval while it runs (the heartbeat)."""
+        with self.lock:
+            if self.closed:
+                return None
+            task = self.inflight.start(full_name, name_bytes)
+            if not self.flusher.armed:
+                self.flusher.arm()
+            return task
+
+    def end_task(self, task):
+        with self.lock:
+            self.inflight.end(task)
+
+    def flush(self):
+        with self.lock:
+            if not self.closed:
+                self._flush_now()
+
+    def close(self):
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            self.flusher.stop()
+            _LIVE_CORES.discard(self)
+            try:
+                if self.inflight.has_entries():
+                    # The last report: every task at 0, since this client can report no more ends.
+                    names, counts = self.inflight.prepare_final_report()
+                    self._append_report(names, counts)
+                self.batch.send()
+            except Exception as error:  # noqa: BLE001 - never raises into the app
+                self.telemetry.drop("send_failed", self.batch.pending_events(), "final flush failed: %r" % (error,))
+            self.transport.close()
+
+    def stats(self):
+        with self.lock:
+            pending = self.batch.pending_events()
+        return self.telemetry.snapshot(pending)
+
+    def _flush_now(self):
+        """Under the lock: an in-flight report when one is due, then the datagram."""
+        try:
+            if self.inflight.has_entries():
+                names, counts = self.inflight.prepare_report()
+                self._append_report(names, counts)
+            self.batch.send()
+        except Exception as error:  # noqa: BLE001 - never raises into the app
+            self.telemetry.drop("send_failed", self.batch.pending_events(), "flush failed: %r" % (error,))
+
+    def _append_report(self, names, counts):
+        interval_ms = self.options.flush_interval_ms
+        self._sequence = self.batch.append_report(self._client_id_bytes, self._sequence, interval_ms, names, counts)
+
+    def _on_tick(self):
+        """The flush thread, under the lock: disarm when there is nothing to send or report."""
+        if self.batch.is_empty() and not self.inflight.has_entries():
+            self.flusher.armed = False
+            return
+        self._flush_now()
+
+    def after_fork_in_child(self):
+        # The child is a new client for the agent: its own id and sequence, no flush thread yet (a
+        # fork copies only the forking thread), and neither the parent's pending events (the parent
+        # sends those) nor its in-flight tasks.
+        self.telemetry.reset_after_fork()
+        self.batch = BatchBuffer(self.options.max_datagram_bytes, self.transport)
+        self.inflight.clear()
+        self._new_identity()
+
+
+def _close_all_at_exit():
+    # atexit can still send (unlike Node's process 'exit'): flush what is pending and tell the agent
+    # nothing is in flight any more. Handlers the app registers later run before this one.
+    for core in list(_LIVE_CORES):
+        core.close()
+
+
+def _reset_all_after_fork():
+    for core in list(_LIVE_CORES):
+        core.after_fork_in_child()
+
+
+atexit.register(_close_all_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_all_after_fork)

@@ -1,0 +1,112 @@
+"""Protocol v1 event encoding (SPEC.md §3, §4). Names and tag sets are encoded once by the caller
+(encode_name / encode_tags) and cached, so one event costs a header, a number and a join.
+
+Functions that validate return the bytes or, for bad input, the SPEC.md §5 reason as a str:
+bad input is data, not an exception."""
+from .msgpack_write import encode_number, encode_str, map_header, utf8
+from .spec import (
+    KIND_INFLIGHT_REPORT,
+    MAX_CLIENT_ID_BYTES,
+    MAX_NAME_BYTES,
+    MAX_TAG_KEY_BYTES,
+    MAX_TAG_VALUE_BYTES,
+    MAX_TAGS,
+)
+
+# A map16 header is at most 3 bytes: reports reserve that much whatever their entry count.
+_MAP_HEADER_RESERVE = 3
+# Entries per report part: the map16 maximum, so a part never needs a map32 header.
+_MAX_ENTRIES_PER_REPORT = 0xFFFF
+
+
+def encode_name(name):
+    """A task or metric name as a msgpack str, or 'bad_name' / 'name_too_long'."""
+    if type(name) is not str or not name:
+        return "bad_name"
+    # More than 200 code points is more than 200 UTF-8 bytes: reject before encoding.
+    if len(name) > MAX_NAME_BYTES:
+        return "name_too_long"
+    data = utf8(name)
+    if len(data) > MAX_NAME_BYTES:
+        return "name_too_long"
+    return encode_str(name)
+
+
+def encode_client_id(client_id):
+    if type(client_id) is not str or not client_id or len(utf8(client_id)) > MAX_CLIENT_ID_BYTES:
+        return "bad_inflight"
+    return encode_str(client_id)
+
+
+def encode_tags(pairs):
+    """Tag pairs [(key, value), ...] as a msgpack map in the given order (SPEC §4), None when there
+    are none, or 'bad_tags' / 'tag_too_long'."""
+    if not pairs:
+        return None
+    if len(pairs) > MAX_TAGS:
+        return "bad_tags"
+    parts = [map_header(len(pairs))]
+    for key, value in pairs:
+        if type(key) is not str or type(value) is not str or not key:
+            return "bad_tags"
+        key_bytes = utf8(key)
+        value_bytes = utf8(value)
+        if len(key_bytes) > MAX_TAG_KEY_BYTES or len(value_bytes) > MAX_TAG_VALUE_BYTES:
+            return "tag_too_long"
+        parts.append(encode_str(key))
+        parts.append(encode_str(value))
+    return b"".join(parts)
+
+
+def event_head(kind, name_bytes, sample_rate, tag_bytes):
+    """Everything before the value: array header, type, name. 3 elements, 4 with a sample rate,
+    5 with tags (SPEC §3)."""
+    if tag_bytes is not None:
+        size = 0x95
+    elif sample_rate != 1:
+        size = 0x94
+    else:
+        size = 0x93
+    return bytes((size, kind)) + name_bytes
+
+
+def event_tail(sample_rate, tag_bytes):
+    """Everything after the value: the rate (omitted when 1 without tags, nil when 1 with tags),
+    then the tags (SPEC §4)."""
+    if sample_rate != 1:
+        rate = encode_number(sample_rate)
+        return rate if tag_bytes is None else rate + tag_bytes
+    return b"" if tag_bytes is None else b"\xc0" + tag_bytes
+
+
+def encode_event(kind, name_bytes, value, sample_rate, tag_bytes):
+    """[kind, name, value, sampleRate?, tags?] for a value and rate the caller validated."""
+    return event_head(kind, name_bytes, sample_rate, tag_bytes) + encode_number(value) + event_tail(sample_rate, tag_bytes)
+
+
+def encode_inflight_report(client_id_bytes, sequence, flush_interval_ms, names, counts, start, room_bytes):
+    """[9, clientId, sequence, flushIntervalMs, {names[i]: counts[i]}] with as many entries from
+    index `start` as fit in room_bytes. Returns (bytes, end): end is the index after the last entry
+    written; (None, start) when not even one entry (or the empty report) fits. An empty entry list
+    writes an empty map: a heartbeat that says "all zero" (SPEC §3.1)."""
+    fixed = 2 + len(client_id_bytes)
+    seq_bytes = encode_number(sequence)
+    interval_bytes = encode_number(flush_interval_ms)
+    room = room_bytes - fixed - len(seq_bytes) - len(interval_bytes)
+    used = _MAP_HEADER_RESERVE
+    total = len(names)
+    end = start
+    entries = []
+    while end < total and end - start < _MAX_ENTRIES_PER_REPORT:
+        name = names[end]
+        count = encode_number(counts[end])
+        if used + len(name) + len(count) > room:
+            break
+        used += len(name) + len(count)
+        entries.append(name)
+        entries.append(count)
+        end += 1
+    if (end == start and total > start) or used > room:
+        return None, start
+    head = bytes((0x95, KIND_INFLIGHT_REPORT)) + client_id_bytes + seq_bytes + interval_bytes + map_header(end - start)
+    return head + b"".join(entries), end

@@ -1,0 +1,115 @@
+"""Client() options: hot-shots names where they overlap (host, port, prefix, tags / global_tags,
+max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
+here, with the TASKMETER_HOST / TASKMETER_PORT environment fallbacks, into a ResolvedOptions;
+nothing else in the client reads os.environ. A bad option raises TaskmeterError at startup."""
+import os
+import random as _random
+import re
+import time
+from collections.abc import Mapping
+
+from .errors import TaskmeterError
+from .msgpack_write import utf8
+from .spec import (
+    DEFAULT_MAX_DATAGRAM_BYTES,
+    LOOPBACK_MAX_DATAGRAM_BYTES,
+    MAX_DATAGRAM_BYTES,
+    MAX_FLUSH_INTERVAL_MS,
+    MAX_NAME_BYTES,
+    MIN_DATAGRAM_BYTES,
+    MIN_FLUSH_INTERVAL_MS,
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8125
+DEFAULT_FLUSH_INTERVAL_MS = 100
+
+_LOOPBACK_V4 = re.compile(r"^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$")
+
+
+def monotonic_ms():
+    return time.perf_counter() * 1000.0
+
+
+def is_loopback_host(host):
+    return host in ("localhost", "::1") or _LOOPBACK_V4.match(host) is not None
+
+
+def _invalid(option, allowed, got):
+    return TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: %s must be %s (got %r)" % (option, allowed, got))
+
+
+def _integer_in(option, value, low, high):
+    if type(value) is not int or not low <= value <= high:
+        raise _invalid(option, "an integer %d..%d" % (low, high), value)
+    return value
+
+
+class ResolvedOptions:
+    __slots__ = (
+        "host",
+        "port",
+        "prefix",
+        "tags",
+        "max_datagram_bytes",
+        "flush_interval_ms",
+        "sample_rate",
+        "error_handler",
+        "clock_ms",
+        "random",
+    )
+
+
+def _host_from(host, env):
+    if host is not None:
+        if type(host) is not str or not host:
+            raise _invalid("host", "a non-empty str", host)
+        return host
+    return env.get("TASKMETER_HOST") or DEFAULT_HOST
+
+
+def _port_from(port, env):
+    if port is not None:
+        return _integer_in("port", port, 1, 65535)
+    text = env.get("TASKMETER_PORT") or ""
+    if not text:
+        return DEFAULT_PORT
+    if not re.match(r"^[0-9]{1,5}$", text):
+        raise _invalid("TASKMETER_PORT", "an integer 1..65535", text)
+    return _integer_in("TASKMETER_PORT", int(text), 1, 65535)
+
+
+def _callable_or(option, value, fallback):
+    if value is None:
+        return fallback
+    if not callable(value):
+        raise _invalid(option, "callable", value)
+    return value
+
+
+def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env):
+    env = os.environ if env is None else env
+    options = ResolvedOptions()
+    options.host = _host_from(host, env)
+    options.port = _port_from(port, env)
+    # A prefix must leave room for at least one byte of name (SPEC.md §7: names are 1..200 bytes).
+    if type(prefix) is not str or len(utf8(prefix)) >= MAX_NAME_BYTES:
+        raise _invalid("prefix", "a str under %d bytes" % MAX_NAME_BYTES, prefix)
+    options.prefix = prefix
+    if tags is not None and global_tags is not None:
+        raise TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: give tags or global_tags (its hot-shots name), not both")
+    tags = global_tags if tags is None else tags
+    if tags is not None and not isinstance(tags, Mapping):
+        raise _invalid("tags", "a mapping of str to str", tags)
+    options.tags = tags
+    if max_buffer_size is None:
+        max_buffer_size = LOOPBACK_MAX_DATAGRAM_BYTES if is_loopback_host(options.host) else DEFAULT_MAX_DATAGRAM_BYTES
+    options.max_datagram_bytes = _integer_in("max_buffer_size", max_buffer_size, MIN_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES)
+    options.flush_interval_ms = _integer_in("buffer_flush_interval", buffer_flush_interval, MIN_FLUSH_INTERVAL_MS, MAX_FLUSH_INTERVAL_MS)
+    if type(sample_rate) not in (int, float) or not 0 < sample_rate <= 1:
+        raise _invalid("sample_rate", "a number in (0, 1]", sample_rate)
+    options.sample_rate = sample_rate
+    options.error_handler = _callable_or("error_handler", error_handler, None)
+    options.clock_ms = _callable_or("clock_ms", clock_ms, monotonic_ms)
+    options.random = _callable_or("random", random, _random.random)
+    return options

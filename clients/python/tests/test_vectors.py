@@ -1,0 +1,126 @@
+"""The golden vectors of protocol/vectors/*.json, the same files the TS tests read: every vector
+with an `encode` list encodes byte for byte (through the batch the client uses, and through the
+public Client API over real UDP where its calls can express the ops), and every vector (146)
+decodes to its items and reason with the tests' own SPEC-based decoder."""
+import math
+import unittest
+
+import support
+from taskmeter import Client
+from taskmeter.batch_buffer import BatchBuffer
+from taskmeter.encode import encode_client_id, encode_event, encode_name, encode_tags
+from taskmeter.spec import MAX_DATAGRAM_BYTES
+from wire_decoder import decode_datagram
+
+
+class RecordingTransport:
+    def __init__(self):
+        self.datagrams = []
+
+    def send(self, datagram, events, reports):
+        self.datagrams.append(bytes(datagram))
+
+
+def all_vectors():
+    return [vector for file_name in support.VECTOR_FILES for vector in support.load_vectors(file_name)]
+
+
+def encoded_vectors():
+    return [vector for vector in all_vectors() if "encode" in vector]
+
+
+def write_ops(ops):
+    """The datagram the ops write from an empty batch, as the client's BatchBuffer assembles it."""
+    transport = RecordingTransport()
+    batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport)
+    for op in ops:
+        if op["op"] == "append":
+            tags = encode_tags([tuple(pair) for pair in op["tags"]] if op["tags"] else None)
+            batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], tags))
+        else:
+            names = [encode_name(name) for name, _ in op["entries"]]
+            counts = [count for _, count in op["entries"]]
+            after = batch.append_report(encode_client_id(op["clientId"]), op["sequence"], op["flushIntervalMs"], names, counts)
+            assert after == (op["sequence"] + 1) % 2**32, "one report, one sequence number"
+    batch.send()
+    assert len(transport.datagrams) == 1, "every vector is one datagram"
+    return transport.datagrams[0]
+
+
+# Client calls for the append kinds the public API writes directly (timing, count, gauge,
+# gauge_delta, histogram); a sample rate only goes with count.
+API_KINDS = {1: "timing", 2: "increment", 3: "gauge", 4: "gauge_delta", 5: "histogram"}
+
+
+def api_expressible(vector):
+    return all(op["op"] == "append" and op["kind"] in API_KINDS and (op["sampleRate"] == 1 or op["kind"] == 2) for op in vector["encode"])
+
+
+def normalized(value):
+    """Numbers compared as doubles (vectors README: an int 5 and a float64 5.0 both decode to 5)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: normalized(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    return value
+
+
+class GoldenVectorTest(unittest.TestCase):
+    def test_every_canonical_vector_encodes_byte_for_byte(self):
+        vectors = encoded_vectors()
+        self.assertEqual(len(vectors), 24, "valid.json holds 24 canonical vectors with encode lists")
+        passed = 0
+        for vector in vectors:
+            with self.subTest(vector=vector["name"]):
+                self.assertTrue(vector["canonical"])
+                self.assertEqual(write_ops(vector["encode"]).hex(), vector["hex"])
+                passed += 1
+        self.assertEqual(passed, len(vectors))
+
+    def test_client_api_writes_the_canonical_bytes(self):
+        vectors = [vector for vector in encoded_vectors() if api_expressible(vector)]
+        self.assertGreaterEqual(len(vectors), 15)
+        receiver = support.UdpReceiver()
+        self.addCleanup(receiver.close)
+        for vector in vectors:
+            with self.subTest(vector=vector["name"]):
+                client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0)
+                for op in vector["encode"]:
+                    tags = dict(op["tags"]) if op["tags"] is not None else None
+                    if op["kind"] == 2:
+                        client.increment(op["name"], op["value"], op["sampleRate"], tags)
+                    else:
+                        getattr(client, API_KINDS[op["kind"]])(op["name"], op["value"], tags)
+                self.assertEqual(client.stats()["dropped"], {})
+                client.flush()
+                datagram = support.wait_for("the datagram of " + vector["name"], lambda: receiver.drain(1.0) and receiver.datagrams.pop(0))
+                self.assertEqual(datagram.hex(), vector["hex"])
+                client.close()
+
+    def test_every_vector_decodes_to_its_items_and_reason(self):
+        vectors = all_vectors()
+        self.assertEqual(len(vectors), 146)
+        self.assertEqual(len({vector["name"] for vector in vectors}), len(vectors), "names are unique across files")
+        for vector in vectors:
+            with self.subTest(vector=vector["name"]):
+                items, reason = decode_datagram(bytes.fromhex(vector["hex"]))
+                self.assertEqual(reason, vector["reason"])
+                self.assertEqual(normalized(items), normalized(vector["items"]))
+
+    def test_canonical_bytes_decode_back_to_the_vector_items(self):
+        for vector in encoded_vectors():
+            with self.subTest(vector=vector["name"]):
+                items, reason = decode_datagram(write_ops(vector["encode"]))
+                self.assertIsNone(reason)
+                self.assertEqual(normalized(items), normalized(vector["items"]))
+                for item in items:
+                    if "value" in item:
+                        self.assertTrue(math.isfinite(item["value"]))
+
+
+if __name__ == "__main__":
+    unittest.main()
