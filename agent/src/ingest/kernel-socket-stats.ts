@@ -1,23 +1,50 @@
 // The kernel's own counters for our UDP socket, from /proc/net/udp (or udp6): `drops` (datagrams
 // discarded because the receive queue was full) and `rx_queue` (bytes waiting to be read). The row
-// is matched by local port and, when Node exposes the socket's fd, by its inode, so another socket
-// bound to the same port (SO_REUSEPORT) is never counted as ours. Linux only; elsewhere 0.
-import { readFileSync, readlinkSync } from 'node:fs'
+// is matched by local port and by the inode of one of our own sockets, so another process's socket
+// on the same port (SO_REUSEPORT) is never counted as ours. Linux only; elsewhere 0.
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
 
 export interface KernelSocketStats {
   drops: number
   rxQueueBytes: number
 }
 
-/** The socket's inode from its fd (`socket:[12345]`), or null when not available. */
-export function socketInode(fd: number | null): string | null {
-  if (fd === null) return null
+/** Inodes of the sockets this process has open (/proc/self/fd → `socket:[12345]`). */
+function ownSocketInodes(): Set<string> {
+  const inodes = new Set<string>()
   try {
-    const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))
-    return match === null ? null : (match[1] as string)
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))
+        if (match !== null) inodes.add(match[1] as string)
+      } catch {
+        // The fd closed while we listed them.
+      }
+    }
+  } catch {
+    // Not Linux: no /proc.
+  }
+  return inodes
+}
+
+/**
+ * The inode of our socket bound to `port`: the row of /proc/net/udp(6) for that port whose inode
+ * is one of this process's open sockets (Node does not expose a dgram socket's fd publicly).
+ */
+export function findOwnSocketInode(port: number, ipv6: boolean): string | null {
+  let table: string
+  try {
+    table = readFileSync(ipv6 ? '/proc/net/udp6' : '/proc/net/udp', 'utf8')
   } catch {
     return null
   }
+  const own = ownSocketInodes()
+  const portHex = ':' + port.toString(16).toUpperCase().padStart(4, '0')
+  for (const line of table.split('\n').slice(1)) {
+    const columns = line.trim().split(/\s+/)
+    if (columns.length >= 13 && (columns[1] as string).endsWith(portHex) && own.has(columns[9] as string)) return columns[9] as string
+  }
+  return null
 }
 
 export function readKernelSocketStats(port: number, inode: string | null, ipv6: boolean): KernelSocketStats | null {

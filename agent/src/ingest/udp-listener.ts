@@ -1,7 +1,7 @@
 // The UDP socket. It only receives and hands each datagram to the decode stage; a bad datagram
 // can never throw out of here (the router never throws, and a socket error is logged, not fatal).
 import dgram from 'node:dgram'
-import { type KernelSocketStats, readKernelSocketStats, socketInode } from './kernel-socket-stats.js'
+import { type KernelSocketStats, findOwnSocketInode, readKernelSocketStats } from './kernel-socket-stats.js'
 
 export interface DatagramHandler {
   handleDatagram(buf: Uint8Array, length: number): void
@@ -50,9 +50,7 @@ export class UdpListener {
         this.bound = true
         const address = this.socket.address()
         this.port = address.port
-        // Node keeps the fd on a private handle; without it we match the /proc row by port alone.
-        const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd
-        this.inode = socketInode(typeof fd === 'number' && fd >= 0 ? fd : null)
+        this.inode = findOwnSocketInode(this.port, this.ipv6)
         this.dropsAtBind = this.kernelStats()?.drops ?? 0
         resolve({ address: address.address, port: address.port })
       })
