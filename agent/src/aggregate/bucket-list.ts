@@ -2,10 +2,7 @@
 // computed from, whether it came from a cumulative histogram or from merged window slots. One
 // instance is reused for every task of a scrape, so rendering allocates nothing per task.
 import type { BucketLayout } from './bucket-layout.js'
-
-function ulp(x: number): number {
-  return x > 0 ? 2 ** (Math.floor(Math.log2(x)) - 52) : 0
-}
+import { quantileTarget } from './quantile-rule.js'
 
 export class BucketList {
   flats: Float64Array
@@ -53,8 +50,7 @@ export class BucketList {
         out[i] = 0
         continue
       }
-      const exact = (quantiles[i] as number) * this.total
-      const target = Math.max(1, Math.ceil(exact - ulp(exact)))
+      const target = quantileTarget(quantiles, i, this.total)
       while (bucket < this.length - 1 && running + (this.counts[bucket] as number) < target) {
         running += this.counts[bucket] as number
         bucket++

@@ -1,7 +1,9 @@
 // The /dashboard JSON (issue 14's shape; fields may be added, these are kept). Durations in ms.
 import type { Aggregator } from './aggregator.js'
 import { HISTOGRAM_SCALE } from './custom-series.js'
-import { TaskFigures } from './task-figures.js'
+import { QUANTILES, TaskFigures } from './task-figures.js'
+
+const NO_THRESHOLDS = new Float64Array(0)
 
 export interface LatencySummaryMs {
   p50: number
@@ -73,13 +75,13 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
   const tasks: Record<string, TaskSnapshot> = {}
   let activeTotal = 0
   for (const task of aggregator.tasks.values()) {
-    figures.readHistogram(task.histogram, q)
+    task.histogram.readFigures(QUANTILES, q, NO_THRESHOLDS, NO_THRESHOLDS)
     const count = task.histogram.totalCount
     const cumulative = summary(q, task.histogram.maxUs, task.sumMs, count)
-    figures.readWindow(task, q)
+    const windowMaxUs = figures.readWindowQuantiles(task, q)
     const totals = figures.totals
     const rps = round3(figures.windowRate())
-    const windowed = summary(q, figures.windowMaxUs(), totals.sumMs, totals.requests)
+    const windowed = summary(q, windowMaxUs, totals.sumMs, totals.requests)
     const completed = task.completed
     activeTotal += task.active
     tasks[task.id] = {

@@ -6,6 +6,7 @@
 // hdr-histogram-js remains the oracle: latency-histogram.test.ts compares percentiles exactly.
 import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
 import type { BucketList } from './bucket-list.js'
+import { quantileTarget } from './quantile-rule.js'
 
 export class LatencyHistogram {
   readonly layout: BucketLayout
@@ -126,6 +127,40 @@ export class LatencyHistogram {
         if (flat > touched.max) touched.max = flat
       }
     }
+  }
+
+  /**
+   * Scrape path, one pass over the octave arrays: HdrHistogram quantiles (µs) into outQuantiles
+   * and cumulative counts at each `le` threshold (flat indexes, ascending) into outLe.
+   */
+  readFigures(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array): void {
+    const layout = this.layout
+    const total = this.totalCount
+    let nextQ = 0
+    let target = quantileTarget(quantiles, 0, total)
+    let nextLe = 0
+    let running = 0
+    let highest = -1
+    for (let octave = 0; octave < this.octaves.length; octave++) {
+      const counts = this.octaves[octave]
+      if (counts === null || counts === undefined) continue
+      const base = layout.flatIndex(octave, 0)
+      for (let slot = 0; slot < counts.length; slot++) {
+        const count = this.overflow === null ? (counts[slot] as number) : this.countAt(octave, slot)
+        if (count === 0) continue
+        const flat = base + slot
+        // Thresholds below this bucket are complete before it is added.
+        while (nextLe < thresholdFlats.length && (thresholdFlats[nextLe] as number) < flat) outLe[nextLe++] = running
+        running += count
+        highest = flat
+        while (nextQ < quantiles.length && running >= target) {
+          outQuantiles[nextQ++] = layout.highestOfFlat(flat)
+          target = quantileTarget(quantiles, nextQ, total)
+        }
+      }
+    }
+    for (; nextLe < thresholdFlats.length; nextLe++) outLe[nextLe] = running
+    for (; nextQ < quantiles.length; nextQ++) outQuantiles[nextQ] = highest < 0 ? 0 : layout.highestOfFlat(highest)
   }
 
   /** Zeroes the counts, keeping arrays of octaves that were used (a window slot is reused). */

@@ -44,6 +44,18 @@ export class TaskFigures {
     this.buckets.quantilesUs(this.aggregator.layout, QUANTILES, outQuantiles)
   }
 
+  /**
+   * Scrape path: the task's window totals into this.totals and its quantiles (µs) into out,
+   * without a bucket list. Returns the window's max (µs, bucket-equivalent), 0 when empty.
+   */
+  readWindowQuantiles(task: TaskStats, outQuantiles: Float64Array): number {
+    const nowMs = this.aggregator.now()
+    task.window.totals(nowMs, this.totals)
+    task.window.mergeInto(nowMs, this.merger)
+    const highest = this.merger.drainQuantiles(this.aggregator.layout, QUANTILES, this.totals.requests, outQuantiles)
+    return highest < 0 ? 0 : this.aggregator.layout.highestOfFlat(highest)
+  }
+
   /** Max value (µs) of the window loaded last; 0 when empty. */
   windowMaxUs(): number {
     const buckets = this.buckets

@@ -4,6 +4,7 @@ import type { BucketLayout } from './bucket-layout.js'
 import type { BucketList } from './bucket-list.js'
 import { addPackedCounts } from './compact-counts.js'
 import type { LatencyHistogram } from './latency-histogram.js'
+import { quantileTarget } from './quantile-rule.js'
 
 export class WindowMerger {
   private readonly dense: Float64Array
@@ -19,6 +20,35 @@ export class WindowMerger {
 
   addHistogram(histogram: LatencyHistogram): void {
     histogram.addBucketsTo(this.dense, this.touched)
+  }
+
+  /**
+   * Scrape path: HdrHistogram quantiles (see BucketList.quantilesUs) straight from the dense sums,
+   * clearing them on the way, without building a bucket list. `total` is the sum of what was
+   * added (the window's request count). Returns the highest non-empty flat index, or −1.
+   */
+  drainQuantiles(layout: BucketLayout, quantiles: readonly number[], total: number, out: Float64Array): number {
+    const dense = this.dense
+    let next = 0
+    let target = quantileTarget(quantiles, 0, total)
+    let running = 0
+    let highest = -1
+    for (let flat = this.touched.min; flat <= this.touched.max; flat++) {
+      const count = dense[flat] as number
+      if (count === 0) continue
+      dense[flat] = 0
+      running += count
+      highest = flat
+      while (next < quantiles.length && running >= target) {
+        out[next++] = layout.highestOfFlat(flat)
+        target = quantileTarget(quantiles, next, total)
+      }
+    }
+    // Rounding left a quantile unmet, or the window is empty: the highest bucket, or 0.
+    for (; next < quantiles.length; next++) out[next] = highest < 0 ? 0 : layout.highestOfFlat(highest)
+    this.touched.min = Infinity
+    this.touched.max = -1
+    return highest
   }
 
   /** Moves the merged counts into `out` (cleared first) and clears the scratch. */

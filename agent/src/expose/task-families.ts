@@ -4,6 +4,7 @@
 // requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { LabelPairs } from '../aggregate/labels.js'
+import type { TaskStats } from '../aggregate/task-stats.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { escapeLabelValue, familyHeader, formatNumber } from './prometheus-format.js'
 
@@ -36,6 +37,8 @@ export class TaskFamilyRenderer {
   private readonly leLabels: string[]
   private readonly bucketCounts: Float64Array
   private readonly quantilesUs = new Float64Array(QUANTILES.length)
+  // `task="…",k="v"` per task, escaped once: label text does not change for a series' life.
+  private readonly labelText = new WeakMap<TaskStats, string>()
 
   constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[]) {
     this.aggregator = aggregator
@@ -58,9 +61,12 @@ export class TaskFamilyRenderer {
     const figures = this.figures
     const q = this.quantilesUs
     for (const task of this.aggregator.tasks.values()) {
-      const labels = taskLabels(task.name, task.labels)
-      figures.readHistogram(task.histogram, q)
-      figures.countsAtOrBelow(this.bucketBoundFlats, this.bucketCounts)
+      let labels = this.labelText.get(task)
+      if (labels === undefined) {
+        labels = taskLabels(task.name, task.labels)
+        this.labelText.set(task, labels)
+      }
+      task.histogram.readFigures(QUANTILES, q, this.bucketBoundFlats, this.bucketCounts)
       const count = task.histogram.totalCount
       for (let i = 0; i < this.bucketBoundsSeconds.length; i++) {
         histogram += 'task_duration_seconds_bucket{' + labels + this.leLabels[i] + ' ' + (this.bucketCounts[i] as number) + '\n'
@@ -69,7 +75,7 @@ export class TaskFamilyRenderer {
       histogram += 'task_duration_seconds_sum{' + labels + '} ' + formatNumber(task.sumMs / 1000) + '\n'
       histogram += 'task_duration_seconds_count{' + labels + '} ' + count + '\n'
 
-      figures.readWindow(task, q)
+      figures.readWindowQuantiles(task, q)
       const totals = figures.totals
       for (let i = 0; i < QUANTILES.length; i++) {
         window += 'task_duration_window_seconds{' + labels + ',quantile="' + QUANTILE_LABELS[i] + '"} ' + formatNumber(totals.requests > 0 ? (q[i] as number) / 1e6 : NaN) + '\n'
