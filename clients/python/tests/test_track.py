@@ -67,6 +67,20 @@ class TrackTest(unittest.TestCase):
             asyncio.run(predict(-1))
         self.assertEqual(self.ends(2), [("task_end_success", "app.predict", 7), ("task_end_error", "app.predict", 7)])
 
+    def test_decorated_functions_keep_their_signature(self):
+        # What FastAPI reads (inspect.signature follows __wrapped__) to bind a request to a handler.
+        async def handler(features: dict, limit: int = 5) -> dict:
+            return {}
+
+        def plain(a, *args, key=None, **kwargs):
+            return a
+
+        for fn in (handler, plain):
+            tracked = self.client.track("x")(fn)
+            self.assertEqual(inspect.signature(tracked), inspect.signature(fn))
+            self.assertIs(tracked.__wrapped__, fn)
+            self.assertEqual(tracked.__qualname__, fn.__qualname__)
+
     def test_cancellation_ends_as_error(self):
         @self.client.track("slow")
         async def slow(started):
