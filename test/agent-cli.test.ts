@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { AGENT_CLI, type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import path from 'node:path'
+import { AGENT_CLI, type AgentProcess, REPO_ROOT, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 import { getJson, getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { UdpSender } from './harness/udp-sender.js'
@@ -338,3 +339,18 @@ async function freeUdpPort(): Promise<number> {
     })
   })
 }
+
+describe('npx taskmeter-agent', () => {
+  it('runs through the npm bin link from the repo root (issue 3: npx taskmeter-agent --help)', async () => {
+    const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'taskmeter-agent')
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(bin, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.on('error', () => resolve({ code: -1, stdout }))
+      child.on('exit', (code) => resolve({ code, stdout }))
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Usage: taskmeter-agent')
+  })
+})
