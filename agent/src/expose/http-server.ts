@@ -5,6 +5,7 @@ import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { renderGrafanaDashboard } from './grafana-dashboard.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
 import { renderReport } from './report-text.js'
+import { registerUiRoutes } from './ui-routes.js'
 
 export interface HttpServerOptions {
   aggregator: Aggregator
@@ -43,6 +44,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // The committed deploy/grafana/taskmeter-dashboard.json, byte for byte (curl it to import by hand).
   const grafanaDashboard = renderGrafanaDashboard()
   app.get('/grafana-dashboard', async (_request, reply) => reply.type('application/json; charset=utf-8').send(grafanaDashboard))
+
+  // The live page: GET / and /ui, its assets, and /dashboard/distribution.
+  registerUiRoutes(app, options.aggregator)
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 

@@ -1,0 +1,44 @@
+// The parts of the agent's JSON the page reads: GET /dashboard (agent/src/aggregate/
+// dashboard-snapshot.ts, issue 14's shape) and GET /dashboard/distribution
+// (agent/src/expose/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
+
+export interface LatencyMs {
+  p50: number
+  p95: number
+  p99: number
+  p999: number
+  max: number
+  mean: number
+}
+
+export interface TaskSnapshot {
+  name: string
+  labels: Record<string, string>
+  active: number
+  completed: number
+  failed: number
+  error_rate: number
+  rps: number
+  latency_ms: LatencyMs
+  window: { rps: number; requests: number; errors: number; error_rate: number; latency_ms: LatencyMs }
+}
+
+export interface DashboardSnapshot {
+  active_tasks: number
+  window_seconds: number
+  uptime_seconds: number
+  tasks: Record<string, TaskSnapshot>
+}
+
+export interface DistributionBin {
+  from_ms: number
+  to_ms: number
+  count: number
+}
+
+export interface Distribution {
+  task: string
+  scope: 'window' | 'cumulative'
+  total: number
+  bins: DistributionBin[]
+}
