@@ -84,6 +84,14 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     'taskmeter agent listening',
   )
 
+  // --ttl: sweep every tenth of the TTL (at most every 30 s); the timer never keeps the process alive.
+  const sweepTimer =
+    config.ttlSeconds > 0
+      ? setInterval(() => {
+          if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
+        }, Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref()
+      : null
+
   return {
     udpPort,
     httpPort,
@@ -93,6 +101,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     async close() {
       // SIGTERM: read what the kernel already queued for us, then stop; HTTP answers in-flight
       // scrapes while closing (fastify waits for them).
+      if (sweepTimer !== null) clearInterval(sweepTimer)
       await udp?.drain(1000)
       const kernelDrops = udp?.kernelDrops() ?? 0
       await udp?.close()

@@ -24,6 +24,8 @@ export interface Config {
   readonly maxSeries: number
   readonly maxMemoryBytes: number
   readonly recvBufferBytes: number
+  /** Series not updated for this long are evicted; 0 = never. */
+  readonly ttlSeconds: number
   readonly demo: boolean
   /** 'agent' (serve), or one of the demo modes of issue 8. */
   readonly mode: RunMode
@@ -48,6 +50,7 @@ function buildCommand(): Command {
     .addOption(new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)').env('PROMETHEUS_URL'))
     .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
     .addOption(new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default('512MiB'))
+    .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
   return addLoadTestOptions(command)
@@ -111,6 +114,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     maxSeries,
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
+    ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
     demo: o.demo === true,
     ...readRunMode(command, o),
     worstCaseBytes: worst,

@@ -38,6 +38,7 @@ export function renderSelfFamilies(source: SelfStatsSource, out: string[]): void
     labelled('taskmeter_events_dropped_total', 'counter', 'Valid events the aggregator refused, by reason', 'reason', AGENT_DROP_REASONS, drops),
     single('taskmeter_series', 'gauge', 'User series (tasks and custom metrics) held now', aggregator.seriesCount),
     single('taskmeter_series_max', 'gauge', 'Series cap (--max-series)', aggregator.maxSeries),
+    single('taskmeter_series_evicted_total', 'counter', 'Series evicted after --ttl without updates', aggregator.seriesEvicted),
     single('taskmeter_series_dropped_total', 'counter', 'Events dropped because they would create a series past --max-series', aggregator.seriesDropped),
     single('taskmeter_inflight_clients', 'gauge', 'Clients whose in-flight reports are live', aggregator.inflight.clientCount),
     single('taskmeter_udp_kernel_drops_total', 'counter', 'Datagrams the kernel dropped on the agent socket (receive queue full)', source.kernelDrops()),
