@@ -7,6 +7,7 @@ import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { TaskStats } from './task-stats.js'
 import { type AgentDropReason, DropCounters } from './drop-counters.js'
+import { SLOT_COUNT } from './sliding-window.js'
 
 export interface AggregatorOptions {
   windowSeconds: number
@@ -193,6 +194,23 @@ export class Aggregator {
     series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
     series.sum += value * weight
     series.lastUpdateMs = this.clock()
+  }
+
+  /** A StatsD set member, by hashSetMember() of its bytes; gauges ignore sample rates, so do sets. */
+  addSetMember(series: CustomSeries, memberHash: number): void {
+    if (series.members === null) return
+    const nowMs = this.clock()
+    if (!series.members.add(memberHash, this.setEpoch(nowMs), SLOT_COUNT)) this.drops.add('set_members_cap')
+    series.lastUpdateMs = nowMs
+  }
+
+  /** Unique members of a set over the window (it slides in sub-window steps, like the tasks'). */
+  setSize(series: CustomSeries): number {
+    return series.members === null ? 0 : series.members.liveCount(this.setEpoch(this.now()), SLOT_COUNT)
+  }
+
+  private setEpoch(nowMs: number): number {
+    return Math.floor(nowMs / ((this.windowSeconds * 1000) / SLOT_COUNT))
   }
 
   /**

@@ -1,11 +1,13 @@
-// A user metric from increment / gauge / histogram events (or StatsD c/g/h/d lines): one name +
+// A user metric from increment / gauge / histogram events (or StatsD c/g/h/d/s lines): one name +
 // tag set. Histogram observations are kept in an HDR layout at 1/1000 of the sent unit, so any
 // non-negative value (a batch size of 64, 0.25 of a ratio) keeps the configured precision.
 import type { BucketLayout } from './bucket-layout.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
+import { SetMembers } from './set-members.js'
 
-export type CustomKind = 'counter' | 'gauge' | 'histogram'
+/** A StatsD set is exposed as a gauge: its unique members over the sliding window. */
+export type CustomKind = 'counter' | 'gauge' | 'histogram' | 'set'
 
 export class CustomSeries {
   readonly kind: CustomKind
@@ -21,6 +23,7 @@ export class CustomSeries {
   value: number
   sum: number
   readonly histogram: LatencyHistogram | null
+  readonly members: SetMembers | null
   lastUpdateMs: number
 
   constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, displayId: string, layout: BucketLayout, nowMs: number) {
@@ -33,6 +36,7 @@ export class CustomSeries {
     this.value = 0
     this.sum = 0
     this.histogram = kind === 'histogram' ? new LatencyHistogram(layout) : null
+    this.members = kind === 'set' ? new SetMembers() : null
     this.lastUpdateMs = nowMs
   }
 }

@@ -1,6 +1,11 @@
 // Events the aggregator refuses after they decoded fine. Counted in
 // taskmeter_events_dropped_total{reason}; the series cap has its own taskmeter_series_dropped_total.
-export const AGENT_DROP_REASONS = ['type_conflict', 'negative_histogram_value', 'inflight_clients_cap'] as const
+export const AGENT_DROP_REASONS = [
+  'type_conflict',
+  'negative_histogram_value',
+  'inflight_clients_cap',
+  'set_members_cap', // a new member of a StatsD set already holding MAX_SET_MEMBERS live members
+] as const
 export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 
 export class DropCounters {

@@ -25,11 +25,13 @@ export class CustomFamilyRenderer {
     }
     for (const [family, members] of families) {
       const kind = (members[0] as CustomSeries).kind
-      const type = kind === 'histogram' ? 'summary' : kind
+      // A StatsD set is a gauge of its unique members over the window (issue 15).
+      const type = kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind
       let text = familyHeader(family, type, `User ${kind} ${(members[0] as CustomSeries).name}`)
       for (const series of members) {
         if (series.histogram === null) {
-          text += family + labelBlock(series.labels) + ' ' + formatNumber(series.value) + '\n'
+          const value = series.members === null ? series.value : this.aggregator.setSize(series)
+          text += family + labelBlock(series.labels) + ' ' + formatNumber(value) + '\n'
           continue
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
