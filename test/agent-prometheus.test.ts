@@ -142,10 +142,10 @@ describe('promtool check metrics', () => {
       // An in-flight report from a client that says two checkouts and one search are running.
       await sender.inflight(clientId('web-1'), 1, 1000, [checkout, search], [2, 1])
       await sender.flush()
-      // Garbage: StatsD text (not decoded yet), random bytes, a truncated protocol datagram, a bad
-      // version, an empty protocol datagram.
+      // Garbage: a bad StatsD line, random bytes (read as a StatsD line without a value), a
+      // truncated protocol datagram, a bad version, an empty protocol datagram.
       const garbage = [
-        Buffer.from('checkout:12|ms'),
+        Buffer.from('checkout:twelve|ms'),
         Buffer.from([0x01, 0x02, 0x03, 0xff, 0x00, 0x7f]),
         Buffer.from([0xfe, 0x54, 0x4d, 0x01, 0x95, 0x01, 0xa8, 0x63]),
         Buffer.from([0xfe, 0x54, 0x4d, 0x09, 0x93, 0x01, 0xa1, 0x61, 0x01]),
@@ -173,7 +173,9 @@ describe('promtool check metrics', () => {
       expect(text).toContain(String.raw`cache_hits_total{path="C:\\temp\\\"quoted\"\nnext line"} 41`)
       expect(text).toContain('# TYPE payload_size_bytes summary')
       const invalid = [...text.matchAll(/^taskmeter_datagrams_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
-      expect(invalid).toBeGreaterThanOrEqual(garbage.length - 1)
+      expect(invalid).toBeGreaterThanOrEqual(garbage.length - 2)
+      const invalidLines = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+      expect(invalidLines).toBe(2)
 
       const response = await fetch(`${agent.baseUrl}/metrics`)
       expect(response.status).toBe(200)

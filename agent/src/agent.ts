@@ -48,6 +48,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   const renderer: MetricsRenderer = new MetricsRenderer(aggregator, config.buckets, {
     aggregator,
     decode: router.stats,
+    statsd: router.statsdStats,
     kernelDrops: () => udp?.kernelDrops() ?? 0,
     lastRenderSeconds: () => renderer.lastRenderSeconds,
     version: AGENT_VERSION,

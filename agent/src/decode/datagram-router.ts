@@ -1,16 +1,20 @@
 // Entry point of the decode stage: one call per datagram. Protocol v1 datagrams start with 0xFE,
-// which no UTF-8 StatsD line can; everything else is StatsD text (issue 15 adds that decoder —
-// until then it is rejected as bad_magic).
+// which no UTF-8 StatsD line can; everything else is StatsD / DogStatsD text (issue 15), which also
+// arrives in chunks of complete lines from the optional TCP listener.
 import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from './decode-stats.js'
 import { type DebugLogger, RejectLog } from './debug-log.js'
 import { ProtocolSink } from './protocol-sink.js'
+import { StatsdSink } from './statsd-sink.js'
+import { StatsdStats } from './statsd-stats.js'
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
+  readonly statsdStats = new StatsdStats()
   private readonly rejects: RejectLog
   private readonly protocolSink: ProtocolSink
+  private readonly statsdSink: StatsdSink
 
   private readonly aggregator: Aggregator
 
@@ -18,6 +22,7 @@ export class DatagramRouter {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
+    this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects)
   }
 
   handleDatagram(buf: Uint8Array, length: number): void {
@@ -34,11 +39,27 @@ export class DatagramRouter {
       }
       return
     }
-    stats.datagramInvalid('bad_magic')
-    this.rejects.reject('datagram', 'bad_magic')
+    this.aggregator.beginBatch()
+    this.statsdSink.decodeText(buf, 0, length)
+    this.aggregator.endBatch()
+  }
+
+  /** Complete StatsD lines from a TCP connection (ingest/tcp-listener.ts). */
+  handleText(buf: Uint8Array, start: number, end: number): void {
+    this.aggregator.beginBatch()
+    this.statsdSink.decodeText(buf, start, end)
+    this.aggregator.endBatch()
+  }
+
+  /** A TCP line over the listener's limit, discarded before decoding. */
+  handleOversizedLine(): void {
+    this.statsdStats.linesReceived++
+    this.statsdStats.lineInvalid('line_too_long')
+    this.rejects.reject('line', 'line_too_long')
   }
 
   clearCaches(): void {
     this.protocolSink.clearCaches()
+    this.statsdSink.clearCaches()
   }
 }

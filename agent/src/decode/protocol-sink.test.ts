@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { DatagramRouter } from './datagram-router.js'
+import { LINE_REASON_INDEX } from './statsd-reasons.js'
 import type { DecodeStats } from './decode-stats.js'
 
 // ---- golden vectors (protocol/vectors/*.json, format in protocol/vectors/README.md) ----
@@ -173,7 +174,9 @@ describe('DatagramRouter on the golden vectors', () => {
     for (const kind of EVENT_KIND_NAMES) expect(items.some((item) => item.kind === kind), kind).toBe(true)
   })
 
-  for (const vector of VECTORS) {
+  // Bytes that do not start with 0xFE are StatsD text since issue 15 (tested below and in
+  // statsd-line.test.ts); every other vector goes through the protocol v1 decoder.
+  for (const vector of VECTORS.filter((v) => v.hex.startsWith('fe'))) {
     it(`${vector.file} ${vector.name}: counts what the vector says`, () => {
       const { aggregator, router } = setup()
       const bytes = Buffer.from(vector.hex, 'hex')
@@ -215,7 +218,17 @@ describe('DatagramRouter on the golden vectors', () => {
 })
 
 describe('DatagramRouter on bytes that are not protocol v1', () => {
-  it('counts them as bad_magic and nothing else', () => {
+  it('reads the non-FE golden vectors as StatsD text: the empty one is nothing, statsd_text a timing', () => {
+    const { aggregator, router } = setup()
+    const foreign = VECTORS.filter((v) => !v.hex.startsWith('fe'))
+    expect(foreign.map((v) => v.name).sort()).toEqual(['empty_datagram', 'statsd_text'])
+    for (const vector of foreign) feed(router, Buffer.from(vector.hex, 'hex'))
+    expect(reasonCounts(router.stats)).toEqual({ ...zeroCounts(), kinds: { ...zeroCounts().kinds, timing: 1 } })
+    expect(aggregator.tasks.get('prediction')?.sumMs).toBe(12.3)
+    expect(router.statsdStats.linesReceived).toBe(1)
+  })
+
+  it('decodes them as StatsD text, never as protocol v1 (issue 15)', () => {
     const { aggregator, router } = setup()
     const inputs = [
       Buffer.alloc(0),
@@ -228,11 +241,13 @@ describe('DatagramRouter on bytes that are not protocol v1', () => {
     ]
     for (const bytes of inputs) feed(router, bytes)
     const counts = reasonCounts(router.stats)
-    expect(counts.datagrams).toEqual({ bad_magic: inputs.length, unsupported_version: 0, empty_batch: 0, truncated: 0, bad_encoding: 0 })
+    expect(counts.datagrams).toEqual(zeroCounts().datagrams)
     expect(Object.values(counts.events).every((n) => n === 0)).toBe(true)
-    expect(Object.values(counts.kinds).every((n) => n === 0)).toBe(true)
+    expect(counts.kinds).toEqual({ ...zeroCounts().kinds, timing: 1, count: 1, gauge: 1 })
+    // The four binary inputs have no ':' after a name: each is one line without a value.
+    expect(router.statsdStats.linesInvalid[LINE_REASON_INDEX.no_value]).toBe(4)
     expect(router.stats.datagramsReceived).toBe(inputs.length)
-    expect(aggregator.seriesCount).toBe(0)
+    expect(aggregator.seriesCount).toBe(3)
   })
 
   it('reads only the first `length` bytes of a reused receive buffer', () => {
@@ -460,21 +475,36 @@ function outcomes(stats: DecodeStats): { accepted: number; eventsInvalid: number
   return { accepted: sum(stats.eventsByKind), eventsInvalid: sum(stats.eventsInvalid), datagramsInvalid: sum(stats.datagramsInvalid) }
 }
 
-/** One datagram must not throw and must end in at least one event or one reason. */
+/** Lines of StatsD text that are not empty once a trailing '\r' is dropped. */
+function nonEmptyLines(bytes: Uint8Array): number {
+  return Buffer.from(bytes).toString('latin1').split('\n').filter((line) => line.replace(/\r$/, '') !== '').length
+}
+
+/**
+ * One datagram must not throw. A protocol v1 datagram ends in at least one event or one reason;
+ * StatsD text (anything not starting with 0xFE, issue 15) in one event or one line reason per line.
+ */
 function checkOneDatagram(router: DatagramRouter, bytes: Uint8Array): void {
   const before = outcomes(router.stats)
   const received = router.stats.datagramsReceived
-  const badMagic = router.stats.datagramsInvalid[DATAGRAM_REASONS.indexOf('bad_magic')] as number
+  const statsd = router.statsdStats
+  const linesBefore = statsd.linesReceived
+  const invalidLinesBefore = statsd.linesInvalid.reduce((a, b) => a + b, 0)
+  const setsBefore = statsd.setEvents
   feed(router, bytes)
   const after = outcomes(router.stats)
   expect(router.stats.datagramsReceived).toBe(received + 1)
   const datagramReasons = after.datagramsInvalid - before.datagramsInvalid
   expect(datagramReasons).toBeLessThanOrEqual(1)
-  expect(after.accepted - before.accepted + (after.eventsInvalid - before.eventsInvalid) + datagramReasons).toBeGreaterThanOrEqual(1)
   if (bytes.length === 0 || bytes[0] !== 0xfe) {
-    expect(router.stats.datagramsInvalid[DATAGRAM_REASONS.indexOf('bad_magic')]).toBe(badMagic + 1)
-    expect(after.accepted).toBe(before.accepted)
+    const lines = nonEmptyLines(bytes)
+    const invalidLines = statsd.linesInvalid.reduce((a, b) => a + b, 0) - invalidLinesBefore
+    expect(datagramReasons).toBe(0)
+    expect(statsd.linesReceived - linesBefore).toBe(lines)
+    expect(after.accepted - before.accepted + (statsd.setEvents - setsBefore)).toBeGreaterThanOrEqual(lines - invalidLines)
+    return
   }
+  expect(after.accepted - before.accepted + (after.eventsInvalid - before.eventsInvalid) + datagramReasons).toBeGreaterThanOrEqual(1)
 }
 
 /**
