@@ -10,12 +10,14 @@ export function formatMs(ms: number | null): string {
 
 export function formatRate(perSecond: number | null): string {
   if (perSecond === null || !Number.isFinite(perSecond)) return '–'
+  if (perSecond === 0) return '0/s'
   if (perSecond >= 1000) return `${(perSecond / 1000).toPrecision(3)}k/s`
   return `${perSecond.toPrecision(3)}/s`
 }
 
 export function formatPercent(ratio: number | null): string {
   if (ratio === null || !Number.isFinite(ratio)) return '–'
+  if (ratio === 0) return '0 %'
   return `${(ratio * 100).toPrecision(3)} %`
 }
 
