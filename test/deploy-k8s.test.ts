@@ -3,18 +3,17 @@
 // npm packages: `kubernetes-models` validates each object with the JSON schemas generated from the
 // Kubernetes OpenAPI (types, enums, required fields, formats), and TypeScript's excess-property
 // check against the same package's types rejects unknown fields, which those schemas allow.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import ts from 'typescript'
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
 import { Deployment } from 'kubernetes-models/apps/v1'
 import { Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { REPO_ROOT } from './harness/agent-process.js'
+import { typeCheckLiterals } from './type-check-literal.js'
 
 const K8S_DIR = path.join(REPO_ROOT, 'deploy', 'k8s')
-const TYPECHECK_DIR = path.join(REPO_ROOT, 'test', 'artifacts', 'k8s-typecheck')
 
 interface Manifest {
   file: string
@@ -63,28 +62,12 @@ function loadManifests(): Manifest[] {
   return out
 }
 
-/** Type-checks each manifest as an object literal of its kind's type; returns the diagnostics. */
 function typeCheck(manifests: Manifest[]): string[] {
-  mkdirSync(TYPECHECK_DIR, { recursive: true })
-  const files = manifests.map((m, i) => {
+  const literals = manifests.map((m) => {
     const kind = KINDS[kindKey(m.object)] as KindSupport
-    const file = path.join(TYPECHECK_DIR, `manifest-${i}.ts`)
-    writeFileSync(file, `// ${m.file}\nimport type { ${kind.typeName} } from '${kind.typeImport}'\nexport const manifest: ${kind.typeName} = ${JSON.stringify(m.object, null, 2)}\n`)
-    return file
+    return { origin: m.file, typeImport: kind.typeImport, typeName: kind.typeName, value: m.object }
   })
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-  })
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file !== undefined ? `${readFileSync(d.file.fileName, 'utf8').split('\n')[0]?.slice(3)}: ` : ''
-    return where + ts.flattenDiagnosticMessageText(d.messageText, '\n')
-  })
+  return typeCheckLiterals(literals, 'k8s-typecheck')
 }
 
 const manifests = loadManifests()

@@ -3,12 +3,14 @@
 // `__inputs`, which file provisioning does not resolve), a multi-select `task` variable, and the
 // five seed panels over the agent's metric names.
 import { readFileSync } from 'node:fs'
+import { defaultDashboard } from '@grafana/schema'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildGrafanaDashboard, renderGrafanaDashboard } from '../agent/src/expose/grafana-dashboard.js'
 import type { GrafanaDashboard } from '../agent/src/expose/grafana-model.js'
 import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
 import { multiValueRegex, panelExpressions, substitute } from './grafana-expressions.js'
+import { typeCheckLiterals } from './type-check-literal.js'
 
 const COMMITTED = path.join(REPO_ROOT, 'deploy', 'grafana', 'taskmeter-dashboard.json')
 const REGENERATE = 'run `npm run build && node deploy/grafana/export-dashboard.mjs` and commit the file'
@@ -50,13 +52,23 @@ describe('the dashboard model', () => {
 
   it('has a multi-select task variable from label_values(requests_total, task)', () => {
     const task = dashboard.templating.list.find((v) => v.name === 'task')
-    expect(task).toMatchObject({ type: 'query', multi: true, includeAll: true, definition: 'label_values(requests_total, task)' })
+    expect(task).toMatchObject({ type: 'query', multi: true, includeAll: true })
     expect(task?.type === 'query' ? task.query.query : '').toBe('label_values(requests_total, task)')
     expect(task?.type === 'query' ? task.datasource : null).toEqual({ type: 'prometheus', uid: '${datasource}' })
   })
 
-  it('is a current classic-model dashboard with a stable uid', () => {
-    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(41)
+  it("is a dashboard of current Grafana's classic model (@grafana/schema), with no unknown fields", () => {
+    // The schemaVersion that Grafana's own schema package gives a new dashboard.
+    expect(dashboard.schemaVersion).toBe(defaultDashboard.schemaVersion)
+    const literal = { origin: 'GET /grafana-dashboard', typeImport: '@grafana/schema', typeName: 'Dashboard', value: raw }
+    expect(typeCheckLiterals([literal], 'grafana-typecheck')).toEqual([])
+    // The check is not vacuous: a misspelt panel field is reported.
+    const broken = structuredClone(raw) as { panels: Array<Record<string, unknown>> }
+    ;(broken.panels[0] as Record<string, unknown>).gridPoz = { x: 0 }
+    expect(typeCheckLiterals([{ ...literal, value: broken }], 'grafana-typecheck').join('\n')).toMatch(/gridPoz/)
+  }, 30_000)
+
+  it('has a stable uid and unique panel ids', () => {
     expect(dashboard.uid).toBe('taskmeter')
     expect(dashboard.id).toBeNull()
     const ids = dashboard.panels.map((p) => p.id)

@@ -5,8 +5,8 @@ import type { DatasourceVariable, GrafanaDashboard, QueryVariable } from './graf
 import { DATASOURCE_REF } from './grafana-model.js'
 import { buildPanels } from './grafana-panels.js'
 
-/** Classic-model schema of Grafana 12.2+/13. Migrations past it (43: formatTime transformations)
- * touch nothing these panels use, so newer Grafana loads the file unchanged. */
+/** The classic-model schemaVersion of current Grafana (13.2: @grafana/schema's defaultDashboard);
+ * a test checks the JSON against that package's Dashboard type. */
 export const GRAFANA_SCHEMA_VERSION = 42
 export const GRAFANA_DASHBOARD_UID = 'taskmeter'
 
@@ -15,7 +15,7 @@ const datasourceVariable: DatasourceVariable = {
   name: 'datasource',
   label: 'Data source',
   query: 'prometheus',
-  current: {},
+  // No `current`: Grafana then picks the default Prometheus datasource of wherever it is loaded.
   hide: 0,
   includeAll: false,
   multi: false,
@@ -31,7 +31,6 @@ const taskVariable: QueryVariable = {
   name: 'task',
   label: 'Task',
   datasource: DATASOURCE_REF,
-  definition: TASK_VALUES,
   // qryType 1 = "label values" in the Prometheus variable query editor.
   query: { qryType: 1, query: TASK_VALUES, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
   current: { text: ['All'], value: ['$__all'] },

@@ -48,7 +48,6 @@ export interface DatasourceVariable {
   name: string
   label: string
   query: 'prometheus'
-  current: Record<string, never>
   hide: 0
   includeAll: false
   multi: false
@@ -62,7 +61,6 @@ export interface QueryVariable {
   name: string
   label: string
   datasource: DatasourceRef
-  definition: string
   query: { qryType: number; query: string; refId: string }
   current: { text: string[]; value: string[] }
   hide: 0
