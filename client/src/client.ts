@@ -1,7 +1,7 @@
 // The public API. A TaskmeterClient is a scope (prefix + tags) over a ClientCore shared with its
 // children. Every method validates its arguments, drops and counts what is bad, and never throws
 // into the app (issue 13); the hot path (a cached name, no per-call tags) allocates nothing.
-import { EVENT_KIND, type EventReason, type TagInput, kindName } from '@taskmeter/protocol'
+import { EVENT_KIND, type EventReason, type Recorder, type TagInput, kindName } from '@taskmeter/protocol'
 import { fetchReport, reportUrlFor } from './agent-report.js'
 import type { ClientCore } from './client-core.js'
 import type { ClientStats } from './client-stats.js'
@@ -38,7 +38,7 @@ function describe(name: unknown): string {
   return typeof name === 'string' ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name) : `a ${typeof name}`
 }
 
-export class TaskmeterClient {
+export class TaskmeterClient implements Recorder {
   private readonly core: ClientCore
   private readonly names: NameCache
   private readonly scopeTags: ScopeTags
