@@ -78,13 +78,10 @@ export function sloGroups(options) {
       record: names.quantile,
       // Classic buckets first; where only native histograms are scraped (issue 17), the native form.
       expr: [
-        `histogram_quantile(${q}, sum by (job, task, le) (`,
-        `  rate(task_duration_seconds_bucket${all}[${base}])`,
-        '))',
-        'or',
-        `histogram_quantile(${q}, sum by (job, task) (`,
-        `  rate(task_duration_seconds${all}[${base}])`,
-        '))',
+        `histogram_quantile(${q},`,
+        `  sum by (job, task, le) (rate(task_duration_seconds_bucket${all}[${base}])))`,
+        `or histogram_quantile(${q},`,
+        `  sum by (job, task) (rate(task_duration_seconds${all}[${base}])))`,
       ].join('\n'),
       labels: { quantile: q },
     })
@@ -97,18 +94,15 @@ export function sloGroups(options) {
       record: names.errorRatio(seconds),
       expr: [
         `sum by (job, task) (rate(requests_total${matchers(options, 'status="error"')}[${w}]))`,
-        '/',
-        `sum by (job, task) (rate(requests_total${all}[${w}]))`,
+        `  / sum by (job, task) (rate(requests_total${all}[${w}]))`,
       ].join('\n'),
     })
     slow.push({
       record: names.slowRatio(seconds),
+      // 1 - fast / all: "/" binds tighter than "-".
       expr: [
-        '1 - (',
-        `  sum by (job, task) (rate(task_duration_seconds_bucket${matchers(options, leMatcher(options.latencyThreshold))}[${w}]))`,
-        '  /',
-        `  sum by (job, task) (rate(task_duration_seconds_count${all}[${w}]))`,
-        ')',
+        `1 - sum by (job, task) (rate(task_duration_seconds_bucket${matchers(options, leMatcher(options.latencyThreshold))}[${w}]))`,
+        `  / sum by (job, task) (rate(task_duration_seconds_count${all}[${w}]))`,
       ].join('\n'),
     })
   }
