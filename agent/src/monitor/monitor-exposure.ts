@@ -1,0 +1,127 @@
+// What the in-process monitor shows: the agent's own /dashboard object, /report text and /metrics
+// text, built by the same code, and serve(), which answers the agent's routes (createHttpServer:
+// whatever the agent registers, the monitor serves) from the host process. The renderer, and with
+// it prom-client's process metrics, is created on first use: createMonitor() alone starts nothing.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import { pino } from 'pino'
+import type { Aggregator } from '../aggregate/aggregator.js'
+import { type DashboardSnapshot, buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import type { DecodeStats } from '../decode/decode-stats.js'
+import { createHttpServer } from '../expose/http-server.js'
+import { MetricsRenderer } from '../expose/metrics-renderer.js'
+import { renderReport } from '../expose/report-text.js'
+import { AGENT_VERSION } from '../version.js'
+
+export interface ServeOptions {
+  /** Default 3000, as the agent; 0 picks a free port (see the handle's `port`). */
+  port?: number
+  /** Default 127.0.0.1: the host app decides whether its metrics leave the machine. */
+  host?: string
+  /** A pino/fastify logger; default: errors only, to stderr. */
+  logger?: FastifyBaseLogger
+}
+
+export interface MonitorServer {
+  readonly port: number
+  readonly host: string
+  /** http://host:port */
+  readonly url: string
+  close(): Promise<void>
+}
+
+export class MonitorExposure {
+  private readonly aggregator: Aggregator
+  private readonly stats: DecodeStats
+  private readonly buckets: readonly number[]
+  private readonly processMetrics: boolean
+  private renderer: MetricsRenderer | null
+  private readonly servers = new Set<FastifyInstance>()
+
+  constructor(aggregator: Aggregator, stats: DecodeStats, buckets: readonly number[], processMetrics: boolean) {
+    this.aggregator = aggregator
+    this.stats = stats
+    this.buckets = buckets
+    this.processMetrics = processMetrics
+    this.renderer = null
+  }
+
+  /** The /dashboard `agent` object: what an in-process monitor has of the agent's fields. */
+  agentInfo(): Record<string, unknown> {
+    const aggregator = this.aggregator
+    return {
+      version: AGENT_VERSION,
+      transport: 'in-process',
+      series: aggregator.seriesCount,
+      max_series: aggregator.maxSeries,
+      series_dropped: aggregator.seriesDropped,
+    }
+  }
+
+  snapshot(): DashboardSnapshot {
+    return buildDashboard(this.aggregator, this.agentInfo())
+  }
+
+  report(): string {
+    return renderReport(this.snapshot(), null)
+  }
+
+  metrics(): Promise<string> {
+    return this.metricsRenderer().render()
+  }
+
+  async serve(options: ServeOptions | undefined): Promise<MonitorServer> {
+    const given: ServeOptions = options ?? {}
+    const port = given.port ?? 3000
+    const host = given.host ?? '127.0.0.1'
+    let listening = false
+    const http = createHttpServer({
+      aggregator: this.aggregator,
+      renderer: this.metricsRenderer(),
+      agentInfo: () => this.agentInfo(),
+      isReady: () => listening,
+      logger: given.logger ?? pino({ level: 'error' }, pino.destination({ dest: 2, sync: true })),
+    })
+    await http.listen({ port, host })
+    listening = true
+    this.servers.add(http)
+    const address = http.server.address()
+    const boundPort = typeof address === 'object' && address !== null ? address.port : port
+    const urlHost = host.includes(':') ? `[${host}]` : host
+    return {
+      port: boundPort,
+      host,
+      url: `http://${urlHost}:${boundPort}`,
+      close: async () => {
+        if (!this.servers.delete(http)) return
+        listening = false
+        await http.close()
+      },
+    }
+  }
+
+  /** Closes every server serve() started. */
+  async close(): Promise<void> {
+    const open = [...this.servers]
+    this.servers.clear()
+    for (let i = 0; i < open.length; i++) await (open[i] as FastifyInstance).close()
+  }
+
+  private metricsRenderer(): MetricsRenderer {
+    if (this.renderer === null) {
+      const renderer: MetricsRenderer = new MetricsRenderer(
+        this.aggregator,
+        this.buckets,
+        {
+          aggregator: this.aggregator,
+          decode: this.stats,
+          kernelDrops: () => 0, // no socket
+          lastRenderSeconds: () => renderer.lastRenderSeconds,
+          version: AGENT_VERSION,
+        },
+        this.processMetrics,
+      )
+      this.renderer = renderer
+    }
+    return this.renderer
+  }
+}
