@@ -1,0 +1,66 @@
+// wrap() and @tracked: the analogue of the origin's #[instrument] (issue 18), over any Recorder
+// (a TaskmeterClient, or @taskmeter/agent's in-process monitor). Each call of the instrumented
+// function is one request: active while it runs, then success or error with its duration. The
+// function's return value (the very same promise, for an async one) and its thrown error pass
+// through untouched.
+//
+// @taskmeter/agent exports the same two helpers (agent/src/monitor/instrument.ts): client and
+// agent may share only protocol, and protocol holds the Recorder type but no runtime code beyond
+// the wire format. test/monitor-instrument.test.ts runs one suite against both copies.
+import type { EndTimer, Recorder, TagInput } from '@taskmeter/protocol'
+
+const ERROR = { status: 'error' } as const
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+function run<R>(end: EndTimer, call: () => R): R {
+  let result: R
+  try {
+    result = call()
+  } catch (error) {
+    end(ERROR)
+    throw error
+  }
+  if (isThenable(result)) {
+    // Our reactions end the timer; the caller keeps the original promise and its rejection.
+    try {
+      result.then(
+        () => end(),
+        () => end(ERROR),
+      )
+    } catch {
+      end(ERROR) // a thenable whose then() throws: the caller's await will see that too
+    }
+  } else {
+    end()
+  }
+  return result
+}
+
+/** `fn` instrumented as task `name`; `this` and the arguments are passed through. */
+export function wrap<This, Args extends unknown[], R>(recorder: Recorder, name: string, fn: (this: This, ...args: Args) => R, tags?: TagInput): (this: This, ...args: Args) => R {
+  return function (this: This, ...args: Args): R {
+    return run(recorder.startTimer(name, tags), () => fn.apply(this, args))
+  }
+}
+
+/**
+ * A method decorator (standard ECMAScript decorators, as TypeScript 5 compiles them):
+ * `@tracked(monitor, 'predict')`. The recorder may be a function of the instance, for recorders
+ * held in a field: `@tracked((self: Model) => self.monitor)`. The name defaults to the method's.
+ */
+export function tracked<This, Args extends unknown[], R>(
+  recorder: Recorder | ((self: This) => Recorder),
+  name?: string,
+  tags?: TagInput,
+): (method: (this: This, ...args: Args) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>) => (this: This, ...args: Args) => R {
+  return (method, context) => {
+    const task = name ?? String(context.name)
+    return function (this: This, ...args: Args): R {
+      const target = typeof recorder === 'function' ? recorder(this) : recorder
+      return run(target.startTimer(task, tags), () => method.apply(this, args))
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// Importing @taskmeter/agent starts nothing (issue 18): no socket, timer or server until asked, and
+// not the CLI (a separate entry, dist/cli.js). A child process imports the built package, uses a
+// monitor without serve(), and must then exit on its own: anything left listening or scheduled
+// would keep it alive.
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './harness/agent-process.js'
+
+const SCRIPT = `
+process.stdout.write(''); process.stderr.write('') // our own stdio pipes exist before the baseline
+const before = process.getActiveResourcesInfo()
+const agent = await import('@taskmeter/agent')
+const added = (now) => { const left = [...before]; return now.filter((name) => { const i = left.indexOf(name); if (i < 0) return true; left.splice(i, 1); return false }) }
+const afterImport = added(process.getActiveResourcesInfo())
+const monitor = agent.createMonitor()
+for (let i = 0; i < 100; i++) monitor.timing('prediction', i)
+await monitor.trackAsync('prediction', async () => 'result')
+monitor.increment('work_completed')
+monitor.gauge('queue_depth', 17)
+monitor.histogram('batch_size', 64)
+const report = monitor.report()
+const afterUse = added(process.getActiveResourcesInfo())
+// prom-client's event-loop-lag probe schedules one setImmediate per collection: one-shot, so the
+// exit below still proves nothing stays open.
+const metrics = await monitor.metrics()
+process.stdout.write(JSON.stringify({ exports: Object.keys(agent).sort(), afterImport, afterUse, report: report.length, metrics: metrics.length }))
+`
+
+// Handles (added since before the import) that mean a socket, timer or child was opened.
+const LIVE_HANDLE = /Timeout|Immediate|UDP|TCP|Pipe|Signal|Process|TTY/i
+
+function runModule(source: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+describe('import @taskmeter/agent', () => {
+  it('has no side effects: a monitor used without serve() lets the process exit by itself', async () => {
+    const result = await runModule(SCRIPT, 15_000)
+    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+    const out = JSON.parse(result.stdout) as { exports: string[]; afterImport: string[]; afterUse: string[]; report: number; metrics: number }
+    expect(out.exports).toEqual(expect.arrayContaining(['createMonitor', 'wrap', 'tracked', 'Monitor', 'TaskmeterError']))
+    expect(out.afterImport.filter((name) => LIVE_HANDLE.test(name))).toEqual([])
+    expect(out.afterUse.filter((name) => LIVE_HANDLE.test(name))).toEqual([])
+    expect(out.report).toBeGreaterThan(0)
+    expect(out.metrics).toBeGreaterThan(0)
+  })
+})
