@@ -131,6 +131,8 @@ describe('--help', () => {
       ['--max-series', '10000', null],
       ['--max-memory', '512MiB', null],
       ['--recv-buffer', '4MiB', null],
+      ['--ttl', '600', null],
+      ['--metrics-auth', null, 'METRICS_AUTH'],
       ['--demo', 'false', null],
       ['--load-test', 'false', null],
       ['--compare', 'false', null],

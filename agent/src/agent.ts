@@ -69,6 +69,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     agentInfo,
     isReady: () => httpListening && udp !== null && udp.isBound,
     logger,
+    auth: config.metricsAuth,
   })
 
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }

@@ -48,6 +48,8 @@ describe('loadConfig defaults', () => {
       maxSeries: 10_000,
       maxMemoryBytes: 512 * MiB,
       recvBufferBytes: 4 * MiB,
+      metricsAuth: null,
+      ttlSeconds: 600,
       demo: false,
       mode: 'agent',
       loadTest: {

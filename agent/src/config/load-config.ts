@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { configError } from './config-error.js'
 import { formatMiB, worstCaseBytes } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
+import { type MetricsAuth, parseMetricsAuth } from '../expose/http-hardening.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -24,6 +25,8 @@ export interface Config {
   readonly maxSeries: number
   readonly maxMemoryBytes: number
   readonly recvBufferBytes: number
+  /** --metrics-auth / METRICS_AUTH: bearer token or basic credentials for every HTTP route but the probes. */
+  readonly metricsAuth: MetricsAuth | null
   /** Series not updated for this long are evicted; 0 = never. */
   readonly ttlSeconds: number
   readonly demo: boolean
@@ -32,6 +35,13 @@ export interface Config {
   readonly loadTest: LoadTestConfig
   /** Worst-case bytes of the configured series (logged at start). */
   readonly worstCaseBytes: number
+}
+
+function readMetricsAuth(flag: string, raw: string): MetricsAuth {
+  const auth = parseMetricsAuth(raw)
+  // The value is a secret: the message names the shape, never echoes it.
+  if (auth === null) throw configError(`${flag} must be bearer:TOKEN or basic:USER:PASSWORD`)
+  return auth
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -51,6 +61,7 @@ function buildCommand(): Command {
     .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
     .addOption(new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default('512MiB'))
     .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
+    .addOption(new Option('--metrics-auth <spec>', 'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)').env('METRICS_AUTH'))
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
   return addLoadTestOptions(command)
@@ -69,7 +80,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
   command.configureOutput({ writeOut, writeErr: () => {} })
   // commander reads env from process.env; pass ours by copying the few names it knows.
   const saved: Record<string, string | undefined> = {}
-  for (const name of ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL']) {
+  for (const name of ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL', 'METRICS_AUTH']) {
     saved[name] = process.env[name]
     if (env[name] === undefined) delete process.env[name]
     else process.env[name] = env[name]
@@ -114,6 +125,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     maxSeries,
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
+    metricsAuth: o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
     demo: o.demo === true,
     ...readRunMode(command, o),

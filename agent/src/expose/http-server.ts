@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { renderGrafanaDashboard } from './grafana-dashboard.js'
+import { type MetricsAuth, applyHardening } from './http-hardening.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
 import { renderReport } from './report-text.js'
 import { registerUiRoutes } from './ui-routes.js'
@@ -15,6 +16,8 @@ export interface HttpServerOptions {
   /** /ready answers 200 only when this says so (UDP bound and HTTP listening). */
   isReady: () => boolean
   logger: FastifyBaseLogger
+  /** --metrics-auth: required on every route but /healthz and /ready; null = open. */
+  auth?: MetricsAuth | null
 }
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -27,6 +30,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     connectionTimeout: 10_000,
     requestTimeout: 10_000,
   })
+  applyHardening(app, options.auth ?? null)
 
   app.get('/metrics', async (_request, reply) => {
     const body = await options.renderer.render()

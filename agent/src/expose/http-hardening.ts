@@ -1,0 +1,50 @@
+// What every route shares (issue 9, item 6): unknown routes and methods answer 404 JSON, errors
+// never carry a stack trace to the client, and with --metrics-auth every route but the probes
+// (/healthz, /ready) needs the bearer token or basic credentials.
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+export type MetricsAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string }
+
+const OPEN_ROUTES = new Set(['/healthz', '/ready'])
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function authorized(header: string | undefined, auth: MetricsAuth): boolean {
+  if (header === undefined) return false
+  if (auth.kind === 'bearer') return header.startsWith('Bearer ') && sameSecret(header.slice(7), auth.token)
+  if (!header.startsWith('Basic ')) return false
+  return sameSecret(Buffer.from(header.slice(6), 'base64').toString('utf8'), `${auth.user}:${auth.password}`)
+}
+
+export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): void {
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    void reply.code(404).send({ error: 'not found', method: request.method, url: request.url.split('?')[0] })
+  })
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed')
+    // Client errors say what was wrong; server errors say nothing about our internals.
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message })
+  })
+
+  if (auth === null) return
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (OPEN_ROUTES.has(request.url.split('?')[0] ?? '')) return
+    if (authorized(request.headers.authorization, auth)) return
+    if (auth.kind === 'basic') void reply.header('www-authenticate', 'Basic realm="taskmeter"')
+    return reply.code(401).send({ error: 'unauthorized' })
+  })
+}
+
+/** `bearer:TOKEN` or `basic:USER:PASSWORD`; null when the text is not one of them. */
+export function parseMetricsAuth(text: string): MetricsAuth | null {
+  if (text.startsWith('bearer:') && text.length > 7) return { kind: 'bearer', token: text.slice(7) }
+  const basic = /^basic:([^:]+):(.+)$/.exec(text)
+  return basic === null ? null : { kind: 'basic', user: basic[1] as string, password: basic[2] as string }
+}
