@@ -41,6 +41,7 @@ describe('cardinality attack', () => {
       expect(sampleValue(text, 'taskmeter_series')).toBe(MAX_SERIES)
       expect(sampleValue(text, 'taskmeter_series_dropped_total')).toBe(NAMES - MAX_SERIES)
       const rss = rssMiB(agent.child.pid as number)
+      console.log(`cardinality: ${NAMES} distinct names/tag values, ${MAX_SERIES} series kept, agent RSS ${rss.toFixed(1)} MiB`)
       expect(rss, `RSS ${rss.toFixed(1)} MiB`).toBeLessThan(RSS_BOUND_MIB)
     } finally {
       await agent.stop()
