@@ -179,6 +179,9 @@ describe('deploy/Dockerfile', () => {
       const sources = (fromBuild ? parts.slice(1, -1) : parts.slice(0, -1)).map((s) => (fromBuild ? s.replace(/^\/src\//, '') : s))
       for (const source of sources) expect(existsSync(path.join(REPO_ROOT, source)), `COPY ${args}: ${source} missing (after npm run build)`).toBe(true)
     }
+    // npm ci needs every workspace's manifest; the build needs its sources.
+    const workspaces = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces
+    for (const ws of workspaces) expect(all('COPY'), `the build stage must copy workspace ${ws}`).toEqual(expect.arrayContaining([`${ws}/package.json ${ws}/`, `${ws}/ ${ws}/`]))
     const entrypoint = JSON.parse(all('ENTRYPOINT')[0] ?? '[]') as string[]
     expect(existsSync(path.join(REPO_ROOT, entrypoint[1] ?? '?'))).toBe(true)
   })
