@@ -28,6 +28,10 @@ class Track:
         if not callable(fn):
             scope._drop("bad_argument", "track(%r) decorated a %s, not a function; left as is" % (name, type(fn).__name__))
             return fn
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            # Calling one only creates the generator: a wrapper would time nothing and call it done.
+            scope._drop("bad_argument", "track(%r) cannot time generator function %s; left as is" % (name, fn.__qualname__))
+            return fn
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)

@@ -189,7 +189,16 @@ class TrackTest(unittest.TestCase):
         bad = self.client.start_timer("bad")
         bad.end(status="maybe")
         self.assertEqual(self.client.track("x")(42), 42)
-        self.assertEqual(self.client.stats()["dropped"], {"bad_argument": 3})
+
+        def numbers():
+            yield 1
+
+        async def stream():
+            yield 1
+
+        self.assertIs(self.client.track("x")(numbers), numbers, "a generator function is left as is")
+        self.assertIs(self.client.track("x")(stream), stream)
+        self.assertEqual(self.client.stats()["dropped"], {"bad_argument": 5})
         self.assertEqual(self.ends(1), [("task_end_success", "app.twice", 0)])
         self.client.flush()
         reports = reports_only(self.receiver.items())
