@@ -22,16 +22,34 @@ function bytes(encoded: EncodedBytes | string, what: string): EncodedBytes {
 
 interface PromConfig {
   global: { scrape_interval: string }
+  rule_files?: string[]
   scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[]; labels?: Record<string, string> }> }>
 }
 
 /** deploy/prometheus/prometheus.yml with every target pointed at the test agent. */
 function derivedConfig(httpPort: number): { yaml: string; scrapeSeconds: number } {
   const config = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as PromConfig
+  // The derived file lives in a temp dir: point rule files at the committed files that compose
+  // mounts at their container paths.
+  if (config.rule_files !== undefined) config.rule_files = config.rule_files.map(hostPathOf)
   for (const job of config.scrape_configs) for (const group of job.static_configs) group.targets = group.targets.map(() => `127.0.0.1:${httpPort}`)
   const match = /^(\d+)s$/.exec(config.global.scrape_interval)
   if (match === null) throw new Error(`expected a scrape interval in seconds, got ${config.global.scrape_interval}`)
   return { yaml: stringify(config), scrapeSeconds: Number(match[1]) }
+}
+
+/** Maps a path in the compose prometheus container (relative ones from its config's folder) to the repository file mounted there. */
+function hostPathOf(containerPath: string): string {
+  const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8')) as { services: { prometheus: { volumes: string[] } } }
+  const absolute = path.posix.resolve('/etc/prometheus', containerPath)
+  let best: { target: string; source: string } | null = null
+  for (const volume of compose.services.prometheus.volumes) {
+    const [source, target] = volume.split(':') as [string, string]
+    const covers = absolute === target || absolute.startsWith(target.endsWith('/') ? target : `${target}/`)
+    if (source.startsWith('.') && covers && (best === null || target.length > best.target.length)) best = { target, source }
+  }
+  if (best === null) throw new Error(`rule file ${containerPath} is not mounted into the compose prometheus service`)
+  return path.join(REPO_ROOT, 'deploy', best.source, path.posix.relative(best.target, absolute))
 }
 
 /** The compose prometheus service's flags other than the paths the test must own. */
