@@ -7,12 +7,15 @@ import type { Config } from './config/load-config.js'
 import { DatagramRouter } from './decode/datagram-router.js'
 import { createHttpServer } from './expose/http-server.js'
 import { MetricsRenderer } from './expose/metrics-renderer.js'
+import { TCP_LISTENER_DEFAULTS, TcpListener } from './ingest/tcp-listener.js'
 import { UdpListener } from './ingest/udp-listener.js'
 import { AGENT_VERSION } from './version.js'
 
 export interface RunningAgent {
   readonly udpPort: number
   readonly httpPort: number
+  /** The StatsD TCP port, or null without --tcp-port. */
+  readonly tcpPort: number | null
   readonly aggregator: Aggregator
   readonly router: DatagramRouter
   readonly http: FastifyInstance
@@ -44,11 +47,14 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   let udpPort = 0
   const router = new DatagramRouter(aggregator, logger)
   let udp: UdpListener | null = null
+  const tcp = config.tcpPort === null ? null : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
+  let tcpPort: number | null = null
   let httpListening = false
   const renderer: MetricsRenderer = new MetricsRenderer(aggregator, config.buckets, {
     aggregator,
     decode: router.stats,
     statsd: router.statsdStats,
+    tcp: tcp?.stats ?? null,
     kernelDrops: () => udp?.kernelDrops() ?? 0,
     lastRenderSeconds: () => renderer.lastRenderSeconds,
     version: AGENT_VERSION,
@@ -60,6 +66,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     max_series: aggregator.maxSeries,
     series_dropped: aggregator.seriesDropped,
     udp_port: udpPort,
+    tcp_port: tcpPort,
     prometheus_url: config.prometheusUrl,
     recv_buffer_bytes: udp?.recvBufferBytes() ?? 0,
   })
@@ -67,7 +74,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     aggregator,
     renderer,
     agentInfo,
-    isReady: () => httpListening && udp !== null && udp.isBound,
+    isReady: () => httpListening && udp !== null && udp.isBound && (tcp === null || tcp.isListening),
     logger,
     auth: config.metricsAuth,
   })
@@ -77,12 +84,14 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   const bound = await udp.bind(listenerOptions)
   warnIfRecvBufferCapped(udp, config.recvBufferBytes, logger)
   udpPort = bound.port
+  const tcpBound = tcp === null ? null : await tcp.listen()
+  tcpPort = tcpBound === null ? null : tcpBound.port
   await http.listen({ port: config.port, host: config.host })
   httpListening = true
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
   logger.info(
-    { udp: `${bound.address}:${udpPort}`, http: `${config.host}:${httpPort}`, window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries, worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
+    { udp: `${bound.address}:${udpPort}`, http: `${config.host}:${httpPort}`, ...(tcpBound === null ? {} : { tcp: `${tcpBound.address}:${tcpPort}` }), window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries, worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
     'taskmeter agent listening',
   )
 
@@ -97,6 +106,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   return {
     udpPort,
     httpPort,
+    tcpPort,
     aggregator,
     router,
     http,
@@ -107,6 +117,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
       await udp?.drain(1000)
       const kernelDrops = udp?.kernelDrops() ?? 0
       await udp?.close()
+      await tcp?.close()
       httpListening = false
       await http.close()
       let events = 0

@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
       recvBufferBytes: 4 * MiB,
       metricsAuth: null,
       ttlSeconds: 600,
+      tcpPort: null,
       demo: false,
       mode: 'agent',
       loadTest: {
@@ -193,6 +194,13 @@ describe('loadConfig sizes', () => {
       expect(load(['--max-memory', text]).maxMemoryBytes).toBe(bytes)
     })
   }
+
+  it('turns the StatsD TCP listener on with --tcp-port (0 = an ephemeral port) and refuses bad ports', () => {
+    expect(load(['--tcp-port', '8126']).tcpPort).toBe(8126)
+    expect(load(['--tcp-port', '0']).tcpPort).toBe(0)
+    expect(() => load(['--tcp-port', '65536'])).toThrow(/^config: --tcp-port must be an integer 0\.\.65535 \(got "65536"\)$/)
+    expect(() => load(['--tcp-port', 'tcp'])).toThrow(/--tcp-port/)
+  })
 
   it('parses --recv-buffer in the same units', () => {
     expect(load(['--recv-buffer', '64kb']).recvBufferBytes).toBe(64_000)

@@ -27,6 +27,8 @@ export interface Config {
   readonly recvBufferBytes: number
   /** --metrics-auth / METRICS_AUTH: bearer token or basic credentials for every HTTP route but the probes. */
   readonly metricsAuth: MetricsAuth | null
+  /** StatsD text over TCP (issue 15) on --udp-host; null = no TCP listener. */
+  readonly tcpPort: number | null
   /** Series not updated for this long are evicted; 0 = never. */
   readonly ttlSeconds: number
   readonly demo: boolean
@@ -63,6 +65,7 @@ function buildCommand(): Command {
     .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
     .addOption(new Option('--metrics-auth <spec>', 'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)').env('METRICS_AUTH'))
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
+    .addOption(new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
   return addLoadTestOptions(command)
     .helpOption('-h, --help', 'show this help')
@@ -126,6 +129,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
     metricsAuth: o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
+    tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
     demo: o.demo === true,
     ...readRunMode(command, o),
