@@ -7,6 +7,7 @@ import type { Config } from './config/load-config.js'
 import { DatagramRouter } from './decode/datagram-router.js'
 import { createHttpServer } from './expose/http-server.js'
 import { MetricsRenderer } from './expose/metrics-renderer.js'
+import { type NativeSettings, defaultNativeSchema } from './expose/native-histogram.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from './ingest/tcp-listener.js'
 import { UdpListener } from './ingest/udp-listener.js'
 import { AGENT_VERSION } from './version.js'
@@ -41,6 +42,12 @@ function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger
   }
 }
 
+/** Native histograms for protobuf scrapes and remote write (issue 17); null = classic only. */
+function nativeSettings(config: Config, aggregator: Aggregator): NativeSettings | null {
+  const native = config.nativeHistograms
+  return native.enabled ? { schema: native.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: native.maxBuckets } : null
+}
+
 export async function startAgent(config: Config): Promise<RunningAgent> {
   const aggregator = new Aggregator({ windowSeconds: config.windowSeconds, precision: config.precision, maxSeries: config.maxSeries })
   const logger = pino({ level: config.logLevel })
@@ -58,7 +65,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     kernelDrops: () => udp?.kernelDrops() ?? 0,
     lastRenderSeconds: () => renderer.lastRenderSeconds,
     version: AGENT_VERSION,
-  })
+  }, true, nativeSettings(config, aggregator))
   const agentInfo = (): Record<string, unknown> => ({
     version: AGENT_VERSION,
     datagrams_received: router.stats.datagramsReceived,

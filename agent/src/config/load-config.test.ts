@@ -65,6 +65,8 @@ describe('loadConfig defaults', () => {
         json: false,
       },
       worstCaseBytes: worstCaseBytes(2, 10_000),
+      nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
+      remoteWrite: { urls: [], intervalSeconds: 15, bearerToken: null, basicAuth: null, labels: [], queueSamples: 1_000_000 },
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
     // The defaults themselves fit the default memory budget.

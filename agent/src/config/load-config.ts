@@ -2,6 +2,7 @@
 // Config. Flags win over env; env wins over defaults. Nothing else in the agent reads process.env.
 import { Command, CommanderError, Option } from 'commander'
 import { configError } from './config-error.js'
+import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { formatMiB, worstCaseBytes } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from '../expose/http-hardening.js'
@@ -37,6 +38,9 @@ export interface Config {
   readonly loadTest: LoadTestConfig
   /** Worst-case bytes of the configured series (logged at start). */
   readonly worstCaseBytes: number
+  /** Native histograms and remote-write push (issue 17). */
+  readonly nativeHistograms: FleetConfig['nativeHistograms']
+  readonly remoteWrite: FleetConfig['remoteWrite']
 }
 
 function readMetricsAuth(flag: string, raw: string): MetricsAuth {
@@ -67,7 +71,7 @@ function buildCommand(): Command {
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
-  return addLoadTestOptions(command)
+  return addLoadTestOptions(addFleetOptions(command))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
@@ -134,6 +138,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     demo: o.demo === true,
     ...readRunMode(command, o),
     worstCaseBytes: worst,
+    ...readFleetOptions(command, env),
   }
   return Object.freeze(config)
 }

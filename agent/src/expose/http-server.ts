@@ -5,6 +5,7 @@ import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { renderGrafanaDashboard } from './grafana-dashboard.js'
 import { type MetricsAuth, applyHardening } from './http-hardening.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
+import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from './protobuf-exposition.js'
 import { renderReport } from './report-text.js'
 import { registerUiRoutes } from './ui-routes.js'
 
@@ -32,7 +33,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   })
   applyHardening(app, options.auth ?? null)
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    // Protobuf (with native histograms) when the scraper asks for it first (issue 17).
+    if (prefersProtobuf(request.headers.accept)) return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
     const body = await options.renderer.render()
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
   })

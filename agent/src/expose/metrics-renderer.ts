@@ -3,6 +3,9 @@
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { CustomFamilyRenderer } from './custom-families.js'
+import type { FamilySink } from './family-sink.js'
+import type { NativeSettings } from './native-histogram.js'
+import { FamilySources, ProtobufExposition } from './protobuf-exposition.js'
 import { type SelfStatsSource, renderSelfFamilies } from './self-families.js'
 import { TaskFamilyRenderer } from './task-families.js'
 
@@ -15,9 +18,14 @@ export class MetricsRenderer {
   private readonly custom: CustomFamilyRenderer
   private readonly self: SelfStatsSource
   private readonly processRegistry: Registry
+  // Issue 17: the same families for protobuf scrapes and remote write, with native histograms.
+  private readonly sources: FamilySources
+  private readonly protobuf = new ProtobufExposition()
+  /** Families of optional parts (remote write's self-metrics), rendered after the self families. */
+  extraFamilies: ((out: string[]) => void) | null
   lastRenderSeconds: number
 
-  constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], self: SelfStatsSource, withProcessMetrics = true) {
+  constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], self: SelfStatsSource, withProcessMetrics = true, native: NativeSettings | null = null) {
     this.tasks = new TaskFamilyRenderer(aggregator, bucketBoundsSeconds)
     this.custom = new CustomFamilyRenderer(aggregator)
     this.self = self
@@ -28,6 +36,8 @@ export class MetricsRenderer {
       // figures remain as nodejs_active_handles / _requests / _resources.
       for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
     }
+    this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native)
+    this.extraFamilies = null
     this.lastRenderSeconds = 0
   }
 
@@ -38,6 +48,7 @@ export class MetricsRenderer {
     this.tasks.render(out)
     this.custom.render(out)
     renderSelfFamilies(this.self, out)
+    this.extraFamilies?.(out)
     this.lastRenderSeconds = (performance.now() - started) / 1000
     return out.join('')
   }
@@ -45,5 +56,27 @@ export class MetricsRenderer {
   async render(): Promise<string> {
     const own = this.renderOwn()
     return own + (await this.processRegistry.metrics())
+  }
+
+  private selfText(): string {
+    const out: string[] = []
+    renderSelfFamilies(this.self, out)
+    this.extraFamilies?.(out)
+    return out.join('')
+  }
+
+  /** The protobuf answer: every family of render(), plus native histograms. */
+  async renderProtobuf(): Promise<Buffer> {
+    const processText = await this.processRegistry.metrics()
+    const started = performance.now()
+    const body = this.protobuf.render(this.sources, this.selfText(), processText)
+    this.lastRenderSeconds = (performance.now() - started) / 1000
+    return body
+  }
+
+  /** Every family into a sink (remote write). */
+  async emitFamilies(sink: FamilySink): Promise<void> {
+    const processText = await this.processRegistry.metrics()
+    this.sources.emit(sink, this.selfText(), processText)
   }
 }

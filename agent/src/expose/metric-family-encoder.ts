@@ -1,0 +1,148 @@
+// FamilySink → length-delimited io.prometheus.client.MetricFamily messages, the protobuf exposition
+// format (`application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;
+// encoding=delimited`). Field numbers: prometheus/client_model io/prometheus/client/metrics.proto.
+import type { FamilySink, FamilyType, SeriesLabels } from './family-sink.js'
+import { NATIVE_ZERO_THRESHOLD, type NativeBuckets, forEachSpan } from './native-histogram.js'
+import { ProtobufWriter } from './protobuf-writer.js'
+
+const METRIC_TYPE: Record<FamilyType, number> = { counter: 0, gauge: 1, summary: 2, untyped: 3, histogram: 4 }
+// Metric: label = 1, gauge = 2, counter = 3, summary = 4, untyped = 5, histogram = 7.
+const VALUE_FIELD: Record<FamilyType, number> = { counter: 3, gauge: 2, summary: 4, untyped: 5, histogram: 7 }
+
+/** Encoded `LabelPair` fields (field 1 of Metric) for names and values. */
+export function encodeLabelPairs(writer: ProtobufWriter, names: readonly string[], values: readonly string[]): void {
+  for (let i = 0; i < names.length; i++) {
+    writer.begin(1, 1)
+    writer.stringField(1, names[i] as string)
+    writer.stringField(2, values[i] as string)
+    writer.end()
+  }
+}
+
+export class MetricFamilyEncoder implements FamilySink {
+  readonly writer: ProtobufWriter
+  private readonly scratch = new ProtobufWriter(1024)
+  private open: boolean
+  private valueField: number
+  private readonly writeSpan: (offset: number, length: number) => void
+
+  constructor(writer: ProtobufWriter = new ProtobufWriter(1 << 20)) {
+    this.writer = writer
+    this.open = false
+    this.valueField = 0
+    this.writeSpan = (offset, length) => {
+      const w = this.writer
+      w.begin(12, 1)
+      if (offset !== 0) w.sintField(1, offset)
+      w.uintField(2, length)
+      w.end()
+    }
+  }
+
+  family(name: string, help: string, type: FamilyType): void {
+    if (this.open) this.writer.end()
+    const w = this.writer
+    w.beginDelimited(3)
+    w.stringField(1, name)
+    w.stringField(2, help)
+    w.uintField(3, METRIC_TYPE[type])
+    this.valueField = VALUE_FIELD[type]
+    this.open = true
+  }
+
+  private beginMetric(labels: SeriesLabels, reserve: number): void {
+    const w = this.writer
+    w.begin(4, reserve)
+    let bytes = labels.protoBytes
+    if (bytes === null) {
+      this.scratch.reset()
+      encodeLabelPairs(this.scratch, labels.names, labels.values)
+      bytes = this.scratch.toBuffer()
+      labels.protoBytes = bytes
+    }
+    w.raw(bytes)
+  }
+
+  value(labels: SeriesLabels, extraName: string | null, extraValue: string | null, value: number): void {
+    const w = this.writer
+    this.beginMetric(labels, 1)
+    if (extraName !== null) {
+      w.begin(1, 1)
+      w.stringField(1, extraName)
+      w.stringField(2, extraValue ?? '')
+      w.end()
+    }
+    w.begin(this.valueField, 1)
+    w.doubleField(1, value)
+    w.end()
+    w.end()
+  }
+
+  summary(labels: SeriesLabels, count: number, sum: number, quantiles: ArrayLike<number>, values: ArrayLike<number>): void {
+    const w = this.writer
+    this.beginMetric(labels, 1)
+    w.begin(4, 1)
+    w.uintField(1, count)
+    w.doubleField(2, sum)
+    for (let i = 0; i < quantiles.length; i++) {
+      w.begin(3, 1)
+      w.doubleField(1, quantiles[i] as number)
+      w.doubleField(2, values[i] as number)
+      w.end()
+    }
+    w.end()
+    w.end()
+  }
+
+  histogram(labels: SeriesLabels, count: number, sum: number, bounds: ArrayLike<number>, cumulative: ArrayLike<number>, native: NativeBuckets | null): void {
+    const w = this.writer
+    this.beginMetric(labels, 2)
+    w.begin(7, 2)
+    w.uintField(1, count)
+    w.doubleField(2, sum)
+    // Classic buckets; the +Inf bucket is implicit (sample_count), as client_golang sends it.
+    for (let i = 0; i < bounds.length; i++) {
+      w.begin(3, 1)
+      w.uintField(1, cumulative[i] as number)
+      w.doubleField(2, bounds[i] as number)
+      w.end()
+    }
+    if (native !== null) writeNative(w, native, this.writeSpan, 5, 6, 7, 13)
+    w.end()
+    w.end()
+  }
+
+  end(): void {
+    if (this.open) this.writer.end()
+    this.open = false
+  }
+}
+
+/**
+ * The native fields of a histogram message; MetricFamily and remote write number them
+ * differently (schema 5/4, zero_threshold 6/5, zero_count 7/6, positive deltas 13/12; spans are
+ * written by `span`). Deltas are packed zigzag varints: each count minus the previous bucket's.
+ */
+export function writeNative(
+  w: ProtobufWriter,
+  native: NativeBuckets,
+  span: (offset: number, length: number) => void,
+  schemaField: number,
+  zeroThresholdField: number,
+  zeroCountField: number,
+  deltaField: number,
+): void {
+  w.sintField(schemaField, native.schema)
+  w.doubleField(zeroThresholdField, NATIVE_ZERO_THRESHOLD)
+  w.uintField(zeroCountField, native.zeroCount)
+  forEachSpan(native, span)
+  if (native.length === 0) return
+  w.begin(deltaField, 2)
+  let previous = 0
+  for (let i = 0; i < native.length; i++) {
+    const count = native.counts[i] as number
+    w.zigzag(count - previous)
+    previous = count
+  }
+  w.end()
+}
