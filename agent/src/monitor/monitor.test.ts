@@ -99,17 +99,21 @@ describe('recording', () => {
     expect(tasks['render{page="home"}']).toMatchObject({ completed: 0, active: 0 })
   })
 
-  it('one clock reading per synchronous run: the window moves on between ticks, not within one', async () => {
-    const clock = new FakeClock()
-    const monitor = monitorWith(clock, { window: 60 })
-    monitor.timing('a', 1)
-    clock.ms += 61_000 // within the same synchronous run: still the first reading
-    monitor.timing('a', 2)
-    await Promise.resolve()
-    monitor.timing('a', 3)
-    const task = monitor.snapshot().tasks.a
-    expect(task?.count).toBe(3)
-    expect(task?.window.requests).toBe(1)
+  it('records into the current sub-window while calls keep coming (real time, a 1 s window)', async () => {
+    const monitor = createMonitor({ processMetrics: false, window: 1 })
+    monitor.timing('early', 1)
+    const deadline = Date.now() + 5_000
+    // Keep calling (the window clock ticks every 8 ms while calls come) until 'early' slid out.
+    while ((monitor.snapshot().tasks.early?.window.requests ?? 0) > 0) {
+      if (Date.now() > deadline) throw new Error('the 1 s window did not slide within 5 s')
+      monitor.timing('busy', 1)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    monitor.timing('late', 1)
+    // Recorded with a reading at most one tick old: inside the window, not in a slot long gone.
+    expect(monitor.snapshot().tasks.late?.window.requests).toBe(1)
+    expect(monitor.snapshot().tasks.early?.count).toBe(1)
+    await monitor.close()
   })
 })
 
