@@ -1,0 +1,99 @@
+// House style §6, enforced: protocol imports nothing of ours; client and agent import protocol
+// only (through its package entry) and never each other; the agent's pipeline stages import only
+// the stages before them (aggregate knows no sockets, HTTP or decoders); no import cycles.
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './harness/agent-process.js'
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = []
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry)
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(full))
+    else if (/\.ts$/.test(entry) && !/\.(test|prop\.test|fixture|test-support)\.ts$/.test(entry) && !entry.endsWith('.d.ts')) out.push(full)
+  }
+  return out
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const found: string[] = []
+  for (const match of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) found.push(match[1] as string)
+  for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push(match[1] as string)
+  return found
+}
+
+const rel = (file: string): string => path.relative(REPO_ROOT, file)
+
+describe('module boundaries', () => {
+  it('protocol imports nothing of ours and no Node I/O', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'protocol', 'src'))) {
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith('@taskmeter/') || spec.startsWith('../'), `${rel(file)} imports ${spec}`).toBe(false)
+        expect(/^(node:)?(dgram|net|http|https|fs)$/.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+      }
+    }
+  })
+
+  it('client imports protocol only, never the agent', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'client', 'src'))) {
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(false)
+        expect(/(^|\/)(agent|protocol)\//.test(spec) && spec.startsWith('..'), `${rel(file)} reaches into ${spec}`).toBe(false)
+      }
+    }
+  })
+
+  it('agent imports protocol only, never the client', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src'))) {
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(false)
+        expect(spec.includes('/client/') || spec.includes('/protocol/src'), `${rel(file)} reaches into ${spec}`).toBe(false)
+      }
+    }
+  })
+
+  it('aggregate knows no sockets, HTTP, wire decoding or exposition', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'aggregate'))) {
+      for (const spec of importsOf(file)) {
+        expect(/^(node:)?(dgram|net|http|https)$|fastify|prom-client|\/(ingest|decode|expose)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+      }
+    }
+  })
+
+  it('decode does not reach into expose or ingest; ingest does not reach into aggregate or expose', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'decode'))) {
+      for (const spec of importsOf(file)) expect(/\/(expose|ingest)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+    }
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'ingest'))) {
+      for (const spec of importsOf(file)) expect(/\/(aggregate|expose)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+    }
+  })
+
+  it('has no import cycles inside a package', () => {
+    for (const pkg of ['protocol', 'client', 'agent']) {
+      const files = sourceFiles(path.join(REPO_ROOT, pkg, 'src'))
+      const graph = new Map<string, string[]>()
+      for (const file of files) {
+        const deps = importsOf(file)
+          .filter((spec) => spec.startsWith('.'))
+          .map((spec) => path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts'))
+          .filter((dep) => graph.has(dep) || files.includes(dep))
+        graph.set(file, deps)
+      }
+      const state = new Map<string, 'visiting' | 'done'>()
+      const stack: string[] = []
+      const visit = (node: string): void => {
+        if (state.get(node) === 'done') return
+        if (state.get(node) === 'visiting') throw new Error(`import cycle: ${[...stack.slice(stack.indexOf(node)), node].map(rel).join(' → ')}`)
+        state.set(node, 'visiting')
+        stack.push(node)
+        for (const dep of graph.get(node) ?? []) visit(dep)
+        stack.pop()
+        state.set(node, 'done')
+      }
+      for (const file of files) visit(file)
+    }
+  })
+})
