@@ -29,12 +29,13 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** `extraFlags` are passed as given (e.g. the retention flag of the compose service). */
-export async function startPrometheus(configYaml: string, extraFlags: string[] = []): Promise<PrometheusServer> {
+/** `extraFlags` are passed as given (e.g. the retention flag of the compose service); `fixedPort`
+ * when the test must know the address before Prometheus is up (a remote-write receiver). */
+export async function startPrometheus(configYaml: string, extraFlags: string[] = [], fixedPort?: number): Promise<PrometheusServer> {
   const binary = requireTool('prometheus', PROMETHEUS_INSTALL_HINT)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'taskmeter-prometheus-'))
   writeFileSync(path.join(dir, 'prometheus.yml'), configYaml)
-  const port = await freePort()
+  const port = fixedPort ?? (await freePort())
   const child: ChildProcess = spawn(
     binary,
     [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extraFlags],

@@ -10,6 +10,7 @@ import { MetricsRenderer } from './expose/metrics-renderer.js'
 import { type NativeSettings, defaultNativeSchema } from './expose/native-histogram.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from './ingest/tcp-listener.js'
 import { UdpListener } from './ingest/udp-listener.js'
+import { RemoteWriter } from './push/remote-writer.js'
 import { AGENT_VERSION } from './version.js'
 
 export interface RunningAgent {
@@ -66,6 +67,9 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     lastRenderSeconds: () => renderer.lastRenderSeconds,
     version: AGENT_VERSION,
   }, true, nativeSettings(config, aggregator))
+  // --remote-write (issue 17): its queue health joins the self families of /metrics.
+  const remoteWriter = config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+  if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
   const agentInfo = (): Record<string, unknown> => ({
     version: AGENT_VERSION,
     datagrams_received: router.stats.datagramsReceived,
@@ -101,6 +105,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     { udp: `${bound.address}:${udpPort}`, http: `${config.host}:${httpPort}`, ...(tcpBound === null ? {} : { tcp: `${tcpBound.address}:${tcpPort}` }), window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries, worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
     'taskmeter agent listening',
   )
+  remoteWriter?.start()
 
   // --ttl: sweep every tenth of the TTL (at most every 30 s); the timer never keeps the process alive.
   const sweepTimer =
@@ -125,6 +130,9 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
       const kernelDrops = udp?.kernelDrops() ?? 0
       await udp?.close()
       await tcp?.close()
+      // A last snapshot with everything received, then a bounded wait for the queues.
+      const pushed = await remoteWriter?.close()
+      if (pushed !== undefined) logger.info({ remote_write: pushed }, 'remote write stopped')
       httpListening = false
       await http.close()
       let events = 0

@@ -12,9 +12,11 @@ export class SeriesLabels {
   readonly values: readonly string[]
   /** MetricFamily: the encoded `repeated LabelPair label = 1` fields. */
   protoBytes: Buffer | null
-  /** Remote write: sorted names and encoded `Label` fields, external labels merged in. */
+  /** Remote write: sorted names and encoded `Label` fields, external labels merged in, by the
+   * encoder in sortedOwner (another encoder may merge other external labels). */
   sortedNames: string[] | null
   sortedBytes: Buffer[] | null
+  sortedOwner: object | null
 
   constructor(names: readonly string[], values: readonly string[]) {
     this.names = names
@@ -22,6 +24,7 @@ export class SeriesLabels {
     this.protoBytes = null
     this.sortedNames = null
     this.sortedBytes = null
+    this.sortedOwner = null
   }
 }
 
