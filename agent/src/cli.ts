@@ -6,6 +6,7 @@ import { TaskmeterError } from './config/config-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { startDemoTraffic } from './demo-process.js'
 import { runCompare } from './modes/compare.js'
+import { runDoctor } from './modes/doctor.js'
 import { runLoadTest } from './modes/load-test.js'
 
 function readConfig(): Config | null {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const config = readConfig()
   if (config === null) return // --help was printed
   if (config.mode !== 'agent') {
-    process.exitCode = config.mode === 'load-test' ? await runLoadTest(config) : await runCompare(config)
+    process.exitCode = config.mode === 'load-test' ? await runLoadTest(config) : config.mode === 'doctor' ? await runDoctor(config) : await runCompare(config)
     return
   }
   let agent

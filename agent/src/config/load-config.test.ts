@@ -64,6 +64,7 @@ describe('loadConfig defaults', () => {
         targetUrl: null,
         json: false,
       },
+      doctor: { agentUrl: null },
       worstCaseBytes: worstCaseBytes(2, 10_000),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
       remoteWrite: { urls: [], intervalSeconds: 15, bearerToken: null, basicAuth: null, labels: [], queueSamples: 1_000_000 },

@@ -2,6 +2,7 @@
 // Config. Flags win over env; env wins over defaults. Nothing else in the agent reads process.env.
 import { Command, CommanderError, Option } from 'commander'
 import { configError } from './config-error.js'
+import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor-options.js'
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { formatMiB, worstCaseBytes } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
@@ -36,6 +37,8 @@ export interface Config {
   /** 'agent' (serve), or one of the demo modes of issue 8. */
   readonly mode: RunMode
   readonly loadTest: LoadTestConfig
+  /** `taskmeter-agent doctor` (issue 18). */
+  readonly doctor: DoctorConfig
   /** Worst-case bytes of the configured series (logged at start). */
   readonly worstCaseBytes: number
   /** Native histograms and remote-write push (issue 17). */
@@ -71,7 +74,7 @@ function buildCommand(): Command {
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
-  return addLoadTestOptions(addFleetOptions(command))
+  return addDoctorOptions(addLoadTestOptions(addFleetOptions(command)))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
@@ -136,7 +139,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
     demo: o.demo === true,
-    ...readRunMode(command, o),
+    ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,
     ...readFleetOptions(command, env),
   }

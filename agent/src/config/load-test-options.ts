@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander'
 import { configError } from './config-error.js'
 import { parseHost, parseInteger, parseUrl } from './parse-values.js'
 
-export type RunMode = 'agent' | 'load-test' | 'compare'
+export type RunMode = 'agent' | 'load-test' | 'compare' | 'doctor'
 
 export interface LoadTestConfig {
   readonly durationSeconds: number

@@ -1,0 +1,118 @@
+// `taskmeter-agent doctor` against a real `prometheus` scraping a real agent (issue 18, "Done
+// when"): all ✓ and exit 0 when the scrape config is right; with the scrape target wrong, the
+// right ✗, its fix, and exit 1. Prometheus comes from the Debian package "prometheus"; a missing
+// binary fails this file (startPrometheus uses requireTool), it is never skipped.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { getJson, waitFor } from './harness/poll.js'
+import { type PrometheusServer, freePort, startPrometheus } from './prometheus-server.js'
+
+interface TargetsResponse {
+  data: { activeTargets: Array<{ scrapeUrl: string; health: string; lastScrape: string; lastError: string }> }
+}
+
+const NEVER = '0001-01-01T00:00:00Z'
+// Env names the agent reads: cleared so the caller's shell cannot leak in.
+const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL', 'METRICS_AUTH']
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
+  return { ...env, ...extra }
+}
+
+function scrapeConfig(target: string, metricsPath = '/metrics'): string {
+  return [
+    'global:',
+    '  scrape_interval: 1s',
+    '  scrape_timeout: 1s',
+    'scrape_configs:',
+    '  - job_name: taskmeter',
+    `    metrics_path: ${metricsPath}`,
+    '    static_configs:',
+    `      - targets: ['${target}']`,
+    '',
+  ].join('\n')
+}
+
+/** Waits until Prometheus has scraped (or tried to scrape) every target at least once. */
+async function scraped(prometheus: PrometheusServer): Promise<void> {
+  await waitFor(
+    'prometheus to have tried every target',
+    async () => {
+      const body = await getJson<TargetsResponse>(`${prometheus.api}/api/v1/targets`)
+      const targets = body.data.activeTargets
+      return targets.length > 0 && targets.every((t) => t.lastScrape !== NEVER && t.health !== 'unknown') ? true : undefined
+    },
+    30_000,
+    200,
+  )
+}
+
+/** The table row of one check: its mark and text, with the fix line under it when there is one. */
+function row(stdout: string, check: string): string {
+  const lines = stdout.split('\n')
+  const at = lines.findIndex((line) => new RegExp(`^  [✓✗–] ${check} `).test(line))
+  if (at < 0) throw new Error(`no row "${check}" in:\n${stdout}`)
+  const next = lines[at + 1] ?? ''
+  return /^\s+fix: /.test(next) ? `${lines[at]}\n${next}` : (lines[at] as string)
+}
+
+const CHECKS = ['agent reachable', 'agent ready', 'agent /metrics', 'kernel drops', 'invalid datagrams', 'series cap', 'prometheus reachable', 'scrape target', 'target up', 'last scrape']
+
+let agent: AgentProcess
+const servers: PrometheusServer[] = []
+
+beforeAll(async () => {
+  agent = await startAgentProcess()
+})
+
+afterAll(async () => {
+  for (const server of servers) await server.stop()
+  await agent?.stop()
+})
+
+describe('taskmeter-agent doctor with a real prometheus', () => {
+  it('all ✓ and exit 0 when Prometheus scrapes the agent (found from METRICS_PORT and PROMETHEUS_URL)', async () => {
+    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`))
+    servers.push(prometheus)
+    await scraped(prometheus)
+    // Beside the agent, with its environment: no flag but the command (0.0.0.0 read as loopback).
+    const result = await runAgentCli(['doctor'], cleanEnv({ METRICS_PORT: String(agent.httpPort), PROMETHEUS_URL: prometheus.api }), 20_000)
+    expect(result.stderr).toBe('')
+    for (const check of CHECKS) expect(row(result.stdout, check), result.stdout).toMatch(/^  ✓ /)
+    expect(row(result.stdout, 'scrape target')).toContain(`job taskmeter http://127.0.0.1:${agent.httpPort}/metrics`)
+    expect(row(result.stdout, 'last scrape')).toMatch(/s ago, took \d+ ms, no error/)
+    expect(result.stdout).not.toContain('✗')
+    expect(result.stdout).toContain('all checks passed')
+    expect(result.code).toBe(0)
+  })
+
+  it('no target for this agent: ✗ scrape target, the scrape config to add, exit 1', async () => {
+    const elsewhere = await freePort()
+    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${elsewhere}`))
+    servers.push(prometheus)
+    await scraped(prometheus)
+    const result = await runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
+    expect(row(result.stdout, 'agent reachable')).toMatch(/^  ✓ /)
+    expect(row(result.stdout, 'prometheus reachable')).toMatch(/^  ✓ /)
+    const target = row(result.stdout, 'scrape target')
+    expect(target).toMatch(/^  ✗ scrape target +no active target scrapes this agent \(port \d+\); Prometheus scrapes http:\/\/127\.0\.0\.1:\d+\/metrics/)
+    expect(target).toContain(`fix: add to prometheus.yml: scrape_configs: [{ job_name: taskmeter, static_configs: [{ targets: ['127.0.0.1:${agent.httpPort}'] }] }]`)
+    expect(row(result.stdout, 'target up')).toMatch(/^  – target up +not checked: no target/)
+    expect(result.stdout).toContain('1 problem: see the fix under each ✗')
+    expect(result.code).toBe(1)
+  })
+
+  it('the target is there but scraped at the wrong path: ✗ target up and last scrape with the 404, the fix, exit 1', async () => {
+    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
+    servers.push(prometheus)
+    await scraped(prometheus)
+    const result = await runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
+    expect(row(result.stdout, 'scrape target')).toMatch(/^  ✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/)
+    const up = row(result.stdout, 'target up')
+    expect(up).toMatch(/^  ✗ target up +http:\/\/127\.0\.0\.1:\d+\/prometheus is down: .*404/)
+    expect(up).toContain('fix: the agent serves /metrics: set metrics_path: /metrics')
+    expect(row(result.stdout, 'last scrape')).toMatch(/^  ✗ last scrape +[\d.]+ s ago, error: .*404/)
+    expect(result.code).toBe(1)
+  })
+})
