@@ -26,3 +26,13 @@ export function multiValueRegex(values: readonly string[]): string {
 export function substitute(expr: string, vars: { task: string; rateInterval: string }): string {
   return expr.replaceAll('$__rate_interval', () => vars.rateInterval).replaceAll('$task', () => vars.task)
 }
+
+/** A query over native histograms (issue 17): task_duration_seconds itself, not its _bucket series. */
+export function isNativeHistogramExpression(expr: string): boolean {
+  return /task_duration_seconds\{/.test(expr)
+}
+
+/** A query over classic histogram buckets, which Prometheus 2.x drops while it takes native ones. */
+export function isClassicBucketExpression(expr: string): boolean {
+  return /_bucket\{/.test(expr)
+}

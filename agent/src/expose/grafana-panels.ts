@@ -40,15 +40,21 @@ function latencyPanel(gridPos: GridPos): GrafanaPanel {
       `{{task}} ${name}`,
     ),
   )
+  // The same percentiles from the native histograms (issue 17): Prometheus 2.x with
+  // --enable-feature=native-histograms (or 3.x with scrape_native_histograms) stores only those,
+  // a classic Prometheus only the _bucket series; the panel has data either way.
+  const native = PERCENTILES.map(([q, name], i) =>
+    target(String.fromCharCode(70 + i), `histogram_quantile(${q}, sum by (task) (rate(task_duration_seconds{${TASKS}}${RATE_WINDOW})))`, `{{task}} ${name} (native)`),
+  )
   return {
     id: 1,
     type: 'timeseries',
     title: 'Latency percentiles',
     description:
-      'p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; resolution of the --buckets bounds) and the agent\'s exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).',
+      'p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; classic buckets at the resolution of the --buckets bounds, or native histograms within a few % when Prometheus scrapes them) and the agent\'s exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).',
     gridPos,
     datasource: DATASOURCE_REF,
-    targets: [...cumulative, target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}')],
+    targets: [...cumulative, target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}'), ...native],
     fieldConfig: {
       defaults: timeseriesDefaults('s', { scaleDistribution: { type: 'log', log: 10 } }),
       overrides: [{ matcher: { id: 'byFrameRefID', options: 'E' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }] }],
@@ -112,10 +118,14 @@ function distributionPanel(gridPos: GridPos): GrafanaPanel {
     id: 5,
     type: 'heatmap',
     title: 'Latency distribution',
-    description: 'Requests per task_duration_seconds bucket over time (the selected tasks together).',
+    description: 'Requests per task_duration_seconds bucket over time (the selected tasks together): classic le buckets, or native histogram buckets when Prometheus stores those.',
     gridPos,
     datasource: DATASOURCE_REF,
-    targets: [target('A', `sum by (le) (increase(task_duration_seconds_bucket{${TASKS}}${RATE_WINDOW}))`, '{{le}}', 'heatmap')],
+    targets: [
+      target('A', `sum by (le) (increase(task_duration_seconds_bucket{${TASKS}}${RATE_WINDOW}))`, '{{le}}', 'heatmap'),
+      // Native histograms (issue 17): Grafana draws their buckets as heatmap rows.
+      target('B', `sum(increase(task_duration_seconds{${TASKS}}${RATE_WINDOW}))`, 'native', 'heatmap'),
+    ],
     fieldConfig: { defaults: { custom: { hideFrom: { legend: false, tooltip: false, viz: false }, scaleDistribution: { type: 'linear' } } }, overrides: [] },
     options: {
       calculate: false,
