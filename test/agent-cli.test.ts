@@ -147,6 +147,7 @@ describe('--help', () => {
       ['--target', null, null],
       ['--target-url', null, null],
       ['--json', 'false', null],
+      ['--agent-url', null, null],
       ['--help', null, null],
     ]
     expect([...entries.keys()].sort()).toEqual(expected.map(([flag]) => flag).sort())
