@@ -76,4 +76,18 @@ describe('monitor.serve()', () => {
     await expect(fetch(`${b.url}/healthz`)).rejects.toThrow()
     await a.close() // already closed: a no-op
   })
+
+  it('auth, as the agent’s --metrics-auth: every route but the probes needs the token', async () => {
+    const server = await monitor.serve({ port: 0, auth: { kind: 'bearer', token: 's3cret' } })
+    try {
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401)
+      expect((await fetch(`${server.url}/dashboard`)).status).toBe(401)
+      expect((await fetch(`${server.url}/ready`)).status).toBe(200)
+      const authorized = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer s3cret' } })
+      expect(authorized.status).toBe(200)
+      expect(await authorized.text()).toContain('requests_total{task="app.prediction",status="success"} 51')
+    } finally {
+      await server.close()
+    }
+  })
 })

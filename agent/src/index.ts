@@ -6,6 +6,7 @@ export type { DashboardSnapshot, TaskSnapshot, HistogramSnapshot, LatencySummary
 export { Monitor, createMonitor, type MonitorStats } from './monitor/monitor.js'
 export type { MonitorOptions } from './monitor/monitor-options.js'
 export type { MonitorServer, ServeOptions } from './monitor/monitor-exposure.js'
+export type { MetricsAuth } from './expose/http-hardening.js'
 export { wrap, tracked } from './monitor/instrument.js'
 export { TaskmeterError } from './config/config-error.js'
 export type { Recorder, EndTimer, TaskStatus, TimerResult, TagInput } from '@taskmeter/protocol'

@@ -7,6 +7,7 @@ import { pino } from 'pino'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { type DashboardSnapshot, buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
+import type { MetricsAuth } from '../expose/http-hardening.js'
 import { createHttpServer } from '../expose/http-server.js'
 import { MetricsRenderer } from '../expose/metrics-renderer.js'
 import { renderReport } from '../expose/report-text.js'
@@ -19,6 +20,8 @@ export interface ServeOptions {
   host?: string
   /** A pino/fastify logger; default: errors only, to stderr. */
   logger?: FastifyBaseLogger
+  /** As the agent's --metrics-auth: required on every route but /healthz and /ready. */
+  auth?: MetricsAuth
 }
 
 export interface MonitorServer {
@@ -80,6 +83,7 @@ export class MonitorExposure {
       agentInfo: () => this.agentInfo(),
       isReady: () => listening,
       logger: given.logger ?? pino({ level: 'error' }, pino.destination({ dest: 2, sync: true })),
+      auth: given.auth ?? null,
     })
     await http.listen({ port, host })
     listening = true
