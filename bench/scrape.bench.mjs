@@ -2,9 +2,13 @@
 // precision 2 with a 60 s window. In-process on the built agent: the renderer and aggregator are
 // what a scrape costs; HTTP adds a constant. Targets (issue 14): ≤ 20 ms at 1 k, ≤ 200 ms at 10 k,
 // ≤ 16 KB per busy task. Run: npm run bench:scrape
+// Protobuf mode (issue 17: ≤ 200 ms at 10 k tasks): the same scrape as delimited MetricFamily
+// messages with native histograms (schema 7, 160-bucket cap), from our writer and, as the baseline
+// it was chosen over, from protobufjs encoding the same families built as objects.
 import { Aggregator } from '../agent/dist/aggregate/aggregator.js'
 import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
 import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+import { protobufjsRender } from './scrape-protobufjs.mjs'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -48,9 +52,17 @@ function median(values) {
 
 // Between renders the clock moves one Prometheus scrape interval (15 s, three window slots) and
 // every task gets new requests, so each render pays for fresh data like a real scrape does.
-function renderTimes(aggregator, clock) {
-  const renderer = new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' }, false)
-  renderer.renderOwn() // warm-up
+const NATIVE = { schema: 7, maxBuckets: 160 }
+const MODES = {
+  text: (renderer) => renderer.renderOwn(),
+  protobuf: (renderer) => renderer.renderProtobuf(),
+  protobufjs: (renderer) => protobufjsRender(renderer),
+}
+
+async function renderTimes(aggregator, clock, mode = 'text') {
+  const renderer = new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' }, false, NATIVE)
+  const render = MODES[mode]
+  await render(renderer) // warm-up
   const times = []
   let bytes = 0
   const rand = random(7)
@@ -60,7 +72,7 @@ function renderTimes(aggregator, clock) {
       for (let r = 0; r < 40; r++) aggregator.recordRequest(task, Math.exp(Math.log(20) + 0.8 * (rand() * 2 - 1)), false, 1)
     }
     const started = performance.now()
-    bytes = renderer.renderOwn().length
+    bytes = (await render(renderer)).length
     times.push(performance.now() - started)
   }
   return { ms: median(times), min: Math.min(...times), bytes }
@@ -87,9 +99,14 @@ const rows = []
 for (const tasks of [1000, 10000]) {
   const clock = { ms: 0 }
   const aggregator = fill(tasks, 40, clock)
-  const r = renderTimes(aggregator, clock)
+  const r = await renderTimes(aggregator, clock)
   results[`render_ms_${tasks}`] = Number(r.ms.toFixed(2))
   rows.push([`/metrics render, ${tasks} busy tasks`, r.ms.toFixed(2) + ' ms', `min ${r.min.toFixed(2)} ms, ${(r.bytes / 1e6).toFixed(1)} MB`])
+  for (const mode of ['protobuf', 'protobufjs']) {
+    const p = await renderTimes(aggregator, clock, mode)
+    results[`${mode}_ms_${tasks}`] = Number(p.ms.toFixed(2))
+    rows.push([`  ${mode === 'protobuf' ? 'protobuf + native (ours)' : 'same via protobufjs'}, ${tasks}`, p.ms.toFixed(2) + ' ms', `min ${p.min.toFixed(2)} ms, ${(p.bytes / 1e6).toFixed(1)} MB`])
+  }
 }
 const busy = memoryPerTask(2000, 200)
 const idle = memoryPerTask(2000, 0)

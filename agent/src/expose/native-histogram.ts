@@ -16,6 +16,7 @@ export const NATIVE_SCHEMA_MAX = 8
 /** client_golang's default zero threshold. Positive, so Prometheus 2.42 takes even an empty
  * series as native (it looks only at the first series of a family: zero_threshold > 0 or buckets). */
 export const NATIVE_ZERO_THRESHOLD = 2 ** -128
+const EMPTY_TABLE = new Int32Array(0)
 
 export interface NativeSettings {
   /** Schema to start from (−4..8); a series whose buckets exceed maxBuckets gets a lower one. */
@@ -55,7 +56,7 @@ export function downscaleIndex(index8: number, schema: number): number {
 
 /** Flat HDR index → schema-8 index of the bucket's midpoint, filled per octave on first use. */
 export class NativeIndexTable {
-  private readonly layout: BucketLayout
+  readonly layout: BucketLayout
   /** Stored units per second: 1e6 for µs durations, 1000 for custom milli-units. */
   private readonly unitsPerSecond: number
   private readonly octaves: Array<Int32Array | null>
@@ -68,8 +69,13 @@ export class NativeIndexTable {
 
   /** Schema-8 index of flat bucket `flat`; flat 0 (value 0) belongs to the zero bucket instead. */
   index8(flat: number): number {
+    const octave = this.layout.octaveOfFlat(flat)
+    return this.octaveTable(octave)[flat - this.layout.flatIndex(octave, 0)] as number
+  }
+
+  /** Schema-8 indexes of one octave's buckets, by slot. */
+  octaveTable(octave: number): Int32Array {
     const layout = this.layout
-    const octave = layout.octaveOfFlat(flat)
     let table = this.octaves[octave]
     if (table === null || table === undefined) {
       table = new Int32Array(layout.octaveLength(octave))
@@ -80,7 +86,7 @@ export class NativeIndexTable {
       }
       this.octaves[octave] = table
     }
-    return table[flat - layout.flatIndex(octave, 0)] as number
+    return table
   }
 }
 
@@ -119,6 +125,11 @@ export class NativeBuckets {
     const cnt = this.scratchCounts
     let n = 0
     this.zeroCount = 0
+    const layout = table.layout
+    // The list is ascending: look up an octave's table once for all its buckets.
+    let octaveBase = 0
+    let octaveEnd = -1
+    let octaveTable: Int32Array = EMPTY_TABLE
     for (let i = 0; i < list.length; i++) {
       const flat = list.flats[i] as number
       const count = list.counts[i] as number
@@ -126,7 +137,13 @@ export class NativeBuckets {
         this.zeroCount += count
         continue
       }
-      const index = table.index8(flat)
+      if (flat >= octaveEnd) {
+        const octave = layout.octaveOfFlat(flat)
+        octaveTable = table.octaveTable(octave)
+        octaveBase = layout.flatIndex(octave, 0)
+        octaveEnd = octaveBase + octaveTable.length
+      }
+      const index = octaveTable[flat - octaveBase] as number
       // Midpoints grow with the flat index, so equal indexes are adjacent.
       if (n > 0 && idx8[n - 1] === index) cnt[n - 1] = (cnt[n - 1] as number) + count
       else {
@@ -135,15 +152,18 @@ export class NativeBuckets {
       }
     }
     let schema = settings.schema
-    while (schema > NATIVE_SCHEMA_MIN && distinctAt(idx8, n, schema) > settings.maxBuckets) schema--
+    // Fewer distinct schema-8 indexes than the cap: no schema can exceed it.
+    if (n > settings.maxBuckets) while (schema > NATIVE_SCHEMA_MIN && exceeds(idx8, n, schema, settings.maxBuckets)) schema--
     this.schema = schema
     if (this.indexes.length < n) {
       this.indexes = new Int32Array(n * 2)
       this.counts = new Float64Array(n * 2)
     }
     let length = 0
+    const shift = NATIVE_SCHEMA_MAX - schema
+    const round = (1 << shift) - 1
     for (let i = 0; i < n; i++) {
-      const index = downscaleIndex(idx8[i] as number, schema)
+      const index = ((idx8[i] as number) + round) >> shift
       if (length > 0 && this.indexes[length - 1] === index) this.counts[length - 1] = (this.counts[length - 1] as number) + (cnt[i] as number)
       else {
         this.indexes[length] = index
@@ -154,15 +174,20 @@ export class NativeBuckets {
   }
 }
 
-function distinctAt(idx8: Int32Array, n: number, schema: number): number {
+/** More than `cap` distinct indexes at `schema`? (stops counting at cap + 1) */
+function exceeds(idx8: Int32Array, n: number, schema: number, cap: number): boolean {
+  const shift = NATIVE_SCHEMA_MAX - schema
+  const round = (1 << shift) - 1
   let distinct = 0
   let previous = 0
   for (let i = 0; i < n; i++) {
-    const index = downscaleIndex(idx8[i] as number, schema)
-    if (i === 0 || index !== previous) distinct++
+    const index = ((idx8[i] as number) + round) >> shift
+    if (i === 0 || index !== previous) {
+      if (++distinct > cap) return true
+    }
     previous = index
   }
-  return distinct
+  return false
 }
 
 /**
