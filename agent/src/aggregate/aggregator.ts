@@ -141,8 +141,11 @@ export class Aggregator {
   recordRequest(task: TaskStats, durationMs: number, failed: boolean, weight: number): void {
     const nowMs = this.clock()
     const valueUs = msToUs(durationMs)
-    task.histogram.recordCount(valueUs, weight)
-    task.window.record(nowMs, valueUs, durationMs, weight, failed)
+    const v = valueUs < 0 ? 0 : valueUs // msToUs already clamps the top
+    const octave = this.layout.octaveOf(v)
+    const slot = this.layout.slotOf(v, octave)
+    task.histogram.addAt(octave, slot, v, weight)
+    task.window.recordAt(nowMs, octave, slot, v, durationMs, weight, failed)
     task.sumMs += durationMs * weight
     if (failed) task.errors += weight
     else task.success += weight

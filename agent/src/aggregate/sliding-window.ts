@@ -2,7 +2,7 @@
 // window/12 (5 s for the default 60 s) instead of jumping. The slot being written keeps a live
 // histogram; closed slots are packed (compact-counts.ts). Slots are found by epoch number, so
 // nothing needs a timer: stale slots are recognised and recycled when touched.
-import type { BucketLayout } from './bucket-layout.js'
+import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
 import { packCounts } from './compact-counts.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { WindowMerger } from './window-merger.js'
@@ -26,6 +26,10 @@ export class SlidingWindow {
   private readonly packed: Array<Uint8Array | null>
   private readonly current: LatencyHistogram
   private currentEpoch: number
+  // The slot being written and when the next one starts: one comparison per event instead of a
+  // division and a modulo (suggested by the monitor benchmark, 42-44 ns per recordRequest).
+  private currentSlot: number
+  private nextEpochStartMs: number
 
   constructor(layout: BucketLayout, windowSeconds: number) {
     this.slotMs = (windowSeconds * 1000) / SLOT_COUNT
@@ -36,16 +40,25 @@ export class SlidingWindow {
     this.packed = new Array<Uint8Array | null>(SLOT_COUNT).fill(null)
     this.current = new LatencyHistogram(layout)
     this.currentEpoch = -Infinity
+    this.currentSlot = 0
+    this.nextEpochStartMs = -Infinity
   }
 
   record(nowMs: number, valueUs: number, durationMs: number, weight: number, failed: boolean): void {
-    const epoch = Math.floor(nowMs / this.slotMs)
-    if (epoch > this.currentEpoch) this.advanceTo(epoch)
-    const slot = this.currentEpoch % SLOT_COUNT
+    const layout = this.current.layout
+    const v = valueUs > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : valueUs < 0 ? 0 : valueUs
+    const octave = layout.octaveOf(v)
+    this.recordAt(nowMs, octave, layout.slotOf(v, octave), v, durationMs, weight, failed)
+  }
+
+  /** record() for a value already located in the layout (see LatencyHistogram.addAt). */
+  recordAt(nowMs: number, octave: number, bucketSlot: number, v: number, durationMs: number, weight: number, failed: boolean): void {
+    if (nowMs >= this.nextEpochStartMs) this.advanceTo(Math.floor(nowMs / this.slotMs))
+    const slot = this.currentSlot
     this.requests[slot] = (this.requests[slot] as number) + weight
     this.sumMs[slot] = (this.sumMs[slot] as number) + durationMs * weight
     if (failed) this.errors[slot] = (this.errors[slot] as number) + weight
-    this.current.recordCount(valueUs, weight)
+    this.current.addAt(octave, bucketSlot, v, weight)
   }
 
   private advanceTo(epoch: number): void {
@@ -64,6 +77,8 @@ export class SlidingWindow {
     this.sumMs[slot] = 0
     this.packed[slot] = null
     this.currentEpoch = epoch
+    this.currentSlot = slot
+    this.nextEpochStartMs = (epoch + 1) * this.slotMs
   }
 
   private isLive(slot: number, epochNow: number): boolean {
