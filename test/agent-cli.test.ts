@@ -148,6 +148,15 @@ describe('--help', () => {
       ['--target-url', null, null],
       ['--json', 'false', null],
       ['--agent-url', null, null],
+      ['--native-histograms', 'true', null],
+      ['--native-schema', null, null],
+      ['--native-max-buckets', '160', null],
+      ['--remote-write', null, null],
+      ['--remote-write-interval', '15', null],
+      ['--remote-write-bearer-token', null, null],
+      ['--remote-write-basic-auth', null, null],
+      ['--remote-write-queue', '1000000', null],
+      ['--label', null, null],
       ['--help', null, null],
     ]
     expect([...entries.keys()].sort()).toEqual(expected.map(([flag]) => flag).sort())
