@@ -78,6 +78,15 @@ describe('protobuf exposition, golden bytes', () => {
   })
 })
 
+describe('--native-histograms=false', () => {
+  it('sends classic histograms only: no native fields, no <name>_histogram companion', () => {
+    const families = decodeMetricFamilies(new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''))
+    const h = families[0]?.metric[0]?.histogram
+    expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([7, 4, undefined, undefined, []])
+    expect(families.map((f) => f.name)).not.toContain('batch_size_histogram')
+  })
+})
+
 describe('protobuf answer vs text answer', () => {
   it('has every text family, with the same type and identical values', async () => {
     const aggregator = fixedAggregator()

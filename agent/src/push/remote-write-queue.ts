@@ -6,7 +6,7 @@
 import type { EncodedRequest } from './time-series-encoder.js'
 
 export type SendOutcome = 'sent' | 'retry' | 'rejected'
-export type Send = (body: Buffer) => Promise<SendOutcome>
+export type Send = (body: Uint8Array<ArrayBuffer>) => Promise<SendOutcome>
 
 export interface QueueTimers {
   sleep(ms: number): Promise<void>

@@ -88,7 +88,7 @@ export class RemoteWriter {
     return this.pushing
   }
 
-  private async post(endpoint: Endpoint, body: Buffer): Promise<SendOutcome> {
+  private async post(endpoint: Endpoint, body: Uint8Array<ArrayBuffer>): Promise<SendOutcome> {
     const headers: Record<string, string> = {
       'Content-Encoding': 'snappy',
       'Content-Type': 'application/x-protobuf',

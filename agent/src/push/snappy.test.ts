@@ -3,7 +3,7 @@ import snappyjs from 'snappyjs'
 import { describe, expect, it } from 'vitest'
 import { snappyCompress } from './snappy.js'
 
-function roundTrip(input: Uint8Array): Buffer {
+function roundTrip(input: Uint8Array): Uint8Array {
   const compressed = snappyCompress(input)
   const back = Buffer.from(snappyjs.uncompress(compressed) as Uint8Array)
   expect(back.equals(Buffer.from(input))).toBe(true)

@@ -18,7 +18,7 @@ function hash32(value: number): number {
 }
 
 class Output {
-  buf: Uint8Array
+  buf: Uint8Array<ArrayBuffer>
   pos: number
   constructor(capacity: number) {
     this.buf = new Uint8Array(capacity)
@@ -76,7 +76,7 @@ function maxCompressedLength(n: number): number {
   return 32 + n + Math.ceil(n / 6)
 }
 
-export function snappyCompress(src: Uint8Array): Buffer {
+export function snappyCompress(src: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Output(maxCompressedLength(src.length))
   let n = src.length
   while (n >= 128) {
@@ -88,7 +88,7 @@ export function snappyCompress(src: Uint8Array): Buffer {
   for (let start = 0; start < src.length; start += FRAGMENT_BYTES) {
     compressFragment(src, start, Math.min(src.length, start + FRAGMENT_BYTES), table, out)
   }
-  return Buffer.from(out.buf.buffer, out.buf.byteOffset, out.pos)
+  return out.buf.subarray(0, out.pos)
 }
 
 function compressFragment(src: Uint8Array, start: number, end: number, table: Int32Array, out: Output): void {

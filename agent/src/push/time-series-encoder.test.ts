@@ -17,7 +17,7 @@ function aggregator(): Aggregator {
   return a
 }
 
-function decode(bodies: Buffer[]): DecodedSeries[] {
+function decode(bodies: Uint8Array[]): DecodedSeries[] {
   return bodies.flatMap((body) => decodeWriteRequest(snappyjs.uncompress(body) as Uint8Array))
 }
 

@@ -13,7 +13,7 @@ import { snappyCompress } from './snappy.js'
 
 export interface EncodedRequest {
   /** Snappy-compressed WriteRequest. */
-  readonly body: Buffer
+  readonly body: Uint8Array<ArrayBuffer>
   /** Samples in it; a native histogram counts as one. */
   readonly samples: number
 }
