@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import { Aggregator } from './aggregate/aggregator.js'
 import type { Config } from './config/load-config.js'
 import { DatagramRouter } from './decode/datagram-router.js'
+import { TurnBatch } from './decode/turn-batch.js'
 import { createHttpServer } from './expose/http-server.js'
 import { MetricsRenderer } from './expose/metrics-renderer.js'
 import { type NativeSettings, defaultNativeSchema } from './expose/native-histogram.js'
@@ -91,7 +92,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   })
 
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
-  udp = new UdpListener(listenerOptions, router, logger)
+  udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
   const bound = await udp.bind(listenerOptions)
   warnIfRecvBufferCapped(udp, config.recvBufferBytes, logger)
   udpPort = bound.port

@@ -17,38 +17,54 @@ export class DatagramRouter {
   private readonly statsdSink: StatsdSink
 
   private readonly aggregator: Aggregator
+  /** Inside beginTurn() … endTurn(): the clock was read once for the whole event-loop turn. */
+  private turnOpen: boolean
 
   constructor(aggregator: Aggregator, logger: DebugLogger | null) {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
     this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects)
+    this.turnOpen = false
+  }
+
+  /**
+   * The UDP socket delivers up to 32 datagrams per event-loop turn; TurnBatch (turn-batch.ts) reads
+   * the clock once for all of them. Measured at 1 StatsD line per datagram: a clock read per
+   * datagram was 80 of 270 CPU-ns per line.
+   */
+  beginTurn(): void {
+    this.turnOpen = true
+    this.aggregator.beginBatch()
+  }
+
+  endTurn(): void {
+    this.turnOpen = false
+    this.aggregator.endBatch()
   }
 
   handleDatagram(buf: Uint8Array, length: number): void {
     const stats = this.stats
     stats.datagramsReceived++
     stats.bytesReceived += length
+    const ownBatch = !this.turnOpen
+    if (ownBatch) this.aggregator.beginBatch()
     if (isProtocolDatagram(buf, length)) {
-      this.aggregator.beginBatch()
       const reason = decodeDatagram(buf, length, this.protocolSink)
-      this.aggregator.endBatch()
       if (reason !== null) {
         stats.datagramInvalid(reason)
         this.rejects.reject('datagram', reason)
       }
-      return
-    }
-    this.aggregator.beginBatch()
-    this.statsdSink.decodeText(buf, 0, length)
-    this.aggregator.endBatch()
+    } else this.statsdSink.decodeText(buf, 0, length)
+    if (ownBatch) this.aggregator.endBatch()
   }
 
   /** Complete StatsD lines from a TCP connection (ingest/tcp-listener.ts). */
   handleText(buf: Uint8Array, start: number, end: number): void {
-    this.aggregator.beginBatch()
+    const ownBatch = !this.turnOpen
+    if (ownBatch) this.aggregator.beginBatch()
     this.statsdSink.decodeText(buf, start, end)
-    this.aggregator.endBatch()
+    if (ownBatch) this.aggregator.endBatch()
   }
 
   /** A TCP line over the listener's limit, discarded before decoding. */
