@@ -1,19 +1,29 @@
 // Sender process for bench/ingest: sends pre-encoded protocol v1 datagrams (timings under 10
 // task names, 1432 bytes each) to 127.0.0.1:<port> at a target event rate for a bounded time.
-// Usage: node bench/udp-blast.mjs <port> <events_per_second> <seconds>. Prints one JSON line.
+// With `statsd:<n>` it sends StatsD text instead, n timing lines per datagram (issue 15).
+// Usage: node bench/udp-blast.mjs <port> <events_per_second> <seconds> [statsd:<n>]. Prints one JSON line.
 import dgram from 'node:dgram'
 import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
 
-const [port, rate, seconds] = process.argv.slice(2).map(Number)
-if (!(port > 0 && rate > 0 && seconds > 0 && seconds <= 120)) {
-  console.error('usage: udp-blast.mjs <port> <events_per_second> <seconds ≤ 120>')
+const [port, rate, seconds] = process.argv.slice(2, 5).map(Number)
+const statsdMatch = /^statsd:(\d+)$/.exec(process.argv[5] ?? '')
+const statsdLines = statsdMatch === null ? 0 : Number(statsdMatch[1])
+if (!(port > 0 && rate > 0 && seconds > 0 && seconds <= 120) || (process.argv[5] !== undefined && !(statsdLines >= 1 && statsdLines <= 500))) {
+  console.error('usage: udp-blast.mjs <port> <events_per_second> <seconds ≤ 120> [statsd:<lines per datagram 1..500>]')
   process.exit(2)
 }
 
 // 16 distinct datagrams so the agent does not see one buffer over and over.
 const datagrams = []
 let eventsPerDatagram = 0
-for (let d = 0; d < 16; d++) {
+for (let d = 0; d < 16 && statsdLines > 0; d++) {
+  // "ingest_task_3:12.345|ms" lines, the same tasks and values as the protocol datagrams.
+  let text = ''
+  for (let i = 0; i < statsdLines; i++) text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
+  datagrams.push(Buffer.from(text))
+  eventsPerDatagram = statsdLines
+}
+for (let d = 0; d < 16 && statsdLines === 0; d++) {
   const encoder = new BatchEncoder(1432)
   let i = 0
   while (encoder.append(EVENT_KIND.timing, encodeName(`ingest_task_${(d + i) % 10}`), 1 + ((i * 7919 + d * 104729) % 250000) / 1000, 1, null)) i++
