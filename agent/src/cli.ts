@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
 // agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT.
+import cluster from 'node:cluster'
 import { startAgent } from './agent.js'
 import { TaskmeterError } from './config/config-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
@@ -8,6 +9,8 @@ import { startDemoTraffic } from './demo-process.js'
 import { runCompare } from './modes/compare.js'
 import { runDoctor } from './modes/doctor.js'
 import { runLoadTest } from './modes/load-test.js'
+import { startClusterAgent } from './workers/cluster-agent.js'
+import { runShardWorker } from './workers/shard-worker.js'
 
 function readConfig(): Config | null {
   try {
@@ -28,9 +31,12 @@ async function main(): Promise<void> {
     process.exitCode = config.mode === 'load-test' ? await runLoadTest(config) : config.mode === 'doctor' ? await runDoctor(config) : await runCompare(config)
     return
   }
+  // --workers N (issue 10): this process forks N shard workers (cluster) and serves HTTP; each
+  // worker runs this same file with the same flags and lands here.
+  if (cluster.isWorker) return runShardWorker(config)
   let agent
   try {
-    agent = await startAgent(config)
+    agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const message = err instanceof Error ? err.message : String(err)

@@ -16,6 +16,8 @@ export interface AggregatorOptions {
   maxClients?: number
   /** Monotonic milliseconds. */
   now?: () => number
+  /** A --workers shard (issue 10): keep zero in-flight entries so that the merge sees them. */
+  shard?: boolean
 }
 
 // Families the agent itself exposes: a user metric may not take these names.
@@ -68,7 +70,7 @@ export class Aggregator {
     this.maxSeries = options.maxSeries
     this.now = options.now ?? (() => performance.now())
     this.startedMs = this.now()
-    this.inflight = new InflightRegistry(options.maxClients ?? 10_000)
+    this.inflight = new InflightRegistry(options.maxClients ?? 10_000, options.shard === true)
     this.seriesDropped = 0
     this.seriesEvicted = 0
     this.batchNowMs = 0
@@ -154,6 +156,7 @@ export class Aggregator {
 
   taskStarted(task: TaskStats): void {
     task.startBalance++
+    task.startEvents++
     task.lastUpdateMs = this.clock()
   }
 
@@ -161,6 +164,7 @@ export class Aggregator {
   taskEnded(task: TaskStats): void {
     // Ends from clients that report in-flight counts had no start here: never go below 0.
     if (task.startBalance > 0) task.startBalance--
+    task.endEvents++
   }
 
   beginInflightReport(clientId: string, sequence: number, flushIntervalMs: number): ClientReport | null {
@@ -180,13 +184,23 @@ export class Aggregator {
   }
 
   setGauge(series: CustomSeries, value: number): void {
+    const nowMs = this.clock()
     series.value = value
-    series.lastUpdateMs = this.clock()
+    series.lastUpdateMs = nowMs
+    series.gaugeSetMs = nowMs
+    series.gaugeSetValue = value
+    series.gaugeDeltaSum = 0
+    series.gaugeFirstDeltaMs = Infinity
+    series.gaugeLastDeltaMs = -Infinity
   }
 
   addGauge(series: CustomSeries, delta: number): void {
+    const nowMs = this.clock()
     series.value += delta
-    series.lastUpdateMs = this.clock()
+    series.lastUpdateMs = nowMs
+    series.gaugeDeltaSum += delta
+    if (series.gaugeFirstDeltaMs === Infinity) series.gaugeFirstDeltaMs = nowMs
+    series.gaugeLastDeltaMs = nowMs
   }
 
   observe(series: CustomSeries, value: number, weight: number): void {

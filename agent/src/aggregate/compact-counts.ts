@@ -61,3 +61,64 @@ export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched
     if (flat > touched.max) touched.max = flat
   }
 }
+
+/** Calls visit(flat, count) for every bucket of a packed slot, ascending (worker merges, issue 10). */
+export function readPackedCounts(packed: Uint8Array, visit: (flat: number, count: number) => void): void {
+  let pos = 0
+  let flat = 0
+  while (pos < packed.length) {
+    let delta = 0
+    let scale = 1
+    let byte: number
+    do {
+      byte = packed[pos++] as number
+      delta += (byte & 0x7f) * scale
+      scale *= 0x80
+    } while (byte >= 0x80)
+    let count = 0
+    scale = 1
+    do {
+      byte = packed[pos++] as number
+      count += (byte & 0x7f) * scale
+      scale *= 0x80
+    } while (byte >= 0x80)
+    flat += delta
+    visit(flat, count)
+  }
+}
+
+/** The bucket-wise sum of two packed slots (two workers' data for one window slot). */
+export function mergePackedCounts(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const flats: number[] = []
+  const counts: number[] = []
+  readPackedCounts(a, (flat, count) => {
+    flats.push(flat)
+    counts.push(count)
+  })
+  scratchLength = 0
+  previousFlat = 0
+  let i = 0
+  readPackedCounts(b, (flat, count) => {
+    while (i < flats.length && (flats[i] as number) < flat) {
+      appendBucket(flats[i] as number, counts[i] as number)
+      i++
+    }
+    if (i < flats.length && flats[i] === flat) appendBucket(flat, (counts[i++] as number) + count)
+    else appendBucket(flat, count)
+  })
+  for (; i < flats.length; i++) appendBucket(flats[i] as number, counts[i] as number)
+  return scratch.slice(0, scratchLength)
+}
+
+/**
+ * Adds a packed bucket list whose values lay in [minUs, maxUs] into a histogram: another worker's
+ * share of it (issue 10). Counts add exactly, as HdrHistograms do.
+ */
+export function addPackedToHistogram(histogram: LatencyHistogram, packed: Uint8Array, minUs: number, maxUs: number): void {
+  const layout = histogram.layout
+  readPackedCounts(packed, (flat, count) => {
+    const octave = layout.octaveOfFlat(flat)
+    histogram.addAt(octave, flat - layout.flatIndex(octave, 0), maxUs, count)
+  })
+  if (minUs < histogram.minUs) histogram.minUs = minUs
+}

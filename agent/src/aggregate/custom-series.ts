@@ -25,6 +25,13 @@ export class CustomSeries {
   readonly histogram: LatencyHistogram | null
   readonly members: SetMembers | null
   lastUpdateMs: number
+  // A gauge's history since the last worker merge (--workers, issue 10): the last absolute set
+  // (when, value; -Infinity when none) and the relative changes after it (sum, first and last arrival).
+  gaugeSetMs: number
+  gaugeSetValue: number
+  gaugeDeltaSum: number
+  gaugeFirstDeltaMs: number
+  gaugeLastDeltaMs: number
 
   constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, displayId: string, layout: BucketLayout, nowMs: number) {
     this.kind = kind
@@ -38,6 +45,20 @@ export class CustomSeries {
     this.histogram = kind === 'histogram' ? new LatencyHistogram(layout) : null
     this.members = kind === 'set' ? new SetMembers() : null
     this.lastUpdateMs = nowMs
+    this.gaugeSetMs = -Infinity
+    this.gaugeSetValue = 0
+    this.gaugeDeltaSum = 0
+    this.gaugeFirstDeltaMs = Infinity
+    this.gaugeLastDeltaMs = -Infinity
+  }
+
+  /** Starts a new gauge history (after a worker merge took it). */
+  resetGaugeHistory(): void {
+    this.gaugeSetMs = -Infinity
+    this.gaugeSetValue = 0
+    this.gaugeDeltaSum = 0
+    this.gaugeFirstDeltaMs = Infinity
+    this.gaugeLastDeltaMs = -Infinity
   }
 }
 

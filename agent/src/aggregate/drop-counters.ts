@@ -16,6 +16,11 @@ export class DropCounters {
     this.counts[i] = (this.counts[i] as number) + 1
   }
 
+  /** Adds `count` under the reason at AGENT_DROP_REASONS[index] (merging workers' counts). */
+  addAt(index: number, count: number): void {
+    this.counts[index] = (this.counts[index] as number) + count
+  }
+
   get(reason: AgentDropReason): number {
     return this.counts[AGENT_DROP_REASONS.indexOf(reason)] as number
   }

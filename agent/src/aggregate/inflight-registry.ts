@@ -6,7 +6,7 @@ import type { TaskStats } from './task-stats.js'
 
 const EXPIRY_INTERVALS = 3
 
-class InflightEntry {
+export class InflightEntry {
   count: number
   sequence: number
   constructor(count: number, sequence: number) {
@@ -40,10 +40,12 @@ function isNewer(a: number, b: number): boolean {
 export class InflightRegistry {
   private readonly clients = new Map<string, ClientReport>()
   readonly maxClients: number
+  private readonly keepZeros: boolean
   clientsDropped: number
 
-  constructor(maxClients: number) {
+  constructor(maxClients: number, keepZeros = false) {
     this.maxClients = maxClients
+    this.keepZeros = keepZeros
     this.clientsDropped = 0
   }
 
@@ -73,17 +75,57 @@ export class InflightRegistry {
 
   /** One (task, count) of the report begun last; stale (older sequence) entries are ignored. */
   entry(client: ClientReport, task: TaskStats, count: number): void {
+    this.setEntry(client, task, count, client.sequence)
+  }
+
+  // With keepZeros (a --workers shard) a zero stays as an entry: another worker may hold an older,
+  // non-zero count for the same (client, task), and the merge needs the newer zero to win.
+  private setEntry(client: ClientReport, task: TaskStats, count: number, sequence: number): void {
     const existing = client.entries.get(task)
     if (existing === undefined) {
-      if (count > 0) client.entries.set(task, new InflightEntry(count, client.sequence))
+      if (count > 0 || this.keepZeros) client.entries.set(task, new InflightEntry(count, sequence))
       return
     }
-    if (!isNewer(client.sequence, existing.sequence) && client.sequence !== existing.sequence) return
-    if (count === 0) client.entries.delete(task)
+    if (!isNewer(sequence, existing.sequence) && sequence !== existing.sequence) return
+    if (count === 0 && !this.keepZeros) client.entries.delete(task)
     else {
       existing.count = count
-      existing.sequence = client.sequence
+      existing.sequence = sequence
     }
+  }
+
+  /** Live clients (a worker hands them to the merge, issue 10). */
+  liveClients(nowMs: number): IterableIterator<ClientReport> {
+    this.expire(nowMs)
+    return this.clients.values()
+  }
+
+  /**
+   * Merges one worker's view of a client: the latest sighting wins for liveness, and per task the
+   * entry with the newest sequence wins, as if every report had reached one agent.
+   */
+  mergeClient(clientId: string, lastSeenMs: number, flushIntervalMs: number, sequence: number): ClientReport | null {
+    let client = this.clients.get(clientId)
+    if (client === undefined) {
+      if (this.clients.size >= this.maxClients) {
+        this.clientsDropped++
+        return null
+      }
+      client = new ClientReport(clientId, lastSeenMs)
+      client.flushIntervalMs = flushIntervalMs
+      client.sequence = sequence
+      this.clients.set(clientId, client)
+    }
+    if (lastSeenMs > client.lastSeenMs) client.lastSeenMs = lastSeenMs
+    if (isNewer(sequence, client.sequence)) {
+      client.sequence = sequence
+      client.flushIntervalMs = flushIntervalMs
+    }
+    return client
+  }
+
+  mergeEntry(client: ClientReport, task: TaskStats, count: number, sequence: number): void {
+    this.setEntry(client, task, count, sequence)
   }
 
   /** Drops clients not heard from for 3 × their interval. */

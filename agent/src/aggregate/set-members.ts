@@ -55,7 +55,8 @@ export class SetMembers {
       const stored = this.hashes[slot] as number
       if (stored === EMPTY) break
       if (stored === hash) {
-        this.epochs[slot] = epoch
+        // max(): merged workers' data may come in any order (issue 10); in one process epochs only grow.
+        if (epoch > (this.epochs[slot] as number)) this.epochs[slot] = epoch
         return true
       }
       slot = (slot + 1) & this.mask
@@ -84,6 +85,23 @@ export class SetMembers {
       if (this.hashes[slot] !== EMPTY && (this.epochs[slot] as number) > oldest) count++
     }
     return count
+  }
+
+  /** Calls visit(hash, epoch) for each member seen after epoch − liveEpochs (a worker's share). */
+  forEachLive(epoch: number, liveEpochs: number, visit: (hash: number, epoch: number) => void): void {
+    const oldest = epoch - liveEpochs
+    for (let slot = 0; slot < this.hashes.length; slot++) {
+      const hash = this.hashes[slot] as number
+      if (hash !== EMPTY && (this.epochs[slot] as number) > oldest) visit(hash, this.epochs[slot] as number)
+    }
+  }
+
+  /** Forgets every member (a worker after handing them over), keeping the table's size. */
+  clear(): void {
+    this.hashes.fill(EMPTY)
+    this.epochs.fill(0)
+    this.occupied = 0
+    this.sweptEpoch = -1
   }
 
   /** Re-inserts the live members into `slots` slots, dropping expired ones. */

@@ -3,7 +3,7 @@
 // histogram; closed slots are packed (compact-counts.ts). Slots are found by epoch number, so
 // nothing needs a timer: stale slots are recognised and recycled when touched.
 import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
-import { packCounts } from './compact-counts.js'
+import { mergePackedCounts, packCounts } from './compact-counts.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { WindowMerger } from './window-merger.js'
 
@@ -118,6 +118,51 @@ export class SlidingWindow {
       }
     }
     if (this.currentEpoch <= epochNow - SLOT_COUNT && this.current.totalCount > 0) this.current.release()
+  }
+
+  /**
+   * Worker side of --workers (issue 10): hands every live slot that holds data to visit(epoch,
+   * requests, errors, sumMs, packed buckets), then empties the slots; the epochs stay, so later
+   * events of the current slot keep landing in it. Slots already outside the window are dropped.
+   */
+  takeSlots(nowMs: number, visit: (epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array) => void): void {
+    const epochNow = Math.floor(nowMs / this.slotMs)
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const epoch = this.epochs[slot] as number
+      const requests = this.requests[slot] as number
+      if (this.isLive(slot, epochNow) && requests > 0) {
+        const packed = epoch === this.currentEpoch ? packCounts(this.current) : this.packed[slot]
+        if (packed !== null && packed !== undefined) visit(epoch, requests, this.errors[slot] as number, this.sumMs[slot] as number, packed)
+      }
+      this.requests[slot] = 0
+      this.errors[slot] = 0
+      this.sumMs[slot] = 0
+      this.packed[slot] = null
+    }
+    if (this.current.totalCount > 0) this.current.reset()
+  }
+
+  /**
+   * Merging side: adds one worker's data for `epoch`. A slot holding an older epoch is recycled
+   * first; data older than the slot's epoch is outside the window and ignored. Two live epochs
+   * never share a slot, so per-epoch sums are exact whatever order the workers' data comes in.
+   */
+  mergeSlot(epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array): void {
+    const slot = epoch % SLOT_COUNT
+    const stored = this.epochs[slot] as number
+    if (stored > epoch) return
+    if (stored < epoch) {
+      this.epochs[slot] = epoch
+      this.requests[slot] = 0
+      this.errors[slot] = 0
+      this.sumMs[slot] = 0
+      this.packed[slot] = null
+    }
+    this.requests[slot] = (this.requests[slot] as number) + requests
+    this.errors[slot] = (this.errors[slot] as number) + errors
+    this.sumMs[slot] = (this.sumMs[slot] as number) + sumMs
+    const held = this.packed[slot]
+    this.packed[slot] = held === null || held === undefined ? packed : mergePackedCounts(held, packed)
   }
 
   footprintBytes(): number {

@@ -18,6 +18,9 @@ export class TaskStats {
   errors: number
   /** task_start − task_end from clients without in-flight reports, floored at 0. */
   startBalance: number
+  /** Raw task_start and task_end counts since the last worker merge (--workers, issue 10). */
+  startEvents: number
+  endEvents: number
   /** Sum of live in-flight report entries, recomputed by the aggregator before it is read. */
   reportedActive: number
   lastUpdateMs: number
@@ -32,6 +35,8 @@ export class TaskStats {
     this.success = 0
     this.errors = 0
     this.startBalance = 0
+    this.startEvents = 0
+    this.endEvents = 0
     this.reportedActive = 0
     this.lastUpdateMs = nowMs
   }

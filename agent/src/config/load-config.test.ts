@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
       recvBufferBytes: 4 * MiB,
       metricsAuth: null,
       ttlSeconds: 600,
+      workers: 1,
       tcpPort: null,
       demo: false,
       mode: 'agent',

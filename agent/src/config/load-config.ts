@@ -33,6 +33,8 @@ export interface Config {
   readonly tcpPort: number | null
   /** Series not updated for this long are evicted; 0 = never. */
   readonly ttlSeconds: number
+  /** Receiving processes sharing the UDP port, each aggregating a shard merged at scrape time (issue 10). */
+  readonly workers: number
   readonly demo: boolean
   /** 'agent' (serve), or one of the demo modes of issue 8. */
   readonly mode: RunMode
@@ -72,6 +74,7 @@ function buildCommand(): Command {
     .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
     .addOption(new Option('--metrics-auth <spec>', 'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)').env('METRICS_AUTH'))
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
+    .addOption(new Option('--workers <n>', 'receiving processes sharing the UDP port, merged exactly at scrape time (1 = one process)').default('1'))
     .addOption(new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'))
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
   return addDoctorOptions(addLoadTestOptions(addFleetOptions(command)))
@@ -138,6 +141,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     metricsAuth: o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
     tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
+    workers: parseInteger('--workers', str('workers'), 1, 64),
     demo: o.demo === true,
     ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   logger: FastifyBaseLogger
   /** --metrics-auth: required on every route but /healthz and /ready; null = open. */
   auth?: MetricsAuth | null
+  /** Brings the aggregator up to date before a read (--workers: merge the shards, issue 10). */
+  refresh?: (() => Promise<void>) | null
 }
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -40,9 +42,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
   })
 
-  app.get('/dashboard', async () => buildDashboard(options.aggregator, options.agentInfo()))
+  const refresh = options.refresh ?? null
+  app.get('/dashboard', async () => {
+    if (refresh !== null) await refresh()
+    return buildDashboard(options.aggregator, options.agentInfo())
+  })
 
   app.get<{ Querystring: { task?: string } }>('/report', async (request, reply) => {
+    if (refresh !== null) await refresh()
     const filter = typeof request.query.task === 'string' && request.query.task !== '' ? request.query.task.split(',') : null
     const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
     return reply.type('text/plain; charset=utf-8').send(text)
@@ -53,7 +60,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.get('/grafana-dashboard', async (_request, reply) => reply.type('application/json; charset=utf-8').send(grafanaDashboard))
 
   // The live page: GET / and /ui, its assets, and /dashboard/distribution.
-  registerUiRoutes(app, options.aggregator)
+  registerUiRoutes(app, options.aggregator, refresh)
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 

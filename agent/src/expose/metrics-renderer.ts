@@ -23,6 +23,8 @@ export class MetricsRenderer {
   private readonly protobuf = new ProtobufExposition()
   /** Families of optional parts (remote write's self-metrics), rendered after the self families. */
   extraFamilies: ((out: string[]) => void) | null
+  /** Brings the aggregator up to date before a render (--workers: merge the shards, issue 10). */
+  refresh: (() => Promise<void>) | null
   lastRenderSeconds: number
 
   constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], self: SelfStatsSource, withProcessMetrics = true, native: NativeSettings | null = null) {
@@ -38,6 +40,7 @@ export class MetricsRenderer {
     }
     this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native)
     this.extraFamilies = null
+    this.refresh = null
     this.lastRenderSeconds = 0
   }
 
@@ -54,6 +57,7 @@ export class MetricsRenderer {
   }
 
   async render(): Promise<string> {
+    if (this.refresh !== null) await this.refresh()
     const own = this.renderOwn()
     return own + (await this.processRegistry.metrics())
   }
@@ -67,6 +71,7 @@ export class MetricsRenderer {
 
   /** The protobuf answer: every family of render(), plus native histograms. */
   async renderProtobuf(): Promise<Buffer> {
+    if (this.refresh !== null) await this.refresh()
     const processText = await this.processRegistry.metrics()
     const started = performance.now()
     const body = this.protobuf.render(this.sources, this.selfText(), processText)
@@ -76,6 +81,7 @@ export class MetricsRenderer {
 
   /** Every family into a sink (remote write). */
   async emitFamilies(sink: FamilySink): Promise<void> {
+    if (this.refresh !== null) await this.refresh()
     const processText = await this.processRegistry.metrics()
     this.sources.emit(sink, this.selfText(), processText)
   }

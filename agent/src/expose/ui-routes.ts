@@ -14,7 +14,7 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: UiAsset, cach
   return reply.type(asset.contentType).send(asset.body)
 }
 
-export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator): void {
+export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator, refresh: (() => Promise<void>) | null = null): void {
   let assets: UiAssets | null = null
   let missing = ''
   try {
@@ -46,6 +46,7 @@ export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator): 
     const scopeParam = request.query.scope ?? 'window'
     if (scopeParam !== 'window' && scopeParam !== 'cumulative') return reply.code(400).send({ error: 'scope must be window or cumulative' })
     const scope: DistributionScope = scopeParam
+    if (refresh !== null) await refresh()
     const distribution = latencyDistribution(aggregator, task, scope)
     if (distribution === null) return reply.code(404).send({ error: 'unknown task' })
     return distribution

@@ -66,3 +66,23 @@ export function readKernelSocketStats(port: number, inode: string | null, ipv6: 
   }
   return null
 }
+
+/**
+ * Drops of every socket bound to `port` (/proc/net/udp(6)), whoever holds it: the --workers
+ * primary reads the socket its cluster workers share (or their SO_REUSEPORT sockets).
+ */
+export function sumKernelDrops(port: number, ipv6: boolean): number {
+  let table: string
+  try {
+    table = readFileSync(ipv6 ? '/proc/net/udp6' : '/proc/net/udp', 'utf8')
+  } catch {
+    return 0
+  }
+  const portHex = ':' + port.toString(16).toUpperCase().padStart(4, '0')
+  let drops = 0
+  for (const line of table.split('\n').slice(1)) {
+    const columns = line.trim().split(/\s+/)
+    if (columns.length >= 13 && (columns[1] as string).endsWith(portHex)) drops += Number(columns[12])
+  }
+  return drops
+}

@@ -1,0 +1,155 @@
+// --workers N (issue 10), the primary process: N cluster workers (shard-worker.ts) share the UDP
+// port and aggregate a shard each; this process serves HTTP from one Aggregator into which every
+// read (/metrics, /dashboard, /report, remote write) first merges the shards' deltas
+// (shard-merge.ts). It opens no ingest socket itself; cluster's primary holds the shared one.
+import cluster, { type Worker } from 'node:cluster'
+import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
+import { Aggregator } from '../aggregate/aggregator.js'
+import type { Config } from '../config/load-config.js'
+import { DecodeStats } from '../decode/decode-stats.js'
+import { StatsdStats } from '../decode/statsd-stats.js'
+import { createHttpServer } from '../expose/http-server.js'
+import { MetricsRenderer } from '../expose/metrics-renderer.js'
+import { defaultNativeSchema } from '../expose/native-histogram.js'
+import { sumKernelDrops } from '../ingest/kernel-socket-stats.js'
+import { RemoteWriter } from '../push/remote-writer.js'
+import { AGENT_VERSION } from '../version.js'
+import { ShardMerger } from './shard-merge.js'
+import { ShardStatsMerger } from './shard-stats.js'
+import type { PrimaryMessage, WorkerMessage } from './worker-messages.js'
+
+/** A worker that does not answer a collect within this is skipped for that read (and logged). */
+const COLLECT_TIMEOUT_MS = 5_000
+
+export interface ClusterAgent {
+  readonly udpPort: number
+  readonly httpPort: number
+  readonly http: FastifyInstance
+  close(): Promise<{ datagrams_received: number; events_accepted: number; kernel_drops: number }>
+}
+
+export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
+  const logger = pino({ level: config.logLevel })
+  const aggregator = new Aggregator({ windowSeconds: config.windowSeconds, precision: config.precision, maxSeries: config.maxSeries })
+  const decode = new DecodeStats()
+  const statsd = new StatsdStats()
+  const stats = new ShardStatsMerger(decode, statsd, aggregator)
+  const merger = new ShardMerger(aggregator)
+  const ipv6 = config.udpHost.includes(':')
+  let udpPort = 0
+  let dropsAtStart = 0
+  let stopping = false
+
+  cluster.setupPrimary({ serialization: 'advanced' })
+  const workers: Worker[] = []
+  const waiting = new Map<string, (bytes: Uint8Array | null) => void>()
+  const fork = (index: number): Promise<WorkerMessage> => {
+    const worker = cluster.fork()
+    workers[index] = worker
+    const started = new Promise<WorkerMessage>((resolve) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message.bytes)
+        else if (message.t === 'hello') worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
+        else resolve(message)
+      })
+    })
+    worker.on('exit', (code) => {
+      for (const [key, resolve] of waiting) if (key.startsWith(`${index}:`)) resolve(null)
+      if (stopping) return
+      logger.error({ worker: index, code }, 'shard worker exited; starting another (its data since the last read is lost)')
+      void fork(index)
+    })
+    return started
+  }
+  const ready = await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)))
+  const first = ready[0]
+  if (first === undefined || first.t !== 'ready') throw new Error('shard worker did not start')
+  udpPort = first.udpPort
+  dropsAtStart = sumKernelDrops(udpPort, ipv6)
+
+  let nextId = 0
+  const ask = (index: number, message: PrimaryMessage & { id: number }): Promise<Uint8Array | null> =>
+    new Promise((resolve) => {
+      const key = `${index}:${message.id}`
+      const timer = setTimeout(() => {
+        waiting.delete(key)
+        logger.warn({ worker: index }, 'shard worker did not answer in time: its data waits for the next read')
+        resolve(null)
+      }, COLLECT_TIMEOUT_MS)
+      waiting.set(key, (bytes) => {
+        clearTimeout(timer)
+        waiting.delete(key)
+        resolve(bytes)
+      })
+      workers[index]?.send(message)
+    })
+  // Every read merges first; concurrent reads share one round.
+  let round: Promise<void> | null = null
+  const mergeRound = async (kind: 'collect' | 'stop'): Promise<void> => {
+    const id = nextId++
+    const deltas = await Promise.all(workers.map((_, i) => ask(i, { t: kind, id })))
+    for (let i = 0; i < deltas.length; i++) {
+      const bytes = deltas[i]
+      if (bytes === null || bytes === undefined) continue
+      const totals = merger.add(bytes)
+      if (totals !== null) stats.add(i, totals)
+    }
+    merger.endRound()
+  }
+  const refresh = (): Promise<void> => {
+    if (round === null) round = mergeRound('collect').finally(() => (round = null))
+    return round
+  }
+
+  const renderer: MetricsRenderer = new MetricsRenderer(
+    aggregator,
+    config.buckets,
+    { aggregator, decode, statsd, tcp: config.tcpPort === null ? null : stats, kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart), lastRenderSeconds: () => renderer.lastRenderSeconds, version: AGENT_VERSION },
+    true,
+    config.nativeHistograms.enabled ? { schema: config.nativeHistograms.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: config.nativeHistograms.maxBuckets } : null,
+  )
+  renderer.refresh = refresh
+  const remoteWriter = config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+  if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
+  let httpListening = false
+  const http = createHttpServer({
+    aggregator,
+    renderer,
+    refresh,
+    agentInfo: () => ({ version: AGENT_VERSION, workers: config.workers, datagrams_by_worker: stats.datagramsByWorker(), datagrams_received: decode.datagramsReceived, series: aggregator.seriesCount, max_series: aggregator.maxSeries, series_dropped: aggregator.seriesDropped, udp_port: udpPort, tcp_port: first.tcpPort, prometheus_url: config.prometheusUrl }),
+    isReady: () => httpListening && !stopping,
+    logger,
+    auth: config.metricsAuth,
+  })
+  await http.listen({ port: config.port, host: config.host })
+  httpListening = true
+  const address = http.server.address()
+  const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
+  logger.info(
+    { udp: `${first.udpAddress}:${udpPort}`, http: `${config.host}:${httpPort}`, ...(first.tcpPort === null ? {} : { tcp: `${first.tcpAddress}:${first.tcpPort}` }), workers: config.workers, window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries },
+    'taskmeter agent listening',
+  )
+  remoteWriter?.start()
+  const sweepTimer = config.ttlSeconds > 0 ? setInterval(() => aggregator.evictIdle(config.ttlSeconds * 1000), Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref() : null
+
+  return {
+    udpPort,
+    httpPort,
+    http,
+    async close() {
+      stopping = true
+      if (sweepTimer !== null) clearInterval(sweepTimer)
+      if (round !== null) await round
+      const kernelDrops = Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart)
+      await mergeRound('stop') // each worker drains its socket share and sends its last delta
+      const pushed = await remoteWriter?.close()
+      if (pushed !== undefined) logger.info({ remote_write: pushed }, 'remote write stopped')
+      httpListening = false
+      await http.close()
+      let events = 0
+      for (let i = 0; i < decode.eventsByKind.length; i++) events += decode.eventsByKind[i] as number
+      return { datagrams_received: decode.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
+    },
+  }
+}

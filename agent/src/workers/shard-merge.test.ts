@@ -1,0 +1,105 @@
+// --workers (issue 10): the same events split over two shard aggregators and merged at each
+// "scrape" must read exactly like one aggregator that saw them all: /dashboard and /metrics text.
+import { describe, expect, it } from 'vitest'
+import { Aggregator } from '../aggregate/aggregator.js'
+import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { hashSetMember } from '../aggregate/set-members.js'
+import { DecodeStats } from '../decode/decode-stats.js'
+import { MetricsRenderer } from '../expose/metrics-renderer.js'
+import { DeltaWriter } from './delta-bytes.js'
+import { ShardDeltaWriter } from './shard-delta.js'
+import { ShardMerger } from './shard-merge.js'
+
+const BUCKETS = [0.001, 0.01, 0.1, 1]
+
+function random(seed: number): () => number {
+  let x = seed >>> 0
+  return () => {
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    return x / 0x100000000
+  }
+}
+
+/** Applies event i to an aggregator, the same way whichever process receives it. */
+function apply(aggregator: Aggregator, i: number, rand: () => number): void {
+  const task = aggregator.task(`task_${i % 7}`, i % 3 === 0 ? [['region', 'eu']] : null)
+  if (task === null) return
+  aggregator.recordRequest(task, Math.exp(Math.log(20) + rand() - 0.5), i % 11 === 0, i % 13 === 0 ? 4 : 1)
+  // A tracked task: each start is followed by its end (from the same client, any worker).
+  const tracked = aggregator.task('tracked', null)
+  if (tracked !== null && i % 17 === 0) aggregator.taskStarted(tracked)
+  if (tracked !== null && i % 17 === 5) aggregator.taskEnded(tracked)
+  const counter = aggregator.series('counter', 'jobs', [['kind', String(i % 2)]])
+  if (counter !== null) aggregator.addCounter(counter, 1 + (i % 3))
+  const absolute = aggregator.series('gauge', 'queue_depth', null)
+  if (absolute !== null && i % 5 === 0) aggregator.setGauge(absolute, i)
+  const relative = aggregator.series('gauge', 'workers_busy', null)
+  if (relative !== null) aggregator.addGauge(relative, i % 2 === 0 ? 1 : -0.5)
+  const histogram = aggregator.series('histogram', 'batch_size', null)
+  if (histogram !== null) aggregator.observe(histogram, (i * 7) % 300, 1)
+  const set = aggregator.series('set', 'users', null)
+  if (set !== null) aggregator.addSetMember(set, hashSetMember(Buffer.from(`user-${i % 97}`), 0, `user-${i % 97}`.length))
+  if (i % 50 === 0) {
+    const report = aggregator.beginInflightReport('client-a', i, 1000)
+    const busy = aggregator.task('task_1', null)
+    if (report !== null && busy !== null) aggregator.inflightEntry(report, busy, i % 4)
+  }
+}
+
+function renderer(aggregator: Aggregator): MetricsRenderer {
+  return new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'test' }, false)
+}
+
+function roundFloats(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12))
+  if (Array.isArray(value)) return value.map(roundFloats)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
+  return value
+}
+
+// Series order inside a family is not meaning (the primary learns of tasks in another order).
+const roundText = (text: string): string[] =>
+  text
+    .replace(/ (-?\d+\.\d+(e[-+]\d+)?)$/gm, (_m, n: string) => ' ' + Number(Number(n).toPrecision(12)))
+    .split('\n')
+    .sort()
+
+describe('shard merge', () => {
+  it('two shards merged at each scrape read like one aggregator', () => {
+    const clock = { ms: 1000 }
+    const options = { windowSeconds: 60, precision: 2, maxSeries: 1000, now: () => clock.ms }
+    const single = new Aggregator(options)
+    const shards = [new Aggregator({ ...options, shard: true }), new Aggregator({ ...options, shard: true })]
+    const master = new Aggregator(options)
+    const writers = shards.map((shard) => new ShardDeltaWriter(shard))
+    const merger = new ShardMerger(master)
+    const bytes = new DeltaWriter(1024)
+    const randSingle = random(7)
+    const randShards = random(7)
+    const pick = random(99)
+    let i = 0
+    // 9 scrapes 9 s apart: more than a window slot (5 s) between them, and past the 60 s window.
+    for (let scrape = 0; scrape < 9; scrape++) {
+      for (let n = 0; n < 400; n++, i++) {
+        clock.ms += 22
+        apply(single, i, randSingle)
+        apply(shards[pick() < 0.5 ? 0 : 1] as Aggregator, i, randShards)
+      }
+      for (const writer of writers) {
+        writer.write(bytes, new Float64Array(0))
+        expect(merger.add(bytes.finish())).not.toBeNull()
+      }
+      merger.endRound()
+      const one = buildDashboard(single, {})
+      const merged = buildDashboard(master, {})
+      // Sums of floats add in another order: equal up to rounding, everything else exactly.
+      expect(roundFloats(merged)).toEqual(roundFloats(one))
+      expect(roundText(renderer(master).renderOwn())).toEqual(roundText(renderer(single).renderOwn()))
+    }
+    expect(i).toBe(3600)
+  })
+})

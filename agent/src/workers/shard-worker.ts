@@ -1,0 +1,85 @@
+// One --workers shard (issue 10), run in a cluster worker process: the agent's ingest pipeline
+// (UDP, optional TCP, decode, aggregate) without HTTP. Cluster shares the primary's UDP socket
+// with every worker (Node's SharedHandle for dgram), so the kernel hands each datagram to
+// whichever worker reads first; TCP connections are dealt round-robin by the primary. On
+// `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts).
+import { pino } from 'pino'
+import { Aggregator } from '../aggregate/aggregator.js'
+import type { Config } from '../config/load-config.js'
+import { DatagramRouter } from '../decode/datagram-router.js'
+import { TurnBatch } from '../decode/turn-batch.js'
+import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
+import { UdpListener } from '../ingest/udp-listener.js'
+import { DeltaWriter } from './delta-bytes.js'
+import { ShardDeltaWriter } from './shard-delta.js'
+import { readShardStats } from './shard-stats.js'
+import type { PrimaryMessage, WorkerMessage } from './worker-messages.js'
+
+function send(message: WorkerMessage): void {
+  process.send?.(message)
+}
+
+function waitForOrigin(): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (raw: unknown): void => {
+      const message = raw as PrimaryMessage
+      if (message.t !== 'origin') return
+      process.off('message', onMessage)
+      resolve(message.timeOrigin)
+    }
+    process.on('message', onMessage)
+    send({ t: 'hello' })
+  })
+}
+
+export async function runShardWorker(config: Config): Promise<void> {
+  // The primary stops us by message; a Ctrl-C reaching the whole process group must not cut the drain.
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', () => {})
+  process.on('disconnect', () => process.exit(0))
+  // Every shard stamps events on the primary's clock, so window slots (epochs) line up when merged.
+  const offsetMs = performance.timeOrigin - (await waitForOrigin())
+  const aggregator = new Aggregator({
+    windowSeconds: config.windowSeconds,
+    precision: config.precision,
+    maxSeries: config.maxSeries,
+    now: () => performance.now() + offsetMs,
+    shard: true,
+  })
+  const logger = pino({ level: config.logLevel })
+  const router = new DatagramRouter(aggregator, logger)
+  const delta = new ShardDeltaWriter(aggregator)
+  const bytes = new DeltaWriter()
+  const tcp = config.tcpPort === null ? null : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
+  const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
+  const udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
+  const bound = await udp.bind(listenerOptions)
+  const tcpBound = tcp === null ? null : await tcp.listen()
+
+  const takeDelta = (): Uint8Array => {
+    delta.write(bytes, readShardStats(router.stats, router.statsdStats, aggregator, tcp?.stats ?? null))
+    return bytes.finish()
+  }
+  const sweepTimer =
+    config.ttlSeconds > 0
+      ? setInterval(() => {
+          if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
+        }, Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref()
+      : null
+
+  process.on('message', (raw: unknown) => {
+    const message = raw as PrimaryMessage
+    if (message.t === 'collect') send({ t: 'delta', id: message.id, bytes: takeDelta() })
+    else if (message.t === 'stop') {
+      if (sweepTimer !== null) clearInterval(sweepTimer)
+      void (async () => {
+        await udp.drain(1000)
+        await udp.close()
+        await tcp?.close()
+        send({ t: 'delta', id: message.id, bytes: takeDelta() })
+        process.disconnect?.()
+      })()
+    }
+  })
+  send({ t: 'ready', udpAddress: bound.address, udpPort: bound.port, tcpAddress: tcpBound?.address ?? null, tcpPort: tcpBound?.port ?? null })
+}

@@ -1,0 +1,16 @@
+// The IPC messages between the --workers primary and its shard workers (issue 10). Cluster's
+// 'advanced' serialization carries the delta bytes as a Uint8Array.
+
+export type PrimaryMessage =
+  /** The primary's performance.timeOrigin: shards stamp events on its clock. */
+  | { t: 'origin'; timeOrigin: number }
+  /** Send what was aggregated since the previous collect. */
+  | { t: 'collect'; id: number }
+  /** Drain the socket, stop reading, send the last delta, disconnect. */
+  | { t: 'stop'; id: number }
+
+export type WorkerMessage =
+  /** Sent first: a message that reached the worker before it listened would be lost. */
+  | { t: 'hello' }
+  | { t: 'ready'; udpAddress: string; udpPort: number; tcpAddress: string | null; tcpPort: number | null }
+  | { t: 'delta'; id: number; bytes: Uint8Array }
