@@ -1,0 +1,69 @@
+// Shared by the CLI tests: ephemeral-port flags, a clean environment, agents that are always
+// stopped, and free ports for flags that need a number before the agent starts.
+import net from 'node:net'
+import { encodeName } from '@taskmeter/protocol'
+import { afterAll } from 'vitest'
+import { type AgentProcess, startAgentProcess } from './agent-process.js'
+
+// Ephemeral ports and loopback, so that a value that wrongly passes validation cannot bind 3000/8125.
+export const SAFE = ['--port', '0', '--udp-port', '0', '--host', '127.0.0.1']
+
+// Env names the agent reads: cleared for every child so the caller's shell cannot leak in.
+export const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL']
+export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
+  return { ...env, ...extra }
+}
+
+export interface Dashboard {
+  window_seconds: number
+  precision: number
+  tasks: Record<string, unknown>
+  agent: Record<string, unknown>
+}
+
+const running: AgentProcess[] = []
+export async function start(args: string[] = [], env: Record<string, string> = {}): Promise<AgentProcess> {
+  const agent = await startAgentProcess(args, env)
+  running.push(agent)
+  return agent
+}
+
+afterAll(async () => {
+  for (const agent of running) await agent.stop('SIGKILL')
+})
+
+export function stderrLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line !== '')
+}
+
+export function encodedName(text: string): Uint8Array {
+  const encoded = encodeName(text)
+  if (typeof encoded === 'string') throw new Error(`cannot encode ${text}: ${encoded}`)
+  return encoded
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free TCP port'))))
+    })
+  })
+}
+
+export async function freeUdpPort(): Promise<number> {
+  const dgram = await import('node:dgram')
+  return await new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4')
+    socket.once('error', reject)
+    socket.bind(0, '127.0.0.1', () => {
+      const port = socket.address().port
+      socket.close(() => resolve(port))
+    })
+  })
+}
