@@ -1,0 +1,129 @@
+// Every bad flag or env value is refused with one line naming the flag, and the memory budget.
+import { describe, expect, it } from 'vitest'
+import { BASE_PROCESS_BYTES, bytesPerSeries, worstCaseBytes } from './memory-budget.js'
+import { MiB, load, configErrorOf, expectRefused } from './load-config.test-support.js'
+
+describe('loadConfig refuses bad values with one line naming the flag', () => {
+  const bad: ReadonlyArray<[string, string]> = [
+    ['--port', 'abc'],
+    ['--port', '65536'],
+    ['--port', '-1'],
+    ['--port', '80.5'],
+    ['--port', ''],
+    ['--udp-port', '70000'],
+    ['--udp-port', 'x'],
+    ['--host', 'bad host'],
+    ['--host', 'a/b'],
+    ['--udp-host', 'röot'],
+    ['--window', '0'],
+    ['--window', '3601'],
+    ['--window', 'abc'],
+    ['--window', '1.5'],
+    ['--precision', '0'],
+    ['--precision', '6'],
+    ['--precision', 'two'],
+    ['--buckets', ''],
+    ['--buckets', '0.5,0.1'],
+    ['--buckets', '0.1,0.1'],
+    ['--buckets', '0,1'],
+    ['--buckets', '-1,1'],
+    ['--buckets', '0.1,,1'],
+    ['--buckets', '0.1,abc'],
+    ['--buckets', 'Infinity'],
+    ['--buckets', Array.from({ length: 65 }, (_, i) => String(i + 1)).join(',')],
+    ['--log-level', 'verbose'],
+    ['--log-level', 'INFO'],
+    ['--prometheus-url', 'not a url'],
+    ['--prometheus-url', 'ftp://prom:9090'],
+    ['--max-series', '0'],
+    ['--max-series', '10000001'],
+    ['--max-series', 'many'],
+    ['--max-memory', '1MiB'],
+    ['--max-memory', '12XB'],
+    ['--max-memory', 'lots'],
+    ['--max-memory', '-5GiB'],
+    ['--recv-buffer', '2GiB'],
+    ['--recv-buffer', '4 potatoes'],
+  ]
+  for (const [flag, value] of bad) {
+    it(`${flag} ${JSON.stringify(value)}`, () => {
+      const err = expectRefused([`${flag}=${value}`], flag)
+      expect(err.message).toContain(JSON.stringify(value))
+    })
+  }
+
+  it('says what is allowed', () => {
+    expect(expectRefused(['--window', 'abc'], '--window').message).toBe('config: --window must be an integer 1..3600 (got "abc")')
+    expect(expectRefused(['--port', '99999'], '--port').message).toBe('config: --port must be an integer 0..65535 (got "99999")')
+    expect(expectRefused(['--log-level', 'loud'], '--log-level').message).toContain('fatal, error, warn, info, debug, trace, silent')
+    expect(expectRefused(['--max-memory', '1MiB'], '--max-memory').message).toContain('512MiB')
+    expect(expectRefused(['--prometheus-url', 'x'], '--prometheus-url').message).toContain('http')
+  })
+
+  const badEnv: ReadonlyArray<[string, string, string]> = [
+    ['METRICS_PORT', 'http', '--port'],
+    ['UDP_PORT', '99999', '--udp-port'],
+    ['WINDOW_SIZE', 'abc', '--window'],
+    ['LATENCY_PRECISION', '9', '--precision'],
+    ['LOG_LEVEL', 'chatty', '--log-level'],
+    ['PROMETHEUS_URL', 'prom:9090', '--prometheus-url'],
+  ]
+  for (const [env, value, flag] of badEnv) {
+    it(`${env}=${JSON.stringify(value)} names ${flag}`, () => {
+      expectRefused([], flag, { [env]: value })
+    })
+  }
+
+  it('a valid flag overrides a bad env value', () => {
+    expect(load(['--window', '30'], { WINDOW_SIZE: 'abc' }).windowSeconds).toBe(30)
+  })
+
+  it('refuses unknown flags, missing values and stray arguments', () => {
+    for (const argv of [['--nope'], ['--port'], ['extra'], ['--window', '10', 'extra']]) {
+      const err = configErrorOf(argv)
+      expect(err.code).toBe('TM_ERR_CONFIG')
+      expect(err.message.startsWith('config: ')).toBe(true)
+      expect(err.message).not.toMatch(/[\r\n]/)
+    }
+    expect(configErrorOf(['--nope']).message).toContain('--nope')
+    expect(configErrorOf(['--port']).message).toContain('--port')
+  })
+})
+
+describe('loadConfig memory budget', () => {
+  it('refuses precision 5 at the default --max-series, naming the three flags', () => {
+    const err = configErrorOf(['--precision', '5'])
+    expect(err.code).toBe('TM_ERR_CONFIG')
+    expect(err.message).not.toMatch(/[\r\n]/)
+    for (const flag of ['--precision', '--max-series', '--max-memory']) expect(err.message).toContain(flag)
+    expect(err.message).toContain('--precision 5')
+    expect(err.message).toContain('--max-series 10000')
+    expect(err.message).toContain('512.0 MiB')
+  })
+
+  it('refuses precision 5 from LATENCY_PRECISION too', () => {
+    expect(configErrorOf([], { LATENCY_PRECISION: '5' }).message).toContain('--max-memory')
+  })
+
+  it('allows precision 5 when --max-series is small enough', () => {
+    const config = load(['--precision', '5', '--max-series', '1'])
+    expect(config.worstCaseBytes).toBe(BASE_PROCESS_BYTES + bytesPerSeries(5))
+    expect(config.worstCaseBytes).toBeLessThanOrEqual(config.maxMemoryBytes)
+  })
+
+  it('refuses a --max-series that does not fit --max-memory, and accepts it with more memory', () => {
+    const perSeries = bytesPerSeries(2)
+    const fitting = Math.floor((512 * MiB - BASE_PROCESS_BYTES) / perSeries)
+    expect(load(['--max-series', String(fitting)]).maxSeries).toBe(fitting)
+    const err = configErrorOf(['--max-series', String(fitting + 1)])
+    for (const flag of ['--precision', '--max-series', '--max-memory']) expect(err.message).toContain(flag)
+    expect(load(['--max-series', String(fitting + 1), '--max-memory', '1GiB']).maxSeries).toBe(fitting + 1)
+    expect(configErrorOf(['--max-series', '1000000', '--max-memory', '1GiB']).message).toContain('--max-series 1000000')
+  })
+
+  it('costs more per series at a higher precision', () => {
+    for (let precision = 1; precision < 5; precision++) expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
+    // Issue 14: precision 5 costs megabytes per task.
+    expect(bytesPerSeries(5)).toBeGreaterThan(MiB)
+  })
+})
