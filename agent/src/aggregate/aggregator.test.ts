@@ -109,7 +109,7 @@ describe('custom series types', () => {
     for (const [kind, name] of refused) expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
     expect(agg.dropReasonCount('type_conflict')).toBe(refused.length)
     expect(agg.seriesCount).toBe(0)
-    // Tasks are label values, not families: any task name is fine.
+    // Tasks are label values, not families: every task name is fine.
     expect(agg.task('requests_total', null)).not.toBeNull()
   })
 
