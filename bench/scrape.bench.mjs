@@ -55,7 +55,7 @@ function median(values) {
 // every task gets new requests, so each render pays for fresh data like a real scrape does.
 const NATIVE = { schema: 7, maxBuckets: 160 }
 const MODES = {
-  text: (renderer) => renderer.renderOwn(),
+  text: (renderer) => renderer.renderBody(), // what GET /metrics sends (bytes; no process metrics here)
   protobuf: (renderer) => renderer.renderProtobuf(),
   protobufjs: (renderer) => protobufjsRender(renderer),
 }

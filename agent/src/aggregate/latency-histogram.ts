@@ -117,22 +117,28 @@ export class LatencyHistogram {
     }
   }
 
-  /** Adds every non-zero bucket into a dense array indexed by flat index; returns [min, max] via touched. */
+  /**
+   * Adds every bucket into a dense array indexed by flat index, and widens `touched` to the
+   * non-empty range. Branch-free over the slots (an empty one adds 0; the range comes from min
+   * and max): the window's live slot is ~1 000 slots with a few dozen counts at each scrape.
+   */
   addBucketsTo(dense: Float64Array, touched: { min: number; max: number }): void {
+    if (this.totalCount === 0) return
     const layout = this.layout
-    for (let octave = 0; octave < this.octaves.length; octave++) {
-      const counts = this.octaves[octave]
+    const octaves = this.octaves
+    const spilled = this.overflow !== null
+    for (let octave = 0; octave < octaves.length; octave++) {
+      const counts = octaves[octave]
       if (counts === null || counts === undefined) continue
       const base = layout.flatIndex(octave, 0)
-      for (let slot = 0; slot < counts.length; slot++) {
-        const count = this.overflow === null ? (counts[slot] as number) : this.countAt(octave, slot)
-        if (count === 0) continue
-        const flat = base + slot
-        dense[flat] = (dense[flat] as number) + count
-        if (flat < touched.min) touched.min = flat
-        if (flat > touched.max) touched.max = flat
-      }
+      const length = counts.length
+      if (spilled) for (let slot = 0; slot < length; slot++) dense[base + slot] = (dense[base + slot] as number) + this.countAt(octave, slot)
+      else for (let slot = 0; slot < length; slot++) dense[base + slot] = (dense[base + slot] as number) + (counts[slot] as number)
     }
+    const low = layout.flatIndexOfValue(this.minUs)
+    const high = layout.flatIndexOfValue(this.maxUs)
+    if (low < touched.min) touched.min = low
+    if (high > touched.max) touched.max = high
   }
 
   /**
@@ -140,6 +146,52 @@ export class LatencyHistogram {
    * and cumulative counts at each `le` threshold (flat indexes, ascending) into outLe.
    */
   readFigures(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array): void {
+    if (this.overflow !== null) {
+      this.readFiguresSpilled(quantiles, outQuantiles, thresholdFlats, outLe)
+      return
+    }
+    // The loop reads only locals and takes no branch on empty buckets: an empty bucket adds 0 and
+    // can neither reach a quantile target (running did not move) nor change an `le` count. A busy
+    // task's ~1 000 slots, ~45 % non-empty in no pattern, took 7 µs with a `count === 0` test
+    // (mispredicted about every other slot) and field loads in the loop (bench/README.md).
+    const layout = this.layout
+    const octaves = this.octaves
+    const octaveCount = octaves.length
+    const total = this.totalCount
+    const quantileCount = quantiles.length
+    const thresholdCount = thresholdFlats.length
+    let nextQ = 0
+    let target = quantileTarget(quantiles, 0, total)
+    let nextLe = 0
+    let threshold = thresholdCount > 0 ? (thresholdFlats[0] as number) : Infinity
+    let running = 0
+    for (let octave = 0; octave < octaveCount; octave++) {
+      const counts = octaves[octave]
+      if (counts === null || counts === undefined) continue
+      const base = layout.flatIndex(octave, 0)
+      const length = counts.length
+      for (let slot = 0; slot < length; slot++) {
+        const flat = base + slot
+        // Thresholds below this bucket are complete before it is added.
+        while (threshold < flat) {
+          outLe[nextLe++] = running
+          threshold = nextLe < thresholdCount ? (thresholdFlats[nextLe] as number) : Infinity
+        }
+        running += counts[slot] as number
+        while (running >= target) {
+          outQuantiles[nextQ++] = layout.highestOfFlat(flat)
+          target = nextQ < quantileCount ? quantileTarget(quantiles, nextQ, total) : Infinity
+        }
+      }
+    }
+    for (; nextLe < thresholdCount; nextLe++) outLe[nextLe] = running
+    // Rounding left a quantile unmet, or nothing was recorded: the highest bucket, or 0.
+    const highestUs = total > 0 ? layout.highestOfFlat(layout.flatIndexOfValue(this.maxUs)) : 0
+    for (; nextQ < quantileCount; nextQ++) outQuantiles[nextQ] = highestUs
+  }
+
+  /** readFigures() for a histogram whose counts spilled past 2^32 in some slot (never seen). */
+  private readFiguresSpilled(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array): void {
     const layout = this.layout
     const total = this.totalCount
     let nextQ = 0
@@ -150,12 +202,10 @@ export class LatencyHistogram {
     for (let octave = 0; octave < this.octaves.length; octave++) {
       const counts = this.octaves[octave]
       if (counts === null || counts === undefined) continue
-      const base = layout.flatIndex(octave, 0)
       for (let slot = 0; slot < counts.length; slot++) {
-        const count = this.overflow === null ? (counts[slot] as number) : this.countAt(octave, slot)
+        const count = this.countAt(octave, slot)
         if (count === 0) continue
-        const flat = base + slot
-        // Thresholds below this bucket are complete before it is added.
+        const flat = layout.flatIndex(octave, slot)
         while (nextLe < thresholdFlats.length && (thresholdFlats[nextLe] as number) < flat) outLe[nextLe++] = running
         running += count
         highest = flat

@@ -29,23 +29,25 @@ export class WindowMerger {
    */
   drainQuantiles(layout: BucketLayout, quantiles: readonly number[], total: number, out: Float64Array): number {
     const dense = this.dense
+    const quantileCount = quantiles.length
     let next = 0
     let target = quantileTarget(quantiles, 0, total)
     let running = 0
-    let highest = -1
-    for (let flat = this.touched.min; flat <= this.touched.max; flat++) {
-      const count = dense[flat] as number
-      if (count === 0) continue
+    const min = this.touched.min
+    const max = this.touched.max
+    // No branch on empty buckets (they add 0 and cannot reach a target): see readFigures.
+    for (let flat = min; flat <= max; flat++) {
+      running += dense[flat] as number
       dense[flat] = 0
-      running += count
-      highest = flat
-      while (next < quantiles.length && running >= target) {
+      while (running >= target) {
         out[next++] = layout.highestOfFlat(flat)
-        target = quantileTarget(quantiles, next, total)
+        target = next < quantileCount ? quantileTarget(quantiles, next, total) : Infinity
       }
     }
+    // touched.max is the highest non-empty bucket (every source widens it only for counts).
+    const highest = running > 0 ? max : -1
     // Rounding left a quantile unmet, or the window is empty: the highest bucket, or 0.
-    for (; next < quantiles.length; next++) out[next] = highest < 0 ? 0 : layout.highestOfFlat(highest)
+    for (; next < quantileCount; next++) out[next] = highest < 0 ? 0 : layout.highestOfFlat(highest)
     this.touched.min = Infinity
     this.touched.max = -1
     return highest

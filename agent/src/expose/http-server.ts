@@ -38,7 +38,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.get('/metrics', async (request, reply) => {
     // Protobuf (with native histograms) when the scraper asks for it first (issue 17).
     if (prefersProtobuf(request.headers.accept)) return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
-    const body = await options.renderer.render()
+    const body = await options.renderer.renderBody()
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
   })
 

@@ -8,6 +8,7 @@ import type { NativeSettings } from './native-histogram.js'
 import { FamilySources, ProtobufExposition } from './protobuf-exposition.js'
 import { type SelfStatsSource, renderSelfFamilies } from './self-families.js'
 import { TaskFamilyRenderer } from './task-families.js'
+import { TextWriter } from './text-writer.js'
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
@@ -21,6 +22,8 @@ export class MetricsRenderer {
   // Issue 17: the same families for protobuf scrapes and remote write, with native histograms.
   private readonly sources: FamilySources
   private readonly protobuf = new ProtobufExposition()
+  /** The text answer's bytes, kept for the next scrape. */
+  private readonly text = new TextWriter(1024 * 1024)
   /** Families of optional parts (remote write's self-metrics), rendered after the self families. */
   extraFamilies: ((out: string[]) => void) | null
   /** Brings the aggregator up to date before a render (--workers: merge the shards, issue 10). */
@@ -44,22 +47,39 @@ export class MetricsRenderer {
     this.lastRenderSeconds = 0
   }
 
-  /** Our families only, synchronously (for benchmarks and the in-process monitor). */
-  renderOwn(): string {
+  /** Our families into this.text (reused across scrapes). */
+  private renderOwnText(): TextWriter {
     const started = performance.now()
+    const text = this.text
+    text.reset()
+    this.tasks.renderInto(text)
     const out: string[] = []
-    this.tasks.render(out)
     this.custom.render(out)
     renderSelfFamilies(this.self, out)
     this.extraFamilies?.(out)
+    for (let i = 0; i < out.length; i++) text.utf8(out[i] as string)
     this.lastRenderSeconds = (performance.now() - started) / 1000
-    return out.join('')
+    return text
+  }
+
+  /** Our families only, synchronously (for benchmarks and the in-process monitor). */
+  renderOwn(): string {
+    return this.renderOwnText().toString()
   }
 
   async render(): Promise<string> {
     if (this.refresh !== null) await this.refresh()
     const own = this.renderOwn()
     return own + (await this.processRegistry.metrics())
+  }
+
+  /** GET /metrics as bytes: no 16 MB string is built at 10 000 tasks. */
+  async renderBody(): Promise<Buffer> {
+    if (this.refresh !== null) await this.refresh()
+    const processText = await this.processRegistry.metrics()
+    const text = this.renderOwnText()
+    text.utf8(processText)
+    return text.toBuffer()
   }
 
   private selfText(): string {

@@ -1,5 +1,5 @@
 // The seed's task families, computed in one pass over the tasks (each task's histogram and window
-// are read once and written into every family's chunk list):
+// are read once and written into every family's writer):
 // task_duration_seconds (histogram), task_duration_window_seconds (summary), requests_total,
 // requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.
 import type { Aggregator } from '../aggregate/aggregator.js'
@@ -7,6 +7,7 @@ import type { LabelPairs } from '../aggregate/labels.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { escapeLabelValue, familyHeader, formatNumber } from './prometheus-format.js'
+import { TextWriter } from './text-writer.js'
 
 export const TASK_FAMILY_HELP = {
   task_duration_seconds: 'Task execution duration',
@@ -18,78 +19,110 @@ export const TASK_FAMILY_HELP = {
   tasks_failed_total: 'Failed tasks',
 } as const
 
-const QUANTILE_LABELS = QUANTILES.map(String)
+const FAMILIES = ['task_duration_seconds', 'task_duration_window_seconds', 'requests_total', 'requests_per_second', 'tasks_active', 'tasks_completed_total', 'tasks_failed_total'] as const
+const TYPES = ['histogram', 'summary', 'counter', 'gauge', 'gauge', 'counter', 'counter'] as const
+const [HISTOGRAM, WINDOW, REQUESTS, RATE, ACTIVE, COMPLETED, FAILED] = [0, 1, 2, 3, 4, 5, 6] as const
 
-function taskLabels(name: string, labels: LabelPairs): string {
+/** `task="…",k="v"` as UTF-8, escaped once: label text does not change for a series' life. */
+function taskLabels(name: string, labels: LabelPairs): Buffer {
   let out = 'task="' + escapeLabelValue(name) + '"'
   for (let i = 0; i < labels.length; i++) {
     const pair = labels[i] as readonly [string, string]
     out += ',' + pair[0] + '="' + escapeLabelValue(pair[1]) + '"'
   }
-  return out
+  return Buffer.from(out)
 }
+
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1')
+const BUCKET = ascii('task_duration_seconds_bucket{')
+const INF = ascii(',le="+Inf"} ')
+const SUM = ascii('task_duration_seconds_sum{')
+const COUNT = ascii('task_duration_seconds_count{')
+const WINDOW_SAMPLE = ascii('task_duration_window_seconds{')
+const WINDOW_SUM = ascii('task_duration_window_seconds_sum{')
+const WINDOW_COUNT = ascii('task_duration_window_seconds_count{')
+const QUANTILE_LABELS = QUANTILES.map((q) => ascii(',quantile="' + String(q) + '"} '))
+const SUCCESS = ascii(',status="success"} ')
+const ERROR = ascii(',status="error"} ')
+const CLOSE = ascii('} ')
+const OPEN = FAMILIES.map((name) => ascii(name + '{'))
+const NEWLINE = 10
 
 export class TaskFamilyRenderer {
   private readonly aggregator: Aggregator
   private readonly figures: TaskFigures
-  private readonly bucketBoundsSeconds: readonly number[]
   private readonly bucketBoundFlats: Float64Array
-  private readonly leLabels: string[]
+  private readonly leLabels: Buffer[]
   private readonly bucketCounts: Float64Array
   private readonly quantilesUs = new Float64Array(QUANTILES.length)
-  // `task="…",k="v"` per task, escaped once: label text does not change for a series' life.
-  private readonly labelText = new WeakMap<TaskStats, string>()
+  private readonly labelBytes = new WeakMap<TaskStats, Buffer>()
+  // One writer per family, kept for the next scrape: families must be contiguous in the output.
+  private readonly writers = FAMILIES.map(() => new TextWriter())
+  private readonly headers = FAMILIES.map((name, i) => ascii(familyHeader(name, TYPES[i] as string, TASK_FAMILY_HELP[name])))
 
   constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[]) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
-    this.bucketBoundsSeconds = bucketBoundsSeconds
     this.bucketBoundFlats = new Float64Array(bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * 1e6)))
-    this.leLabels = bucketBoundsSeconds.map((s) => ',le="' + formatNumber(s) + '"}')
+    this.leLabels = bucketBoundsSeconds.map((s) => ascii(',le="' + formatNumber(s) + '"} '))
     this.bucketCounts = new Float64Array(bucketBoundsSeconds.length)
   }
 
-  render(out: string[]): void {
+  /** Writes the seven families, one after the other, into `out`. */
+  renderInto(out: TextWriter): void {
     this.aggregator.refreshActive()
-    let histogram = familyHeader('task_duration_seconds', 'histogram', TASK_FAMILY_HELP.task_duration_seconds)
-    let window = familyHeader('task_duration_window_seconds', 'summary', TASK_FAMILY_HELP.task_duration_window_seconds)
-    let requests = familyHeader('requests_total', 'counter', TASK_FAMILY_HELP.requests_total)
-    let rate = familyHeader('requests_per_second', 'gauge', TASK_FAMILY_HELP.requests_per_second)
-    let active = familyHeader('tasks_active', 'gauge', TASK_FAMILY_HELP.tasks_active)
-    let completed = familyHeader('tasks_completed_total', 'counter', TASK_FAMILY_HELP.tasks_completed_total)
-    let failed = familyHeader('tasks_failed_total', 'counter', TASK_FAMILY_HELP.tasks_failed_total)
+    const w = this.writers
+    for (let i = 0; i < w.length; i++) {
+      ;(w[i] as TextWriter).reset()
+      ;(w[i] as TextWriter).bytes(this.headers[i] as Buffer)
+    }
+    const histogram = w[HISTOGRAM] as TextWriter
+    const window = w[WINDOW] as TextWriter
+    const requests = w[REQUESTS] as TextWriter
     const figures = this.figures
     const q = this.quantilesUs
+    const counts = this.bucketCounts
     for (const task of this.aggregator.tasks.values()) {
-      let labels = this.labelText.get(task)
+      let labels = this.labelBytes.get(task)
       if (labels === undefined) {
         labels = taskLabels(task.name, task.labels)
-        this.labelText.set(task, labels)
+        this.labelBytes.set(task, labels)
       }
-      task.histogram.readFigures(QUANTILES, q, this.bucketBoundFlats, this.bucketCounts)
+      task.histogram.readFigures(QUANTILES, q, this.bucketBoundFlats, counts)
       const count = task.histogram.totalCount
-      for (let i = 0; i < this.bucketBoundsSeconds.length; i++) {
-        histogram += 'task_duration_seconds_bucket{' + labels + this.leLabels[i] + ' ' + (this.bucketCounts[i] as number) + '\n'
+      for (let i = 0; i < counts.length; i++) {
+        histogram.bytes(BUCKET)
+        histogram.bytes(labels)
+        histogram.bytes(this.leLabels[i] as Buffer)
+        histogram.number(counts[i] as number)
+        histogram.byte(NEWLINE)
       }
-      histogram += 'task_duration_seconds_bucket{' + labels + ',le="+Inf"} ' + count + '\n'
-      histogram += 'task_duration_seconds_sum{' + labels + '} ' + formatNumber(task.sumMs / 1000) + '\n'
-      histogram += 'task_duration_seconds_count{' + labels + '} ' + count + '\n'
+      this.sample(histogram, BUCKET, labels, INF, count)
+      this.sample(histogram, SUM, labels, CLOSE, task.sumMs / 1000)
+      this.sample(histogram, COUNT, labels, CLOSE, count)
 
       figures.readWindowQuantiles(task, q)
       const totals = figures.totals
-      for (let i = 0; i < QUANTILES.length; i++) {
-        window += 'task_duration_window_seconds{' + labels + ',quantile="' + QUANTILE_LABELS[i] + '"} ' + formatNumber(totals.requests > 0 ? (q[i] as number) / 1e6 : NaN) + '\n'
-      }
-      window += 'task_duration_window_seconds_sum{' + labels + '} ' + formatNumber(totals.sumMs / 1000) + '\n'
-      window += 'task_duration_window_seconds_count{' + labels + '} ' + totals.requests + '\n'
+      for (let i = 0; i < QUANTILES.length; i++) this.sample(window, WINDOW_SAMPLE, labels, QUANTILE_LABELS[i] as Buffer, totals.requests > 0 ? (q[i] as number) / 1e6 : NaN)
+      this.sample(window, WINDOW_SUM, labels, CLOSE, totals.sumMs / 1000)
+      this.sample(window, WINDOW_COUNT, labels, CLOSE, totals.requests)
 
-      requests += 'requests_total{' + labels + ',status="success"} ' + task.success + '\n'
-      requests += 'requests_total{' + labels + ',status="error"} ' + task.errors + '\n'
-      rate += 'requests_per_second{' + labels + '} ' + formatNumber(figures.windowRate()) + '\n'
-      active += 'tasks_active{' + labels + '} ' + task.active + '\n'
-      completed += 'tasks_completed_total{' + labels + '} ' + task.completed + '\n'
-      failed += 'tasks_failed_total{' + labels + '} ' + task.errors + '\n'
+      this.sample(requests, OPEN[REQUESTS] as Buffer, labels, SUCCESS, task.success)
+      this.sample(requests, OPEN[REQUESTS] as Buffer, labels, ERROR, task.errors)
+      this.sample(w[RATE] as TextWriter, OPEN[RATE] as Buffer, labels, CLOSE, figures.windowRate())
+      this.sample(w[ACTIVE] as TextWriter, OPEN[ACTIVE] as Buffer, labels, CLOSE, task.active)
+      this.sample(w[COMPLETED] as TextWriter, OPEN[COMPLETED] as Buffer, labels, CLOSE, task.completed)
+      this.sample(w[FAILED] as TextWriter, OPEN[FAILED] as Buffer, labels, CLOSE, task.errors)
     }
-    out.push(histogram, window, requests, rate, active, completed, failed)
+    for (let i = 0; i < w.length; i++) out.append(w[i] as TextWriter)
+  }
+
+  /** `<open><labels><close><value>\n`, e.g. `requests_total{task="a",status="error"} 3`. */
+  private sample(w: TextWriter, open: Buffer, labels: Buffer, close: Buffer, value: number): void {
+    w.bytes(open)
+    w.bytes(labels)
+    w.bytes(close)
+    w.number(value)
+    w.byte(NEWLINE)
   }
 }
