@@ -19,9 +19,10 @@ const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) 
 const SECONDS = Number(flag('--seconds', '5'))
 const WORKERS = Number(flag('--workers', '1'))
 const SOCKETS = Number(flag('--sockets', String(Math.max(1, WORKERS * 4))))
-const LOADS = flag('--loads', 'protocol,statsd:20,statsd:1').split(',')
+// --statsd (issue 15's command): the StatsD loads only, with the raw dgram ceiling.
+const LOADS = flag('--loads', args.includes('--statsd') ? 'statsd:20,statsd:1' : 'protocol,statsd:20,statsd:1').split(',')
 const RATES = {
-  protocol: flag('--rates-protocol', '1e6,2e6,3e6,4e6'),
+  protocol: flag('--rates-protocol', '1e6,2e6,3e6,3.5e6,4e6'),
   'statsd:20': flag('--rates-statsd20', '1e6,1.5e6,2e6'),
   'statsd:1': flag('--rates-statsd1', '1e5,2e5,4e5'),
 }
@@ -156,6 +157,7 @@ function summarize(steps) {
 
 async function main() {
   const steps = []
+  let byWorker = null
   const agent = await startAgent(WORKERS > 1 ? ['--workers', String(WORKERS)] : [])
   try {
     // Warm-up (JIT, first series), not reported: 1 s of each load at a rate every step exceeds.
@@ -165,6 +167,8 @@ async function main() {
         steps.push(await measureStep({ port: agent.udpPort, pid: agent.child.pid, rate, format, count: () => timingsCounted(agent.httpPort) }))
       }
     }
+    // Which worker read how many datagrams (the kernel decides; --workers only).
+    if (WORKERS > 1) byWorker = (await (await fetch(`http://127.0.0.1:${agent.httpPort}/dashboard`)).json()).agent.datagrams_by_worker
   } finally {
     agent.child.kill('SIGTERM')
   }
@@ -186,8 +190,9 @@ async function main() {
   for (const s of [...steps, ...(raw ? [{ ...raw, format: 'raw dgram:1' }] : [])]) {
     console.log([s.format, s.offered_per_s, s.sent_per_s, s.counted_per_s, s.loss_pct, s.kernel_drops, s.cpu_s_per_million, s.rss_mib].map((v) => String(v).padStart(13)).join(''))
   }
+  if (byWorker !== null) console.log(`datagrams read by each worker: ${byWorker.join(' / ')}`)
   if (raw !== null && summary['statsd:1']) summary.raw_dgram_ceiling_1_line = { peak_counted_per_s: raw.counted_per_s, cpu_s_per_million: raw.cpu_s_per_million }
-  const result = { bench: 'ingest', workers: WORKERS, seconds_per_step: SECONDS, sender: cSender() ? 'c-sendmmsg' : 'node', summary, steps, raw, node: process.version }
+  const result = { bench: 'ingest', workers: WORKERS, datagrams_by_worker: byWorker, seconds_per_step: SECONDS, sender: cSender() ? 'c-sendmmsg' : 'node', summary, steps, raw, node: process.version }
   writeResult(WORKERS > 1 ? `ingest-workers-${WORKERS}` : 'ingest', result)
   console.log(JSON.stringify({ bench: 'ingest', workers: WORKERS, ...Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v])), node: process.version }))
 }

@@ -3,7 +3,7 @@
 // peer is skipped. Started in the foreground with a config of our own in a temp dir: the statsd
 // plugin on loopback with TimerCount (and a p99, as an aggregator computes one), Interval 1, and
 // the csv plugin, from whose per-interval `count` values what it counted is summed.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -68,7 +68,13 @@ export async function startCollectd() {
     child.kill('SIGKILL')
     return { name: 'collectd', skipped: `did not start: ${log.slice(0, 300)}` }
   }
-  const version = /collectd (\d+\.\d+\.\d+)/.exec(log)?.[1] ?? ''
+  let help = ''
+  try {
+    help = execFileSync(COLLECTD, ['-h'], { encoding: 'utf8' }) // its usage ends with "collectd 5.12.0.git, …"
+  } catch (err) {
+    help = String(err.stdout ?? '')
+  }
+  const version = /collectd (\d+\.\d+\.\d+)/.exec(help)?.[1] ?? ''
   return {
     name: `collectd ${version} statsd`.replace('  ', ' '),
     port,
