@@ -121,6 +121,15 @@ describe('loadConfig memory budget', () => {
     expect(configErrorOf(['--max-series', '1000000', '--max-memory', '1GiB']).message).toContain('--max-series 1000000')
   })
 
+  it('counts every --workers process: N shards and the primary', () => {
+    const one = load(['--max-series', '1000'])
+    expect(load(['--max-series', '1000', '--workers', '3']).worstCaseBytes).toBe(one.worstCaseBytes * 4)
+    const perSeries = bytesPerSeries(2)
+    const fitting = Math.floor((512 * MiB - BASE_PROCESS_BYTES) / perSeries)
+    const err = configErrorOf(['--max-series', String(fitting), '--workers', '2'])
+    for (const flag of ['--max-series', '--workers 2', '--max-memory']) expect(err.message).toContain(flag)
+  })
+
   it('costs more per series at a higher precision', () => {
     for (let precision = 1; precision < 5; precision++) expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
     // Issue 14: precision 5 costs megabytes per task.

@@ -119,10 +119,13 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
   const precision = parseInteger(from('precision', '--precision', 'LATENCY_PRECISION'), str('precision'), 1, 5)
   const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
   const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
-  const worst = worstCaseBytes(precision, maxSeries)
+  const workers = parseInteger('--workers', str('workers'), 1, 64)
+  // --workers N (issue 10): each worker holds its shard and the primary the merged whole.
+  const worst = worstCaseBytes(precision, maxSeries) * (workers > 1 ? workers + 1 : 1)
   if (worst > maxMemoryBytes) {
+    const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''
     throw configError(
-      `--precision ${precision} with --max-series ${maxSeries} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision or --max-series, or raise --max-memory`,
+      `--precision ${precision} with --max-series ${maxSeries}${withWorkers} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision or --max-series${workers > 1 ? ' or --workers' : ''}, or raise --max-memory`,
     )
   }
   const config: Config = {
@@ -141,7 +144,7 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     metricsAuth: o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
     tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
-    workers: parseInteger('--workers', str('workers'), 1, 64),
+    workers,
     demo: o.demo === true,
     ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,
