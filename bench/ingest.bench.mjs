@@ -158,7 +158,8 @@ function summarize(steps) {
 async function main() {
   const steps = []
   let byWorker = null
-  const agent = await startAgent(WORKERS > 1 ? ['--workers', String(WORKERS)] : [])
+  // --workers counts N + 1 times in the --max-memory budget (config/load-config.ts).
+  const agent = await startAgent(WORKERS > 1 ? ['--workers', String(WORKERS), '--max-memory', '8GiB'] : [])
   try {
     // Warm-up (JIT, first series), not reported: 1 s of each load at a rate every step exceeds.
     for (const format of LOADS) await measureStep({ port: agent.udpPort, pid: agent.child.pid, rate: 2e5, format, count: () => timingsCounted(agent.httpPort), seconds: 1 })

@@ -81,7 +81,7 @@ describe('--workers 2 reads like --workers 1', () => {
   let two: AgentProcess
 
   beforeAll(async () => {
-    ;[one, two] = await Promise.all([startAgentProcess(['--window', '60']), startAgentProcess(['--window', '60', '--workers', '2'])])
+    ;[one, two] = await Promise.all([startAgentProcess(['--window', '60']), startAgentProcess(['--window', '60', '--workers', '2', '--max-memory', '2GiB'])])
     for (const agent of [one, two]) await sendLoad(agent.udpPort)
     for (const agent of [one, two]) {
       await waitFor(`agent on ${agent.httpPort} counted everything`, async () => {

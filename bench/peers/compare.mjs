@@ -20,7 +20,7 @@ const LOADS = [
 ]
 
 async function startTaskmeter(workers = 1) {
-  const agent = await startAgent(workers > 1 ? ['--workers', String(workers)] : [])
+  const agent = await startAgent(workers > 1 ? ['--workers', String(workers), '--max-memory', '8GiB'] : [])
   const count = async () => {
     const text = await (await fetch(`http://127.0.0.1:${agent.httpPort}/metrics`)).text()
     return Number(/^taskmeter_lines_received_total (\S+)$/m.exec(text)?.[1] ?? 0)

@@ -21,6 +21,8 @@ import type { PrimaryMessage, WorkerMessage } from './worker-messages.js'
 
 /** A worker that does not answer a collect within this is skipped for that read (and logged). */
 const COLLECT_TIMEOUT_MS = 5_000
+/** Workers that die are replaced, this many times at most over the agent's life. */
+const MAX_RESTARTS = 20
 
 export interface ClusterAgent {
   readonly udpPort: number
@@ -44,25 +46,40 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   cluster.setupPrimary({ serialization: 'advanced' })
   const workers: Worker[] = []
   const waiting = new Map<string, (bytes: Uint8Array | null) => void>()
+  let restarts = 0
   const fork = (index: number): Promise<WorkerMessage> => {
     const worker = cluster.fork()
     workers[index] = worker
-    const started = new Promise<WorkerMessage>((resolve) => {
+    let ready = false
+    const started = new Promise<WorkerMessage>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
         if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message.bytes)
         else if (message.t === 'hello') worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
-        else resolve(message)
+        else if (message.t === 'failed') reject(new Error(message.message))
+        else {
+          ready = true
+          resolve(message)
+        }
       })
-    })
-    worker.on('exit', (code) => {
-      for (const [key, resolve] of waiting) if (key.startsWith(`${index}:`)) resolve(null)
-      if (stopping) return
-      logger.error({ worker: index, code }, 'shard worker exited; starting another (its data since the last read is lost)')
-      void fork(index)
+      worker.on('exit', (code) => {
+        for (const [key, resolveWait] of waiting) if (key.startsWith(`${index}:`)) resolveWait(null)
+        if (!ready) return reject(new Error(`shard worker ${index} exited with ${code} before it listened`))
+        if (stopping) return
+        if (restarts++ >= MAX_RESTARTS) return logger.error({ worker: index, code }, 'shard worker exited; restart limit reached, its share of the port is read by the others')
+        logger.error({ worker: index, code }, 'shard worker exited; starting another (its data since the last read is lost)')
+        fork(index).catch((err: unknown) => logger.error({ err, worker: index }, 'replacement shard worker failed'))
+      })
     })
     return started
   }
-  const ready = await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)))
+  let ready: WorkerMessage[]
+  try {
+    ready = await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)))
+  } catch (err) {
+    stopping = true
+    for (const worker of workers) worker?.kill()
+    throw err
+  }
   const first = ready[0]
   if (first === undefined || first.t !== 'ready') throw new Error('shard worker did not start')
   udpPort = first.udpPort

@@ -32,7 +32,18 @@ function waitForOrigin(): Promise<number> {
   })
 }
 
+/** Runs a shard; a failure to start is reported to the primary, which exits with it. */
 export async function runShardWorker(config: Config): Promise<void> {
+  try {
+    await startShard(config)
+  } catch (err) {
+    send({ t: 'failed', message: err instanceof Error ? err.message : String(err) })
+    process.exitCode = 1
+    process.disconnect?.()
+  }
+}
+
+async function startShard(config: Config): Promise<void> {
   // The primary stops us by message; a Ctrl-C reaching the whole process group must not cut the drain.
   process.on('SIGINT', () => {})
   process.on('SIGTERM', () => {})

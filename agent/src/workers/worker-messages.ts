@@ -14,3 +14,5 @@ export type WorkerMessage =
   | { t: 'hello' }
   | { t: 'ready'; udpAddress: string; udpPort: number; tcpAddress: string | null; tcpPort: number | null }
   | { t: 'delta'; id: number; bytes: Uint8Array }
+  /** The worker could not start (its socket would not bind): the primary gives up with this. */
+  | { t: 'failed'; message: string }
