@@ -118,8 +118,12 @@ export class ShardMerger {
       const value = reader.f64()
       if (series !== null) series.value += value
     } else if (kind === 'gauge') {
-      const news = { series, setMs: reader.f64(), setValue: reader.f64(), deltaSum: reader.f64(), firstDeltaMs: reader.f64(), lastDeltaMs: reader.f64() }
-      if (series !== null) this.gauges.push({ series, setMs: news.setMs, setValue: news.setValue, deltaSum: news.deltaSum, lastDeltaMs: news.lastDeltaMs })
+      const setMs = reader.f64()
+      const setValue = reader.f64()
+      const deltaSum = reader.f64()
+      reader.f64() // first relative change: kept on the wire, the rule below needs only the last
+      const lastDeltaMs = reader.f64()
+      if (series !== null) this.gauges.push({ series, setMs, setValue, deltaSum, lastDeltaMs })
     } else if (kind === 'histogram') {
       const count = reader.f64()
       const minUs = reader.f64()
