@@ -146,8 +146,9 @@ export class Aggregator {
     const v = valueUs < 0 ? 0 : valueUs // msToUs already clamps the top
     const octave = this.layout.octaveOf(v)
     const slot = this.layout.slotOf(v, octave)
-    task.histogram.addAt(octave, slot, v, weight)
+    // The window first: a slot it closes is packed from the histogram before this request.
     task.window.recordAt(nowMs, octave, slot, v, durationMs, weight, failed)
+    task.histogram.addAt(octave, slot, v, weight)
     task.sumMs += durationMs * weight
     if (failed) task.errors += weight
     else task.success += weight

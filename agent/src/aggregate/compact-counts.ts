@@ -35,6 +35,29 @@ export function packCounts(histogram: LatencyHistogram): Uint8Array {
   return scratch.slice(0, scratchLength)
 }
 
+/**
+ * Packs the buckets `histogram` gained since `base` (a packCounts() of it taken earlier; null =
+ * empty): the window's live slot (sliding-window.ts). Counts only grow, so every difference is ≥ 0.
+ */
+export function packCountsSince(histogram: LatencyHistogram, base: Uint8Array | null): Uint8Array {
+  if (base === null) return packCounts(histogram)
+  const flats: number[] = []
+  const counts: number[] = []
+  readPackedCounts(base, (flat, count) => {
+    flats.push(flat)
+    counts.push(count)
+  })
+  scratchLength = 0
+  previousFlat = 0
+  let i = 0
+  histogram.forEachBucket((flat, count) => {
+    while (i < flats.length && (flats[i] as number) < flat) i++
+    const before = i < flats.length && flats[i] === flat ? (counts[i] as number) : 0
+    if (count > before) appendBucket(flat, count - before)
+  })
+  return scratch.slice(0, scratchLength)
+}
+
 /** Adds every (flat, count) of a packed slot into a dense array, returning [min, max] touched. */
 export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched: { min: number; max: number }): void {
   let pos = 0
@@ -59,6 +82,30 @@ export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched
     dense[flat] = (dense[flat] as number) + count
     if (flat < touched.min) touched.min = flat
     if (flat > touched.max) touched.max = flat
+  }
+}
+
+/** Subtracts every (flat, count) of a packed list from a dense array (the live slot's base). */
+export function subtractPackedCounts(packed: Uint8Array, dense: Float64Array): void {
+  // Inline varint decoding (no callback): this runs for every task at every scrape.
+  let pos = 0
+  let flat = 0
+  const length = packed.length
+  while (pos < length) {
+    let byte = packed[pos++] as number
+    let delta = byte & 0x7f
+    for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
+      byte = packed[pos++] as number
+      delta += (byte & 0x7f) * scale
+    }
+    byte = packed[pos++] as number
+    let count = byte & 0x7f
+    for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
+      byte = packed[pos++] as number
+      count += (byte & 0x7f) * scale
+    }
+    flat += delta
+    dense[flat] = (dense[flat] as number) - count
   }
 }
 

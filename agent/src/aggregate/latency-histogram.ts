@@ -145,8 +145,11 @@ export class LatencyHistogram {
    * Scrape path, one pass over the octave arrays: HdrHistogram quantiles (µs) into outQuantiles
    * and cumulative counts at each `le` threshold (flat indexes, ascending) into outLe.
    */
-  readFigures(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array): void {
+  readFigures(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array, addTo: Float64Array | null = null): void {
+    // `addTo`: also add every bucket into this dense array in the same pass (the window's live
+    // slot is this histogram minus a snapshot, so a scrape that reads both scans the slots once).
     if (this.overflow !== null) {
+      if (addTo !== null) this.addBucketsTo(addTo, { min: Infinity, max: -1 })
       this.readFiguresSpilled(quantiles, outQuantiles, thresholdFlats, outLe)
       return
     }
@@ -177,7 +180,9 @@ export class LatencyHistogram {
           outLe[nextLe++] = running
           threshold = nextLe < thresholdCount ? (thresholdFlats[nextLe] as number) : Infinity
         }
-        running += counts[slot] as number
+        const count = counts[slot] as number
+        running += count
+        if (addTo !== null) addTo[flat] = (addTo[flat] as number) + count
         while (running >= target) {
           outQuantiles[nextQ++] = layout.highestOfFlat(flat)
           target = nextQ < quantileCount ? quantileTarget(quantiles, nextQ, total) : Infinity

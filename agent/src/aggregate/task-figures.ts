@@ -48,12 +48,23 @@ export class TaskFigures {
    * Scrape path: the task's window totals into this.totals and its quantiles (µs) into out,
    * without a bucket list. Returns the window's max (µs, bucket-equivalent), 0 when empty.
    */
-  readWindowQuantiles(task: TaskStats, outQuantiles: Float64Array): number {
+  readWindowQuantiles(task: TaskStats, outQuantiles: Float64Array, cumulativeAdded = false): number {
     const nowMs = this.aggregator.now()
     task.window.totals(nowMs, this.totals)
-    task.window.mergeInto(nowMs, this.merger)
+    task.window.mergeInto(nowMs, this.merger, cumulativeAdded)
     const highest = this.merger.drainQuantiles(this.aggregator.layout, QUANTILES, this.totals.requests, outQuantiles)
     return highest < 0 ? 0 : this.aggregator.layout.highestOfFlat(highest)
+  }
+
+  /**
+   * Scrape path for both readings of a task: the cumulative histogram's quantiles and `le` counts
+   * (readFigures) and the window's (readWindowQuantiles, into outWindow), scanning the cumulative
+   * histogram once: the window's live slot is derived from it. Returns the window's max (µs).
+   */
+  readTaskFigures(task: TaskStats, thresholdFlats: Float64Array, outLe: Float64Array, outCumulative: Float64Array, outWindow: Float64Array): number {
+    const live = task.window.hasLiveSlot(this.aggregator.now())
+    task.histogram.readFigures(QUANTILES, outCumulative, thresholdFlats, outLe, live ? this.merger.scratch : null)
+    return this.readWindowQuantiles(task, outWindow, live)
   }
 
   /** Max value (µs) of the window loaded last; 0 when empty. */

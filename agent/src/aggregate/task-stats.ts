@@ -30,7 +30,7 @@ export class TaskStats {
     this.labels = labels
     this.id = id
     this.histogram = new LatencyHistogram(layout)
-    this.window = new SlidingWindow(layout, windowSeconds)
+    this.window = new SlidingWindow(layout, windowSeconds, this.histogram)
     this.sumMs = 0
     this.success = 0
     this.errors = 0

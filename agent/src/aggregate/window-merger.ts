@@ -2,7 +2,7 @@
 // time, then read back in order into a BucketList. Only the touched range is scanned and cleared.
 import type { BucketLayout } from './bucket-layout.js'
 import type { BucketList } from './bucket-list.js'
-import { addPackedCounts } from './compact-counts.js'
+import { addPackedCounts, subtractPackedCounts } from './compact-counts.js'
 import type { LatencyHistogram } from './latency-histogram.js'
 import { quantileTarget } from './quantile-rule.js'
 
@@ -18,8 +18,28 @@ export class WindowMerger {
     addPackedCounts(packed, this.dense, this.touched)
   }
 
-  addHistogram(histogram: LatencyHistogram): void {
-    histogram.addBucketsTo(this.dense, this.touched)
+  /**
+   * The live slot: the cumulative histogram minus its packed snapshot from when the slot opened.
+   * `alreadyAdded`: the caller's readFigures() added the cumulative buckets (addTo = this.dense).
+   */
+  addLiveSlot(cumulative: LatencyHistogram, base: Uint8Array | null, alreadyAdded: boolean): void {
+    if (alreadyAdded) this.widen(cumulative)
+    else cumulative.addBucketsTo(this.dense, this.touched)
+    if (base !== null) subtractPackedCounts(base, this.dense)
+  }
+
+  /** The array readFigures() may add a cumulative histogram into (see addLiveSlot). */
+  get scratch(): Float64Array {
+    return this.dense
+  }
+
+  private widen(cumulative: LatencyHistogram): void {
+    if (cumulative.totalCount === 0) return
+    const layout = cumulative.layout
+    const low = layout.flatIndexOfValue(cumulative.minUs)
+    const high = layout.flatIndexOfValue(cumulative.maxUs)
+    if (low < this.touched.min) this.touched.min = low
+    if (high > this.touched.max) this.touched.max = high
   }
 
   /**
@@ -34,7 +54,10 @@ export class WindowMerger {
     let target = quantileTarget(quantiles, 0, total)
     let running = 0
     const min = this.touched.min
-    const max = this.touched.max
+    let max = this.touched.max
+    // The live slot widens the range to the cumulative histogram's: trim the empty top, so that
+    // `max` is the highest non-empty bucket (empty ones there are exactly 0, nothing to clear).
+    while (max >= min && dense[max] === 0) max--
     // No branch on empty buckets (they add 0 and cannot reach a target): see readFigures.
     for (let flat = min; flat <= max; flat++) {
       running += dense[flat] as number
@@ -44,7 +67,6 @@ export class WindowMerger {
         target = next < quantileCount ? quantileTarget(quantiles, next, total) : Infinity
       }
     }
-    // touched.max is the highest non-empty bucket (every source widens it only for counts).
     const highest = running > 0 ? max : -1
     // Rounding left a quantile unmet, or the window is empty: the highest bucket, or 0.
     for (; next < quantileCount; next++) out[next] = highest < 0 ? 0 : layout.highestOfFlat(highest)

@@ -55,6 +55,7 @@ export class TaskFamilyRenderer {
   private readonly leLabels: Buffer[]
   private readonly bucketCounts: Float64Array
   private readonly quantilesUs = new Float64Array(QUANTILES.length)
+  private readonly windowQuantilesUs = new Float64Array(QUANTILES.length)
   private readonly labelBytes = new WeakMap<TaskStats, Buffer>()
   // One writer per family, kept for the next scrape: families must be contiguous in the output.
   private readonly writers = FAMILIES.map(() => new TextWriter())
@@ -88,7 +89,8 @@ export class TaskFamilyRenderer {
         labels = taskLabels(task.name, task.labels)
         this.labelBytes.set(task, labels)
       }
-      task.histogram.readFigures(QUANTILES, q, this.bucketBoundFlats, counts)
+      // One scan of the task's histogram for its own figures and its window's live slot.
+      figures.readTaskFigures(task, this.bucketBoundFlats, counts, q, this.windowQuantilesUs)
       const count = task.histogram.totalCount
       for (let i = 0; i < counts.length; i++) {
         histogram.bytes(BUCKET)
@@ -101,9 +103,9 @@ export class TaskFamilyRenderer {
       this.sample(histogram, SUM, labels, CLOSE, task.sumMs / 1000)
       this.sample(histogram, COUNT, labels, CLOSE, count)
 
-      figures.readWindowQuantiles(task, q)
       const totals = figures.totals
-      for (let i = 0; i < QUANTILES.length; i++) this.sample(window, WINDOW_SAMPLE, labels, QUANTILE_LABELS[i] as Buffer, totals.requests > 0 ? (q[i] as number) / 1e6 : NaN)
+      const wq = this.windowQuantilesUs
+      for (let i = 0; i < QUANTILES.length; i++) this.sample(window, WINDOW_SAMPLE, labels, QUANTILE_LABELS[i] as Buffer, totals.requests > 0 ? (wq[i] as number) / 1e6 : NaN)
       this.sample(window, WINDOW_SUM, labels, CLOSE, totals.sumMs / 1000)
       this.sample(window, WINDOW_COUNT, labels, CLOSE, totals.requests)
 
