@@ -1,9 +1,9 @@
 // Shared by the CLI tests: ephemeral-port flags, a clean environment, agents that are always
 // stopped, and free ports for flags that need a number before the agent starts.
-import net from 'node:net'
 import { encodeName } from '@taskmeter/protocol'
 import { afterAll } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './agent-process.js'
+export { freePort } from '../prometheus-server.js'
 
 // Ephemeral ports and loopback, so that a value that wrongly passes validation cannot bind 3000/8125.
 export const SAFE = ['--port', '0', '--udp-port', '0', '--host', '127.0.0.1']
@@ -42,18 +42,6 @@ export function encodedName(text: string): Uint8Array {
   const encoded = encodeName(text)
   if (typeof encoded === 'string') throw new Error(`cannot encode ${text}: ${encoded}`)
   return encoded
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free TCP port'))))
-    })
-  })
 }
 
 export async function freeUdpPort(): Promise<number> {

@@ -1,18 +1,7 @@
 // Hostile datagrams for the fuzz tests: random bytes, mutated protocol v1 batches and mutated
 // StatsD text, from a seeded generator so a failure can be replayed.
 import { BatchEncoder, EVENT_KIND, encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
-
-export function seededRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x / 0x100000000
-  }
-}
+import { seededRandom } from './seeded-random.js'
 
 function validBatch(random: () => number): Buffer {
   const encoder = new BatchEncoder(1432)

@@ -4,18 +4,7 @@ import { EVENT_KIND, type EncodedBytes, encodeName } from '@taskmeter/protocol'
 import { getText, waitFor } from './poll.js'
 import { sampleValue } from './prometheus-text.js'
 import { UdpSender } from './udp-sender.js'
-
-export function seededRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return (x + 0.5) / 0x100000000
-  }
-}
+import { seededRandom } from './seeded-random.js'
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand())
