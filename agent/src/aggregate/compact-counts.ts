@@ -58,27 +58,29 @@ export function packCountsSince(histogram: LatencyHistogram, base: Uint8Array | 
   return scratch.slice(0, scratchLength)
 }
 
-/** Adds every (flat, count) of a packed slot into a dense array, returning [min, max] touched. */
+// Varint reader shared by the walkers below. Each walker keeps its own position and hands it over
+// per read (cursor = pos … pos = cursor), so a visit callback may walk another packed slot.
+let cursor = 0
+
+function nextVarint(packed: Uint8Array): number {
+  let byte = packed[cursor++] as number
+  let value = byte & 0x7f
+  for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
+    byte = packed[cursor++] as number
+    value += (byte & 0x7f) * scale
+  }
+  return value
+}
+
+/** Adds every (flat, count) of a packed slot into a dense array, widening `touched` to cover them. */
 export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched: { min: number; max: number }): void {
   let pos = 0
   let flat = 0
   while (pos < packed.length) {
-    let delta = 0
-    let scale = 1
-    let byte: number
-    do {
-      byte = packed[pos++] as number
-      delta += (byte & 0x7f) * scale
-      scale *= 0x80
-    } while (byte >= 0x80)
-    let count = 0
-    scale = 1
-    do {
-      byte = packed[pos++] as number
-      count += (byte & 0x7f) * scale
-      scale *= 0x80
-    } while (byte >= 0x80)
-    flat += delta
+    cursor = pos
+    flat += nextVarint(packed)
+    const count = nextVarint(packed)
+    pos = cursor
     dense[flat] = (dense[flat] as number) + count
     if (flat < touched.min) touched.min = flat
     if (flat > touched.max) touched.max = flat
@@ -87,24 +89,13 @@ export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched
 
 /** Subtracts every (flat, count) of a packed list from a dense array (the live slot's base). */
 export function subtractPackedCounts(packed: Uint8Array, dense: Float64Array): void {
-  // Inline varint decoding (no callback): this runs for every task at every scrape.
   let pos = 0
   let flat = 0
-  const length = packed.length
-  while (pos < length) {
-    let byte = packed[pos++] as number
-    let delta = byte & 0x7f
-    for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
-      byte = packed[pos++] as number
-      delta += (byte & 0x7f) * scale
-    }
-    byte = packed[pos++] as number
-    let count = byte & 0x7f
-    for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
-      byte = packed[pos++] as number
-      count += (byte & 0x7f) * scale
-    }
-    flat += delta
+  while (pos < packed.length) {
+    cursor = pos
+    flat += nextVarint(packed)
+    const count = nextVarint(packed)
+    pos = cursor
     dense[flat] = (dense[flat] as number) - count
   }
 }
@@ -114,22 +105,10 @@ export function readPackedCounts(packed: Uint8Array, visit: (flat: number, count
   let pos = 0
   let flat = 0
   while (pos < packed.length) {
-    let delta = 0
-    let scale = 1
-    let byte: number
-    do {
-      byte = packed[pos++] as number
-      delta += (byte & 0x7f) * scale
-      scale *= 0x80
-    } while (byte >= 0x80)
-    let count = 0
-    scale = 1
-    do {
-      byte = packed[pos++] as number
-      count += (byte & 0x7f) * scale
-      scale *= 0x80
-    } while (byte >= 0x80)
-    flat += delta
+    cursor = pos
+    flat += nextVarint(packed)
+    const count = nextVarint(packed)
+    pos = cursor
     visit(flat, count)
   }
 }
