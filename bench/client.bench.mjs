@@ -79,7 +79,12 @@ function hotShotsContender(name, port, errors, maxBufferSize) {
   const options = { host: '127.0.0.1', port, errorHandler }
   if (maxBufferSize !== undefined) Object.assign(options, { maxBufferSize, bufferFlushInterval: FLUSH_INTERVAL_MS })
   const client = new StatsD(options)
-  return { name, client, flush: () => hotShotsFlush(client), close: () => new Promise((resolve) => client.close(() => resolve())) }
+  return {
+    name,
+    client,
+    flush: () => hotShotsFlush(client),
+    close: () => new Promise((resolve) => client.close(() => resolve())),
+  }
 }
 
 function contenders(port) {

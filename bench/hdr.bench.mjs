@@ -37,19 +37,49 @@ const clock = { ms: 1 }
 const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 10, now: () => clock.ms })
 const task = aggregator.task('bench', null)
 await hdr.initWebAssembly()
-const hdrJs = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 2, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, autoResize: false })
-const hdrWasm = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 2, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, useWebAssembly: true })
+const hdrJs = hdr.build({
+  bitBucketSize: 32,
+  numberOfSignificantValueDigits: 2,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000_000,
+  autoResize: false,
+})
+const hdrWasm = hdr.build({
+  bitBucketSize: 32,
+  numberOfSignificantValueDigits: 2,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000_000,
+  useWebAssembly: true,
+})
 
 const ops = [
-  ['taskmeter LatencyHistogram.record', (n) => { for (let i = 0; i < n; i++) ours.record(VALUES_US[i & MASK]) }],
-  ['taskmeter Aggregator.recordRequest', (n) => {
-    aggregator.beginBatch()
-    for (let i = 0; i < n; i++) aggregator.recordRequest(task, VALUES_MS[i & MASK], false, 1)
-    aggregator.endBatch()
-    clock.ms += 1000 // a new window slot now and then, as in life
-  }],
-  ['hdr-histogram-js JS recordValue', (n) => { for (let i = 0; i < n; i++) hdrJs.recordValue(VALUES_US[i & MASK]) }],
-  ['hdr-histogram-js WASM recordValue', (n) => { for (let i = 0; i < n; i++) hdrWasm.recordValue(VALUES_US[i & MASK]) }],
+  [
+    'taskmeter LatencyHistogram.record',
+    (n) => {
+      for (let i = 0; i < n; i++) ours.record(VALUES_US[i & MASK])
+    },
+  ],
+  [
+    'taskmeter Aggregator.recordRequest',
+    (n) => {
+      aggregator.beginBatch()
+      for (let i = 0; i < n; i++) aggregator.recordRequest(task, VALUES_MS[i & MASK], false, 1)
+      aggregator.endBatch()
+      clock.ms += 1000 // a new window slot now and then, as in life
+    },
+  ],
+  [
+    'hdr-histogram-js JS recordValue',
+    (n) => {
+      for (let i = 0; i < n; i++) hdrJs.recordValue(VALUES_US[i & MASK])
+    },
+  ],
+  [
+    'hdr-histogram-js WASM recordValue',
+    (n) => {
+      for (let i = 0; i < n; i++) hdrWasm.recordValue(VALUES_US[i & MASK])
+    },
+  ],
 ]
 
 for (const [, fn] of ops) fn(RECORDS / 5)
@@ -63,11 +93,22 @@ for (let r = 0; r < RUNS; r++) {
 }
 hdrWasm.destroy()
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]
-console.log(`HDR record, precision 2, ${RECORDS.toLocaleString('en')} records a run, median of ${RUNS}, node ${process.version}`)
+console.log(
+  `HDR record, precision 2, ${RECORDS.toLocaleString('en')} records a run, median of ${RUNS}, node ${process.version}`,
+)
 console.log('operation'.padEnd(38) + 'ns/record'.padStart(10) + 'min'.padStart(8) + 'max'.padStart(8))
 const result = {}
 ops.forEach(([label], i) => {
-  console.log(label.padEnd(38) + median(samples[i]).toFixed(1).padStart(10) + Math.min(...samples[i]).toFixed(1).padStart(8) + Math.max(...samples[i]).toFixed(1).padStart(8))
+  console.log(
+    label.padEnd(38) +
+      median(samples[i]).toFixed(1).padStart(10) +
+      Math.min(...samples[i])
+        .toFixed(1)
+        .padStart(8) +
+      Math.max(...samples[i])
+        .toFixed(1)
+        .padStart(8),
+  )
 })
 result.record_ns = Number(median(samples[0]).toFixed(1))
 result.record_request_ns = Number(median(samples[1]).toFixed(1))

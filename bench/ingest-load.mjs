@@ -27,14 +27,24 @@ export function buildDatagrams(format) {
     if (statsd !== null) {
       const lines = Number(statsd[1])
       let text = ''
-      for (let i = 0; i < lines; i++) text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
+      for (let i = 0; i < lines; i++)
+        text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
       datagrams.push(Buffer.from(text))
       eventsPerDatagram = lines
       continue
     }
     const encoder = new BatchEncoder(1432)
     let i = 0
-    while (encoder.append(EVENT_KIND.timing, encodeName(`ingest_task_${(d + i) % 10}`), 1 + ((i * 7919 + d * 104729) % 250000) / 1000, 1, null)) i++
+    while (
+      encoder.append(
+        EVENT_KIND.timing,
+        encodeName(`ingest_task_${(d + i) % 10}`),
+        1 + ((i * 7919 + d * 104729) % 250000) / 1000,
+        1,
+        null,
+      )
+    )
+      i++
     datagrams.push(Buffer.from(encoder.datagram()))
     eventsPerDatagram = encoder.eventCount
   }
@@ -65,7 +75,9 @@ function run(command, args) {
     let out = ''
     child.stdout.on('data', (chunk) => (out += chunk))
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sender ${command} exited ${code}`))))
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sender ${command} exited ${code}`)),
+    )
   })
 }
 
@@ -86,11 +98,26 @@ export async function sendLoad({ port, rate, seconds, format, sockets = 1, nodeS
       parts.push(length, d)
     }
     writeFileSync(file, Buffer.concat(parts))
-    const r = await run(binary, [String(port), String(rate), String(seconds), file, String(eventsPerDatagram), String(sockets)])
+    const r = await run(binary, [
+      String(port),
+      String(rate),
+      String(seconds),
+      file,
+      String(eventsPerDatagram),
+      String(sockets),
+    ])
     return { events: r.events, datagrams: r.datagrams, seconds: r.seconds, sender: 'c-sendmmsg' }
   }
-  const blastArgs = (share) => [path.join(here, 'udp-blast.mjs'), String(port), String(share), String(seconds), ...(format === 'protocol' ? [] : [format])]
-  const results = await Promise.all(Array.from({ length: nodeSenders }, () => run(process.execPath, blastArgs(rate / nodeSenders))))
+  const blastArgs = (share) => [
+    path.join(here, 'udp-blast.mjs'),
+    String(port),
+    String(share),
+    String(seconds),
+    ...(format === 'protocol' ? [] : [format]),
+  ]
+  const results = await Promise.all(
+    Array.from({ length: nodeSenders }, () => run(process.execPath, blastArgs(rate / nodeSenders))),
+  )
   return {
     events: results.reduce((sum, r) => sum + r.events, 0),
     datagrams: results.reduce((sum, r) => sum + r.datagrams, 0),

@@ -20,17 +20,37 @@ const SECONDS = Number(flag('--seconds', '5'))
 const WORKERS = Number(flag('--workers', '1'))
 const SOCKETS = Number(flag('--sockets', String(Math.max(1, WORKERS * 4))))
 // --statsd (issue 15's command): the StatsD loads only, with the raw dgram ceiling.
-const LOADS = flag('--loads', args.includes('--statsd') ? 'statsd:20,statsd:1' : 'protocol,statsd:20,statsd:1').split(',')
+const LOADS = flag('--loads', args.includes('--statsd') ? 'statsd:20,statsd:1' : 'protocol,statsd:20,statsd:1').split(
+  ',',
+)
 const RATES = {
   protocol: flag('--rates-protocol', '1e6,2e6,3e6,3.5e6,4e6'),
   'statsd:20': flag('--rates-statsd20', '1e6,1.5e6,2e6'),
   'statsd:1': flag('--rates-statsd1', '1e5,2e5,4e5'),
 }
-if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16)) throw new Error('--seconds 1..60, --workers 1..16')
+if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16))
+  throw new Error('--seconds 1..60, --workers 1..16')
 
 export function startAgent(extraArgs = []) {
   const cli = path.join(here, '..', 'agent', 'dist', 'cli.js')
-  const child = spawn(process.execPath, [cli, '--port', '0', '--udp-port', '0', '--host', '127.0.0.1', '--recv-buffer', '32MiB', '--log-level', 'info', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      '--port',
+      '0',
+      '--udp-port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--recv-buffer',
+      '32MiB',
+      '--log-level',
+      'info',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   return new Promise((resolve, reject) => {
     let text = ''
     child.stdout.on('data', (chunk) => {
@@ -47,7 +67,8 @@ function processTree(pid) {
   const pids = [pid]
   for (let i = 0; i < pids.length; i++) {
     try {
-      for (const child of readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim().split(/\s+/)) if (child) pids.push(Number(child))
+      for (const child of readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim().split(/\s+/))
+        if (child) pids.push(Number(child))
     } catch {
       // exited meanwhile
     }
@@ -100,7 +121,16 @@ export async function timingsCounted(httpPort) {
 }
 
 /** Sends, then polls `count` until it stops moving (settleMs, at most 10 s): what arrived, and when. */
-export async function measureStep({ port, pid, rate, format, count, sockets = SOCKETS, seconds: sendSeconds = SECONDS, settleMs = 300 }) {
+export async function measureStep({
+  port,
+  pid,
+  rate,
+  format,
+  count,
+  sockets = SOCKETS,
+  seconds: sendSeconds = SECONDS,
+  settleMs = 300,
+}) {
   const before = await count()
   const cpuBefore = cpuSeconds(pid)
   const dropsBefore = kernelDrops(port)
@@ -133,7 +163,9 @@ export async function measureStep({ port, pid, rate, format, count, sockets = SO
 }
 
 async function startSink() {
-  const child = fork(path.join(here, 'udp-sink.mjs'), [String(32 * 1024 * 1024)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(path.join(here, 'udp-sink.mjs'), [String(32 * 1024 * 1024)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)))
   const count = () =>
     new Promise((resolve) => {
@@ -162,14 +194,31 @@ async function main() {
   const agent = await startAgent(WORKERS > 1 ? ['--workers', String(WORKERS), '--max-memory', '8GiB'] : [])
   try {
     // Warm-up (JIT, first series), not reported: 1 s of each load at a rate every step exceeds.
-    for (const format of LOADS) await measureStep({ port: agent.udpPort, pid: agent.child.pid, rate: 2e5, format, count: () => timingsCounted(agent.httpPort), seconds: 1 })
+    for (const format of LOADS)
+      await measureStep({
+        port: agent.udpPort,
+        pid: agent.child.pid,
+        rate: 2e5,
+        format,
+        count: () => timingsCounted(agent.httpPort),
+        seconds: 1,
+      })
     for (const format of LOADS) {
       for (const rate of RATES[format].split(',').map(Number)) {
-        steps.push(await measureStep({ port: agent.udpPort, pid: agent.child.pid, rate, format, count: () => timingsCounted(agent.httpPort) }))
+        steps.push(
+          await measureStep({
+            port: agent.udpPort,
+            pid: agent.child.pid,
+            rate,
+            format,
+            count: () => timingsCounted(agent.httpPort),
+          }),
+        )
       }
     }
     // Which worker read how many datagrams (the kernel decides; --workers only).
-    if (WORKERS > 1) byWorker = (await (await fetch(`http://127.0.0.1:${agent.httpPort}/dashboard`)).json()).agent.datagrams_by_worker
+    if (WORKERS > 1)
+      byWorker = (await (await fetch(`http://127.0.0.1:${agent.httpPort}/dashboard`)).json()).agent.datagrams_by_worker
   } finally {
     agent.child.kill('SIGTERM')
   }
@@ -178,7 +227,14 @@ async function main() {
     const sink = await startSink()
     try {
       const top = Math.max(...RATES['statsd:1'].split(',').map(Number))
-      raw = await measureStep({ port: sink.port, pid: sink.child.pid, rate: top, format: 'statsd:1', count: sink.count, sockets: 1 })
+      raw = await measureStep({
+        port: sink.port,
+        pid: sink.child.pid,
+        rate: top,
+        format: 'statsd:1',
+        count: sink.count,
+        sockets: 1,
+      })
     } finally {
       sink.child.send('stop')
     }
@@ -186,16 +242,52 @@ async function main() {
   const summary = {}
   for (const format of LOADS) summary[format] = summarize(steps.filter((s) => s.format === format))
   const cols = ['format', 'offered/s', 'sent/s', 'counted/s', 'loss %', 'kernel drops', 'cpu-s/M', 'rss MiB']
-  console.log(`agent ingest, --workers ${WORKERS}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`)
+  console.log(
+    `agent ingest, --workers ${WORKERS}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`,
+  )
   console.log(cols.map((c) => c.padStart(13)).join(''))
   for (const s of [...steps, ...(raw ? [{ ...raw, format: 'raw dgram:1' }] : [])]) {
-    console.log([s.format, s.offered_per_s, s.sent_per_s, s.counted_per_s, s.loss_pct, s.kernel_drops, s.cpu_s_per_million, s.rss_mib].map((v) => String(v).padStart(13)).join(''))
+    console.log(
+      [
+        s.format,
+        s.offered_per_s,
+        s.sent_per_s,
+        s.counted_per_s,
+        s.loss_pct,
+        s.kernel_drops,
+        s.cpu_s_per_million,
+        s.rss_mib,
+      ]
+        .map((v) => String(v).padStart(13))
+        .join(''),
+    )
   }
   if (byWorker !== null) console.log(`datagrams read by each worker: ${byWorker.join(' / ')}`)
-  if (raw !== null && summary['statsd:1']) summary.raw_dgram_ceiling_1_line = { peak_counted_per_s: raw.counted_per_s, cpu_s_per_million: raw.cpu_s_per_million }
-  const result = { bench: 'ingest', workers: WORKERS, datagrams_by_worker: byWorker, seconds_per_step: SECONDS, sender: cSender() ? 'c-sendmmsg' : 'node', summary, steps, raw, node: process.version }
+  if (raw !== null && summary['statsd:1'])
+    summary.raw_dgram_ceiling_1_line = {
+      peak_counted_per_s: raw.counted_per_s,
+      cpu_s_per_million: raw.cpu_s_per_million,
+    }
+  const result = {
+    bench: 'ingest',
+    workers: WORKERS,
+    datagrams_by_worker: byWorker,
+    seconds_per_step: SECONDS,
+    sender: cSender() ? 'c-sendmmsg' : 'node',
+    summary,
+    steps,
+    raw,
+    node: process.version,
+  }
   writeResult(WORKERS > 1 ? `ingest-workers-${WORKERS}` : 'ingest', result)
-  console.log(JSON.stringify({ bench: 'ingest', workers: WORKERS, ...Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v])), node: process.version }))
+  console.log(
+    JSON.stringify({
+      bench: 'ingest',
+      workers: WORKERS,
+      ...Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v])),
+      node: process.version,
+    }),
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main()

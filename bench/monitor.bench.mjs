@@ -44,21 +44,45 @@ const MASK = VALUES_MS.length - 1
 
 // Each contender gets its own copy of each loop (new Function), so V8 sees one receiver shape per loop.
 function loops(callSource) {
-  const make = (body) => new Function('VALUES_MS', 'VALUES_S', 'MASK', 'TASK', 'LABELS', body)(VALUES_MS, VALUES_S, MASK, TASK, { task: TASK })
+  const make = (body) =>
+    new Function('VALUES_MS', 'VALUES_S', 'MASK', 'TASK', 'LABELS', body)(VALUES_MS, VALUES_S, MASK, TASK, {
+      task: TASK,
+    })
   return {
     tight: make(`return function tight(target, calls) { for (let i = 0; i < calls; i++) { ${callSource} } }`),
-    perTick: make(`return async function perTick(target, calls) { for (let i = 0; i < calls; i++) { ${callSource}; await null } }`),
+    perTick: make(
+      `return async function perTick(target, calls) { for (let i = 0; i < calls; i++) { ${callSource}; await null } }`,
+    ),
   }
 }
 
 function contenders() {
   const monitor = createMonitor()
   const register = new Registry()
-  const histogram = new Histogram({ name: 'task_duration_seconds', help: 'Task duration', labelNames: ['task'], buckets: BUCKETS, registers: [register] })
+  const histogram = new Histogram({
+    name: 'task_duration_seconds',
+    help: 'Task duration',
+    labelNames: ['task'],
+    buckets: BUCKETS,
+    registers: [register],
+  })
   return [
-    { name: 'taskmeter monitor.timing(task, ms)', target: monitor, ...loops('target.timing(TASK, VALUES_MS[i & MASK])'), monitor },
-    { name: 'prom-client observe({ task }, s)', target: histogram, ...loops('target.observe(LABELS, VALUES_S[i & MASK])') },
-    { name: 'prom-client labels(task).observe(s)', target: histogram.labels(TASK), ...loops('target.observe(VALUES_S[i & MASK])') },
+    {
+      name: 'taskmeter monitor.timing(task, ms)',
+      target: monitor,
+      ...loops('target.timing(TASK, VALUES_MS[i & MASK])'),
+      monitor,
+    },
+    {
+      name: 'prom-client observe({ task }, s)',
+      target: histogram,
+      ...loops('target.observe(LABELS, VALUES_S[i & MASK])'),
+    },
+    {
+      name: 'prom-client labels(task).observe(s)',
+      target: histogram.labels(TASK),
+      ...loops('target.observe(VALUES_S[i & MASK])'),
+    },
     { name: 'empty loop (await only)', target: null, ...loops('') },
   ]
 }
@@ -99,9 +123,13 @@ async function main() {
     'min ns/call': Math.min(...c[key]).toFixed(1),
     'max ns/call': Math.max(...c[key]).toFixed(1),
   })
-  console.log(`timing() vs Histogram.observe, ${CALLS_PER_RUN.toLocaleString('en')} calls a run, median of ${RUNS} runs, node ${process.version}`)
+  console.log(
+    `timing() vs Histogram.observe, ${CALLS_PER_RUN.toLocaleString('en')} calls a run, median of ${RUNS} runs, node ${process.version}`,
+  )
   console.table([ours, promLabels, promChild].map((c) => row(c, 'tightNs')))
-  console.log(`an await between calls, ${TICK_CALLS.toLocaleString('en')} calls a run; subtract the empty loop for the call itself`)
+  console.log(
+    `an await between calls, ${TICK_CALLS.toLocaleString('en')} calls a run; subtract the empty loop for the call itself`,
+  )
   console.table(list.map((c) => row(c, 'tickNs')))
   const task = ours.monitor.snapshot().tasks[TASK]
   console.log(

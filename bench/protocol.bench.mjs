@@ -37,10 +37,18 @@ function makeBatch() {
   const tags = encodeTags({ region: 'eu-west-1', model: 'v2' })
   const events = []
   for (let i = 0; i < 30; i++) {
-    events.push({ kind: 1, name: timingNames[i % 3], value: Math.round(10 ** (rand() * 4 - 1) * 1000) / 1000, rate: 1, tags: null, text: ['prediction', 'db.query', 'feature.fetch'][i % 3] })
+    events.push({
+      kind: 1,
+      name: timingNames[i % 3],
+      value: Math.round(10 ** (rand() * 4 - 1) * 1000) / 1000,
+      rate: 1,
+      tags: null,
+      text: ['prediction', 'db.query', 'feature.fetch'][i % 3],
+    })
   }
   for (let i = 0; i < 8; i++) events.push({ kind: 2, name: requests, value: 1, rate: 1, tags: null, text: 'requests' })
-  for (let i = 0; i < 2; i++) events.push({ kind: 3, name: queue, value: Math.floor(rand() * 100), rate: 1, tags, text: 'queue_depth' })
+  for (let i = 0; i < 2; i++)
+    events.push({ kind: 3, name: queue, value: Math.floor(rand() * 100), rate: 1, tags, text: 'queue_depth' })
   for (let i = events.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1))
     ;[events[i], events[j]] = [events[j], events[i]]
@@ -52,7 +60,11 @@ function makeBatch() {
     values: Float64Array.from(events, (e) => e.value),
     rates: Float64Array.from(events, (e) => e.rate),
     tags: events.map((e) => e.tags),
-    asArrays: events.map((e) => (e.tags === null ? [e.kind, e.text, e.value] : [e.kind, e.text, e.value, null, { region: 'eu-west-1', model: 'v2' }])),
+    asArrays: events.map((e) =>
+      e.tags === null
+        ? [e.kind, e.text, e.value]
+        : [e.kind, e.text, e.value, null, { region: 'eu-west-1', model: 'v2' }],
+    ),
   }
 }
 
@@ -63,7 +75,8 @@ function encodeBatches(count) {
   let bytes = 0
   for (let b = 0; b < count; b++) {
     encoder.reset()
-    for (let i = 0; i < EVENTS; i++) encoder.append(batch.kinds[i], batch.names[i], batch.values[i], batch.rates[i], batch.tags[i])
+    for (let i = 0; i < EVENTS; i++)
+      encoder.append(batch.kinds[i], batch.names[i], batch.values[i], batch.rates[i], batch.tags[i])
     bytes += encoder.length
   }
   return bytes
@@ -128,14 +141,25 @@ const rows = measureAll([
   { label: 'taskmeter encode', fn: encodeBatches, batches: BATCHES_PER_RUN, warmup: WARMUP_BATCHES },
   { label: 'taskmeter decode', fn: decodeBatches, batches: BATCHES_PER_RUN, warmup: WARMUP_BATCHES },
   { label: 'msgpackr pack (baseline)', fn: msgpackrEncodeBatches, batches: BASELINE_BATCHES, warmup: BASELINE_BATCHES },
-  { label: 'msgpackr unpackMultiple (baseline)', fn: msgpackrDecodeBatches, batches: BASELINE_BATCHES, warmup: BASELINE_BATCHES },
+  {
+    label: 'msgpackr unpackMultiple (baseline)',
+    fn: msgpackrDecodeBatches,
+    batches: BASELINE_BATCHES,
+    warmup: BASELINE_BATCHES,
+  },
 ])
 
 const fmt = (n, digits = 1) => n.toFixed(digits).padStart(9)
-console.log(`protocol codec, ${EVENTS}-event batch (${datagram.length} bytes), median of ${RUNS} runs, node ${process.version}`)
-console.log(`${'operation'.padEnd(36)} ${'ns/event'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'events/s'.padStart(12)}`)
+console.log(
+  `protocol codec, ${EVENTS}-event batch (${datagram.length} bytes), median of ${RUNS} runs, node ${process.version}`,
+)
+console.log(
+  `${'operation'.padEnd(36)} ${'ns/event'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'events/s'.padStart(12)}`,
+)
 for (const [label, { median, min, max }] of rows) {
-  console.log(`${label.padEnd(36)} ${fmt(median)} ${fmt(min)} ${fmt(max)} ${(1e9 / median).toExponential(2).padStart(12)}`)
+  console.log(
+    `${label.padEnd(36)} ${fmt(median)} ${fmt(min)} ${fmt(max)} ${(1e9 / median).toExponential(2).padStart(12)}`,
+  )
 }
 
 const [encode, decode, baseEncode, baseDecode] = rows.map(([, r]) => Math.round(r.median * 10) / 10)

@@ -38,12 +38,18 @@ class ObjectSink {
     this.families.push(this.current)
   }
   value(labels, extraName, extraValue, value) {
-    this.current.metric.push({ label: labelObjects(labels, extraName, extraValue), [FIELD[this.current.kind]]: { value } })
+    this.current.metric.push({
+      label: labelObjects(labels, extraName, extraValue),
+      [FIELD[this.current.kind]]: { value },
+    })
   }
   summary(labels, count, sum, quantiles, values) {
     const quantile = []
     for (let i = 0; i < quantiles.length; i++) quantile.push({ quantile: quantiles[i], value: values[i] })
-    this.current.metric.push({ label: labelObjects(labels, null, null), summary: { sample_count: count, sample_sum: sum, quantile } })
+    this.current.metric.push({
+      label: labelObjects(labels, null, null),
+      summary: { sample_count: count, sample_sum: sum, quantile },
+    })
   }
   histogram(labels, count, sum, bounds, cumulative, native) {
     const bucket = []
@@ -54,7 +60,13 @@ class ObjectSink {
       forEachSpan(native, (offset, length) => spans.push({ offset, length }))
       const deltas = []
       for (let i = 0; i < native.length; i++) deltas.push(native.counts[i] - (i === 0 ? 0 : native.counts[i - 1]))
-      Object.assign(histogram, { schema: native.schema, zero_threshold: NATIVE_ZERO_THRESHOLD, zero_count: native.zeroCount, positive_span: spans, positive_delta: deltas })
+      Object.assign(histogram, {
+        schema: native.schema,
+        zero_threshold: NATIVE_ZERO_THRESHOLD,
+        zero_count: native.zeroCount,
+        positive_span: spans,
+        positive_delta: deltas,
+      })
     }
     this.current.metric.push({ label: labelObjects(labels, null, null), histogram })
   }

@@ -61,7 +61,13 @@ const MODES = {
 }
 
 async function renderTimes(aggregator, clock, mode = 'text') {
-  const renderer = new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' }, false, NATIVE)
+  const renderer = new MetricsRenderer(
+    aggregator,
+    BUCKETS,
+    { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' },
+    false,
+    NATIVE,
+  )
   const render = MODES[mode]
   await render(renderer) // warm-up
   const times = []
@@ -70,7 +76,8 @@ async function renderTimes(aggregator, clock, mode = 'text') {
   for (let i = 0; i < RUNS; i++) {
     clock.ms += 15_000
     for (const task of aggregator.tasks.values()) {
-      for (let r = 0; r < 40; r++) aggregator.recordRequest(task, Math.exp(Math.log(20) + 0.8 * (rand() * 2 - 1)), false, 1)
+      for (let r = 0; r < 40; r++)
+        aggregator.recordRequest(task, Math.exp(Math.log(20) + 0.8 * (rand() * 2 - 1)), false, 1)
     }
     const started = performance.now()
     bytes = (await render(renderer)).length
@@ -108,20 +115,38 @@ for (const tasks of [1000, 10000]) {
   const aggregator = fill(tasks, 40, clock)
   const r = await renderTimes(aggregator, clock)
   results[`render_ms_${tasks}`] = Number(r.ms.toFixed(2))
-  rows.push([`/metrics render, ${tasks} busy tasks`, r.ms.toFixed(2) + ' ms', `min ${r.min.toFixed(2)} ms, ${(r.bytes / 1e6).toFixed(1)} MB`])
+  rows.push([
+    `/metrics render, ${tasks} busy tasks`,
+    r.ms.toFixed(2) + ' ms',
+    `min ${r.min.toFixed(2)} ms, ${(r.bytes / 1e6).toFixed(1)} MB`,
+  ])
   for (const mode of ['protobuf', 'protobufjs']) {
     const p = await renderTimes(aggregator, clock, mode)
     results[`${mode}_ms_${tasks}`] = Number(p.ms.toFixed(2))
-    rows.push([`  ${mode === 'protobuf' ? 'protobuf + native (ours)' : 'same via protobufjs'}, ${tasks}`, p.ms.toFixed(2) + ' ms', `min ${p.min.toFixed(2)} ms, ${(p.bytes / 1e6).toFixed(1)} MB`])
+    rows.push([
+      `  ${mode === 'protobuf' ? 'protobuf + native (ours)' : 'same via protobufjs'}, ${tasks}`,
+      p.ms.toFixed(2) + ' ms',
+      `min ${p.min.toFixed(2)} ms, ${(p.bytes / 1e6).toFixed(1)} MB`,
+    ])
   }
 }
 results.busy_task_bytes = Math.round(busy.measured)
 results.busy_task_footprint_bytes = Math.round(busy.footprint)
 results.idle_task_bytes = Math.round(idle.measured)
-rows.push(['memory per busy task (heap delta)', `${(busy.measured / 1024).toFixed(1)} KB`, `footprint estimate ${(busy.footprint / 1024).toFixed(1)} KB, 2400 requests over 12 slots`])
-rows.push(['memory per idle task (heap delta)', `${(idle.measured / 1024).toFixed(1)} KB`, `footprint estimate ${(idle.footprint / 1024).toFixed(1)} KB`])
+rows.push([
+  'memory per busy task (heap delta)',
+  `${(busy.measured / 1024).toFixed(1)} KB`,
+  `footprint estimate ${(busy.footprint / 1024).toFixed(1)} KB, 2400 requests over 12 slots`,
+])
+rows.push([
+  'memory per idle task (heap delta)',
+  `${(idle.measured / 1024).toFixed(1)} KB`,
+  `footprint estimate ${(idle.footprint / 1024).toFixed(1)} KB`,
+])
 
-console.log(`scrape and memory, precision 2, window 60 s, median of ${RUNS} renders, node ${process.version}${globalThis.gc ? '' : ' (run with --expose-gc for exact heap deltas)'}`)
+console.log(
+  `scrape and memory, precision 2, window 60 s, median of ${RUNS} renders, node ${process.version}${globalThis.gc ? '' : ' (run with --expose-gc for exact heap deltas)'}`,
+)
 console.log('measure'.padEnd(40) + 'value'.padStart(12) + '   note')
 for (const [name, value, note] of rows) console.log(name.padEnd(40) + value.padStart(12) + '   ' + note)
 writeResult('scrape', { bench: 'scrape', ...results, node: process.version })

@@ -18,7 +18,21 @@ const TASKS = Number(flag('--tasks', '1000'))
 const SAMPLE_MS = Number(flag('--sample-seconds', '30')) * 1000
 if (!(MINUTES > 0 && MINUTES <= 240)) throw new Error('--minutes must be 0..240')
 
-const agent = spawn(process.execPath, [path.join(here, '..', 'agent', 'dist', 'cli.js'), '--port', '0', '--udp-port', '0', '--host', '127.0.0.1', '--recv-buffer', '8MiB'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const agent = spawn(
+  process.execPath,
+  [
+    path.join(here, '..', 'agent', 'dist', 'cli.js'),
+    '--port',
+    '0',
+    '--udp-port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--recv-buffer',
+    '8MiB',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+)
 const ports = await new Promise((resolve, reject) => {
   let text = ''
   agent.stdout.on('data', (chunk) => {
@@ -75,15 +89,36 @@ const started = performance.now()
 const endAt = started + MINUTES * 60_000
 let nextSample = started + SAMPLE_MS
 console.log(`soak: ${RATE} events/s over ${TASKS} tasks for ${MINUTES} min, agent pid ${agent.pid}`)
-console.log('minute'.padStart(8) + 'rss MiB'.padStart(10) + 'heap MiB'.padStart(10) + 'events'.padStart(14) + 'sent'.padStart(14) + 'drops'.padStart(8))
+console.log(
+  'minute'.padStart(8) +
+    'rss MiB'.padStart(10) +
+    'heap MiB'.padStart(10) +
+    'events'.padStart(14) +
+    'sent'.padStart(14) +
+    'drops'.padStart(8),
+)
 while (performance.now() < endAt) {
   sendDue(started)
   if (performance.now() >= nextSample) {
     nextSample += SAMPLE_MS
     const f = await agentFigures()
-    const sample = { minute: (performance.now() - started) / 60_000, rss: rssMiB(), heap: f.heapMiB, events: f.events, sent, drops: f.drops }
+    const sample = {
+      minute: (performance.now() - started) / 60_000,
+      rss: rssMiB(),
+      heap: f.heapMiB,
+      events: f.events,
+      sent,
+      drops: f.drops,
+    }
     samples.push(sample)
-    console.log(sample.minute.toFixed(1).padStart(8) + sample.rss.toFixed(1).padStart(10) + sample.heap.toFixed(1).padStart(10) + String(sample.events).padStart(14) + String(sent).padStart(14) + String(sample.drops).padStart(8))
+    console.log(
+      sample.minute.toFixed(1).padStart(8) +
+        sample.rss.toFixed(1).padStart(10) +
+        sample.heap.toFixed(1).padStart(10) +
+        String(sample.events).padStart(14) +
+        String(sent).padStart(14) +
+        String(sample.drops).padStart(8),
+    )
   }
   await new Promise((resolve) => setTimeout(resolve, 5))
 }

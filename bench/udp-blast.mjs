@@ -8,7 +8,10 @@ import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
 const [port, rate, seconds] = process.argv.slice(2, 5).map(Number)
 const statsdMatch = /^statsd:(\d+)$/.exec(process.argv[5] ?? '')
 const statsdLines = statsdMatch === null ? 0 : Number(statsdMatch[1])
-if (!(port > 0 && rate > 0 && seconds > 0 && seconds <= 120) || (process.argv[5] !== undefined && !(statsdLines >= 1 && statsdLines <= 500))) {
+if (
+  !(port > 0 && rate > 0 && seconds > 0 && seconds <= 120) ||
+  (process.argv[5] !== undefined && !(statsdLines >= 1 && statsdLines <= 500))
+) {
   console.error('usage: udp-blast.mjs <port> <events_per_second> <seconds ≤ 120> [statsd:<lines per datagram 1..500>]')
   process.exit(2)
 }
@@ -19,14 +22,24 @@ let eventsPerDatagram = 0
 for (let d = 0; d < 16 && statsdLines > 0; d++) {
   // "ingest_task_3:12.345|ms" lines, the same tasks and values as the protocol datagrams.
   let text = ''
-  for (let i = 0; i < statsdLines; i++) text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
+  for (let i = 0; i < statsdLines; i++)
+    text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
   datagrams.push(Buffer.from(text))
   eventsPerDatagram = statsdLines
 }
 for (let d = 0; d < 16 && statsdLines === 0; d++) {
   const encoder = new BatchEncoder(1432)
   let i = 0
-  while (encoder.append(EVENT_KIND.timing, encodeName(`ingest_task_${(d + i) % 10}`), 1 + ((i * 7919 + d * 104729) % 250000) / 1000, 1, null)) i++
+  while (
+    encoder.append(
+      EVENT_KIND.timing,
+      encodeName(`ingest_task_${(d + i) % 10}`),
+      1 + ((i * 7919 + d * 104729) % 250000) / 1000,
+      1,
+      null,
+    )
+  )
+    i++
   datagrams.push(Buffer.from(encoder.datagram()))
   eventsPerDatagram = encoder.eventCount
 }
@@ -40,7 +53,14 @@ socket.connect(port, '127.0.0.1', async () => {
   const maxInFlight = 64
   const done = () => {
     const elapsed = (performance.now() - started) / 1000
-    console.log(JSON.stringify({ datagrams: sent, events: sent * eventsPerDatagram, events_per_datagram: eventsPerDatagram, seconds: elapsed }))
+    console.log(
+      JSON.stringify({
+        datagrams: sent,
+        events: sent * eventsPerDatagram,
+        events_per_datagram: eventsPerDatagram,
+        seconds: elapsed,
+      }),
+    )
     socket.close()
   }
   const pump = () => {

@@ -45,18 +45,52 @@ if (cluster.isWorker) {
     } else {
       const sent = await sendLoad({ port: first[0].port, rate: RATE, seconds: SECONDS, format: FORMAT, sockets: 8 })
       await new Promise((r) => setTimeout(r, 500))
-      const counts = await Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', (m) => resolve(m.datagrams)); w.send('count') })))
+      const counts = await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise((resolve) => {
+              w.once('message', (m) => resolve(m.datagrams))
+              w.send('count')
+            }),
+        ),
+      )
       const received = counts.reduce((a, b) => a + b, 0)
-      results.push({ mode, receivers, works: true, sent_datagrams: sent.datagrams, received_per_s: Math.round(received / sent.seconds), loss_pct: Number((((sent.datagrams - received) / sent.datagrams) * 100).toFixed(2)), split: counts })
+      results.push({
+        mode,
+        receivers,
+        works: true,
+        sent_datagrams: sent.datagrams,
+        received_per_s: Math.round(received / sent.seconds),
+        loss_pct: Number((((sent.datagrams - received) / sent.datagrams) * 100).toFixed(2)),
+        split: counts,
+      })
     }
     for (const w of workers) w.kill()
   }
-  console.log(`UDP port sharing, bare receivers, ${FORMAT} datagrams, ${SECONDS} s at ${RATE} events/s offered, node ${process.version}`)
-  console.log('mode'.padEnd(12) + 'receivers'.padStart(10) + 'datagrams/s'.padStart(13) + 'loss %'.padStart(9) + '   split')
+  console.log(
+    `UDP port sharing, bare receivers, ${FORMAT} datagrams, ${SECONDS} s at ${RATE} events/s offered, node ${process.version}`,
+  )
+  console.log(
+    'mode'.padEnd(12) + 'receivers'.padStart(10) + 'datagrams/s'.padStart(13) + 'loss %'.padStart(9) + '   split',
+  )
   for (const r of results) {
     if (!r.works) console.log(r.mode.padEnd(12) + String(r.receivers).padStart(10) + `   unavailable: ${r.error}`)
-    else console.log(r.mode.padEnd(12) + String(r.receivers).padStart(10) + String(r.received_per_s).padStart(13) + String(r.loss_pct).padStart(9) + '   ' + r.split.join(' / '))
+    else
+      console.log(
+        r.mode.padEnd(12) +
+          String(r.receivers).padStart(10) +
+          String(r.received_per_s).padStart(13) +
+          String(r.loss_pct).padStart(9) +
+          '   ' +
+          r.split.join(' / '),
+      )
   }
-  writeResult(`workers-socket-node${process.versions.node.split('.')[0]}`, { bench: 'workers_socket', format: FORMAT, offered_per_s: RATE, results, node: process.version })
+  writeResult(`workers-socket-node${process.versions.node.split('.')[0]}`, {
+    bench: 'workers_socket',
+    format: FORMAT,
+    offered_per_s: RATE,
+    results,
+    node: process.version,
+  })
   console.log(JSON.stringify({ bench: 'workers_socket', results, node: process.version }))
 }

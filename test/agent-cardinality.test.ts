@@ -33,15 +33,23 @@ describe('cardinality attack', () => {
       }
       await sender.flush()
       sender.close()
-      const text = await waitFor('every event accounted for', async () => {
-        const body = await getText(`${agent.baseUrl}/metrics`)
-        const kept = (sampleValue(body, 'taskmeter_events_total', { kind: 'timing' }) ?? 0) + (sampleValue(body, 'taskmeter_events_total', { kind: 'count' }) ?? 0)
-        return kept === NAMES ? body : undefined
-      }, 60_000)
+      const text = await waitFor(
+        'every event accounted for',
+        async () => {
+          const body = await getText(`${agent.baseUrl}/metrics`)
+          const kept =
+            (sampleValue(body, 'taskmeter_events_total', { kind: 'timing' }) ?? 0) +
+            (sampleValue(body, 'taskmeter_events_total', { kind: 'count' }) ?? 0)
+          return kept === NAMES ? body : undefined
+        },
+        60_000,
+      )
       expect(sampleValue(text, 'taskmeter_series')).toBe(MAX_SERIES)
       expect(sampleValue(text, 'taskmeter_series_dropped_total')).toBe(NAMES - MAX_SERIES)
       const rss = rssMiB(agent.child.pid as number)
-      console.log(`cardinality: ${NAMES} distinct names/tag values, ${MAX_SERIES} series kept, agent RSS ${rss.toFixed(1)} MiB`)
+      console.log(
+        `cardinality: ${NAMES} distinct names/tag values, ${MAX_SERIES} series kept, agent RSS ${rss.toFixed(1)} MiB`,
+      )
       expect(rss, `RSS ${rss.toFixed(1)} MiB`).toBeLessThan(RSS_BOUND_MIB)
     } finally {
       await agent.stop()
@@ -82,17 +90,27 @@ describe('cardinality attack', () => {
       const sender = new UdpSender(agent.udpPort)
       for (let i = 0; i < 10; i++) await sender.append(EVENT_KIND.timing, encodeName(`idle_${i}`) as Uint8Array, 1)
       await sender.flush()
-      await waitFor('10 series', async () => (sampleValue(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_series') === 10 ? true : undefined))
-      const text = await waitFor('eviction after 1 s idle', async () => {
-        const body = await getText(`${agent.baseUrl}/metrics`)
-        return sampleValue(body, 'taskmeter_series') === 0 ? body : undefined
-      }, 5_000)
+      await waitFor('10 series', async () =>
+        sampleValue(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_series') === 10 ? true : undefined,
+      )
+      const text = await waitFor(
+        'eviction after 1 s idle',
+        async () => {
+          const body = await getText(`${agent.baseUrl}/metrics`)
+          return sampleValue(body, 'taskmeter_series') === 0 ? body : undefined
+        },
+        5_000,
+      )
       expect(sampleValue(text, 'taskmeter_series_evicted_total')).toBe(10)
       // A name seen again after eviction is a new series (the lookup caches were cleared).
       await sender.append(EVENT_KIND.timing, encodeName('idle_3') as Uint8Array, 1)
       await sender.flush()
       sender.close()
-      await waitFor('idle_3 back', async () => (sampleValue(await getText(`${agent.baseUrl}/metrics`), 'tasks_completed_total', { task: 'idle_3' }) === 1 ? true : undefined))
+      await waitFor('idle_3 back', async () =>
+        sampleValue(await getText(`${agent.baseUrl}/metrics`), 'tasks_completed_total', { task: 'idle_3' }) === 1
+          ? true
+          : undefined,
+      )
     } finally {
       await agent.stop()
     }

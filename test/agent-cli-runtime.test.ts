@@ -8,7 +8,16 @@ import { AGENT_CLI, runAgentCli } from './harness/agent-process.js'
 import { getJson, getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { UdpSender } from './harness/udp-sender.js'
-import { SAFE, cleanEnv, type Dashboard, start, stderrLines, encodedName, freePort, freeUdpPort } from './harness/agent-cli-support.js'
+import {
+  SAFE,
+  cleanEnv,
+  type Dashboard,
+  start,
+  stderrLines,
+  encodedName,
+  freePort,
+  freeUdpPort,
+} from './harness/agent-cli-support.js'
 
 describe('env fallbacks, flags win', () => {
   it('WINDOW_SIZE=7 sets the window', async () => {
@@ -36,7 +45,9 @@ describe('env fallbacks, flags win', () => {
       start([], cleanEnv({ PROMETHEUS_URL: 'http://prom.example:9090/' })),
       start(['--prometheus-url', 'http://flag.example:9090'], cleanEnv({ PROMETHEUS_URL: 'http://prom.example:9090' })),
     ])
-    expect(JSON.stringify(await getJson<Dashboard>(`${fromEnv.baseUrl}/dashboard`))).toContain('http://prom.example:9090')
+    expect(JSON.stringify(await getJson<Dashboard>(`${fromEnv.baseUrl}/dashboard`))).toContain(
+      'http://prom.example:9090',
+    )
     const flagged = JSON.stringify(await getJson<Dashboard>(`${fromFlag.baseUrl}/dashboard`))
     expect(flagged).toContain('http://flag.example:9090')
     expect(flagged).not.toContain('prom.example')
@@ -127,7 +138,8 @@ describe('memory budget and series cap', () => {
       const dashboard = await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)
       expect(Object.keys(dashboard.tasks)).toHaveLength(3)
       // The kept tasks saw both their events.
-      for (const task of Object.keys(dashboard.tasks)) expect(sampleValue(text, 'tasks_completed_total', { task })).toBe(2)
+      for (const task of Object.keys(dashboard.tasks))
+        expect(sampleValue(text, 'tasks_completed_total', { task })).toBe(2)
       expect((await fetch(`${agent.baseUrl}/healthz`)).status).toBe(200)
     } finally {
       sender.close()
@@ -150,7 +162,9 @@ describe('health and signals', () => {
     await sender.append(EVENT_KIND.timing, encodedName('before-stop'), 3)
     await sender.flush()
     sender.close()
-    await waitFor('the agent to be ready', async () => ((await fetch(`${agent.baseUrl}/ready`)).status === 200 ? true : undefined))
+    await waitFor('the agent to be ready', async () =>
+      (await fetch(`${agent.baseUrl}/ready`)).status === 200 ? true : undefined,
+    )
     expect(await agent.stop(signal)).toBe(0)
     expect(agent.child.signalCode).toBeNull()
     // Afterwards the port no longer answers.

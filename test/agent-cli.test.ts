@@ -127,7 +127,8 @@ describe('--help', () => {
     expect([...entries.keys()].sort()).toEqual(expected.map(([flag]) => flag).sort())
     for (const [flag, defaultValue, envName] of expected) {
       const entry = entries.get(flag) ?? ''
-      if (defaultValue !== null) expect(entry, flag).toMatch(new RegExp(`default: "?${defaultValue.replace(/\./g, '\\.')}"?[,)]`))
+      if (defaultValue !== null)
+        expect(entry, flag).toMatch(new RegExp(`default: "?${defaultValue.replace(/\./g, '\\.')}"?[,)]`))
       if (envName !== null) expect(entry, flag).toContain(`env: ${envName}`)
     }
     expect(entries.get('--log-level')).toContain('fatal|error|warn|info|debug|trace|silent')

@@ -31,10 +31,14 @@ describe('taskmeter-agent --demo', () => {
     )
     expect(Date.now() - started).toBeLessThanOrEqual(3_000)
     expect(Object.keys(dashboard.tasks).length).toBeGreaterThanOrEqual(3)
-    await waitFor('the demo counter and gauge', async () => {
-      const d = await getJson<Dashboard>(`${(agent as AgentProcess).baseUrl}/dashboard`)
-      return (d.counters.work_completed ?? 0) > 0 && d.gauges.queue_depth !== undefined ? true : undefined
-    }, 3_000)
+    await waitFor(
+      'the demo counter and gauge',
+      async () => {
+        const d = await getJson<Dashboard>(`${(agent as AgentProcess).baseUrl}/dashboard`)
+        return (d.counters.work_completed ?? 0) > 0 && d.gauges.queue_depth !== undefined ? true : undefined
+      },
+      3_000,
+    )
   })
 
   it('stops the demo child with the agent', async () => {

@@ -17,7 +17,9 @@ const OUR_FAMILIES = /^(task_|requests_|tasks_|taskmeter_)/
 
 function sumOf(text: string, family: string): number {
   let total = 0
-  for (const line of text.split('\n')) if (line.startsWith(family + '{') || line.startsWith(family + ' ')) total += Number(line.slice(line.lastIndexOf(' ') + 1))
+  for (const line of text.split('\n'))
+    if (line.startsWith(family + '{') || line.startsWith(family + ' '))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1))
   return total
 }
 
@@ -39,12 +41,16 @@ describe(`fuzz: ${DATAGRAMS} hostile datagrams (seed ${SEED})`, () => {
         if (sent % 8192 === 0) await new Promise((resolve) => setImmediate(resolve))
       }
       socket.close()
-      const text = await waitFor('every delivered datagram to be counted', async () => {
-        const body = await getText(`${agent.baseUrl}/metrics`)
-        const received = sampleValue(body, 'taskmeter_datagrams_received_total') ?? 0
-        const drops = sampleValue(body, 'taskmeter_udp_kernel_drops_total') ?? 0
-        return received + drops === DATAGRAMS ? body : undefined
-      }, 30_000)
+      const text = await waitFor(
+        'every delivered datagram to be counted',
+        async () => {
+          const body = await getText(`${agent.baseUrl}/metrics`)
+          const received = sampleValue(body, 'taskmeter_datagrams_received_total') ?? 0
+          const drops = sampleValue(body, 'taskmeter_udp_kernel_drops_total') ?? 0
+          return received + drops === DATAGRAMS ? body : undefined
+        },
+        30_000,
+      )
       expect(agent.child.exitCode).toBeNull()
       expect(sumOf(text, 'taskmeter_datagrams_invalid_total')).toBeGreaterThan(0)
       expect(sumOf(text, 'taskmeter_events_invalid_total')).toBeGreaterThan(0)
@@ -52,7 +58,9 @@ describe(`fuzz: ${DATAGRAMS} hostile datagrams (seed ${SEED})`, () => {
       expect(sampleValue(text, 'taskmeter_series')).toBeLessThanOrEqual(2000)
 
       const check = await new Promise<{ code: number; output: string }>((resolve) => {
-        const child = execFile(promtool, ['check', 'metrics'], (err, stdout, stderr) => resolve({ code: err === null ? 0 : Number((err as { code?: number }).code ?? 1), output: stdout + stderr }))
+        const child = execFile(promtool, ['check', 'metrics'], (err, stdout, stderr) =>
+          resolve({ code: err === null ? 0 : Number((err as { code?: number }).code ?? 1), output: stdout + stderr }),
+        )
         child.stdin?.end(text)
       })
       // Exit 1 is a parse error: never acceptable. Exit 3 is lint, promised for our families only.

@@ -9,7 +9,10 @@ import { sampleValue } from './harness/prometheus-text.js'
 import { UdpSender } from './harness/udp-sender.js'
 
 interface Dashboard {
-  tasks: Record<string, { completed: number; latency_ms: Record<string, number>; window: { latency_ms: Record<string, number> } }>
+  tasks: Record<
+    string,
+    { completed: number; latency_ms: Record<string, number>; window: { latency_ms: Record<string, number> } }
+  >
 }
 
 const COUNT = 10_000
@@ -71,7 +74,10 @@ describe('agent percentiles over real UDP', () => {
       for (const reported of [task?.latency_ms[key], task?.window.latency_ms[key]]) {
         expect(reported, key).toBeDefined()
         // 1/128 relative for the bucket width at precision 2, plus the 1 µs recording unit.
-        expect(Math.abs((reported as number) - exact), `${key}: reported ${reported} exact ${exact}`).toBeLessThanOrEqual(exact / 128 + 0.001)
+        expect(
+          Math.abs((reported as number) - exact),
+          `${key}: reported ${reported} exact ${exact}`,
+        ).toBeLessThanOrEqual(exact / 128 + 0.001)
       }
     }
     expect(task?.latency_ms.max).toBeCloseTo(sorted[sorted.length - 1] as number, 3)
@@ -86,7 +92,10 @@ describe('agent percentiles over real UDP', () => {
     const sum = sampleValue(text, 'task_duration_seconds_sum', { task: 'percentiles' }) as number
     expect(Math.abs(sum - exactSumMs / 1000) / (exactSumMs / 1000)).toBeLessThanOrEqual(1e-9)
     for (const le of [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]) {
-      const reported = sampleValue(text, 'task_duration_seconds_bucket', { task: 'percentiles', le: String(le) }) as number
+      const reported = sampleValue(text, 'task_duration_seconds_bucket', {
+        task: 'percentiles',
+        le: String(le),
+      }) as number
       const boundMs = le * 1000
       const atLeast = sorted.filter((v) => v <= boundMs * (1 - 1 / 128)).length
       const atMost = sorted.filter((v) => v <= boundMs * (1 + 1 / 128)).length

@@ -65,14 +65,20 @@ describe('a real prometheus scraping the agent', () => {
 
     const query = async (promql: string): Promise<PromVectorSample[] | undefined> => {
       const body = await getJson<PromQueryResponse>(`${api}/api/v1/query?query=${encodeURIComponent(promql)}`)
-      if (body.status !== 'success' || body.data.resultType !== 'vector') throw new Error(`${promql}: ${JSON.stringify(body)}`)
-      const positive = body.data.result.filter((sample) => Number(sample.value[1]) > 0 && Number.isFinite(Number(sample.value[1])))
+      if (body.status !== 'success' || body.data.resultType !== 'vector')
+        throw new Error(`${promql}: ${JSON.stringify(body)}`)
+      const positive = body.data.result.filter(
+        (sample) => Number(sample.value[1]) > 0 && Number.isFinite(Number(sample.value[1])),
+      )
       return positive.length > 0 ? positive : undefined
     }
 
     try {
       const rates = await waitFor('rate(requests_total[1m]) > 0', () => query('rate(requests_total[1m])'), 40_000, 250)
-      expect(rates.find((s) => s.metric.task === 'checkout' && s.metric.status === 'success'), JSON.stringify(rates)).toBeDefined()
+      expect(
+        rates.find((s) => s.metric.task === 'checkout' && s.metric.status === 'success'),
+        JSON.stringify(rates),
+      ).toBeDefined()
       expect(rates.some((s) => s.metric.task === 'search' && s.metric.status === 'error')).toBe(true)
 
       const p99 = await waitFor(
@@ -88,9 +94,9 @@ describe('a real prometheus scraping the agent', () => {
 
       const targets = await getJson<PromTargetsResponse>(`${api}/api/v1/targets`)
       expect(targets.status).toBe('success')
-      expect(targets.data.activeTargets.map((t) => ({ url: t.scrapeUrl, health: t.health, error: t.lastError }))).toEqual([
-        { url: `http://127.0.0.1:${agent.httpPort}/metrics`, health: 'up', error: '' },
-      ])
+      expect(
+        targets.data.activeTargets.map((t) => ({ url: t.scrapeUrl, health: t.health, error: t.lastError })),
+      ).toEqual([{ url: `http://127.0.0.1:${agent.httpPort}/metrics`, health: 'up', error: '' }])
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${prometheus.log()}`)
     } finally {

@@ -23,7 +23,8 @@ function name(text: string): EncodedBytes {
 
 function tags(input: Record<string, string>): EncodedBytes {
   const encoded = encodeTags(input)
-  if (encoded === null || typeof encoded === 'string') throw new Error(`cannot encode tags ${JSON.stringify(input)}: ${String(encoded)}`)
+  if (encoded === null || typeof encoded === 'string')
+    throw new Error(`cannot encode tags ${JSON.stringify(input)}: ${String(encoded)}`)
   return encoded
 }
 
@@ -82,7 +83,9 @@ afterAll(async () => {
 
 describe('requireTool', () => {
   it('throws, naming the package to install, when a tool is missing (a failure, never a skip)', () => {
-    expect(() => requireTool('promtool', INSTALL_HINT, '/nonexistent-dir')).toThrow(/"promtool" was not found.*apt-get install prometheus/)
+    expect(() => requireTool('promtool', INSTALL_HINT, '/nonexistent-dir')).toThrow(
+      /"promtool" was not found.*apt-get install prometheus/,
+    )
     expect(requireTool('promtool', INSTALL_HINT)).toBe(promtool)
   })
 })
@@ -119,7 +122,8 @@ describe('promtool check metrics', () => {
       await sender.append(EVENT_KIND.gauge, name('queue.depth'), 3, 1, tags({ queue: 'sms' }))
       await sender.append(EVENT_KIND.gauge_delta, name('queue.depth'), -1, 1, tags({ queue: 'sms' }))
       await sender.append(EVENT_KIND.gauge, name('temperature_celsius'), -4.5)
-      for (let i = 0; i < 50; i++) await sender.append(EVENT_KIND.histogram, name('payload.size_bytes'), 100 + i * 37, 1, tags({ route: '/api' }))
+      for (let i = 0; i < 50; i++)
+        await sender.append(EVENT_KIND.histogram, name('payload.size_bytes'), 100 + i * 37, 1, tags({ route: '/api' }))
       await sender.append(EVENT_KIND.histogram, name('batch.size'), 64)
       await sender.flush()
       // An in-flight report from a client that says two checkouts and one search are running.
@@ -147,7 +151,14 @@ describe('promtool check metrics', () => {
       )
       // The mix did land: every family we emit for it is present.
       expect(sampleValue(text, 'requests_total', { task: 'checkout', status: 'success' })).toBe(200)
-      expect(sampleValue(text, 'requests_total', { task: 'checkout', region: 'eu-west', http_method: 'POST', status: 'error' })).toBe(10)
+      expect(
+        sampleValue(text, 'requests_total', {
+          task: 'checkout',
+          region: 'eu-west',
+          http_method: 'POST',
+          status: 'error',
+        }),
+      ).toBe(10)
       expect(sampleValue(text, 'tasks_failed_total', { task: 'search' })).toBe(10)
       expect(sampleValue(text, 'tasks_active', { task: 'checkout' })).toBe(2)
       expect(sampleValue(text, 'orders_placed_total', { payment: 'card' })).toBe(3)
@@ -155,9 +166,15 @@ describe('promtool check metrics', () => {
       // A tag value with a backslash, a quote and a newline, escaped as the text format requires.
       expect(text).toContain(String.raw`cache_hits_total{path="C:\\temp\\\"quoted\"\nnext line"} 41`)
       expect(text).toContain('# TYPE payload_size_bytes summary')
-      const invalid = [...text.matchAll(/^taskmeter_datagrams_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+      const invalid = [...text.matchAll(/^taskmeter_datagrams_invalid_total\{[^}]*\} (\S+)$/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      )
       expect(invalid).toBeGreaterThanOrEqual(garbage.length - 2)
-      const invalidLines = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+      const invalidLines = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      )
       expect(invalidLines).toBe(2)
 
       const response = await fetch(`${agent.baseUrl}/metrics`)

@@ -57,7 +57,10 @@ describe('agent socket under pressure', () => {
     const code = await agent.stop('SIGTERM')
     expect(code).toBe(0)
     expect(Date.now() - started).toBeLessThan(2_000)
-    const line = agent.output().split('\n').find((l) => l.includes('"msg":"stopped"'))
+    const line = agent
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"stopped"'))
     expect(line, agent.output()).toBeDefined()
     const counts = JSON.parse(line as string) as { events_accepted: number; kernel_drops: number }
     // Every event the kernel accepted for our socket was read before the socket closed.

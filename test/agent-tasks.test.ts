@@ -60,9 +60,16 @@ describe('trackAsync semantics against a real agent', () => {
     const client = createClient({ host: '127.0.0.1', port: agent.udpPort, bufferFlushInterval: 100 })
     const RUNNING = 5
     const started = performance.now()
-    const tasks = Array.from({ length: RUNNING }, () => client.trackAsync('slow', () => new Promise((resolve) => setTimeout(resolve, 1000))))
+    const tasks = Array.from({ length: RUNNING }, () =>
+      client.trackAsync('slow', () => new Promise((resolve) => setTimeout(resolve, 1000))),
+    )
     // Sample the agent through the second: every reading after the first report must show all 5.
-    await waitFor('the first in-flight report', async () => ((await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.slow?.active === RUNNING ? true : undefined), 900)
+    await waitFor(
+      'the first in-flight report',
+      async () =>
+        (await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.slow?.active === RUNNING ? true : undefined,
+      900,
+    )
     const readings: number[] = []
     while (performance.now() - started < 900) {
       readings.push((await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.slow?.active ?? -1)
@@ -71,10 +78,14 @@ describe('trackAsync semantics against a real agent', () => {
     expect(readings.length).toBeGreaterThan(3)
     expect(readings.every((active) => active === RUNNING)).toBe(true)
     await Promise.all(tasks)
-    const after = await waitFor('tasks_active back to 0', async () => {
-      const body = await getText(`${agent.baseUrl}/metrics`)
-      return sampleValue(body, 'tasks_active', { task: 'slow' }) === 0 ? body : undefined
-    }, 3_000)
+    const after = await waitFor(
+      'tasks_active back to 0',
+      async () => {
+        const body = await getText(`${agent.baseUrl}/metrics`)
+        return sampleValue(body, 'tasks_active', { task: 'slow' }) === 0 ? body : undefined
+      },
+      3_000,
+    )
     expect(sampleValue(after, 'tasks_completed_total', { task: 'slow' })).toBe(RUNNING)
     await client.close()
     const d = await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)

@@ -54,7 +54,9 @@ describe('sliding window over real UDP', () => {
     expect(Math.abs((rpsDuringLoad as number) - RATE_PER_SECOND) / RATE_PER_SECOND).toBeLessThanOrEqual(0.05)
 
     const totalSent = sent
-    await waitFor('every timing counted', async () => ((await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.steady?.completed === totalSent ? true : undefined))
+    await waitFor('every timing counted', async () =>
+      (await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.steady?.completed === totalSent ? true : undefined,
+    )
     const expired = await waitFor(
       'the window to empty',
       async () => {

@@ -30,7 +30,8 @@ async function sendLoad(port: number): Promise<void> {
   const names = ['checkout', 'search', 'login'].map((n) => encodeName(n) as Uint8Array)
   const tags = encodeTags({ region: 'eu' }) as Uint8Array
   for (let i = 0; i < TIMINGS; i++) {
-    const kind = i % 10 === 0 ? EVENT_KIND.task_end_error : i % 3 === 0 ? EVENT_KIND.task_end_success : EVENT_KIND.timing
+    const kind =
+      i % 10 === 0 ? EVENT_KIND.task_end_error : i % 3 === 0 ? EVENT_KIND.task_end_success : EVENT_KIND.timing
     await sender.append(kind, names[i % 3] as Uint8Array, value(i), 1, i % 4 === 0 ? tags : null)
     if (i % 500 === 499) await sender.flush() // many datagrams: both workers get some
   }
@@ -51,7 +52,8 @@ async function sendLoad(port: number): Promise<void> {
 function roundFloats(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12))
   if (Array.isArray(value)) return value.map(roundFloats)
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
   return value
 }
 
@@ -63,7 +65,12 @@ function stable(dashboard: Dashboard): unknown {
     const { rps: _windowRps, ...windowRest } = window
     tasks[id] = { ...rest, window: windowRest }
   }
-  return roundFloats({ tasks, counters: dashboard.counters, gauges: dashboard.gauges, histograms: dashboard.histograms })
+  return roundFloats({
+    tasks,
+    counters: dashboard.counters,
+    gauges: dashboard.gauges,
+    histograms: dashboard.histograms,
+  })
 }
 
 /** /metrics samples, sorted, without time-dependent and per-process families. */
@@ -71,8 +78,13 @@ function stableMetrics(text: string): string[] {
   return text
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
-    .filter((line) => !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info)/.test(line))
-    .map((line) => line.replace(/ (-?\d+\.\d+(e[-+]\d+)?)$/, (_m, n: string) => ' ' + Number(Number(n).toPrecision(12))))
+    .filter(
+      (line) =>
+        !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info)/.test(line),
+    )
+    .map((line) =>
+      line.replace(/ (-?\d+\.\d+(e[-+]\d+)?)$/, (_m, n: string) => ' ' + Number(Number(n).toPrecision(12))),
+    )
     .sort()
 }
 
@@ -81,12 +93,16 @@ describe('--workers 2 reads like --workers 1', () => {
   let two: AgentProcess
 
   beforeAll(async () => {
-    ;[one, two] = await Promise.all([startAgentProcess(['--window', '60']), startAgentProcess(['--window', '60', '--workers', '2', '--max-memory', '2GiB'])])
+    ;[one, two] = await Promise.all([
+      startAgentProcess(['--window', '60']),
+      startAgentProcess(['--window', '60', '--workers', '2', '--max-memory', '2GiB']),
+    ])
     for (const agent of [one, two]) await sendLoad(agent.udpPort)
     for (const agent of [one, two]) {
       await waitFor(`agent on ${agent.httpPort} counted everything`, async () => {
         const text = await getText(`${agent.baseUrl}/metrics`)
-        return sampleValue(text, 'taskmeter_lines_received_total') === STATSD_DATAGRAMS * 4 + STATSD_DATAGRAMS / 50 && sampleValue(text, 'tasks_completed_total', { task: 'checkout' }) !== undefined
+        return sampleValue(text, 'taskmeter_lines_received_total') === STATSD_DATAGRAMS * 4 + STATSD_DATAGRAMS / 50 &&
+          sampleValue(text, 'tasks_completed_total', { task: 'checkout' }) !== undefined
           ? true
           : undefined
       })
@@ -98,7 +114,10 @@ describe('--workers 2 reads like --workers 1', () => {
   })
 
   it('the same /dashboard figures', async () => {
-    const [a, b] = await Promise.all([getJson<Dashboard>(`${one.baseUrl}/dashboard`), getJson<Dashboard>(`${two.baseUrl}/dashboard`)])
+    const [a, b] = await Promise.all([
+      getJson<Dashboard>(`${one.baseUrl}/dashboard`),
+      getJson<Dashboard>(`${two.baseUrl}/dashboard`),
+    ])
     expect(Object.keys(b.tasks).length).toBe(7) // 3 tasks × with/without region, and api.latency
     expect(b.tasks['checkout']?.active).toBe(3)
     expect(stable(b)).toEqual(stable(a))
@@ -106,12 +125,19 @@ describe('--workers 2 reads like --workers 1', () => {
 
   it('the same /metrics samples, and both workers took part', async () => {
     const [a, b] = await Promise.all([getText(`${one.baseUrl}/metrics`), getText(`${two.baseUrl}/metrics`)])
-    expect(sampleValue(b, 'taskmeter_events_total', { kind: 'timing' })).toBe(TIMINGS - TIMINGS / 10 - Math.ceil(TIMINGS / 3) + Math.floor(TIMINGS / 30) + STATSD_DATAGRAMS)
+    expect(sampleValue(b, 'taskmeter_events_total', { kind: 'timing' })).toBe(
+      TIMINGS - TIMINGS / 10 - Math.ceil(TIMINGS / 3) + Math.floor(TIMINGS / 30) + STATSD_DATAGRAMS,
+    )
     expect(stableMetrics(b)).toEqual(stableMetrics(a))
-    const dashboard = await getJson<{ agent: { workers: number; datagrams_by_worker: number[] } }>(`${two.baseUrl}/dashboard`)
+    const dashboard = await getJson<{ agent: { workers: number; datagrams_by_worker: number[] } }>(
+      `${two.baseUrl}/dashboard`,
+    )
     expect(dashboard.agent.workers).toBe(2)
     // The kernel picks the reader of each datagram; over ~330 datagrams both workers read some.
     expect(dashboard.agent.datagrams_by_worker.length).toBe(2)
-    expect(dashboard.agent.datagrams_by_worker.every((n) => n > 0), JSON.stringify(dashboard.agent.datagrams_by_worker)).toBe(true)
+    expect(
+      dashboard.agent.datagrams_by_worker.every((n) => n > 0),
+      JSON.stringify(dashboard.agent.datagrams_by_worker),
+    ).toBe(true)
   })
 })

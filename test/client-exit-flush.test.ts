@@ -64,7 +64,11 @@ describe('flush on exit', () => {
     // The 60-second flush timer did not hold the process.
     expect(result.ms).toBeLessThan(30_000)
     const received = await waitForItems(3)
-    expect(received.filter((i) => i.kind !== 'inflight_report').map((i) => i.kind)).toEqual(['timing', 'count', 'task_end_success'])
+    expect(received.filter((i) => i.kind !== 'inflight_report').map((i) => i.kind)).toEqual([
+      'timing',
+      'count',
+      'task_end_success',
+    ])
   })
 
   it('exits although a task never ended (its heartbeat does not keep re-arming beforeExit)', async () => {

@@ -27,7 +27,12 @@ describe('client while the agent goes away and comes back', () => {
   it('keeps the app running and loses only what was sent while the agent was down', async () => {
     const udpPort = await freeUdpPort()
     const errors: unknown[] = []
-    const client = createClient({ host: '127.0.0.1', port: udpPort, bufferFlushInterval: 10, errorHandler: (err) => errors.push(err) })
+    const client = createClient({
+      host: '127.0.0.1',
+      port: udpPort,
+      bufferFlushInterval: 10,
+      errorHandler: (err) => errors.push(err),
+    })
 
     // 1. Unreachable from the start: nothing listens yet.
     await expect(sendBurst(client, 'before', 50)).resolves.toBeUndefined()
@@ -35,7 +40,9 @@ describe('client while the agent goes away and comes back', () => {
     // 2. Agent up: everything arrives.
     let agent = await startAgentProcess(['--udp-port', String(udpPort)])
     await sendBurst(client, 'up', 100)
-    await waitFor('first agent counts 100', async () => ((await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.up?.completed === 100 ? true : undefined))
+    await waitFor('first agent counts 100', async () =>
+      (await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).tasks.up?.completed === 100 ? true : undefined,
+    )
 
     // 3. Agent down: the app keeps calling, nothing throws, the sends fail and are counted.
     expect(await agent.stop()).toBe(0)

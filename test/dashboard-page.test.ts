@@ -30,7 +30,7 @@ let sending = true
 let traffic: Promise<void> = Promise.resolve()
 
 beforeAll(async () => {
-  const executablePath = requireTool('chromium', 'apt-get install chromium (Debian\'s Chromium, at /usr/bin/chromium)')
+  const executablePath = requireTool('chromium', "apt-get install chromium (Debian's Chromium, at /usr/bin/chromium)")
   agent = await startAgentProcess()
   const sender = new UdpSender(agent.udpPort)
   const client = bytes(encodeClientId('page-test'))
@@ -44,7 +44,13 @@ beforeAll(async () => {
           const kind = i % 10 === t ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success
           await sender.append(kind, names[t] as EncodedBytes, (1 + t * 4) * (1 + ((batch * 30 + i) % 50) / 10))
         }
-      await sender.inflight(client, batch + 1, 1000, names, names.map((_n, i) => i + 1))
+      await sender.inflight(
+        client,
+        batch + 1,
+        1000,
+        names,
+        names.map((_n, i) => i + 1),
+      )
       await sender.flush()
       batch++
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -56,7 +62,14 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
     viewport: { width: 1280, height: 900 },
   })
   page = context.pages()[0] ?? (await context.newPage())
@@ -75,7 +88,8 @@ afterAll(async () => {
   if (profileDir !== '') rmSync(profileDir, { recursive: true, force: true })
 })
 
-const pickerOptions = (): Promise<string[]> => page.$$eval('#task-picker option', (options) => options.map((o) => o.textContent ?? ''))
+const pickerOptions = (): Promise<string[]> =>
+  page.$$eval('#task-picker option', (options) => options.map((o) => o.textContent ?? ''))
 const points = (id: string): Promise<number> => page.$eval(`#${id}`, (el) => Number((el as HTMLElement).dataset.points))
 
 /** Non-transparent pixels drawn on a chart's canvas (uPlot draws series and axes there). */
@@ -89,13 +103,19 @@ const inkedPixels = (id: string): Promise<number> =>
   })
 
 async function waitForPoints(id: string, atLeast: number): Promise<void> {
-  await page.waitForFunction(([chart, n]) => Number(document.getElementById(chart as string)?.dataset.points) >= (n as number), [id, atLeast], { timeout: 15_000, polling: 200 })
+  await page.waitForFunction(
+    ([chart, n]) => Number(document.getElementById(chart as string)?.dataset.points) >= (n as number),
+    [id, atLeast],
+    { timeout: 15_000, polling: 200 },
+  )
 }
 
 describe('the live dashboard page in Chromium', () => {
   it('renders every chart with data points and lists the tasks in the picker', async () => {
     await page.goto(`${agent.baseUrl}/`)
-    await page.waitForFunction(() => document.querySelectorAll('#task-picker option').length >= 2, undefined, { timeout: 15_000 })
+    await page.waitForFunction(() => document.querySelectorAll('#task-picker option').length >= 2, undefined, {
+      timeout: 15_000,
+    })
     expect(await pickerOptions()).toEqual(['checkout', 'search'])
     expect(await page.textContent('#selected-task')).toBe('checkout')
     // Four percentile lines × at least 3 polls; one line × 3 polls for the others.
@@ -110,7 +130,11 @@ describe('the live dashboard page in Chromium', () => {
 
   it('lists a task that appears later, and switches charts when another task is picked', async () => {
     taskNames.push('late.task')
-    await page.waitForFunction(() => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'late.task'), undefined, { timeout: 15_000 })
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'late.task'),
+      undefined,
+      { timeout: 15_000 },
+    )
     expect(await pickerOptions()).toEqual(['checkout', 'late.task', 'search'])
     await page.selectOption('#task-picker', 'search')
     expect(await page.textContent('#selected-task')).toBe('search')
@@ -130,18 +154,34 @@ describe('the live dashboard page in Chromium', () => {
       delete body.tasks.search
       await route.fulfill({ response, json: body })
     })
-    await page.waitForFunction(() => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'search (gone)'), undefined, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'search (gone)'),
+      undefined,
+      { timeout: 10_000 },
+    )
     expect(await points('chart-latency')).toBeGreaterThan(0) // its history stays on screen
     await page.selectOption('#task-picker', 'checkout')
-    await page.waitForFunction(() => ![...document.querySelectorAll('#task-picker option')].some((o) => o.textContent?.startsWith('search')), undefined, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll('#task-picker option')].some((o) => o.textContent?.startsWith('search')),
+      undefined,
+      { timeout: 10_000 },
+    )
     await page.unroute('**/dashboard')
-    await page.waitForFunction(() => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'search'), undefined, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#task-picker option')].some((o) => o.textContent === 'search'),
+      undefined,
+      { timeout: 10_000 },
+    )
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-page.png'), fullPage: true })
   })
 
   it('fits a phone screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.waitForFunction(() => (document.querySelector('#chart-latency canvas')?.getBoundingClientRect().width ?? 999) <= 390, undefined, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => (document.querySelector('#chart-latency canvas')?.getBoundingClientRect().width ?? 999) <= 390,
+      undefined,
+      { timeout: 10_000 },
+    )
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
     await waitForPoints('chart-latency', 12)

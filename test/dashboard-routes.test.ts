@@ -41,32 +41,50 @@ describe('GET / and /ui', () => {
     const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string)
     expect(urls.filter((u) => /^(https?:)?\/\//.test(u))).toEqual([])
     const assets = urls.filter((u) => u.startsWith('ui/assets/'))
-    expect(assets.sort()).toEqual(['ui/assets/app/main.js', 'ui/assets/dashboard.css', 'ui/assets/uPlot.iife.min.js', 'ui/assets/uPlot.min.css'])
+    expect(assets.sort()).toEqual([
+      'ui/assets/app/main.js',
+      'ui/assets/dashboard.css',
+      'ui/assets/uPlot.iife.min.js',
+      'ui/assets/uPlot.min.css',
+    ])
     for (const asset of assets) {
       const response = await fetch(`${agent.baseUrl}/${asset}`)
       expect(response.status, asset).toBe(200)
-      expect(response.headers.get('content-type'), asset).toMatch(asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/)
+      expect(response.headers.get('content-type'), asset).toMatch(
+        asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
+      )
       const etag = response.headers.get('etag') ?? ''
       const again = await fetch(`${agent.baseUrl}/${asset}`, { headers: { 'if-none-match': etag } })
       expect(again.status, asset).toBe(304)
     }
     // main.js imports its sibling modules by relative path: each must be served too.
     const main = await (await fetch(`${agent.baseUrl}/ui/assets/app/main.js`)).text()
-    for (const m of main.matchAll(/from '\.\/([\w-]+\.js)'/g)) expect((await fetch(`${agent.baseUrl}/ui/assets/app/${m[1]}`)).status, m[1]).toBe(200)
+    for (const m of main.matchAll(/from '\.\/([\w-]+\.js)'/g))
+      expect((await fetch(`${agent.baseUrl}/ui/assets/app/${m[1]}`)).status, m[1]).toBe(200)
     expect((await fetch(`${agent.baseUrl}/ui/assets/../../package.json`)).status).toBe(404)
     expect((await fetch(`${agent.baseUrl}/ui/assets/app/main.d.ts`)).status).toBe(404)
   })
 
   it('ships the page in the npm package of the agent', async () => {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: path.join(REPO_ROOT, 'agent'), stdio: ['ignore', 'pipe', 'ignore'] })
+      const child = spawn('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: path.join(REPO_ROOT, 'agent'),
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
       let text = ''
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()))
       child.on('error', reject)
       child.on('close', () => resolve(text))
     })
     const files = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path) ?? []
-    expect(files).toEqual(expect.arrayContaining(['ui/static/index.html', 'ui/static/dashboard.css', 'dist/ui/main.js', 'dist/expose/ui-assets.js']))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'ui/static/index.html',
+        'ui/static/dashboard.css',
+        'dist/ui/main.js',
+        'dist/expose/ui-assets.js',
+      ]),
+    )
   }, 30_000)
 })
 
@@ -91,7 +109,9 @@ describe('GET /dashboard/distribution', () => {
     expect(binOf(50)?.count).toBe(10)
     expect(binOf(900)?.count).toBe(1)
     for (let i = 1; i < body.bins.length; i++) expect(body.bins[i]?.from_ms).toBe(body.bins[i - 1]?.to_ms)
-    const cumulative = await getJson<Distribution>(`${agent.baseUrl}/dashboard/distribution?task=render&scope=cumulative`)
+    const cumulative = await getJson<Distribution>(
+      `${agent.baseUrl}/dashboard/distribution?task=render&scope=cumulative`,
+    )
     expect(cumulative.total).toBe(111)
   })
 

@@ -22,9 +22,18 @@ interface RunResult {
   output: string
 }
 
-function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -75,21 +84,28 @@ interface ComposeService {
   ports?: string[]
 }
 
-const compose = parse(readFileSync(path.join(DEPLOY, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> }
+const compose = parse(readFileSync(path.join(DEPLOY, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, ComposeService>
+}
 
 /** The Compose spec schema (a 2021 snapshot on npm) without its informational draft-04 `id`s. */
 function composeValidator(): (doc: unknown) => string[] {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip)
     if (value === null || typeof value !== 'object') return value
-    const entries = Object.entries(value).filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string'))
+    const entries = Object.entries(value).filter(
+      ([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string'),
+    )
     return Object.fromEntries(entries.map(([k, v]) => [k, strip(v)]))
   }
   const schema = strip(composeSchema) as { properties: Record<string, unknown> }
   // Top-level `name` joined the spec after this snapshot (Compose v2.3, 2022).
   schema.properties.name = { type: 'string' }
   const validate = new Ajv2019({ strict: false, allErrors: true, validateFormats: false }).compile(schema)
-  return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`))
+  return (doc) =>
+    validate(doc)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
 }
 
 describe('docker-compose.yml', () => {
@@ -105,8 +121,12 @@ describe('docker-compose.yml', () => {
     const { agent, demo, prometheus, grafana } = compose.services
     expect(agent?.ports).toEqual(['3000:3000/tcp', '8125:8125/udp'])
     expect(demo?.image).toBe(agent?.image)
-    expect([...(demo?.entrypoint ?? []), ...(demo?.command ?? [])].join(' ')).toBe('node client/dist/demo-traffic.js --host agent --port 8125')
-    expect(prometheus?.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=15d']))
+    expect([...(demo?.entrypoint ?? []), ...(demo?.command ?? [])].join(' ')).toBe(
+      'node client/dist/demo-traffic.js --host agent --port 8125',
+    )
+    expect(prometheus?.command).toEqual(
+      expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=15d']),
+    )
     expect(grafana?.ports).toEqual(['3001:3000'])
     expect(grafana?.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' })
   })
@@ -124,11 +144,15 @@ describe('docker-compose.yml', () => {
     const build = compose.services.agent?.build
     expect(existsSync(path.resolve(DEPLOY, build?.context ?? '?', build?.dockerfile ?? '?'))).toBe(true)
     // Grafana: the dashboard provider reads the folder the dashboard JSON is mounted into.
-    const provider = parse(readFileSync(path.join(DEPLOY, 'grafana/provisioning/dashboards/taskmeter.yml'), 'utf8')) as { providers: Array<{ options: { path: string } }> }
+    const provider = parse(
+      readFileSync(path.join(DEPLOY, 'grafana/provisioning/dashboards/taskmeter.yml'), 'utf8'),
+    ) as { providers: Array<{ options: { path: string } }> }
     const dashboardTarget = [...mounts.keys()].find((t) => t.endsWith('taskmeter-dashboard.json')) ?? ''
     expect(path.posix.dirname(dashboardTarget)).toBe(provider.providers[0]?.options.path)
     // The datasource points at the prometheus service; Prometheus scrapes the agent service.
-    const datasources = parse(readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ type: string; url: string }> }
+    const datasources = parse(
+      readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: Array<{ type: string; url: string }> }
     expect(datasources.datasources[0]).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' })
     const promConfig = parse(readFileSync(mounts.get('/etc/prometheus/prometheus.yml') ?? '', 'utf8')) as {
       global: { scrape_interval: string }
@@ -176,17 +200,27 @@ describe('deploy/Dockerfile', () => {
     for (const args of all('COPY')) {
       const parts = args.split(/\s+/)
       const fromBuild = parts[0]?.startsWith('--from=') === true
-      const sources = (fromBuild ? parts.slice(1, -1) : parts.slice(0, -1)).map((s) => (fromBuild ? s.replace(/^\/src\//, '') : s))
-      for (const source of sources) expect(existsSync(path.join(REPO_ROOT, source)), `COPY ${args}: ${source} missing (after npm run build)`).toBe(true)
+      const sources = (fromBuild ? parts.slice(1, -1) : parts.slice(0, -1)).map((s) =>
+        fromBuild ? s.replace(/^\/src\//, '') : s,
+      )
+      for (const source of sources)
+        expect(existsSync(path.join(REPO_ROOT, source)), `COPY ${args}: ${source} missing (after npm run build)`).toBe(
+          true,
+        )
     }
     // npm ci needs every workspace's manifest; the build needs its sources.
-    const workspaces = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces
-    for (const ws of workspaces) expect(all('COPY'), `the build stage must copy workspace ${ws}`).toEqual(expect.arrayContaining([`${ws}/package.json ${ws}/`, `${ws}/ ${ws}/`]))
+    const workspaces = (
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }
+    ).workspaces
+    for (const ws of workspaces)
+      expect(all('COPY'), `the build stage must copy workspace ${ws}`).toEqual(
+        expect.arrayContaining([`${ws}/package.json ${ws}/`, `${ws}/ ${ws}/`]),
+      )
     const entrypoint = JSON.parse(all('ENTRYPOINT')[0] ?? '[]') as string[]
     expect(existsSync(path.join(REPO_ROOT, entrypoint[1] ?? '?'))).toBe(true)
   })
 
-  it("runs its HEALTHCHECK command and the compose demo command against a real agent", async () => {
+  it('runs its HEALTHCHECK command and the compose demo command against a real agent', async () => {
     const agent = await startAgentProcess()
     agents.push(agent)
     const healthcheck = /CMD (\[.*\])$/.exec(all('HEALTHCHECK')[0] ?? '')?.[1] ?? '[]'
@@ -202,7 +236,9 @@ describe('deploy/Dockerfile', () => {
     const live = await startAgentProcess()
     agents.push(live)
     const demo = compose.services.demo as ComposeService
-    const demoArgs = [...(demo.entrypoint ?? []), ...(demo.command ?? [])].slice(1).map((a) => (a === 'agent' ? '127.0.0.1' : a === '8125' ? String(live.udpPort) : a))
+    const demoArgs = [...(demo.entrypoint ?? []), ...(demo.command ?? [])]
+      .slice(1)
+      .map((a) => (a === 'agent' ? '127.0.0.1' : a === '8125' ? String(live.udpPort) : a))
     const child = spawn(process.execPath, demoArgs, { cwd: REPO_ROOT, stdio: 'ignore' })
     try {
       const tasks = await waitFor(

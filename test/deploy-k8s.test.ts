@@ -32,7 +32,11 @@ const KINDS: Record<string, KindSupport> = {
     typeImport: 'kubernetes-models/apps/v1/Deployment',
     typeName: 'IDeployment',
   },
-  'v1 Service': { validate: (o) => new Service(o).validate(), typeImport: 'kubernetes-models/v1/Service', typeName: 'IService' },
+  'v1 Service': {
+    validate: (o) => new Service(o).validate(),
+    typeImport: 'kubernetes-models/v1/Service',
+    typeName: 'IService',
+  },
   'monitoring.coreos.com/v1 ServiceMonitor': {
     validate: (o) => new ServiceMonitor(o as ConstructorParameters<typeof ServiceMonitor>[0]).validate(),
     typeImport: '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
@@ -52,7 +56,9 @@ function kindKey(object: Record<string, unknown>): string {
 
 function loadManifests(): Manifest[] {
   const out: Manifest[] = []
-  for (const file of readdirSync(K8S_DIR).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(K8S_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(path.join(K8S_DIR, file), 'utf8'))) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`)
       const object = doc.toJS() as Record<string, unknown> | null
@@ -71,7 +77,8 @@ function typeCheck(manifests: Manifest[]): string[] {
 }
 
 const manifests = loadManifests()
-const byKind = (kind: string): Record<string, unknown>[] => manifests.filter((m) => m.object.kind === kind).map((m) => m.object)
+const byKind = (kind: string): Record<string, unknown>[] =>
+  manifests.filter((m) => m.object.kind === kind).map((m) => m.object)
 
 describe('deploy/k8s against the Kubernetes schemas', () => {
   it('holds a Deployment, a Service, a ServiceMonitor and a PrometheusRule, every kind one we can validate', () => {
@@ -120,7 +127,12 @@ interface Container {
 
 describe('the sidecar deployment', () => {
   const deployment = byKind('Deployment')[0] as {
-    spec: { template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { initContainers?: Container[]; containers: Container[]; securityContext: { runAsNonRoot: boolean } } } }
+    spec: {
+      template: {
+        metadata: { labels: Record<string, string>; annotations: Record<string, string> }
+        spec: { initContainers?: Container[]; containers: Container[]; securityContext: { runAsNonRoot: boolean } }
+      }
+    }
   }
   const pod = deployment.spec.template
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
@@ -142,20 +154,33 @@ describe('the sidecar deployment', () => {
   })
 
   it('is scrapeable by annotation, and every container has requests, limits and a locked-down securityContext', () => {
-    expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '3000', 'prometheus.io/path': '/metrics' })
+    expect(pod.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '3000',
+      'prometheus.io/path': '/metrics',
+    })
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true)
     for (const c of all) {
       expect(Object.keys(c.resources?.requests ?? {}).sort(), c.name).toEqual(['cpu', 'memory'])
       expect(Object.keys(c.resources?.limits ?? {}).sort(), c.name).toEqual(['cpu', 'memory'])
-      expect(c.securityContext, c.name).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false })
+      expect(c.securityContext, c.name).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      })
     }
   })
 
   it('is selected by the Service, whose metrics port the ServiceMonitor scrapes', () => {
-    const service = byKind('Service')[0] as { metadata: { labels: Record<string, string> }; spec: { selector: Record<string, string>; ports: Array<{ name: string; targetPort: string }> } }
+    const service = byKind('Service')[0] as {
+      metadata: { labels: Record<string, string> }
+      spec: { selector: Record<string, string>; ports: Array<{ name: string; targetPort: string }> }
+    }
     expect(pod.metadata.labels).toMatchObject(service.spec.selector)
     expect(service.spec.ports).toContainEqual(expect.objectContaining({ name: 'metrics', targetPort: 'metrics' }))
-    const monitor = byKind('ServiceMonitor')[0] as { spec: { selector: { matchLabels: Record<string, string> }; endpoints: Array<{ port: string }> } }
+    const monitor = byKind('ServiceMonitor')[0] as {
+      spec: { selector: { matchLabels: Record<string, string> }; endpoints: Array<{ port: string }> }
+    }
     expect(service.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels)
     expect(monitor.spec.endpoints.map((e) => e.port)).toEqual(['metrics'])
   })

@@ -9,10 +9,19 @@ import { sampleValue } from './harness/prometheus-text.js'
 import { UdpSender } from './harness/udp-sender.js'
 import { freePort } from './prometheus-server.js'
 
-const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL', 'METRICS_AUTH']
+const AGENT_ENV = [
+  'METRICS_PORT',
+  'UDP_PORT',
+  'WINDOW_SIZE',
+  'LATENCY_PRECISION',
+  'LOG_LEVEL',
+  'PROMETHEUS_URL',
+  'METRICS_AUTH',
+]
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
   return { ...env, ...extra }
 }
 
@@ -32,12 +41,22 @@ afterAll(async () => {
 describe('taskmeter-agent doctor, failure paths', () => {
   it('no agent and no Prometheus at the given URLs: ✗ for both with fixes, the rest not checked, exit 1', async () => {
     const nothing = `http://127.0.0.1:${await freePort()}`
-    const result = await runAgentCli(['doctor', '--agent-url', nothing, '--prometheus-url', `http://127.0.0.1:${await freePort()}`], cleanEnv(), 20_000)
-    expect(row(result.stdout, 'agent reachable')).toMatch(new RegExp(`^  ✗ agent reachable +${nothing}: ECONNREFUSED\\n +fix: start the agent \\(taskmeter-agent\\), or point doctor at it: --agent-url`))
+    const result = await runAgentCli(
+      ['doctor', '--agent-url', nothing, '--prometheus-url', `http://127.0.0.1:${await freePort()}`],
+      cleanEnv(),
+      20_000,
+    )
+    expect(row(result.stdout, 'agent reachable')).toMatch(
+      new RegExp(
+        `^  ✗ agent reachable +${nothing}: ECONNREFUSED\\n +fix: start the agent \\(taskmeter-agent\\), or point doctor at it: --agent-url`,
+      ),
+    )
     for (const check of ['agent ready', 'agent /metrics', 'kernel drops', 'invalid datagrams', 'series cap']) {
       expect(row(result.stdout, check)).toMatch(/^  – .*not checked: agent unreachable$/)
     }
-    expect(row(result.stdout, 'prometheus reachable')).toMatch(/^  ✗ prometheus reachable +http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n +fix: check --prometheus-url \/ PROMETHEUS_URL/)
+    expect(row(result.stdout, 'prometheus reachable')).toMatch(
+      /^  ✗ prometheus reachable +http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n +fix: check --prometheus-url \/ PROMETHEUS_URL/,
+    )
     expect(row(result.stdout, 'scrape target')).toMatch(/not checked: Prometheus unreachable$/)
     expect(result.stdout).toContain('2 problems: see the fix under each ✗')
     expect(result.code).toBe(1)
@@ -50,18 +69,30 @@ describe('taskmeter-agent doctor, failure paths', () => {
     try {
       await sender.sendRaw(Buffer.from([0xfe, 0x54, 0x4d, 0x01, 0x95, 0x01])) // cut short
       await sender.sendRaw(Buffer.from([0xfe, 0x54, 0x4d, 0x07, 0x91, 0x01])) // version 7
-      await waitFor('the agent to count both datagrams', async () => (sampleValue(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_datagrams_received_total') === 2 ? true : undefined))
+      await waitFor('the agent to count both datagrams', async () =>
+        sampleValue(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_datagrams_received_total') === 2
+          ? true
+          : undefined,
+      )
     } finally {
       sender.close()
     }
-    const result = await runAgentCli(['doctor', '--port', String(agent.httpPort), '--host', '127.0.0.1'], cleanEnv(), 20_000)
+    const result = await runAgentCli(
+      ['doctor', '--port', String(agent.httpPort), '--host', '127.0.0.1'],
+      cleanEnv(),
+      20_000,
+    )
     expect(row(result.stdout, 'agent reachable')).toMatch(/^  ✓ /)
     expect(row(result.stdout, 'agent ready')).toMatch(/^  ✓ agent ready +UDP bound, HTTP listening$/)
     expect(row(result.stdout, 'kernel drops')).toMatch(/^  ✓ /)
     const invalid = row(result.stdout, 'invalid datagrams')
-    expect(invalid).toMatch(/^  ✗ invalid datagrams +rejected datagrams: (truncated 1, unsupported_version 1|unsupported_version 1, truncated 1)\n/)
+    expect(invalid).toMatch(
+      /^  ✗ invalid datagrams +rejected datagrams: (truncated 1, unsupported_version 1|unsupported_version 1, truncated 1)\n/,
+    )
     expect(invalid).toMatch(/fix: a sender speaks neither protocol v1 nor StatsD correctly: .*SPEC\.md §5/)
-    expect(row(result.stdout, 'prometheus reachable')).toMatch(/^  ✗ prometheus reachable +no Prometheus URL given\n +fix: .*--prometheus-url http:\/\/prometheus:9090 or PROMETHEUS_URL/)
+    expect(row(result.stdout, 'prometheus reachable')).toMatch(
+      /^  ✗ prometheus reachable +no Prometheus URL given\n +fix: .*--prometheus-url http:\/\/prometheus:9090 or PROMETHEUS_URL/,
+    )
     expect(result.code).toBe(1)
   })
 
@@ -70,9 +101,15 @@ describe('taskmeter-agent doctor, failure paths', () => {
     agents.push(agent)
     const without = await runAgentCli(['doctor', '--agent-url', agent.baseUrl], cleanEnv(), 20_000)
     expect(row(without.stdout, 'agent ready')).toMatch(/^  ✓ /) // the probes stay open
-    expect(row(without.stdout, 'agent /metrics')).toMatch(/^  ✗ agent \/metrics +GET \/metrics: HTTP 401\n +fix: the agent runs with --metrics-auth: give doctor the same --metrics-auth \/ METRICS_AUTH$/)
+    expect(row(without.stdout, 'agent /metrics')).toMatch(
+      /^  ✗ agent \/metrics +GET \/metrics: HTTP 401\n +fix: the agent runs with --metrics-auth: give doctor the same --metrics-auth \/ METRICS_AUTH$/,
+    )
     expect(without.code).toBe(1)
-    const withAuth = await runAgentCli(['doctor', '--agent-url', agent.baseUrl], cleanEnv({ METRICS_AUTH: 'bearer:s3cret' }), 20_000)
+    const withAuth = await runAgentCli(
+      ['doctor', '--agent-url', agent.baseUrl],
+      cleanEnv({ METRICS_AUTH: 'bearer:s3cret' }),
+      20_000,
+    )
     expect(row(withAuth.stdout, 'agent /metrics')).toMatch(/^  ✓ agent \/metrics +\d+ bytes in \d+ ms$/)
     expect(row(withAuth.stdout, 'invalid datagrams')).toMatch(/^  ✓ /)
     expect(withAuth.stdout).not.toContain('s3cret')

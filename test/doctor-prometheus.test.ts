@@ -13,10 +13,19 @@ interface TargetsResponse {
 
 const NEVER = '0001-01-01T00:00:00Z'
 // Env names the agent reads: cleared so the caller's shell cannot leak in.
-const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL', 'METRICS_AUTH']
+const AGENT_ENV = [
+  'METRICS_PORT',
+  'UDP_PORT',
+  'WINDOW_SIZE',
+  'LATENCY_PRECISION',
+  'LOG_LEVEL',
+  'PROMETHEUS_URL',
+  'METRICS_AUTH',
+]
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
   return { ...env, ...extra }
 }
 
@@ -41,7 +50,9 @@ async function scraped(prometheus: PrometheusServer): Promise<void> {
     async () => {
       const body = await getJson<TargetsResponse>(`${prometheus.api}/api/v1/targets`)
       const targets = body.data.activeTargets
-      return targets.length > 0 && targets.every((t) => t.lastScrape !== NEVER && t.health !== 'unknown') ? true : undefined
+      return targets.length > 0 && targets.every((t) => t.lastScrape !== NEVER && t.health !== 'unknown')
+        ? true
+        : undefined
     },
     30_000,
     200,
@@ -57,7 +68,18 @@ function row(stdout: string, check: string): string {
   return /^\s+fix: /.test(next) ? `${lines[at]}\n${next}` : (lines[at] as string)
 }
 
-const CHECKS = ['agent reachable', 'agent ready', 'agent /metrics', 'kernel drops', 'invalid datagrams', 'series cap', 'prometheus reachable', 'scrape target', 'target up', 'last scrape']
+const CHECKS = [
+  'agent reachable',
+  'agent ready',
+  'agent /metrics',
+  'kernel drops',
+  'invalid datagrams',
+  'series cap',
+  'prometheus reachable',
+  'scrape target',
+  'target up',
+  'last scrape',
+]
 
 let agent: AgentProcess
 const servers: PrometheusServer[] = []
@@ -77,7 +99,11 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
     servers.push(prometheus)
     await scraped(prometheus)
     // Beside the agent, with its environment: no flag but the command (0.0.0.0 read as loopback).
-    const result = await runAgentCli(['doctor'], cleanEnv({ METRICS_PORT: String(agent.httpPort), PROMETHEUS_URL: prometheus.api }), 20_000)
+    const result = await runAgentCli(
+      ['doctor'],
+      cleanEnv({ METRICS_PORT: String(agent.httpPort), PROMETHEUS_URL: prometheus.api }),
+      20_000,
+    )
     expect(result.stderr).toBe('')
     for (const check of CHECKS) expect(row(result.stdout, check), result.stdout).toMatch(/^  ✓ /)
     expect(row(result.stdout, 'scrape target')).toContain(`job taskmeter http://127.0.0.1:${agent.httpPort}/metrics`)
@@ -92,12 +118,20 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
     const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${elsewhere}`))
     servers.push(prometheus)
     await scraped(prometheus)
-    const result = await runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
+    const result = await runAgentCli(
+      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
+      cleanEnv({}),
+      20_000,
+    )
     expect(row(result.stdout, 'agent reachable')).toMatch(/^  ✓ /)
     expect(row(result.stdout, 'prometheus reachable')).toMatch(/^  ✓ /)
     const target = row(result.stdout, 'scrape target')
-    expect(target).toMatch(/^  ✗ scrape target +no active target scrapes this agent \(port \d+\); Prometheus scrapes http:\/\/127\.0\.0\.1:\d+\/metrics/)
-    expect(target).toContain(`fix: add to prometheus.yml: scrape_configs: [{ job_name: taskmeter, static_configs: [{ targets: ['127.0.0.1:${agent.httpPort}'] }] }]`)
+    expect(target).toMatch(
+      /^  ✗ scrape target +no active target scrapes this agent \(port \d+\); Prometheus scrapes http:\/\/127\.0\.0\.1:\d+\/metrics/,
+    )
+    expect(target).toContain(
+      `fix: add to prometheus.yml: scrape_configs: [{ job_name: taskmeter, static_configs: [{ targets: ['127.0.0.1:${agent.httpPort}'] }] }]`,
+    )
     expect(row(result.stdout, 'target up')).toMatch(/^  – target up +not checked: no target/)
     expect(result.stdout).toContain('1 problem: see the fix under each ✗')
     expect(result.code).toBe(1)
@@ -107,8 +141,14 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
     const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
     servers.push(prometheus)
     await scraped(prometheus)
-    const result = await runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
-    expect(row(result.stdout, 'scrape target')).toMatch(/^  ✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/)
+    const result = await runAgentCli(
+      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
+      cleanEnv({}),
+      20_000,
+    )
+    expect(row(result.stdout, 'scrape target')).toMatch(
+      /^  ✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/,
+    )
     const up = row(result.stdout, 'target up')
     expect(up).toMatch(/^  ✗ target up +http:\/\/127\.0\.0\.1:\d+\/prometheus is down: .*404/)
     expect(up).toContain('fix: the agent serves /metrics: set metrics_path: /metrics')

@@ -46,7 +46,8 @@ describe('the dashboard model', () => {
     expect(ds).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' })
     for (const panel of dashboard.panels) {
       expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' })
-      for (const target of panel.targets) expect(target.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' })
+      for (const target of panel.targets)
+        expect(target.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' })
     }
   })
 
@@ -60,7 +61,12 @@ describe('the dashboard model', () => {
   it("is a dashboard of current Grafana's classic model (@grafana/schema), with no unknown fields", () => {
     // The schemaVersion that Grafana's own schema package gives a new dashboard.
     expect(dashboard.schemaVersion).toBe(defaultDashboard.schemaVersion)
-    const literal = { origin: 'GET /grafana-dashboard', typeImport: '@grafana/schema', typeName: 'Dashboard', value: raw }
+    const literal = {
+      origin: 'GET /grafana-dashboard',
+      typeImport: '@grafana/schema',
+      typeName: 'Dashboard',
+      value: raw,
+    }
     expect(typeCheckLiterals([literal], 'grafana-typecheck')).toEqual([])
     // The check is not vacuous: a misspelt panel field is reported.
     const broken = structuredClone(raw) as { panels: Array<Record<string, unknown>> }
@@ -77,12 +83,20 @@ describe('the dashboard model', () => {
 
   it('has the five seed panels over the agent metric names, every query filtered by $task', () => {
     const byTitle = new Map(dashboard.panels.map((p) => [p.title, p]))
-    expect([...byTitle.keys()]).toEqual(['Latency percentiles', 'Throughput', 'Active tasks', 'Error rate', 'Latency distribution'])
+    expect([...byTitle.keys()]).toEqual([
+      'Latency percentiles',
+      'Throughput',
+      'Active tasks',
+      'Error rate',
+      'Latency distribution',
+    ])
     const exprs = (title: string): string[] => (byTitle.get(title)?.targets ?? []).map((t) => t.expr)
 
     const latency = exprs('Latency percentiles')
     for (const q of ['0.5', '0.95', '0.99', '0.999'])
-      expect(latency).toContain(`histogram_quantile(${q}, sum by (task, le) (rate(task_duration_seconds_bucket{task=~"$task"}[$__rate_interval])))`)
+      expect(latency).toContain(
+        `histogram_quantile(${q}, sum by (task, le) (rate(task_duration_seconds_bucket{task=~"$task"}[$__rate_interval])))`,
+      )
     expect(latency).toContain('task_duration_window_seconds{task=~"$task"}')
 
     const throughput = exprs('Throughput').join('\n')
@@ -118,6 +132,8 @@ describe('template variable substitution (as Grafana formats a regex multi-value
   it('escapes and joins the selected tasks', () => {
     expect(multiValueRegex(['db.query'])).toBe(String.raw`db\\.query`)
     expect(multiValueRegex(['a', 'http.request'])).toBe(String.raw`(a|http\\.request)`)
-    expect(substitute('rate(x{task=~"$task"}[$__rate_interval])', { task: '(a|b)', rateInterval: '20s' })).toBe('rate(x{task=~"(a|b)"}[20s])')
+    expect(substitute('rate(x{task=~"$task"}[$__rate_interval])', { task: '(a|b)', rateInterval: '20s' })).toBe(
+      'rate(x{task=~"(a|b)"}[20s])',
+    )
   })
 })

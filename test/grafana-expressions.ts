@@ -10,7 +10,8 @@ export interface PanelExpression {
 
 export function panelExpressions(dashboard: GrafanaDashboard): PanelExpression[] {
   const out: PanelExpression[] = []
-  for (const panel of dashboard.panels) for (const target of panel.targets) out.push({ panel: panel.title, refId: target.refId, expr: target.expr })
+  for (const panel of dashboard.panels)
+    for (const target of panel.targets) out.push({ panel: panel.title, refId: target.refId, expr: target.expr })
   return out
 }
 

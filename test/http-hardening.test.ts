@@ -32,7 +32,11 @@ describe('HTTP hardening', () => {
   })
 
   it('refuses a body over the limit without a stack trace', async () => {
-    const response = await fetch(`${agent.baseUrl}/dashboard`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(100_000) }) })
+    const response = await fetch(`${agent.baseUrl}/dashboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'y'.repeat(100_000) }),
+    })
     expect([404, 413]).toContain(response.status)
     expect(await response.text()).not.toMatch(/at .*\.js:\d+/)
   })
@@ -43,8 +47,12 @@ describe('--metrics-auth', () => {
     const agent = await startAgentProcess(['--metrics-auth', 'bearer:s3cret'])
     try {
       expect((await fetch(`${agent.baseUrl}/metrics`)).status).toBe(401)
-      expect((await fetch(`${agent.baseUrl}/dashboard`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
-      expect((await fetch(`${agent.baseUrl}/metrics`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200)
+      expect((await fetch(`${agent.baseUrl}/dashboard`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+        401,
+      )
+      expect((await fetch(`${agent.baseUrl}/metrics`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(
+        200,
+      )
       expect((await fetch(`${agent.baseUrl}/healthz`)).status).toBe(200)
       expect((await fetch(`${agent.baseUrl}/ready`)).status).toBe(200)
     } finally {

@@ -38,7 +38,11 @@ const PORTS = ['--port', '0', '--udp-port', '0']
 
 describe('taskmeter-agent --load-test / --compare', () => {
   it('--load-test --duration 3 --concurrency 20 --json reports exact counts from the agent', async () => {
-    const result = await runAgentCli(['--load-test', '--duration', '3', '--concurrency', '20', '--json', ...PORTS], {}, 30_000)
+    const result = await runAgentCli(
+      ['--load-test', '--duration', '3', '--concurrency', '20', '--json', ...PORTS],
+      {},
+      30_000,
+    )
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout.trim().split('\n')).toHaveLength(1) // --json prints only JSON
     const run = lastJsonLine<RunSummary>(result.stdout)
@@ -50,7 +54,11 @@ describe('taskmeter-agent --load-test / --compare', () => {
   it('--compare --requests 200 --json: exact counts, async faster than sync', async () => {
     const result = await runAgentCli(['--compare', '--requests', '200', '--json', ...PORTS], {}, 60_000)
     expect(result.code, result.stderr).toBe(0)
-    const comparison = lastJsonLine<{ sync: RunSummary; async: RunSummary; improvement: { throughput_x: number; p99_lower_pct: number } }>(result.stdout)
+    const comparison = lastJsonLine<{
+      sync: RunSummary
+      async: RunSummary
+      improvement: { throughput_x: number; p99_lower_pct: number }
+    }>(result.stdout)
     expectConsistent(comparison.sync)
     expectConsistent(comparison.async)
     expect(comparison.sync.requests).toBe(200)
@@ -65,11 +73,17 @@ describe('taskmeter-agent --load-test / --compare', () => {
     expect(result.stdout).toContain('Performance Comparison Report')
     expect(result.stdout).toMatch(/Sync Implementation:\n {2}Total requests: 50\n/)
     expect(result.stdout).toMatch(/Async Implementation:\n {2}Total requests: 50\n/)
-    expect(result.stdout).toMatch(/Improvement:\n {2}Throughput: \d+\.\dx faster\n {2}Latency p99: \d+\.\d% (lower|higher)\n/)
+    expect(result.stdout).toMatch(
+      /Improvement:\n {2}Throughput: \d+\.\dx faster\n {2}Latency p99: \d+\.\d% (lower|higher)\n/,
+    )
   })
 
   it('holds at --concurrency 1000: the agent counts every request', async () => {
-    const result = await runAgentCli(['--load-test', '--duration', '2', '--concurrency', '1000', '--json', ...PORTS], {}, 30_000)
+    const result = await runAgentCli(
+      ['--load-test', '--duration', '2', '--concurrency', '1000', '--json', ...PORTS],
+      {},
+      30_000,
+    )
     expect(result.code, result.stderr).toBe(0)
     const run = lastJsonLine<RunSummary>(result.stdout)
     expectConsistent(run)

@@ -11,7 +11,12 @@ function sourceFiles(dir: string): string[] {
   for (const entry of readdirSync(dir)) {
     const full = path.join(dir, entry)
     if (statSync(full).isDirectory()) out.push(...sourceFiles(full))
-    else if (/\.ts$/.test(entry) && !/\.(test|prop\.test|fixture|test-support)\.ts$/.test(entry) && !entry.endsWith('.d.ts')) out.push(full)
+    else if (
+      /\.ts$/.test(entry) &&
+      !/\.(test|prop\.test|fixture|test-support)\.ts$/.test(entry) &&
+      !entry.endsWith('.d.ts')
+    )
+      out.push(full)
   }
   return out
 }
@@ -19,7 +24,8 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
   const found: string[] = []
-  for (const match of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) found.push(match[1] as string)
+  for (const match of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm))
+    found.push(match[1] as string)
   for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push(match[1] as string)
   return found
 }
@@ -39,8 +45,13 @@ describe('module boundaries', () => {
   it('client imports protocol only, never the agent', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'client', 'src'))) {
       for (const spec of importsOf(file)) {
-        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(false)
-        expect(/(^|\/)(agent|protocol)\//.test(spec) && spec.startsWith('..'), `${rel(file)} reaches into ${spec}`).toBe(false)
+        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(
+          false,
+        )
+        expect(
+          /(^|\/)(agent|protocol)\//.test(spec) && spec.startsWith('..'),
+          `${rel(file)} reaches into ${spec}`,
+        ).toBe(false)
       }
     }
   })
@@ -48,8 +59,12 @@ describe('module boundaries', () => {
   it('agent imports protocol only, never the client', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src'))) {
       for (const spec of importsOf(file)) {
-        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(false)
-        expect(spec.includes('/client/') || spec.includes('/protocol/src'), `${rel(file)} reaches into ${spec}`).toBe(false)
+        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(
+          false,
+        )
+        expect(spec.includes('/client/') || spec.includes('/protocol/src'), `${rel(file)} reaches into ${spec}`).toBe(
+          false,
+        )
       }
     }
   })
@@ -57,17 +72,22 @@ describe('module boundaries', () => {
   it('aggregate knows no sockets, HTTP, wire decoding or exposition', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'aggregate'))) {
       for (const spec of importsOf(file)) {
-        expect(/^(node:)?(dgram|net|http|https)$|fastify|prom-client|\/(ingest|decode|expose)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+        expect(
+          /^(node:)?(dgram|net|http|https)$|fastify|prom-client|\/(ingest|decode|expose)\//.test(spec),
+          `${rel(file)} imports ${spec}`,
+        ).toBe(false)
       }
     }
   })
 
   it('decode does not reach into expose or ingest; ingest does not reach into aggregate or expose', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'decode'))) {
-      for (const spec of importsOf(file)) expect(/\/(expose|ingest)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+      for (const spec of importsOf(file))
+        expect(/\/(expose|ingest)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
     }
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'ingest'))) {
-      for (const spec of importsOf(file)) expect(/\/(aggregate|expose)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+      for (const spec of importsOf(file))
+        expect(/\/(aggregate|expose)\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
     }
   })
 
@@ -86,7 +106,8 @@ describe('module boundaries', () => {
       const stack: string[] = []
       const visit = (node: string): void => {
         if (state.get(node) === 'done') return
-        if (state.get(node) === 'visiting') throw new Error(`import cycle: ${[...stack.slice(stack.indexOf(node)), node].map(rel).join(' → ')}`)
+        if (state.get(node) === 'visiting')
+          throw new Error(`import cycle: ${[...stack.slice(stack.indexOf(node)), node].map(rel).join(' → ')}`)
         state.set(node, 'visiting')
         stack.push(node)
         for (const dep of graph.get(node) ?? []) visit(dep)

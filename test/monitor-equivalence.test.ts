@@ -131,7 +131,13 @@ describe('client → UDP → agent and the in-process monitor', () => {
     const agent = await startAgentProcess()
     agents.push(agent)
     const clientClock: Clock = { ms: 1_000 }
-    const client = createClient({ host: '127.0.0.1', port: agent.udpPort, prefix: PREFIX, tags: TAGS, now: () => clientClock.ms })
+    const client = createClient({
+      host: '127.0.0.1',
+      port: agent.udpPort,
+      prefix: PREFIX,
+      tags: TAGS,
+      now: () => clientClock.ms,
+    })
     const monitorClock: Clock = { ms: 1_000 }
     const monitor = createMonitor({ prefix: PREFIX, tags: TAGS, now: () => monitorClock.ms })
     try {
@@ -148,7 +154,11 @@ describe('client → UDP → agent and the in-process monitor', () => {
         async () => {
           const d = await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)
           const active = Object.values(d.tasks).reduce((sum, t) => sum + t.active, 0)
-          return completed(d) === completed(expected) && active === 0 && d.counters[`${PREFIX}work_completed{service="shop"}`] === 250 ? d : undefined
+          return completed(d) === completed(expected) &&
+            active === 0 &&
+            d.counters[`${PREFIX}work_completed{service="shop"}`] === 250
+            ? d
+            : undefined
         },
         15_000,
       )
@@ -157,16 +167,20 @@ describe('client → UDP → agent and the in-process monitor', () => {
       expect(expected.tasks['app.infer{service="shop"}']).toMatchObject({ completed: 300, failed: 30 })
       expect(expected.tasks['app.render{page="home",service="shop"}']).toMatchObject({ completed: 60, failed: 20 })
       expect(expected.tasks['app.parse{service="shop"}']).toMatchObject({ completed: 50, failed: 10, sum_ms: 62.5 })
-      expect(expected.tasks['app.predict{service="shop"}']?.latency_ms.p99).toBeGreaterThan(expected.tasks['app.predict{service="shop"}']?.latency_ms.p50 ?? Infinity)
+      expect(expected.tasks['app.predict{service="shop"}']?.latency_ms.p99).toBeGreaterThan(
+        expected.tasks['app.predict{service="shop"}']?.latency_ms.p50 ?? Infinity,
+      )
 
       const agentText = await getText(`${agent.baseUrl}/metrics`)
       const monitorText = await monitor.metrics()
       const fromAgent = samples(agentText)
       const fromMonitor = samples(monitorText)
-      const own = (all: Map<string, string>): Array<[string, string]> => [...all].filter(([key]) => !PER_PROCESS.test(key)).sort()
+      const own = (all: Map<string, string>): Array<[string, string]> =>
+        [...all].filter(([key]) => !PER_PROCESS.test(key)).sort()
       expect(own(fromAgent)).toEqual(own(fromMonitor))
       expect(own(fromMonitor).length).toBeGreaterThan(100)
-      const keys = (all: Map<string, string>): string[] => [...all.keys()].filter((key) => /^(requests_per_second|taskmeter_)/.test(key)).sort()
+      const keys = (all: Map<string, string>): string[] =>
+        [...all.keys()].filter((key) => /^(requests_per_second|taskmeter_)/.test(key)).sort()
       expect(keys(fromAgent)).toEqual(keys(fromMonitor))
       expect(families(agentText)).toEqual(families(monitorText))
     } finally {

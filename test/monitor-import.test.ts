@@ -32,9 +32,15 @@ process.stdout.write(JSON.stringify({ exports: Object.keys(agent).sort(), afterI
 // Handles (added since before the import) that mean a socket, timer or child was opened.
 const LIVE_HANDLE = /Timeout|Immediate|UDP|TCP|Pipe|Signal|Process|TTY/i
 
-function runModule(source: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function runModule(
+  source: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -50,9 +56,22 @@ function runModule(source: string, timeoutMs: number): Promise<{ code: number | 
 describe('import @taskmeter/agent', () => {
   it('has no side effects: a monitor used without serve() lets the process exit by itself', async () => {
     const result = await runModule(SCRIPT, 15_000)
-    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
-    const out = JSON.parse(result.stdout) as { exports: string[]; afterImport: string[]; afterCreate: string[]; afterUse: string[]; report: number; metrics: number }
-    expect(out.exports).toEqual(expect.arrayContaining(['createMonitor', 'wrap', 'tracked', 'Monitor', 'TaskmeterError']))
+    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+    })
+    const out = JSON.parse(result.stdout) as {
+      exports: string[]
+      afterImport: string[]
+      afterCreate: string[]
+      afterUse: string[]
+      report: number
+      metrics: number
+    }
+    expect(out.exports).toEqual(
+      expect.arrayContaining(['createMonitor', 'wrap', 'tracked', 'Monitor', 'TaskmeterError']),
+    )
     expect(out.afterImport.filter((name) => LIVE_HANDLE.test(name))).toEqual([])
     expect(out.afterCreate.filter((name) => LIVE_HANDLE.test(name))).toEqual([])
     expect(out.afterUse.filter((name) => LIVE_HANDLE.test(name))).toEqual([])

@@ -156,7 +156,15 @@ beforeAll(async () => {
   const fixture = path.join(REPO_ROOT, 'test', 'monitor-tracked.fixture.ts')
   const base = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.base.json'), ts.sys.readFile)
   const parsed = ts.parseJsonConfigFileContent(base.config, ts.sys, REPO_ROOT)
-  const options: ts.CompilerOptions = { ...parsed.options, composite: false, declaration: false, declarationMap: false, sourceMap: false, noEmit: false, rootDir: path.dirname(fixture) }
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+    noEmit: false,
+    rootDir: path.dirname(fixture),
+  }
   const program = ts.createProgram([fixture], options)
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
   expect(diagnostics, 'the decorated fixture must type-check').toEqual([])

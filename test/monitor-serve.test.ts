@@ -46,8 +46,13 @@ describe('monitor.serve()', () => {
     expect(servedUptime).toBeLessThanOrEqual(directUptime)
     // rps = requests ÷ uptime, and uptime moved on between the two reads.
     const withoutRate = (tasks: typeof snapshot.tasks): unknown =>
-      Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, { ...t, rps: 0, window: { ...t.window, rps: 0 } }]))
-    expect({ ...servedRest, tasks: withoutRate(servedRest.tasks) }).toEqual({ ...directRest, tasks: withoutRate(directRest.tasks) })
+      Object.fromEntries(
+        Object.entries(tasks).map(([id, t]) => [id, { ...t, rps: 0, window: { ...t.window, rps: 0 } }]),
+      )
+    expect({ ...servedRest, tasks: withoutRate(servedRest.tasks) }).toEqual({
+      ...directRest,
+      tasks: withoutRate(directRest.tasks),
+    })
     expect(dashboard.tasks['app.prediction']).toMatchObject({ completed: 51, count: 51 })
 
     const withoutRateLines = (text: string): string => text.replace(/^(Uptime|  Throughput).*$/gm, '')

@@ -27,14 +27,24 @@ describe('deploy/prometheus/examples', () => {
   })
 
   it('the 3.x config turns native histograms on and keeps the classic buckets, per scrape config', () => {
-    const config = parse(readFileSync(path.join(EXAMPLES, 'native-histograms-3x.yml'), 'utf8')) as { scrape_configs: Array<Record<string, unknown>> }
-    expect(config.scrape_configs[0]).toMatchObject({ job_name: 'taskmeter', scrape_native_histograms: true, always_scrape_classic_histograms: true })
+    const config = parse(readFileSync(path.join(EXAMPLES, 'native-histograms-3x.yml'), 'utf8')) as {
+      scrape_configs: Array<Record<string, unknown>>
+    }
+    expect(config.scrape_configs[0]).toMatchObject({
+      job_name: 'taskmeter',
+      scrape_native_histograms: true,
+      always_scrape_classic_histograms: true,
+    })
   })
 
   it('every example lints clean and names the flags it needs', () => {
     const yamllint = requireTool('yamllint', 'apt-get install yamllint')
     expect(run(yamllint, ['--strict', '-c', 'deploy/.yamllint.yml', EXAMPLES])).toMatchObject({ code: 0, output: '' })
-    expect(readFileSync(path.join(EXAMPLES, 'native-histograms-2x.yml'), 'utf8')).toContain('--enable-feature=native-histograms')
-    expect(readFileSync(path.join(EXAMPLES, 'remote-write-receiver.yml'), 'utf8')).toContain('--web.enable-remote-write-receiver')
+    expect(readFileSync(path.join(EXAMPLES, 'native-histograms-2x.yml'), 'utf8')).toContain(
+      '--enable-feature=native-histograms',
+    )
+    expect(readFileSync(path.join(EXAMPLES, 'remote-write-receiver.yml'), 'utf8')).toContain(
+      '--web.enable-remote-write-receiver',
+    )
   })
 })

@@ -8,7 +8,8 @@ import path from 'node:path'
 import { waitFor } from './harness/poll.js'
 import { requireTool } from './harness/system-tool.js'
 
-export const PROMETHEUS_INSTALL_HINT = 'apt-get install prometheus (the Debian package "prometheus" ships both prometheus and promtool)'
+export const PROMETHEUS_INSTALL_HINT =
+  'apt-get install prometheus (the Debian package "prometheus" ships both prometheus and promtool)'
 
 export interface PrometheusServer {
   readonly api: string
@@ -31,14 +32,24 @@ export function freePort(): Promise<number> {
 
 /** `extraFlags` are passed as given (e.g. the retention flag of the compose service); `fixedPort`
  * when the test must know the address before Prometheus is up (a remote-write receiver). */
-export async function startPrometheus(configYaml: string, extraFlags: string[] = [], fixedPort?: number): Promise<PrometheusServer> {
+export async function startPrometheus(
+  configYaml: string,
+  extraFlags: string[] = [],
+  fixedPort?: number,
+): Promise<PrometheusServer> {
   const binary = requireTool('prometheus', PROMETHEUS_INSTALL_HINT)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'taskmeter-prometheus-'))
   writeFileSync(path.join(dir, 'prometheus.yml'), configYaml)
   const port = fixedPort ?? (await freePort())
   const child: ChildProcess = spawn(
     binary,
-    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extraFlags],
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+      ...extraFlags,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let log = ''

@@ -33,16 +33,29 @@ describe('GET /metrics as protobuf', () => {
     const running = agent
     const sender = new UdpSender(running.udpPort)
     const checkout = bytes(encodeName('checkout'))
-    for (let i = 0; i < 500; i++) await sender.append(EVENT_KIND.timing, checkout, 1 + (i % 50) * 3.7, 1, i % 5 === 0 ? bytes(encodeTags({ region: 'eu' })) : null)
+    for (let i = 0; i < 500; i++)
+      await sender.append(
+        EVENT_KIND.timing,
+        checkout,
+        1 + (i % 50) * 3.7,
+        1,
+        i % 5 === 0 ? bytes(encodeTags({ region: 'eu' })) : null,
+      )
     await sender.append(EVENT_KIND.count, bytes(encodeName('orders')), 3)
     await sender.append(EVENT_KIND.histogram, bytes(encodeName('batch.size')), 64)
     await sender.flush()
     sender.close()
     const sent = sender.datagramsSent
-    await waitFor('the agent to receive every datagram', async () => (sampleValue(await getText(`${running.baseUrl}/metrics`), 'taskmeter_datagrams_received_total') === sent ? true : undefined))
+    await waitFor('the agent to receive every datagram', async () =>
+      sampleValue(await getText(`${running.baseUrl}/metrics`), 'taskmeter_datagrams_received_total') === sent
+        ? true
+        : undefined,
+    )
 
     const response = await fetch(`${running.baseUrl}/metrics`, { headers: { accept: PROMETHEUS_NATIVE_ACCEPT } })
-    expect(response.headers.get('content-type')).toBe('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited')
+    expect(response.headers.get('content-type')).toBe(
+      'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited',
+    )
     const families = decodeMetricFamilies(new Uint8Array(await response.arrayBuffer()))
     const text = await getText(`${running.baseUrl}/metrics`)
 
@@ -52,8 +65,11 @@ describe('GET /metrics as protobuf', () => {
     for (const [name, type] of textTypes) expect(types.get(name), name).toBe(type)
     expect([...types.keys()].filter((name) => !textTypes.has(name))).toEqual(['batch_size_histogram'])
 
-    const steady = (series: Map<string, string>): Map<string, string> => new Map([...series].filter(([key]) => !MOVING.test(key)))
-    expect(steady(flattenFamilies(families.filter((f) => f.name !== 'batch_size_histogram')))).toEqual(steady(flattenText(text)))
+    const steady = (series: Map<string, string>): Map<string, string> =>
+      new Map([...series].filter(([key]) => !MOVING.test(key)))
+    expect(steady(flattenFamilies(families.filter((f) => f.name !== 'batch_size_histogram')))).toEqual(
+      steady(flattenText(text)),
+    )
 
     const duration = families.find((f) => f.name === 'task_duration_seconds')
     for (const metric of duration?.metric ?? []) {

@@ -15,7 +15,12 @@ function runUnittest(python: string): Promise<{ code: number | null; signal: str
     const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'clients/python/tests', '-v'], {
       cwd: REPO_ROOT,
       // The end-to-end test starts the agent with this Node and this built CLI.
-      env: { ...process.env, TASKMETER_NODE: process.execPath, TASKMETER_AGENT_CLI: AGENT_CLI, PYTHONDONTWRITEBYTECODE: '1' },
+      env: {
+        ...process.env,
+        TASKMETER_NODE: process.execPath,
+        TASKMETER_AGENT_CLI: AGENT_CLI,
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''

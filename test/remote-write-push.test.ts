@@ -23,18 +23,40 @@ afterAll(async () => {
 describe('remote write to a real Prometheus', () => {
   it('pushes native histograms, counters and classic buckets that answer like the scraped ones', async () => {
     const port = await freePort()
-    agent = await startAgentProcess(['--remote-write', `http://127.0.0.1:${port}/api/v1/write`, '--remote-write-interval', '1', '--label', 'job=push', '--label', 'instance=pod-1'])
+    agent = await startAgentProcess([
+      '--remote-write',
+      `http://127.0.0.1:${port}/api/v1/write`,
+      '--remote-write-interval',
+      '1',
+      '--label',
+      'job=push',
+      '--label',
+      'instance=pod-1',
+    ])
     const durations = lognormalUs(30_000, 25, 0.7, 11)
     await sendTimings(agent.udpPort, agent.baseUrl, 'api', durations)
-    const config = ['global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: scrape', '    static_configs:', `      - targets: ['127.0.0.1:${agent.httpPort}']`, ''].join('\n')
+    const config = [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: scrape',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${agent.httpPort}']`,
+      '',
+    ].join('\n')
     prometheus = await startPrometheus(config, RECEIVER_FLAGS, port)
     const api = prometheus.api
     try {
       for (const job of ['push', 'scrape']) {
-        await waitFor(`job ${job} to hold all 30000 requests`, async () => {
-          const h = (await instantQuery(api, `sum(task_duration_seconds{job="${job}"})`))[0]?.histogram?.[1]
-          return h !== undefined && Number(h.count) === durations.length ? true : undefined
-        }, 30_000, 250)
+        await waitFor(
+          `job ${job} to hold all 30000 requests`,
+          async () => {
+            const h = (await instantQuery(api, `sum(task_duration_seconds{job="${job}"})`))[0]?.histogram?.[1]
+            return h !== undefined && Number(h.count) === durations.length ? true : undefined
+          },
+          30_000,
+          250,
+        )
       }
       const pushed = (await instantQuery(api, 'task_duration_seconds{job="push"}'))[0]
       expect(pushed?.metric).toEqual({ __name__: 'task_duration_seconds', job: 'push', instance: 'pod-1', task: 'api' })
@@ -53,13 +75,20 @@ describe('remote write to a real Prometheus', () => {
       // Classic buckets are pushed too (2.42 ignores them when it scrapes a native histogram).
       expect(await scalarQuery(api, 'task_duration_seconds_bucket{job="push", le="+Inf"}')).toBe(durations.length)
       expect(await scalarQuery(api, 'count(task_duration_seconds_bucket{job="scrape"})')).toBeUndefined()
-      const sent = await waitFor('the agent to report samples sent', async () => {
-        const value = await scalarQuery(api, 'max(taskmeter_remote_write_samples_sent_total{job="push"})')
-        return value !== undefined && value > 0 ? value : undefined
-      }, 10_000, 250)
+      const sent = await waitFor(
+        'the agent to report samples sent',
+        async () => {
+          const value = await scalarQuery(api, 'max(taskmeter_remote_write_samples_sent_total{job="push"})')
+          return value !== undefined && value > 0 ? value : undefined
+        },
+        10_000,
+        250,
+      )
       expect(sent).toBeGreaterThan(0)
     } catch (err) {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\nagent:\n${agent.output().slice(-3000)}\nprometheus:\n${prometheus.log()}`)
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}\nagent:\n${agent.output().slice(-3000)}\nprometheus:\n${prometheus.log()}`,
+      )
     }
   }, 120_000)
 })

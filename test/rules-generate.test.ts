@@ -24,7 +24,8 @@ interface RulesFile {
   groups: Array<{ name: string; rules: Rule[] }>
 }
 
-const REGENERATE = 'run `npm run rules` and commit deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/prometheus-rule.yaml'
+const REGENERATE =
+  'run `npm run rules` and commit deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/prometheus-rule.yaml'
 const dir = mkdtempSync(path.join(os.tmpdir(), 'taskmeter-rules-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -45,12 +46,20 @@ describe('the committed rules', () => {
     const k8sOut = path.join(dir, 'prometheus-rule.yaml')
     const result = await runGenerator(['--out', out, '--k8s-out', k8sOut])
     expect(result.code, result.stderr).toBe(0)
-    expect(readFileSync(out, 'utf8') === readFileSync(RULES_FILE, 'utf8'), `${RULES_FILE} is stale: ${REGENERATE}`).toBe(true)
-    expect(readFileSync(k8sOut, 'utf8') === readFileSync(PROMETHEUS_RULE_FILE, 'utf8'), `${PROMETHEUS_RULE_FILE} is stale: ${REGENERATE}`).toBe(true)
+    expect(
+      readFileSync(out, 'utf8') === readFileSync(RULES_FILE, 'utf8'),
+      `${RULES_FILE} is stale: ${REGENERATE}`,
+    ).toBe(true)
+    expect(
+      readFileSync(k8sOut, 'utf8') === readFileSync(PROMETHEUS_RULE_FILE, 'utf8'),
+      `${PROMETHEUS_RULE_FILE} is stale: ${REGENERATE}`,
+    ).toBe(true)
   })
 
   it('hold the recording rules, the four burn-rate alerts and the five agent-health alerts', () => {
-    const records = new Set(committed.groups.flatMap((g) => g.rules).flatMap((r) => (r.record === undefined ? [] : [r.record])))
+    const records = new Set(
+      committed.groups.flatMap((g) => g.rules).flatMap((r) => (r.record === undefined ? [] : [r.record])),
+    )
     expect([...records].filter((r) => !r.includes('_ratio_') && !r.includes(':ratio_'))).toEqual([
       'job_task:requests:rate5m',
       'job_task_quantile:task_duration_seconds:histogram_quantile',
@@ -91,14 +100,20 @@ describe('the committed rules', () => {
     const manifest = parse(readFileSync(PROMETHEUS_RULE_FILE, 'utf8')) as { kind: string; spec: RulesFile }
     expect(manifest.kind).toBe('PrometheusRule')
     expect(manifest.spec).toEqual(committed)
-    expect(() => new PrometheusRule(manifest as ConstructorParameters<typeof PrometheusRule>[0]).validate()).not.toThrow()
+    expect(() =>
+      new PrometheusRule(manifest as ConstructorParameters<typeof PrometheusRule>[0]).validate(),
+    ).not.toThrow()
     const broken = structuredClone(manifest)
     ;(broken.spec.groups[0]?.rules[0] as Rule).for = '2 minutes'
-    expect(() => new PrometheusRule(broken as ConstructorParameters<typeof PrometheusRule>[0]).validate()).toThrow(/for must match pattern/)
+    expect(() => new PrometheusRule(broken as ConstructorParameters<typeof PrometheusRule>[0]).validate()).toThrow(
+      /for must match pattern/,
+    )
   })
 
   it("assume the agent's default --buckets", () => {
-    expect(readFileSync(path.join(path.dirname(GENERATOR), 'generator', 'options.mjs'), 'utf8')).toContain(`AGENT_DEFAULT_BUCKETS = '${DEFAULT_BUCKETS}'`)
+    expect(readFileSync(path.join(path.dirname(GENERATOR), 'generator', 'options.mjs'), 'utf8')).toContain(
+      `AGENT_DEFAULT_BUCKETS = '${DEFAULT_BUCKETS}'`,
+    )
   })
 })
 
@@ -108,7 +123,9 @@ describe('the generator flags', () => {
     const fast = (name: string): string => rules.find((r) => r.alert === name)?.expr ?? ''
     expect(fast('TaskmeterErrorBudgetFastBurn')).toContain('job_task:requests_errors:ratio_rate1h > (14.4 * 0.005)')
     expect(fast('TaskmeterLatencyBudgetFastBurn')).toContain('job_task:requests_slow:ratio_rate6h > (6 * 0.05)')
-    expect(rules.find((r) => r.alert === 'TaskmeterErrorBudgetSlowBurn')?.annotations?.description).toContain('the 99.5% SLO allows 0.5%')
+    expect(rules.find((r) => r.alert === 'TaskmeterErrorBudgetSlowBurn')?.annotations?.description).toContain(
+      'the 99.5% SLO allows 0.5%',
+    )
   })
 
   it('--latency-threshold picks the le bucket, matching Prometheus 3 spellings of whole numbers', async () => {
@@ -122,10 +139,21 @@ describe('the generator flags', () => {
   })
 
   it('--selector, --max-scrape-seconds and --runbook-url go where they say', async () => {
-    const { rules } = await generate(['--selector', 'job="sidecars",env="prod"', '--max-scrape-seconds', '2', '--runbook-url', 'https://wiki.example/taskmeter'])
+    const { rules } = await generate([
+      '--selector',
+      'job="sidecars",env="prod"',
+      '--max-scrape-seconds',
+      '2',
+      '--runbook-url',
+      'https://wiki.example/taskmeter',
+    ])
     expect(rules.find((r) => r.alert === 'TaskmeterTargetDown')?.expr).toBe('up{job="sidecars",env="prod"} == 0')
-    expect(rules.find((r) => r.alert === 'TaskmeterScrapeSlow')?.expr).toContain('avg_over_time(scrape_duration_seconds{job="sidecars",env="prod"}[5m]) > 2')
-    expect(rules.find((r) => r.alert === 'TaskmeterSeriesCapReached')?.annotations?.runbook_url).toBe('https://wiki.example/taskmeter#taskmeterseriescapreached')
+    expect(rules.find((r) => r.alert === 'TaskmeterScrapeSlow')?.expr).toContain(
+      'avg_over_time(scrape_duration_seconds{job="sidecars",env="prod"}[5m]) > 2',
+    )
+    expect(rules.find((r) => r.alert === 'TaskmeterSeriesCapReached')?.annotations?.runbook_url).toBe(
+      'https://wiki.example/taskmeter#taskmeterseriescapreached',
+    )
   })
 
   it('--test-windows divides every window and `for` by 60 and names the records after the real window', async () => {
@@ -166,7 +194,20 @@ describe('the generator flags', () => {
     const yamllint = requireTool('yamllint', 'apt-get install yamllint')
     const files = [path.join(dir, 'lint-test.yml'), path.join(dir, 'lint-custom.yml'), path.join(dir, 'lint-k8s.yml')]
     expect((await runGenerator(['--test-windows', '--out', files[0] as string])).code).toBe(0)
-    expect((await runGenerator(['--slo', '99.95', '--latency-threshold', '1', '--out', files[1] as string, '--k8s-out', files[2] as string])).code).toBe(0)
+    expect(
+      (
+        await runGenerator([
+          '--slo',
+          '99.95',
+          '--latency-threshold',
+          '1',
+          '--out',
+          files[1] as string,
+          '--k8s-out',
+          files[2] as string,
+        ])
+      ).code,
+    ).toBe(0)
     const result = await runCommand(yamllint, ['--strict', '-c', 'deploy/.yamllint.yml', ...files])
     expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: '' })
   })

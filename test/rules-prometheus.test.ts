@@ -54,7 +54,8 @@ afterAll(async () => {
  * that any run of the cycle, as a 5 s rate window sees it, has the same mix.
  */
 function latencyCycleMs(): number[] {
-  const spread = (lo: number, hi: number, n: number): number[] => Array.from({ length: n }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / n)
+  const spread = (lo: number, hi: number, n: number): number[] =>
+    Array.from({ length: n }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / n)
   const sorted = [...spread(10, 25, 80), ...spread(25, 50, 100), ...spread(100, 250, 19), ...spread(250, 500, 1)]
   return sorted.map((_, i) => sorted[(i * 73) % sorted.length] as number)
 }
@@ -115,7 +116,9 @@ describe('the generated rules in a real prometheus scraping a real agent', () =>
     })
 
     const query = async (promql: string): Promise<PromSample[]> => {
-      const body = await getJson<{ status: string; data: { result: PromSample[] } }>(`${prometheus.api}/api/v1/query?query=${encodeURIComponent(promql)}`)
+      const body = await getJson<{ status: string; data: { result: PromSample[] } }>(
+        `${prometheus.api}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      )
       if (body.status !== 'success') throw new Error(`${promql}: ${JSON.stringify(body)}`)
       return body.data.result
     }
@@ -124,48 +127,83 @@ describe('the generated rules in a real prometheus scraping a real agent', () =>
       expect(result, promql).toHaveLength(1)
       return Number(result[0]?.value[1])
     }
-    const alerts = async (): Promise<PromAlert[]> => (await getJson<{ data: { alerts: PromAlert[] } }>(`${prometheus.api}/api/v1/alerts`)).data.alerts
-    const describeAlerts = (list: PromAlert[]): string => list.map((a) => `${a.labels.alertname}{task=${a.labels.task ?? '-'}} ${a.state}`).join(', ')
+    const alerts = async (): Promise<PromAlert[]> =>
+      (await getJson<{ data: { alerts: PromAlert[] } }>(`${prometheus.api}/api/v1/alerts`)).data.alerts
+    const describeAlerts = (list: PromAlert[]): string =>
+      list.map((a) => `${a.labels.alertname}{task=${a.labels.task ?? '-'}} ${a.state}`).join(', ')
     // Everything that fires or is pending for anything but checkout's error budget is a failure,
     // checked at every poll (not only at the end).
     const unexpected: string[] = []
     const watch = (list: PromAlert[]): PromAlert[] => {
-      for (const a of list) if (!(a.labels.task === 'checkout' && a.labels.alertname?.startsWith('TaskmeterErrorBudget'))) unexpected.push(describeAlerts([a]))
+      for (const a of list)
+        if (!(a.labels.task === 'checkout' && a.labels.alertname?.startsWith('TaskmeterErrorBudget')))
+          unexpected.push(describeAlerts([a]))
       return list
     }
 
     try {
-      const firing = (list: PromAlert[], alertname: string): boolean => list.some((a) => a.labels.alertname === alertname && a.labels.task === 'checkout' && a.state === 'firing')
-      await waitFor('TaskmeterErrorBudgetFastBurn firing for checkout', async () => (firing(watch(await alerts()), 'TaskmeterErrorBudgetFastBurn') ? true : undefined), 45_000, 250)
+      const firing = (list: PromAlert[], alertname: string): boolean =>
+        list.some((a) => a.labels.alertname === alertname && a.labels.task === 'checkout' && a.state === 'firing')
+      await waitFor(
+        'TaskmeterErrorBudgetFastBurn firing for checkout',
+        async () => (firing(watch(await alerts()), 'TaskmeterErrorBudgetFastBurn') ? true : undefined),
+        45_000,
+        250,
+      )
       const fastFiredSeconds = (Date.now() - started) / 1000
 
       // The slow burn (for 15s here) fires too; meanwhile search, at a fifth of its budget, and the
       // agent-health alerts stay quiet for the same time.
-      await waitFor('TaskmeterErrorBudgetSlowBurn firing for checkout', async () => (firing(watch(await alerts()), 'TaskmeterErrorBudgetSlowBurn') ? true : undefined), 40_000, 250)
+      await waitFor(
+        'TaskmeterErrorBudgetSlowBurn firing for checkout',
+        async () => (firing(watch(await alerts()), 'TaskmeterErrorBudgetSlowBurn') ? true : undefined),
+        40_000,
+        250,
+      )
       expect(unexpected, 'alerts that must stay quiet').toEqual([])
       expect(await one('job_task:requests_errors:ratio_rate1m{task="search"}')).toBeLessThan(0.001)
       const slowFiredSeconds = (Date.now() - started) / 1000
 
       // Recording rules against the agent, read at the same moment, now that every 5 s window is
       // covered by samples (rate() of a series younger than its window underestimates).
-      const [dashboard, metrics] = await Promise.all([getJson<{ tasks: Record<string, TaskFigures> }>(`${agent.baseUrl}/dashboard`), getText(`${agent.baseUrl}/metrics`)])
+      const [dashboard, metrics] = await Promise.all([
+        getJson<{ tasks: Record<string, TaskFigures> }>(`${agent.baseUrl}/dashboard`),
+        getText(`${agent.baseUrl}/metrics`),
+      ])
       const task = dashboard.tasks.checkout as TaskFigures
       const rate = await one('job_task:requests:rate5s{task="checkout"}')
       const errorRatio = await one('job_task:requests_errors:ratio_rate1m{task="checkout"}')
       const slowRatio = await one('job_task:requests_slow:ratio_rate1m{task="checkout"}')
       const quantiles: Record<string, number> = {}
-      for (const q of ['0.5', '0.95', '0.99']) quantiles[q] = await one(`job_task_quantile:task_duration_seconds:histogram_quantile{task="checkout",quantile="${q}"}`)
+      for (const q of ['0.5', '0.95', '0.99'])
+        quantiles[q] = await one(
+          `job_task_quantile:task_duration_seconds:histogram_quantile{task="checkout",quantile="${q}"}`,
+        )
       const count = sampleValue(metrics, 'task_duration_seconds_count', { task: 'checkout' }) as number
       const fast = sampleValue(metrics, 'task_duration_seconds_bucket', { task: 'checkout', le: '0.25' }) as number
       const agreement = {
         rate_rps: { rule: rate, dashboard: task.rps, off: off(rate, task.rps) },
         error_ratio: { rule: errorRatio, dashboard: task.error_rate, off: off(errorRatio, task.error_rate) },
         slow_ratio: { rule: slowRatio, metrics: 1 - fast / count, off: off(slowRatio, 1 - fast / count) },
-        p50_s: { rule: quantiles['0.5'], dashboard: task.window.latency_ms.p50 / 1000, off: off(quantiles['0.5'] as number, task.window.latency_ms.p50 / 1000) },
-        p95_s: { rule: quantiles['0.95'], dashboard: task.window.latency_ms.p95 / 1000, off: off(quantiles['0.95'] as number, task.window.latency_ms.p95 / 1000) },
-        p99_s: { rule: quantiles['0.99'], dashboard: task.window.latency_ms.p99 / 1000, off: off(quantiles['0.99'] as number, task.window.latency_ms.p99 / 1000) },
+        p50_s: {
+          rule: quantiles['0.5'],
+          dashboard: task.window.latency_ms.p50 / 1000,
+          off: off(quantiles['0.5'] as number, task.window.latency_ms.p50 / 1000),
+        },
+        p95_s: {
+          rule: quantiles['0.95'],
+          dashboard: task.window.latency_ms.p95 / 1000,
+          off: off(quantiles['0.95'] as number, task.window.latency_ms.p95 / 1000),
+        },
+        p99_s: {
+          rule: quantiles['0.99'],
+          dashboard: task.window.latency_ms.p99 / 1000,
+          off: off(quantiles['0.99'] as number, task.window.latency_ms.p99 / 1000),
+        },
       }
-      console.log(`fast burn firing after ${fastFiredSeconds.toFixed(1)} s, slow burn after ${slowFiredSeconds.toFixed(1)} s; agreement ${JSON.stringify(agreement)}`)
+      console.log(
+        `fast burn firing after ${fastFiredSeconds.toFixed(1)} s, slow burn after ${slowFiredSeconds.toFixed(1)} s; agreement ${JSON.stringify(agreement)}`,
+      )
       // Rates: a 5 s rate() against the agent's 10 s window of a timer-paced sender.
       expect(agreement.rate_rps.off).toBeLessThan(0.1)
       // Every 20th request fails, in both counts.
@@ -176,12 +214,18 @@ describe('the generated rules in a real prometheus scraping a real agent', () =>
       for (const q of ['p50_s', 'p95_s', 'p99_s'] as const) expect(agreement[q].off, q).toBeLessThan(0.05)
 
       // Every rule evaluated without error in this Prometheus.
-      const groups = (await getJson<{ data: { groups: Array<{ rules: PromRule[] }> } }>(`${prometheus.api}/api/v1/rules`)).data.groups
+      const groups = (
+        await getJson<{ data: { groups: Array<{ rules: PromRule[] }> } }>(`${prometheus.api}/api/v1/rules`)
+      ).data.groups
       const rules = groups.flatMap((g) => g.rules)
       expect(rules.length).toBeGreaterThanOrEqual(27)
-      expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual([])
+      expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual(
+        [],
+      )
     } catch (err) {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\nalerts: ${describeAlerts(await alerts().catch(() => []))}\nprometheus log:\n${prometheus.log()}`)
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}\nalerts: ${describeAlerts(await alerts().catch(() => []))}\nprometheus log:\n${prometheus.log()}`,
+      )
     }
   }, 90_000)
 })

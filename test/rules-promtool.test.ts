@@ -80,10 +80,17 @@ describe('promtool test rules (deploy/prometheus/tests/*.yml)', () => {
       const unit = parse(readFileSync(file, 'utf8')) as UnitTestFile
       expect(unit.rule_files, file).toEqual(['../rules/taskmeter.rules.yml'])
       for (const test of unit.tests)
-        for (const check of test.alert_rule_test ?? []) ((check.exp_alerts ?? []).length > 0 ? firing : quiet).add(check.alertname)
+        for (const check of test.alert_rule_test ?? [])
+          ((check.exp_alerts ?? []).length > 0 ? firing : quiet).add(check.alertname)
     }
-    expect(alertNames.filter((a) => !firing.has(a)), 'alerts never tested firing').toEqual([])
-    expect(alertNames.filter((a) => !quiet.has(a)), 'alerts never tested quiet').toEqual([])
+    expect(
+      alertNames.filter((a) => !firing.has(a)),
+      'alerts never tested firing',
+    ).toEqual([])
+    expect(
+      alertNames.filter((a) => !quiet.has(a)),
+      'alerts never tested quiet',
+    ).toEqual([])
   })
 
   it('fail when the rules change under them (a 99% SLO: the quiet cases would fire)', async () => {

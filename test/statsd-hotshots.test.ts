@@ -12,7 +12,15 @@ import { sampleValue } from './harness/prometheus-text.js'
 import { sendUdpDatagrams } from './harness/statsd-text.js'
 
 interface Dashboard {
-  tasks: Record<string, { completed: number; failed: number; labels: Record<string, string>; latency_ms: { p50: number; p99: number; max: number } }>
+  tasks: Record<
+    string,
+    {
+      completed: number
+      failed: number
+      labels: Record<string, string>
+      latency_ms: { p50: number; p99: number; max: number }
+    }
+  >
   counters: Record<string, number>
   gauges: Record<string, number>
   histograms: Record<string, { count: number; sum: number }>
@@ -49,8 +57,22 @@ describe('hot-shots → agent over UDP', () => {
   })
 
   it('shows exactly what hot-shots sent, in /metrics and /dashboard', async () => {
-    const client = new StatsD({ host: '127.0.0.1', port: agent.udpPort, protocol: 'udp', datadog: false, maxBufferSize: 0, errorHandler: (err) => errors.push(err) })
-    const container = new StatsD({ host: '127.0.0.1', port: agent.udpPort, datadog: true, containerID: 'abc123', includeDatadogTelemetry: false, errorHandler: (err) => errors.push(err) })
+    const client = new StatsD({
+      host: '127.0.0.1',
+      port: agent.udpPort,
+      protocol: 'udp',
+      datadog: false,
+      maxBufferSize: 0,
+      errorHandler: (err) => errors.push(err),
+    })
+    const container = new StatsD({
+      host: '127.0.0.1',
+      port: agent.udpPort,
+      datadog: true,
+      containerID: 'abc123',
+      includeDatadogTelemetry: false,
+      errorHandler: (err) => errors.push(err),
+    })
     let lines = 0
     const send = async (call: Send): Promise<void> => {
       lines++
@@ -77,10 +99,17 @@ describe('hot-shots → agent over UDP', () => {
     await closeClient(client)
     await closeClient(container)
 
-    const text = await metricsWhen(agent, `${lines} lines`, (body) => sampleValue(body, 'taskmeter_lines_received_total') === lines)
+    const text = await metricsWhen(
+      agent,
+      `${lines} lines`,
+      (body) => sampleValue(body, 'taskmeter_lines_received_total') === lines,
+    )
     expect(errors).toEqual([])
     expect(sampleValue(text, 'taskmeter_lines_invalid_total', { reason: 'bad_value' })).toBe(0)
-    const invalid = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+    const invalid = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    )
     expect(invalid).toBe(0)
 
     // Timers are requests of the task: every family of issue 14 works for StatsD users.
@@ -89,11 +118,20 @@ describe('hot-shots → agent over UDP', () => {
     expect(sampleValue(text, 'tasks_completed_total', { task: 'checkout' })).toBe(1000)
     expect(sampleValue(text, 'task_duration_seconds_count', { task: 'checkout' })).toBe(1000)
     const sumSeconds = durationsMs.reduce((a, b) => a + b, 0) / 1000
-    expect(Math.abs((sampleValue(text, 'task_duration_seconds_sum', { task: 'checkout' }) ?? 0) - sumSeconds) / sumSeconds).toBeLessThan(1e-9)
+    expect(
+      Math.abs((sampleValue(text, 'task_duration_seconds_sum', { task: 'checkout' }) ?? 0) - sumSeconds) / sumSeconds,
+    ).toBeLessThan(1e-9)
     expect(sampleValue(text, 'task_duration_seconds_bucket', { task: 'checkout', le: '0.01' })).toBe(91) // 1.0 … 10.0 ms
     expect(sampleValue(text, 'requests_per_second', { task: 'checkout' })).toBeGreaterThan(0)
     expect(sampleValue(text, 'requests_total', { task: 'checkout', region: 'eu', status: 'success' })).toBe(200)
-    expect(sampleValue(text, 'requests_total', { task: 'containerized', env: 'prod', container_id: 'abc123', status: 'success' })).toBe(1)
+    expect(
+      sampleValue(text, 'requests_total', {
+        task: 'containerized',
+        env: 'prod',
+        container_id: 'abc123',
+        status: 'success',
+      }),
+    ).toBe(1)
 
     expect(sampleValue(text, 'orders_total', { payment: 'card' })).toBe(30)
     expect(sampleValue(text, 'orders_total', { payment: 'paypal' })).toBe(20)
@@ -117,7 +155,10 @@ describe('hot-shots → agent over UDP', () => {
     expect(Math.abs((checkout?.latency_ms.p50 ?? 0) - 50.9) / 50.9).toBeLessThan(0.01)
     expect(Math.abs((checkout?.latency_ms.max ?? 0) - 100.9) / 100.9).toBeLessThan(0.01)
     expect(dashboard.tasks['checkout{region="eu"}']?.completed).toBe(200)
-    expect(dashboard.tasks['containerized{container_id="abc123",env="prod"}']?.labels).toEqual({ container_id: 'abc123', env: 'prod' })
+    expect(dashboard.tasks['containerized{container_id="abc123",env="prod"}']?.labels).toEqual({
+      container_id: 'abc123',
+      env: 'prod',
+    })
     expect(dashboard.counters['orders{payment="card"}']).toBe(30)
     expect(dashboard.gauges['queue.depth{queue="emails"}']).toBe(20)
     expect(dashboard.gauges.users).toBe(4)
@@ -126,7 +167,8 @@ describe('hot-shots → agent over UDP', () => {
 
   it('weighs raw @0.5 lines exactly: a counter adds 2×, a timer and a histogram count 2 each', async () => {
     const datagrams: string[] = []
-    for (let i = 0; i < 10; i++) datagrams.push('raw.timer:10|ms|@0.5', 'raw.hits:3|c|@0.5', 'raw.size:7|h|@0.5\nraw.level:9|g|@0.5')
+    for (let i = 0; i < 10; i++)
+      datagrams.push('raw.timer:10|ms|@0.5', 'raw.hits:3|c|@0.5', 'raw.size:7|h|@0.5\nraw.level:9|g|@0.5')
     await sendUdpDatagrams(agent.udpPort, datagrams)
     const text = await metricsWhen(agent, 'the raw lines', (body) => sampleValue(body, 'raw_size_count') === 20)
     expect(sampleValue(text, 'requests_total', { task: 'raw.timer', status: 'success' })).toBe(20)
@@ -138,7 +180,12 @@ describe('hot-shots → agent over UDP', () => {
   })
 
   it('keeps a hot-shots counter sampled at 0.25 within binomial bounds, each sent call weighing 4', async () => {
-    const client = new StatsD({ host: '127.0.0.1', port: agent.udpPort, datadog: false, errorHandler: (err) => errors.push(err) })
+    const client = new StatsD({
+      host: '127.0.0.1',
+      port: agent.udpPort,
+      datadog: false,
+      errorHandler: (err) => errors.push(err),
+    })
     const before = sampleValue(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_lines_received_total') ?? 0
     const CALLS = 4000
     const RATE = 0.25

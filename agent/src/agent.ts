@@ -33,12 +33,20 @@ export interface FinalCounts {
 }
 
 // Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the value set): say how to raise it.
-function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger: { warn(obj: object, msg: string): void }): void {
+function warnIfRecvBufferCapped(
+  udp: UdpListener,
+  requestedBytes: number,
+  logger: { warn(obj: object, msg: string): void },
+): void {
   if (requestedBytes === 0) return
   const actualBytes = udp.recvBufferBytes()
   if (actualBytes < requestedBytes) {
     logger.warn(
-      { requested_bytes: requestedBytes, actual_bytes: actualBytes, fix: `sysctl -w net.core.rmem_max=${requestedBytes}` },
+      {
+        requested_bytes: requestedBytes,
+        actual_bytes: actualBytes,
+        fix: `sysctl -w net.core.rmem_max=${requestedBytes}`,
+      },
       'the kernel capped --recv-buffer; bursts may be dropped (see taskmeter_udp_kernel_drops_total)',
     )
   }
@@ -47,29 +55,45 @@ function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger
 /** Native histograms for protobuf scrapes and remote write (issue 17); null = classic only. */
 function nativeSettings(config: Config, aggregator: Aggregator): NativeSettings | null {
   const native = config.nativeHistograms
-  return native.enabled ? { schema: native.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: native.maxBuckets } : null
+  return native.enabled
+    ? { schema: native.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: native.maxBuckets }
+    : null
 }
 
 export async function startAgent(config: Config): Promise<RunningAgent> {
-  const aggregator = new Aggregator({ windowSeconds: config.windowSeconds, precision: config.precision, maxSeries: config.maxSeries })
+  const aggregator = new Aggregator({
+    windowSeconds: config.windowSeconds,
+    precision: config.precision,
+    maxSeries: config.maxSeries,
+  })
   const logger = pino({ level: config.logLevel })
   let udpPort = 0
   const router = new DatagramRouter(aggregator, logger)
   let udp: UdpListener | null = null
-  const tcp = config.tcpPort === null ? null : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
+  const tcp =
+    config.tcpPort === null
+      ? null
+      : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
   let tcpPort: number | null = null
   let httpListening = false
-  const renderer: MetricsRenderer = new MetricsRenderer(aggregator, config.buckets, {
+  const renderer: MetricsRenderer = new MetricsRenderer(
     aggregator,
-    decode: router.stats,
-    statsd: router.statsdStats,
-    tcp: tcp?.stats ?? null,
-    kernelDrops: () => udp?.kernelDrops() ?? 0,
-    lastRenderSeconds: () => renderer.lastRenderSeconds,
-    version: AGENT_VERSION,
-  }, true, nativeSettings(config, aggregator))
+    config.buckets,
+    {
+      aggregator,
+      decode: router.stats,
+      statsd: router.statsdStats,
+      tcp: tcp?.stats ?? null,
+      kernelDrops: () => udp?.kernelDrops() ?? 0,
+      lastRenderSeconds: () => renderer.lastRenderSeconds,
+      version: AGENT_VERSION,
+    },
+    true,
+    nativeSettings(config, aggregator),
+  )
   // --remote-write (issue 17): its queue health joins the self families of /metrics.
-  const remoteWriter = config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+  const remoteWriter =
+    config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
   if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
   const agentInfo = (): Record<string, unknown> => ({
     version: AGENT_VERSION,
@@ -103,7 +127,15 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
   logger.info(
-    { udp: `${bound.address}:${udpPort}`, http: `${config.host}:${httpPort}`, ...(tcpBound === null ? {} : { tcp: `${tcpBound.address}:${tcpPort}` }), window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries, worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
+    {
+      udp: `${bound.address}:${udpPort}`,
+      http: `${config.host}:${httpPort}`,
+      ...(tcpBound === null ? {} : { tcp: `${tcpBound.address}:${tcpPort}` }),
+      window_s: config.windowSeconds,
+      precision: config.precision,
+      max_series: config.maxSeries,
+      worst_case_mib: Math.round(config.worstCaseBytes / 1048576),
+    },
     'taskmeter agent listening',
   )
   remoteWriter?.start()
@@ -111,9 +143,12 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
   // --ttl: sweep every tenth of the TTL (at most every 30 s); the timer never keeps the process alive.
   const sweepTimer =
     config.ttlSeconds > 0
-      ? setInterval(() => {
-          if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
-        }, Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref()
+      ? setInterval(
+          () => {
+            if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
+          },
+          Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10)),
+        ).unref()
       : null
 
   return {

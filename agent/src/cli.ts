@@ -28,7 +28,12 @@ async function main(): Promise<void> {
   const config = readConfig()
   if (config === null) return // --help was printed
   if (config.mode !== 'agent') {
-    process.exitCode = config.mode === 'load-test' ? await runLoadTest(config) : config.mode === 'doctor' ? await runDoctor(config) : await runCompare(config)
+    process.exitCode =
+      config.mode === 'load-test'
+        ? await runLoadTest(config)
+        : config.mode === 'doctor'
+          ? await runDoctor(config)
+          : await runCompare(config)
     return
   }
   // --workers N (issue 10): this process forks N shard workers (cluster) and serves HTTP; each
@@ -40,7 +45,9 @@ async function main(): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const message = err instanceof Error ? err.message : String(err)
-    process.stderr.write(`taskmeter-agent: cannot start: ${message}${code === 'EADDRINUSE' ? ' (choose another --port / --udp-port)' : ''}\n`)
+    process.stderr.write(
+      `taskmeter-agent: cannot start: ${message}${code === 'EADDRINUSE' ? ' (choose another --port / --udp-port)' : ''}\n`,
+    )
     process.exit(1)
   }
   const demo = config.demo ? startDemoTraffic(agent.udpPort, agent.http.log) : null

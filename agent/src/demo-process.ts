@@ -17,7 +17,9 @@ export function startDemoTraffic(udpPort: number, logger: DemoLogger): ChildProc
     logger.warn({ err }, 'demo traffic needs @taskmeter/client installed beside the agent; running without it')
     return null
   }
-  const child = spawn(process.execPath, [script, '--host', '127.0.0.1', '--port', String(udpPort)], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [script, '--host', '127.0.0.1', '--port', String(udpPort)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   child.on('error', (err) => logger.warn({ err }, 'demo traffic failed to start'))
   child.on('exit', (code, signal) => {
     if (signal !== 'SIGTERM') logger.warn({ code, signal }, 'demo traffic stopped')

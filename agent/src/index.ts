@@ -2,7 +2,12 @@
 // createMonitor() builds an in-process monitor, serve() opens a port when asked. The CLI is the
 // separate entry dist/cli.js (bin taskmeter-agent).
 export { Aggregator, type AggregatorOptions } from './aggregate/aggregator.js'
-export type { DashboardSnapshot, TaskSnapshot, HistogramSnapshot, LatencySummaryMs } from './aggregate/dashboard-snapshot.js'
+export type {
+  DashboardSnapshot,
+  TaskSnapshot,
+  HistogramSnapshot,
+  LatencySummaryMs,
+} from './aggregate/dashboard-snapshot.js'
 export { Monitor, createMonitor, type MonitorStats } from './monitor/monitor.js'
 export type { MonitorOptions } from './monitor/monitor-options.js'
 export type { MonitorServer, ServeOptions } from './monitor/monitor-exposure.js'

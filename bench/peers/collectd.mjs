@@ -63,7 +63,8 @@ export async function startCollectd() {
   let log = ''
   child.stdout.on('data', (c) => (log += c))
   child.stderr.on('data', (c) => (log += c))
-  for (let i = 0; i < 50 && !log.includes('Listening on') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100))
+  for (let i = 0; i < 50 && !log.includes('Listening on') && child.exitCode === null; i++)
+    await new Promise((r) => setTimeout(r, 100))
   if (!log.includes('Listening on')) {
     child.kill('SIGKILL')
     return { name: 'collectd', skipped: `did not start: ${log.slice(0, 300)}` }

@@ -39,7 +39,12 @@ async function startTaskmeter(workers = 1) {
 }
 
 const WORKERS = Number(flag('--workers', '2'))
-const starters = [() => startTaskmeter(1), ...(WORKERS > 1 ? [() => startTaskmeter(WORKERS)] : []), startEtsyStatsd, startCollectd]
+const starters = [
+  () => startTaskmeter(1),
+  ...(WORKERS > 1 ? [() => startTaskmeter(WORKERS)] : []),
+  startEtsyStatsd,
+  startCollectd,
+]
 const results = []
 const skipped = []
 for (const start of starters) {
@@ -51,22 +56,56 @@ for (const start of starters) {
   }
   try {
     // 1 s of light load first: JIT warm-up for the Node targets, first interval for collectd.
-    await measureStep({ port: target.port, pid: target.pid, rate: 1e5, format: 'statsd:20', count: target.count, seconds: 1, settleMs: target.settleMs, sockets: 4 })
+    await measureStep({
+      port: target.port,
+      pid: target.pid,
+      rate: 1e5,
+      format: 'statsd:20',
+      count: target.count,
+      seconds: 1,
+      settleMs: target.settleMs,
+      sockets: 4,
+    })
     for (const [format, rate] of LOADS) {
       const cpuBefore = cpuSeconds(target.pid)
-      const step = await measureStep({ port: target.port, pid: target.pid, rate, format, count: target.count, seconds: SECONDS, settleMs: target.settleMs, sockets: 4 })
-      results.push({ target: target.name, ...step, cpu_total_s: Number((cpuSeconds(target.pid) - cpuBefore).toFixed(2)), rss_mib: Number(rssMiB(target.pid).toFixed(1)) })
+      const step = await measureStep({
+        port: target.port,
+        pid: target.pid,
+        rate,
+        format,
+        count: target.count,
+        seconds: SECONDS,
+        settleMs: target.settleMs,
+        sockets: 4,
+      })
+      results.push({
+        target: target.name,
+        ...step,
+        cpu_total_s: Number((cpuSeconds(target.pid) - cpuBefore).toFixed(2)),
+        rss_mib: Number(rssMiB(target.pid).toFixed(1)),
+      })
     }
   } finally {
     await target.stop()
   }
 }
 
-console.log(`StatsD text, the same load for each target, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'}, node ${process.version}`)
+console.log(
+  `StatsD text, the same load for each target, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'}, node ${process.version}`,
+)
 const cols = ['target', 'lines/dgram', 'offered/s', 'counted/s', 'loss %', 'kernel drops', 'cpu-s/M', 'rss MiB']
 console.log(cols.map((c, i) => (i === 0 ? c.padEnd(24) : c.padStart(13))).join(''))
 for (const r of results) {
-  const cells = [r.target, r.format.split(':')[1], r.offered_per_s, r.counted_per_s, r.loss_pct, r.kernel_drops, r.cpu_s_per_million, r.rss_mib]
+  const cells = [
+    r.target,
+    r.format.split(':')[1],
+    r.offered_per_s,
+    r.counted_per_s,
+    r.loss_pct,
+    r.kernel_drops,
+    r.cpu_s_per_million,
+    r.rss_mib,
+  ]
   console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(13))).join(''))
 }
 const ratios = []
@@ -83,7 +122,10 @@ for (const [format] of LOADS) {
   }
 }
 for (const r of ratios) {
-  const cpu = r.cpu_efficiency_ratio >= 1 ? `${r.cpu_efficiency_ratio}× less CPU per line` : `${(1 / r.cpu_efficiency_ratio).toFixed(2)}× more CPU per line`
+  const cpu =
+    r.cpu_efficiency_ratio >= 1
+      ? `${r.cpu_efficiency_ratio}× less CPU per line`
+      : `${(1 / r.cpu_efficiency_ratio).toFixed(2)}× more CPU per line`
   console.log(`${r.format}: taskmeter (1 process) counted ${r.counted_ratio}× what ${r.peer} counted, using ${cpu}`)
 }
 for (const s of skipped) console.log(`skipped: ${s.name} (${s.reason})`)

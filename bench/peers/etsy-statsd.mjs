@@ -59,7 +59,10 @@ export async function startEtsyStatsd() {
   const port = await freePort('udp4')
   const mgmtPort = await freePort('tcp')
   const config = path.join(DIR, `bench-config-${port}.js`)
-  writeFileSync(config, `{ port: ${port}, address: "127.0.0.1", mgmt_address: "127.0.0.1", mgmt_port: ${mgmtPort}, flushInterval: 3600000, backends: [] }\n`)
+  writeFileSync(
+    config,
+    `{ port: ${port}, address: "127.0.0.1", mgmt_address: "127.0.0.1", mgmt_port: ${mgmtPort}, flushInterval: 3600000, backends: [] }\n`,
+  )
   const child = spawn(process.execPath, [MAIN, config], { cwd: path.dirname(MAIN), stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
   child.stdout.on('data', (c) => (log += c))
@@ -73,7 +76,8 @@ export async function startEtsyStatsd() {
       await count()
       break
     } catch {
-      if (child.exitCode !== null) return { name: 'etsy-statsd', skipped: `exited ${child.exitCode}: ${log.slice(0, 300)}` }
+      if (child.exitCode !== null)
+        return { name: 'etsy-statsd', skipped: `exited ${child.exitCode}: ${log.slice(0, 300)}` }
       await new Promise((r) => setTimeout(r, 100))
     }
   }

@@ -32,7 +32,13 @@ describe('report()', () => {
       res.setHeader('content-type', 'text/plain')
       res.end('prediction: p50 12 ms\n')
     })
-    const client = createClient({ mock: false, port: await closedPort(), reportUrl: agent.url, prefix: 'app.', errorHandler: () => {} })
+    const client = createClient({
+      mock: false,
+      port: await closedPort(),
+      reportUrl: agent.url,
+      prefix: 'app.',
+      errorHandler: () => {},
+    })
     client.timing('prediction', 1)
     client.increment('not_a_task')
     await client.trackAsync('db,query', async () => 1)
@@ -57,7 +63,9 @@ describe('report()', () => {
     })
     const client = createClient({ port: await closedPort(), reportUrl: agent.url, errorHandler: () => {} })
     const text = await client.report()
-    expect(text).toBe(`taskmeter report unavailable: GET ${agent.url}/report answered 503 Service Unavailable: not ready yet`)
+    expect(text).toBe(
+      `taskmeter report unavailable: GET ${agent.url}/report answered 503 Service Unavailable: not ready yet`,
+    )
     await client.close()
   })
 
@@ -74,8 +82,15 @@ describe('report()', () => {
 
   it('resolves to one line when the agent does not answer in time', async () => {
     const agent = await serve(() => {}) // never responds
-    const client = createClient({ port: await closedPort(), reportUrl: agent.url, reportTimeoutMs: 100, errorHandler: () => {} })
-    expect(await client.report()).toBe(`taskmeter report unavailable: GET ${agent.url}/report failed: no answer within 100 ms`)
+    const client = createClient({
+      port: await closedPort(),
+      reportUrl: agent.url,
+      reportTimeoutMs: 100,
+      errorHandler: () => {},
+    })
+    expect(await client.report()).toBe(
+      `taskmeter report unavailable: GET ${agent.url}/report failed: no answer within 100 ms`,
+    )
     await client.close()
   })
 })

@@ -23,7 +23,8 @@ describe('batching', () => {
   it('keeps every datagram within maxBufferSize, in order, one send per datagram', async () => {
     client = createClient({ port: receiver.port, maxBufferSize: 200, bufferFlushInterval: 60_000 })
     const total = 500
-    for (let i = 0; i < total; i++) client.timing(`task_${i % 7}`, i + 0.25, i % 3 === 0 ? { shard: String(i % 5) } : undefined)
+    for (let i = 0; i < total; i++)
+      client.timing(`task_${i % 7}`, i + 0.25, i % 3 === 0 ? { shard: String(i % 5) } : undefined)
     await client.flush()
     const events = await receiver.waitForEvents(total)
     expect(events.map((e) => e.value)).toEqual(Array.from({ length: total }, (_, i) => i + 0.25))
@@ -121,7 +122,9 @@ describe('BatchBuffer and a transport that keeps the buffer', () => {
     for (let i = 20; i < 40; i++) batch.append(1, name, i + 0.5, 1, null)
     batch.send()
     // Every datagram the transport kept still holds exactly what it held when handed over.
-    const values = held.slice(0, -1).flatMap((d) => collectDatagram(d).items.map((item) => ('value' in item ? item.value : -1)))
+    const values = held
+      .slice(0, -1)
+      .flatMap((d) => collectDatagram(d).items.map((item) => ('value' in item ? item.value : -1)))
     expect(values.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 0.5))
   })
 })

@@ -53,7 +53,13 @@ export class BatchBuffer {
    * split across datagrams when it does not fit, each part with its own sequence number
    * (SPEC.md §3.1). Returns the sequence number after the last part.
    */
-  appendReport(clientId: EncodedBytes, sequence: number, intervalMs: number, names: readonly EncodedBytes[], counts: ArrayLike<number>): number {
+  appendReport(
+    clientId: EncodedBytes,
+    sequence: number,
+    intervalMs: number,
+    names: readonly EncodedBytes[],
+    counts: ArrayLike<number>,
+  ): number {
     const encoder = this.encoder
     let from = 0
     for (;;) {

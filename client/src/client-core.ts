@@ -113,7 +113,11 @@ export class ClientCore implements TransportListener, ExitFlushable {
   onSocketError(cause: unknown): void {
     const detail = cause instanceof Error ? cause.message : String(cause)
     this.telemetry.socketError(
-      new TaskmeterError('TM_ERR_SOCKET', `taskmeter client: socket to ${this.options.host}:${this.options.port}: ${detail}`, cause),
+      new TaskmeterError(
+        'TM_ERR_SOCKET',
+        `taskmeter client: socket to ${this.options.host}:${this.options.port}: ${detail}`,
+        cause,
+      ),
     )
   }
 

@@ -5,10 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from './index.js'
 import { UdpReceiver } from './udp-receiver.test-support.js'
 
-const METHODS = ['timing', 'increment', 'decrement', 'gauge', 'gaugeDelta', 'histogram', 'trackAsync', 'startTimer', 'child'] as const
+const METHODS = [
+  'timing',
+  'increment',
+  'decrement',
+  'gauge',
+  'gaugeDelta',
+  'histogram',
+  'trackAsync',
+  'startTimer',
+  'child',
+] as const
 
 const garbage = fc.oneof(
-  fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withNullPrototype: true, withBoxedValues: true, withSparseArray: true }),
+  fc.anything({
+    withBigInt: true,
+    withMap: true,
+    withSet: true,
+    withDate: true,
+    withTypedArray: true,
+    withNullPrototype: true,
+    withBoxedValues: true,
+    withSparseArray: true,
+  }),
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 300 }),
   fc.double(),
@@ -46,35 +65,39 @@ describe('random garbage arguments', () => {
 
   it('never throw, and every datagram sent decodes cleanly', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 30 }), fc.option(garbage), async (calls, childOptions) => {
-        const root = createClient({ port: receiver.port, maxBufferSize: 128, errorHandler: () => {} })
-        const client = root.child(childOptions as never)
-        const target = client as unknown as Record<string, (...args: unknown[]) => unknown>
-        for (const { method, args } of calls) {
-          let result: unknown
-          expect(() => {
-            result = target[method]?.(...args)
-          }).not.toThrow()
-          if (method === 'trackAsync') {
-            // The promise settles: with the app's own value or error, or undefined for a non-function.
-            await (result as Promise<unknown>).catch(() => undefined)
+      fc.asyncProperty(
+        fc.array(call, { minLength: 1, maxLength: 30 }),
+        fc.option(garbage),
+        async (calls, childOptions) => {
+          const root = createClient({ port: receiver.port, maxBufferSize: 128, errorHandler: () => {} })
+          const client = root.child(childOptions as never)
+          const target = client as unknown as Record<string, (...args: unknown[]) => unknown>
+          for (const { method, args } of calls) {
+            let result: unknown
+            expect(() => {
+              result = target[method]?.(...args)
+            }).not.toThrow()
+            if (method === 'trackAsync') {
+              // The promise settles: with the app's own value or error, or undefined for a non-function.
+              await (result as Promise<unknown>).catch(() => undefined)
+            }
+            if (method === 'startTimer') {
+              const end = result as (r?: unknown) => unknown
+              expect(typeof end).toBe('function')
+              expect(() => end(args[2])).not.toThrow()
+              expect(() => end(args[3])).not.toThrow()
+            }
+            if (method === 'child') {
+              const child = result as Record<string, (...a: unknown[]) => unknown>
+              expect(() => child['timing']?.('from_child', 1)).not.toThrow()
+            }
           }
-          if (method === 'startTimer') {
-            const end = result as (r?: unknown) => unknown
-            expect(typeof end).toBe('function')
-            expect(() => end(args[2])).not.toThrow()
-            expect(() => end(args[3])).not.toThrow()
-          }
-          if (method === 'child') {
-            const child = result as Record<string, (...a: unknown[]) => unknown>
-            expect(() => child['timing']?.('from_child', 1)).not.toThrow()
-          }
-        }
-        await root.flush()
-        const stats = root.stats()
-        expect(stats.pending).toBe(0)
-        await root.close()
-      }),
+          await root.flush()
+          const stats = root.stats()
+          expect(stats.pending).toBe(0)
+          await root.close()
+        },
+      ),
       { numRuns: 150, seed: 0x7a5c },
     )
     await new Promise((resolve) => setTimeout(resolve, 50))
@@ -84,9 +107,17 @@ describe('random garbage arguments', () => {
   it('accounts for every metric call: sent + sampled out + dropped', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ method: fc.constantFrom('timing', 'increment', 'gauge', 'histogram'), name: garbage, value: garbage, extra: garbage }), {
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.record({
+            method: fc.constantFrom('timing', 'increment', 'gauge', 'histogram'),
+            name: garbage,
+            value: garbage,
+            extra: garbage,
+          }),
+          {
+            maxLength: 40,
+          },
+        ),
         async (calls) => {
           const client = createClient({ mock: true, errorHandler: () => {} })
           const target = client as unknown as Record<string, (...args: unknown[]) => unknown>

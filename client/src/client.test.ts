@@ -28,7 +28,9 @@ describe('metric calls', () => {
     client.timing('prediction', 12.3)
     await client.flush()
     await receiver.waitForEvents(1)
-    expect(receiver.datagrams[0]?.bytes.toString('hex')).toBe('fe544d01' + '93' + '01' + 'aa70726564696374696f6e' + 'cb402899999999999a')
+    expect(receiver.datagrams[0]?.bytes.toString('hex')).toBe(
+      'fe544d01' + '93' + '01' + 'aa70726564696374696f6e' + 'cb402899999999999a',
+    )
   })
 
   it('sends timing, counters, gauges and histograms as their protocol types', async () => {
@@ -105,8 +107,20 @@ describe('prefixes and tags', () => {
     const events = await receiver.waitForEvents(4)
     expect(events).toEqual([
       { kind: 'timing', name: 'myapp.prediction', value: 1, sampleRate: 1, tags: { region: 'eu', tier: 'web' } },
-      { kind: 'timing', name: 'myapp.db.query', value: 2, sampleRate: 1, tags: { region: 'eu', tier: 'web', shard: '3', table: 'users' } },
-      { kind: 'count', name: 'myapp.db.read.rows', value: 10, sampleRate: 1, tags: { region: 'eu', tier: 'db', shard: '4' } },
+      {
+        kind: 'timing',
+        name: 'myapp.db.query',
+        value: 2,
+        sampleRate: 1,
+        tags: { region: 'eu', tier: 'web', shard: '3', table: 'users' },
+      },
+      {
+        kind: 'count',
+        name: 'myapp.db.read.rows',
+        value: 10,
+        sampleRate: 1,
+        tags: { region: 'eu', tier: 'db', shard: '4' },
+      },
       { kind: 'gauge', name: 'myapp.g', value: 1, sampleRate: 1, tags: { region: 'eu', tier: 'web', k: 'v' } },
     ])
     // Later tags win but keep their first position (SPEC.md §4: the application's order).
@@ -161,7 +175,13 @@ describe('tracked tasks', () => {
     await expect(client.trackAsync('prediction', () => Promise.reject('plain string'))).rejects.toBe('plain string')
     await client.flush()
     const events = await receiver.waitForEvents(3)
-    expect(events[0]).toEqual({ kind: 'task_end_error', name: 'prediction', value: 7, sampleRate: 1, tags: { svc: 'a' } })
+    expect(events[0]).toEqual({
+      kind: 'task_end_error',
+      name: 'prediction',
+      value: 7,
+      sampleRate: 1,
+      tags: { svc: 'a' },
+    })
     expect(events.map((e) => e.kind)).toEqual(['task_end_error', 'task_end_error', 'task_end_error'])
   })
 

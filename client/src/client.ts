@@ -35,7 +35,9 @@ export interface ReportOptions {
 }
 
 function describe(name: unknown): string {
-  return typeof name === 'string' ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name) : `a ${typeof name}`
+  return typeof name === 'string'
+    ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)
+    : `a ${typeof name}`
 }
 
 export class TaskmeterClient implements Recorder {
@@ -99,7 +101,11 @@ export class TaskmeterClient implements Recorder {
    */
   async trackAsync<T>(name: string, fn: () => T | PromiseLike<T>, tags?: TagInput): Promise<T> {
     if (typeof fn !== 'function') {
-      this.core.telemetry.drop('bad_argument', 1, `trackAsync(${describe(name)}): fn is ${typeof fn}, not a function; resolving to undefined`)
+      this.core.telemetry.drop(
+        'bad_argument',
+        1,
+        `trackAsync(${describe(name)}): fn is ${typeof fn}, not a function; resolving to undefined`,
+      )
       return undefined as unknown as T
     }
     const timer = this.beginTask(name, tags)
@@ -165,7 +171,10 @@ export class TaskmeterClient implements Recorder {
       }
       return await fetchReport(reportUrlFor(core.options.reportUrl, tasks), core.options.reportTimeoutMs)
     } catch (error) {
-      return `taskmeter report unavailable: ${error instanceof Error ? error.message : typeof error}`.replace(/\s+/g, ' ')
+      return `taskmeter report unavailable: ${error instanceof Error ? error.message : typeof error}`.replace(
+        /\s+/g,
+        ' ',
+      )
     }
   }
 

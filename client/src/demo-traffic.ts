@@ -28,7 +28,9 @@ function lognormalMs(medianMs: number, sigma: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8125' } } })
+const { values } = parseArgs({
+  options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8125' } },
+})
 const client = createClient({ host: values.host, port: Number(values.port), reportUrl: 'http://127.0.0.1:1' })
 let queueDepth = 0
 let running = true

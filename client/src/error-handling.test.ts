@@ -120,7 +120,9 @@ describe('agent down and transport failures', () => {
 
   it('counts send_failed when the host does not resolve, and flush() still resolves', async () => {
     const errors: TaskmeterError[] = []
-    const client = track(createClient({ host: 'no-such-host.invalid', port: 8125, errorHandler: (e) => errors.push(e) }))
+    const client = track(
+      createClient({ host: 'no-such-host.invalid', port: 8125, errorHandler: (e) => errors.push(e) }),
+    )
     client.timing('t', 1)
     client.timing('t', 2)
     await client.flush()

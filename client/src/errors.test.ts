@@ -25,6 +25,12 @@ describe('error registry', () => {
     const error = new TaskmeterDropError('send_failed', 3, 'taskmeter client: lost', cause)
     expect(error).toBeInstanceOf(TaskmeterError)
     expect(error).toBeInstanceOf(Error)
-    expect(error).toMatchObject({ code: 'TM_ERR_DROPPED', reason: 'send_failed', eventCount: 3, name: 'TaskmeterDropError', cause })
+    expect(error).toMatchObject({
+      code: 'TM_ERR_DROPPED',
+      reason: 'send_failed',
+      eventCount: 3,
+      name: 'TaskmeterDropError',
+      cause,
+    })
   })
 })

@@ -4,7 +4,14 @@ export type { TaskStatus, TimerResult } from './task-timer.js'
 export type { ClientOptions, ErrorHandler } from './options.js'
 export type { ClientStats } from './client-stats.js'
 export type { MockEvent } from './mock-transport.js'
-export { TaskmeterError, TaskmeterDropError, DROP_REASONS, ERROR_CODES, type DropReason, type TaskmeterErrorCode } from './errors.js'
+export {
+  TaskmeterError,
+  TaskmeterDropError,
+  DROP_REASONS,
+  ERROR_CODES,
+  type DropReason,
+  type TaskmeterErrorCode,
+} from './errors.js'
 export type { TagInput } from '@taskmeter/protocol'
 export { wrap, tracked } from './instrument.js'
 export type { Recorder } from '@taskmeter/protocol'

@@ -86,9 +86,16 @@ describe('in-flight reports over UDP', () => {
       expect(report.flushIntervalMs).toBe(intervalMs)
     }
     // No gap between heartbeats comes near the agent's 3 × interval expiry (slack for a loaded CI box).
-    const reportTimes = receiver.datagrams.filter((d) => d.items.some((i) => i.kind === 'inflight_report')).map((d) => d.atMs)
-    for (let i = 1; i < reportTimes.length; i++) expect((reportTimes[i] as number) - (reportTimes[i - 1] as number)).toBeLessThan(5 * intervalMs)
-    await waitFor('three zero reports', () => receiver.reports().filter((r) => r.inflight['app.long'] === 0).length >= 3, 5000)
+    const reportTimes = receiver.datagrams
+      .filter((d) => d.items.some((i) => i.kind === 'inflight_report'))
+      .map((d) => d.atMs)
+    for (let i = 1; i < reportTimes.length; i++)
+      expect((reportTimes[i] as number) - (reportTimes[i - 1] as number)).toBeLessThan(5 * intervalMs)
+    await waitFor(
+      'three zero reports',
+      () => receiver.reports().filter((r) => r.inflight['app.long'] === 0).length >= 3,
+      5000,
+    )
     const countAfterZeros = receiver.reports().length
     // Silence after: give the timer several intervals to (wrongly) send more.
     await new Promise((resolve) => setTimeout(resolve, 6 * intervalMs))
@@ -132,7 +139,10 @@ describe('in-flight reports over UDP', () => {
     const names = Array.from({ length: 40 }, (_, i) => `task_with_a_longish_name_${i}`)
     for (const name of names) client.startTimer(name)
     await client.flush()
-    await waitFor('all entries', () => receiver.reports().reduce((n, r) => n + Object.keys(r.inflight).length, 0) === 40)
+    await waitFor(
+      'all entries',
+      () => receiver.reports().reduce((n, r) => n + Object.keys(r.inflight).length, 0) === 40,
+    )
     const reports = receiver.reports()
     expect(reports.length).toBeGreaterThan(1)
     reports.forEach((report, i) => expect(report.sequence).toBe(i))

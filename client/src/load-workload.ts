@@ -31,7 +31,12 @@ const maxRequests = values.requests === undefined ? Infinity : Number(values.req
 const ratePerSecond = values.rate === undefined ? Infinity : Number(values.rate)
 const errorRate = Number(values['error-rate'])
 const medianMs = Number(values['median-ms'])
-if (!(port > 0) || !(concurrency >= 1) || (durationMs === Infinity && maxRequests === Infinity) || !(errorRate >= 0 && errorRate <= 1)) {
+if (
+  !(port > 0) ||
+  !(concurrency >= 1) ||
+  (durationMs === Infinity && maxRequests === Infinity) ||
+  !(errorRate >= 0 && errorRate <= 1)
+) {
   process.stderr.write('load-workload: needs --port, --concurrency ≥ 1, --duration or --requests, --error-rate 0..1\n')
   process.exit(2)
 }
@@ -91,7 +96,15 @@ async function worker(): Promise<void> {
 
 function progress(type: 'progress' | 'done'): void {
   const elapsed = (performance.now() - started) / 1000
-  process.stdout.write(JSON.stringify({ type, requests: completed, errors, duration_s: elapsed, client: type === 'done' ? client.stats() : undefined }) + '\n')
+  process.stdout.write(
+    JSON.stringify({
+      type,
+      requests: completed,
+      errors,
+      duration_s: elapsed,
+      client: type === 'done' ? client.stats() : undefined,
+    }) + '\n',
+  )
 }
 
 const ticker = setInterval(() => progress('progress'), 250)

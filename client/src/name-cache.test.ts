@@ -9,7 +9,9 @@ describe('NameCache', () => {
     expect(typeof first).not.toBe('string')
     expect(cache.get('task')).toBe(first)
     expect(cache.get('task')?.fullName).toBe('app.task')
-    expect(Buffer.from(cache.get('task')?.bytes ?? []).toString('hex')).toBe(Buffer.from('\xa8app.task', 'latin1').toString('hex'))
+    expect(Buffer.from(cache.get('task')?.bytes ?? []).toString('hex')).toBe(
+      Buffer.from('\xa8app.task', 'latin1').toString('hex'),
+    )
   })
 
   it('is bounded: past MAX_CACHED_NAMES new names still encode, uncached', () => {
@@ -34,7 +36,13 @@ describe('ScopeTags', () => {
   it('merges parent then child tags, later keys winning in their first position', () => {
     const root = ScopeTags.create({ a: '1', b: '2' }, null)
     if (typeof root === 'string') throw new Error(root)
-    const child = ScopeTags.create(new Map([['b', 'x'], ['c', '3']]), root)
+    const child = ScopeTags.create(
+      new Map([
+        ['b', 'x'],
+        ['c', '3'],
+      ]),
+      root,
+    )
     if (typeof child === 'string') throw new Error(child)
     expect([...child.merged]).toEqual([
       ['a', '1'],
@@ -51,7 +59,9 @@ describe('ScopeTags', () => {
     // Length-prefixed keys: these two differ although their concatenations match.
     expect(root.forCall({ ab: 'c' })).not.toEqual(root.forCall({ a: 'bc' }))
     for (let i = 0; i < MAX_CACHED_TAG_SETS + 5; i++) root.forCall({ i: String(i) })
-    expect(root.forCall({ i: String(MAX_CACHED_TAG_SETS + 1) })).not.toBe(root.forCall({ i: String(MAX_CACHED_TAG_SETS + 1) }))
+    expect(root.forCall({ i: String(MAX_CACHED_TAG_SETS + 1) })).not.toBe(
+      root.forCall({ i: String(MAX_CACHED_TAG_SETS + 1) }),
+    )
     expect(root.forCall({ k: 'v' })).toBe(first)
   })
 

@@ -55,7 +55,10 @@ describe('resolveOptions', () => {
     const cases: Array<[ClientOptions, RegExp]> = [
       [{ port: 0 }, /^taskmeter client: port must be an integer 1\.\.65535 \(got 0\)$/],
       [{ port: 1.5 }, /port must be an integer/],
-      [{ env: { TASKMETER_PORT: 'abc' } }, /^taskmeter client: TASKMETER_PORT must be an integer 1\.\.65535 \(got "abc"\)$/],
+      [
+        { env: { TASKMETER_PORT: 'abc' } },
+        /^taskmeter client: TASKMETER_PORT must be an integer 1\.\.65535 \(got "abc"\)$/,
+      ],
       [{ env: { TASKMETER_PORT: '70000' } }, /TASKMETER_PORT must be/],
       [{ host: '' }, /host must be a non-empty string/],
       [{ prefix: 'p'.repeat(200) }, /prefix must be a string under 200 bytes/],
@@ -82,6 +85,8 @@ describe('resolveOptions', () => {
 
   it('createClient rejects tags the protocol cannot carry', () => {
     expect(() => createClient({ mock: true, tags: { '': 'empty key' } })).toThrow(TaskmeterError)
-    expect(() => createClient({ mock: true, tags: { k: 'v'.repeat(201) } })).toThrow(/tags must be at most 16 string pairs/)
+    expect(() => createClient({ mock: true, tags: { k: 'v'.repeat(201) } })).toThrow(
+      /tags must be at most 16 string pairs/,
+    )
   })
 })

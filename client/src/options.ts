@@ -107,7 +107,8 @@ function portFrom(options: ClientOptions, env: Readonly<Record<string, string | 
 
 function hostFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): string {
   if (options.host !== undefined) {
-    if (typeof options.host !== 'string' || options.host.length === 0) throw invalid('host', 'a non-empty string', options.host)
+    if (typeof options.host !== 'string' || options.host.length === 0)
+      throw invalid('host', 'a non-empty string', options.host)
     return options.host
   }
   const text = env['TASKMETER_HOST']
@@ -133,7 +134,10 @@ function reportUrlFrom(options: ClientOptions, host: string): string {
 
 function tagsFrom(options: ClientOptions): TagInput | null {
   if (options.tags !== undefined && options.globalTags !== undefined) {
-    throw new TaskmeterError('TM_ERR_INVALID_OPTION', 'taskmeter client: give tags or globalTags (its hot-shots name), not both')
+    throw new TaskmeterError(
+      'TM_ERR_INVALID_OPTION',
+      'taskmeter client: give tags or globalTags (its hot-shots name), not both',
+    )
   }
   const tags = options.tags ?? options.globalTags ?? null
   if (tags !== null && (typeof tags !== 'object' || Array.isArray(tags))) {

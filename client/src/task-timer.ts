@@ -49,7 +49,9 @@ export class TaskTimer {
         endTags = given.tags
       }
       if (status !== 'success' && status !== 'error') {
-        return this.endMisused(`end() status must be "success" or "error" (got ${typeof status === 'string' ? JSON.stringify(status) : typeof status})`)
+        return this.endMisused(
+          `end() status must be "success" or "error" (got ${typeof status === 'string' ? JSON.stringify(status) : typeof status})`,
+        )
       }
       return this.end(status, endTags)
     } catch (error) {

@@ -4,7 +4,11 @@
 import { type Socket, createSocket } from 'node:dgram'
 import { type DecodedEvent, type DecodedInflightReport, type DecodedItem, collectDatagram } from '@taskmeter/protocol'
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = probe()
@@ -57,7 +61,9 @@ export class UdpReceiver {
   }
 
   events(): DecodedEvent[] {
-    return this.items().filter((item): item is DecodedEvent => item.kind !== 'inflight_report' && item.kind !== 'invalid')
+    return this.items().filter(
+      (item): item is DecodedEvent => item.kind !== 'inflight_report' && item.kind !== 'invalid',
+    )
   }
 
   reports(): DecodedInflightReport[] {
@@ -65,10 +71,14 @@ export class UdpReceiver {
   }
 
   waitForEvents(count: number, timeoutMs?: number): Promise<DecodedEvent[]> {
-    return waitFor(`${count} events`, () => {
-      const events = this.events()
-      return events.length >= count ? events : undefined
-    }, timeoutMs)
+    return waitFor(
+      `${count} events`,
+      () => {
+        const events = this.events()
+        return events.length >= count ? events : undefined
+      },
+      timeoutMs,
+    )
   }
 
   close(): Promise<void> {

@@ -69,7 +69,12 @@ export class UdpTransport implements Transport {
       this.queuedEventTotal += events
       return true
     }
-    const why = this.state === 'connecting' ? 'queue full while connecting' : this.state === 'closed' ? 'transport closed' : 'not connected'
+    const why =
+      this.state === 'connecting'
+        ? 'queue full while connecting'
+        : this.state === 'closed'
+          ? 'transport closed'
+          : 'not connected'
     this.listener.onSendFailed(events, reports, new Error(`${why} to ${this.host}:${this.port}`))
     return true
   }
@@ -113,7 +118,9 @@ export class UdpTransport implements Transport {
   }
 
   private isIdle(): boolean {
-    return this.state !== 'connecting' && this.unconfirmedHead === this.unconfirmedEvents.length && this.queued.length === 0
+    return (
+      this.state !== 'connecting' && this.unconfirmedHead === this.unconfirmedEvents.length && this.queued.length === 0
+    )
   }
 
   private wakeIdleWaiters(): void {
@@ -161,7 +168,8 @@ export class UdpTransport implements Transport {
     const events = this.queuedEvents.splice(0)
     const reports = this.queuedReports.splice(0)
     this.queuedEventTotal = 0
-    for (let i = 0; i < queued.length; i++) this.transmit(queued[i] as Buffer, events[i] as number, reports[i] as number)
+    for (let i = 0; i < queued.length; i++)
+      this.transmit(queued[i] as Buffer, events[i] as number, reports[i] as number)
     this.wakeIdleWaiters()
   }
 

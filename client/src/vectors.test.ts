@@ -19,12 +19,17 @@ interface Vector {
   encode: Array<AppendOp | { op: 'inflight' }>
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../../protocol/vectors/valid.json', import.meta.url), 'utf8')) as Vector[]
+const vectors = JSON.parse(
+  readFileSync(new URL('../../protocol/vectors/valid.json', import.meta.url), 'utf8'),
+) as Vector[]
 
 // What the API can say: no task_start (the client sends in-flight reports instead, SPEC.md §3.1),
 // a sample rate on counters only, and in-flight reports with the client's own random id.
 function expressible(vector: Vector): vector is Vector & { encode: AppendOp[] } {
-  return vector.encode.every((op) => op.op === 'append' && op.kind !== 6 && op.kind !== 7 && op.kind !== 8 && (op.kind === 2 || op.sampleRate === 1))
+  return vector.encode.every(
+    (op) =>
+      op.op === 'append' && op.kind !== 6 && op.kind !== 7 && op.kind !== 8 && (op.kind === 2 || op.sampleRate === 1),
+  )
 }
 
 const replayable = vectors.filter(expressible)

@@ -22,7 +22,8 @@ export function ruleGroups(options) {
 function reproduceCommand(options) {
   const flags = []
   const add = (flag, value, fallback) => {
-    if (String(value) !== String(fallback)) flags.push(`--${flag} ${/^[\w.,:/-]+$/.test(String(value)) ? value : `'${value}'`}`)
+    if (String(value) !== String(fallback))
+      flags.push(`--${flag} ${/^[\w.,:/-]+$/.test(String(value)) ? value : `'${value}'`}`)
   }
   add('slo', options.slo, DEFAULTS.slo)
   add('latency-threshold', options.latencyThreshold, DEFAULTS.latencyThreshold)
@@ -55,7 +56,8 @@ function toYaml(content, comment) {
   // Templates are written without inner spaces ({{$labels.task}}) so that a fold never splits one.
   visit(doc, {
     Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'description' && isScalar(pair.value)) pair.value.type = 'BLOCK_FOLDED'
+      if (isScalar(pair.key) && pair.key.value === 'description' && isScalar(pair.value))
+        pair.value.type = 'BLOCK_FOLDED'
     },
   })
   return doc.toString({ lineWidth: 100, indentSeq: true })

@@ -29,11 +29,31 @@ function text(minBytes: number, maxBytes: number): fc.Arbitrary<string> {
 // Each msgpack int width must come up often: a uniform integer over ±2^32 almost never lands in
 // int16's range (a planted int16 bug went unnoticed that way), so pick the magnitude's bit count
 // first, and add the exact width boundaries of SPEC §4 (±2 around each).
-const WIDTH_BOUNDARIES = [0, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1]
+const WIDTH_BOUNDARIES = [
+  0,
+  127,
+  128,
+  255,
+  256,
+  65535,
+  65536,
+  2 ** 32 - 1,
+  2 ** 32,
+  -32,
+  -33,
+  -128,
+  -129,
+  -32768,
+  -32769,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+]
 const finiteNumber = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer({ min: 0, max: 53 }).chain((bits) => fc.integer({ min: -(2 ** bits), max: 2 ** bits })),
-  fc.tuple(fc.constantFrom(...WIDTH_BOUNDARIES), fc.integer({ min: -2, max: 2 })).map(([boundary, offset]) => boundary + offset),
+  fc
+    .tuple(fc.constantFrom(...WIDTH_BOUNDARIES), fc.integer({ min: -2, max: 2 }))
+    .map(([boundary, offset]) => boundary + offset),
   fc.maxSafeInteger(),
 )
 const sampleRate = fc.oneof(fc.constant(1), fc.double({ min: Number.MIN_VALUE, max: 1, noNaN: true }))
@@ -67,10 +87,16 @@ const reportInput: fc.Arbitrary<ReportInput> = fc.record({
   sequence: fc.integer({ min: 0, max: 0xffffffff }),
   flushIntervalMs: fc.integer({ min: 1, max: 60_000 }),
   // Up to 40 entries, so map16 (≥ 16) comes up too.
-  entries: fc.uniqueArray(fc.tuple(text(1, 200), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 40, selector: ([name]) => name }),
+  entries: fc.uniqueArray(fc.tuple(text(1, 200), fc.integer({ min: 0, max: 0xffffffff })), {
+    maxLength: 40,
+    selector: ([name]) => name,
+  }),
 })
 
-const batchInput = fc.array(fc.oneof({ arbitrary: eventInput, weight: 4 }, { arbitrary: reportInput, weight: 1 }), { minLength: 1, maxLength: 6 })
+const batchInput = fc.array(fc.oneof({ arbitrary: eventInput, weight: 4 }, { arbitrary: reportInput, weight: 1 }), {
+  minLength: 1,
+  maxLength: 6,
+})
 
 function wire<T>(encoded: T | string): T {
   if (typeof encoded === 'string') throw new Error(`input within limits was rejected: ${encoded}`)
@@ -89,7 +115,14 @@ function encodeBatch(inputs: readonly Input[]): Buffer {
     } else {
       const names: EncodedBytes[] = input.entries.map(([name]) => wire(encodeName(name)))
       const counts = input.entries.map(([, count]) => count)
-      const written = encoder.appendInflightReport(wire(encodeClientId(input.clientId)), input.sequence, input.flushIntervalMs, names, counts, 0)
+      const written = encoder.appendInflightReport(
+        wire(encodeClientId(input.clientId)),
+        input.sequence,
+        input.flushIntervalMs,
+        names,
+        counts,
+        0,
+      )
       expect(written).toBe(names.length)
     }
   }
@@ -105,7 +138,13 @@ function expectedItem(input: Input): DecodedItem {
   if (kind === undefined || kind === 'inflight_report') throw new Error(`bad kind ${input.kind}`)
   // −0 is written as the int 0 (SPEC §4); every other value must come back bit for bit.
   const value = input.value === 0 ? 0 : input.value
-  return { kind, name: input.name, value, sampleRate: input.sampleRate, tags: input.tags.length > 0 ? Object.fromEntries(input.tags) : null }
+  return {
+    kind,
+    name: input.name,
+    value,
+    sampleRate: input.sampleRate,
+    tags: input.tags.length > 0 ? Object.fromEntries(input.tags) : null,
+  }
 }
 
 // The decoder's contract on any bytes: no throw, a known reason or at least one item, and only
@@ -140,7 +179,27 @@ describe('encode → decode round trip', () => {
 // Bytes that steer random input into msgpack headers, limits and the bad_encoding bytes.
 const msgpackByte = fc.oneof(
   fc.integer({ min: 0, max: 255 }),
-  fc.constantFrom(0x90, 0x91, 0x93, 0x94, 0x95, 0x96, 0x80, 0x81, 0xa0, 0xa1, 0xc0, 0xc1, 0xc2, 0xc4, 0xc7, 0xca, 0xcb, 0xcc, 0xcf),
+  fc.constantFrom(
+    0x90,
+    0x91,
+    0x93,
+    0x94,
+    0x95,
+    0x96,
+    0x80,
+    0x81,
+    0xa0,
+    0xa1,
+    0xc0,
+    0xc1,
+    0xc2,
+    0xc4,
+    0xc7,
+    0xca,
+    0xcb,
+    0xcc,
+    0xcf,
+  ),
   fc.constantFrom(0xd3, 0xd4, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xff, 0x01, 0x09, 0x0a, 0x61),
 )
 
@@ -174,7 +233,9 @@ describe('random bytes', () => {
 
   it('shaped like msgpack, after the prefix, never throw and always give a reason or items', () => {
     fc.assert(
-      fc.property(fc.array(msgpackByte, { maxLength: 300 }), (body) => expectDecodesSafely(Buffer.concat([PREFIX, Uint8Array.from(body)]))),
+      fc.property(fc.array(msgpackByte, { maxLength: 300 }), (body) =>
+        expectDecodesSafely(Buffer.concat([PREFIX, Uint8Array.from(body)])),
+      ),
       { numRuns: RUNS },
     )
   })

@@ -30,7 +30,9 @@ describe('collectDatagram', () => {
   })
 
   it('reports a cut-off prefix as truncated and a foreign one as bad_magic (SPEC §5)', () => {
-    const reasons = ['', 'fe', 'fe54', 'fe544d', 'fe55', 'fe544e01', '7465'].map((hex) => collectDatagram(Buffer.from(hex, 'hex')).reason)
+    const reasons = ['', 'fe', 'fe54', 'fe544d', 'fe55', 'fe544e01', '7465'].map(
+      (hex) => collectDatagram(Buffer.from(hex, 'hex')).reason,
+    )
     expect(reasons).toEqual(['bad_magic', 'truncated', 'truncated', 'truncated', 'bad_magic', 'bad_magic', 'bad_magic'])
   })
 })

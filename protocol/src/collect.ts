@@ -33,13 +33,35 @@ class CollectingSink implements EventSink {
   readonly items: DecodedItem[] = []
   private report: DecodedInflightReport | null = null
 
-  onEvent(kind: number, buf: Uint8Array, nameStart: number, nameEnd: number, value: number, sampleRate: number, tagsStart: number, _tagsEnd: number, tagCount: number): void {
+  onEvent(
+    kind: number,
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    value: number,
+    sampleRate: number,
+    tagsStart: number,
+    _tagsEnd: number,
+    tagCount: number,
+  ): void {
     const tags = tagCount > 0 ? Object.fromEntries(decodeTags(buf, tagsStart, tagCount)) : null
-    this.items.push({ kind: kindName(kind) as DecodedEvent['kind'], name: decodeText(buf, nameStart, nameEnd), value, sampleRate, tags })
+    this.items.push({
+      kind: kindName(kind) as DecodedEvent['kind'],
+      name: decodeText(buf, nameStart, nameEnd),
+      value,
+      sampleRate,
+      tags,
+    })
   }
 
   onInflightReport(buf: Uint8Array, idStart: number, idEnd: number, sequence: number, flushIntervalMs: number): void {
-    this.report = { kind: 'inflight_report', clientId: decodeText(buf, idStart, idEnd), sequence, flushIntervalMs, inflight: {} }
+    this.report = {
+      kind: 'inflight_report',
+      clientId: decodeText(buf, idStart, idEnd),
+      sequence,
+      flushIntervalMs,
+      inflight: {},
+    }
     this.items.push(this.report)
   }
 
@@ -47,7 +69,12 @@ class CollectingSink implements EventSink {
     // Names come from the wire: a plain assignment of "__proto__" would set the prototype and
     // lose the entry, so define an own property (tags use Object.fromEntries, which does too).
     if (this.report !== null) {
-      Object.defineProperty(this.report.inflight, decodeText(buf, nameStart, nameEnd), { value: count, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(this.report.inflight, decodeText(buf, nameStart, nameEnd), {
+        value: count,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     }
   }
 

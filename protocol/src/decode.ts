@@ -20,7 +20,16 @@ import {
   PROTOCOL_VERSION,
   isDurationKind,
 } from './spec.js'
-import { BAD_ENCODING, NIL, TRUNCATED, readContainerHeader, readNumber, readResult, readStr, skipValues } from './msgpack-read.js'
+import {
+  BAD_ENCODING,
+  NIL,
+  TRUNCATED,
+  readContainerHeader,
+  readNumber,
+  readResult,
+  readStr,
+  skipValues,
+} from './msgpack-read.js'
 
 export interface EventSink {
   /**
@@ -40,7 +49,14 @@ export interface EventSink {
     tagCount: number,
   ): void
   /** A valid in-flight report; its entryCount entries follow as onInflightEntry calls. */
-  onInflightReport(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number, flushIntervalMs: number, entryCount: number): void
+  onInflightReport(
+    buf: Uint8Array,
+    clientIdStart: number,
+    clientIdEnd: number,
+    sequence: number,
+    flushIntervalMs: number,
+    entryCount: number,
+  ): void
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void
   onEventInvalid(reason: EventReason): void
 }
@@ -54,7 +70,14 @@ function datagramReason(code: number): DatagramReason {
 }
 
 // Skips what is left of a rejected event and reports why. A negative result is a datagram error.
-function rejectEvent(sink: EventSink, reason: EventReason, buf: Uint8Array, pos: number, end: number, remaining: number): number {
+function rejectEvent(
+  sink: EventSink,
+  reason: EventReason,
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  remaining: number,
+): number {
   const next = skipValues(buf, pos, end, remaining)
   if (next >= 0) sink.onEventInvalid(reason)
   return next
@@ -86,11 +109,13 @@ function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: numb
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const idStart = readResult.strStart
   const idEnd = readResult.strEnd
-  if (p < 0 || idEnd === idStart || idEnd - idStart > MAX_CLIENT_ID_BYTES) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  if (p < 0 || idEnd === idStart || idEnd - idStart > MAX_CLIENT_ID_BYTES)
+    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const sequence = readResult.number
-  if (p < 0 || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  if (p < 0 || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff)
+    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const interval = readResult.number
@@ -111,7 +136,8 @@ function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: numb
     p = readNumber(buf, p, end)
     if (p === TRUNCATED || p === BAD_ENCODING) return p
     const count = readResult.number
-    if (p < 0 || !Number.isInteger(count) || count < 0 || count > MAX_INFLIGHT_COUNT) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+    if (p < 0 || !Number.isInteger(count) || count < 0 || count > MAX_INFLIGHT_COUNT)
+      return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   }
   sink.onInflightReport(buf, idStart, idEnd, sequence, interval, entries)
   p = entriesStart
@@ -155,7 +181,8 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
   const value = readResult.number
-  if (value !== value || value === Infinity || value === -Infinity) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
+  if (value !== value || value === Infinity || value === -Infinity)
+    return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
   if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
 
   let sampleRate = 1
@@ -166,7 +193,8 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
     if (p === NIL) p = rateAt + 1
     else {
       sampleRate = readResult.number
-      if (p < 0 || !(sampleRate > 0 && sampleRate <= 1)) return rejectEvent(sink, 'bad_sample_rate', buf, rateAt, end, size - 3)
+      if (p < 0 || !(sampleRate > 0 && sampleRate <= 1))
+        return rejectEvent(sink, 'bad_sample_rate', buf, rateAt, end, size - 3)
     }
   }
 

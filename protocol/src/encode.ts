@@ -38,7 +38,8 @@ export function encodeName(name: string): EncodedBytes | EventReason {
 }
 
 export function encodeClientId(clientId: string): EncodedBytes | EventReason {
-  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_BYTES) return 'bad_inflight'
+  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_BYTES)
+    return 'bad_inflight'
   const encoded = encodeStr(clientId)
   return strPayloadBytes(encoded) > MAX_CLIENT_ID_BYTES ? 'bad_inflight' : encoded
 }
@@ -113,7 +114,11 @@ export class BatchEncoder {
     const hasTags = tags !== null
     const hasRate = sampleRate !== 1
     const size =
-      2 + name.length + numberBytes(value) + (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) + (hasTags ? tags.length : 0)
+      2 +
+      name.length +
+      numberBytes(value) +
+      (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) +
+      (hasTags ? tags.length : 0)
     let pos = this.length
     if (pos + size > this.maxDatagramBytes) return false
     const buf = this.buffer

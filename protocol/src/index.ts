@@ -2,5 +2,11 @@ export * from './spec.js'
 export * from './reasons.js'
 export { BatchEncoder, encodeName, encodeTags, encodeClientId, type EncodedBytes, type TagInput } from './encode.js'
 export { decodeDatagram, decodeTags, decodeText, isProtocolDatagram, type EventSink } from './decode.js'
-export { collectDatagram, type DecodedDatagram, type DecodedEvent, type DecodedInflightReport, type DecodedItem } from './collect.js'
+export {
+  collectDatagram,
+  type DecodedDatagram,
+  type DecodedEvent,
+  type DecodedInflightReport,
+  type DecodedItem,
+} from './collect.js'
 export type { Recorder, EndTimer, TaskStatus, TimerResult } from './recorder.js'

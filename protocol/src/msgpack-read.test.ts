@@ -2,7 +2,17 @@
 // bad_encoding, and nesting deep enough to overflow a recursive skipper.
 import { describe, expect, it } from 'vitest'
 import { collectDatagram } from './collect.js'
-import { BAD_ENCODING, NIL, TRUNCATED, WRONG_TYPE, readContainerHeader, readNumber, readResult, readStr, skipValues } from './msgpack-read.js'
+import {
+  BAD_ENCODING,
+  NIL,
+  TRUNCATED,
+  WRONG_TYPE,
+  readContainerHeader,
+  readNumber,
+  readResult,
+  readStr,
+  skipValues,
+} from './msgpack-read.js'
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ''), 'hex'))
 
@@ -17,12 +27,29 @@ const BAD_ENCODING_BYTES = [0xc1, 0xc7, 0xc8, 0xc9, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8
 
 describe('readNumber', () => {
   it.each([
-    ['00', 0], ['7f', 127], ['e0', -32], ['ff', -1],
-    ['ccff', 255], ['cdffff', 65535], ['ceffffffff', 4294967295],
-    ['cf001fffffffffffff', 2 ** 53 - 1], ['cf0000000100000000', 2 ** 32], ['cfffffffffffffffff', 2 ** 64],
-    ['d07f', 127], ['d080', -128], ['d18000', -32768], ['d27fffffff', 2147483647], ['d280000000', -2147483648],
-    ['d3ffffffffffffffff', -1], ['d38000000000000000', -(2 ** 63)], ['d3ffe0000000000001', -(2 ** 53) + 1], ['d30000000100000000', 2 ** 32],
-    ['ca3f800000', 1], ['ca4144cccd', 12.300000190734863], ['cb402899999999999a', 12.3], ['cb0000000000000001', 5e-324],
+    ['00', 0],
+    ['7f', 127],
+    ['e0', -32],
+    ['ff', -1],
+    ['ccff', 255],
+    ['cdffff', 65535],
+    ['ceffffffff', 4294967295],
+    ['cf001fffffffffffff', 2 ** 53 - 1],
+    ['cf0000000100000000', 2 ** 32],
+    ['cfffffffffffffffff', 2 ** 64],
+    ['d07f', 127],
+    ['d080', -128],
+    ['d18000', -32768],
+    ['d27fffffff', 2147483647],
+    ['d280000000', -2147483648],
+    ['d3ffffffffffffffff', -1],
+    ['d38000000000000000', -(2 ** 63)],
+    ['d3ffe0000000000001', -(2 ** 53) + 1],
+    ['d30000000100000000', 2 ** 32],
+    ['ca3f800000', 1],
+    ['ca4144cccd', 12.300000190734863],
+    ['cb402899999999999a', 12.3],
+    ['cb0000000000000001', 5e-324],
   ])('%s reads as %d', (hex, expected) => {
     expect(numberOf(hex)).toBe(expected)
   })
@@ -42,13 +69,21 @@ describe('readNumber', () => {
     expect(readNumber(buf, 7, 7)).toBe(TRUNCATED)
   })
 
-  it.each(['cc', 'cd00', 'ce000000', 'cf00000000000000', 'd0', 'd100', 'd2000000', 'd300000000000000', 'ca000000', 'cb00000000000000'])(
-    '%s (one byte short) is truncated',
-    (hex) => {
-      const buf = bytes(hex)
-      expect(readNumber(buf, 0, buf.length)).toBe(TRUNCATED)
-    },
-  )
+  it.each([
+    'cc',
+    'cd00',
+    'ce000000',
+    'cf00000000000000',
+    'd0',
+    'd100',
+    'd2000000',
+    'd300000000000000',
+    'ca000000',
+    'cb00000000000000',
+  ])('%s (one byte short) is truncated', (hex) => {
+    const buf = bytes(hex)
+    expect(readNumber(buf, 0, buf.length)).toBe(TRUNCATED)
+  })
 
   it('tells nil, bad encodings and other types apart', () => {
     expect(readNumber(bytes('c0'), 0, 1)).toBe(NIL)
@@ -61,29 +96,44 @@ describe('readNumber', () => {
 
 describe('readStr', () => {
   it.each([
-    ['a0', 1, 1], ['a3616263', 1, 4], ['d903616263', 2, 5], ['da0003616263', 3, 6], ['db00000003616263', 5, 8], ['d900', 2, 2],
+    ['a0', 1, 1],
+    ['a3616263', 1, 4],
+    ['d903616263', 2, 5],
+    ['da0003616263', 3, 6],
+    ['db00000003616263', 5, 8],
+    ['d900', 2, 2],
   ])('%s has its payload at [%d, %d)', (hex, start, end) => {
     const buf = bytes(hex)
     expect(readStr(buf, 0, buf.length)).toBe(end)
     expect([readResult.strStart, readResult.strEnd]).toEqual([start, end])
   })
 
-  it.each(['', 'd9', 'da00', 'db000000', 'a36162', 'd9036162', 'da00036162', 'db000000036162', 'dbffffffff61'])('%s is truncated', (hex) => {
-    const buf = bytes(hex)
-    expect(readStr(buf, 0, buf.length)).toBe(TRUNCATED)
-  })
+  it.each(['', 'd9', 'da00', 'db000000', 'a36162', 'd9036162', 'da00036162', 'db000000036162', 'dbffffffff61'])(
+    '%s is truncated',
+    (hex) => {
+      const buf = bytes(hex)
+      expect(readStr(buf, 0, buf.length)).toBe(TRUNCATED)
+    },
+  )
 
   it('tells nil, bad encodings and other types apart', () => {
     expect(readStr(bytes('c0'), 0, 1)).toBe(NIL)
     for (const b of BAD_ENCODING_BYTES) expect(readStr(Uint8Array.of(b, 0, 0), 0, 3), b.toString(16)).toBe(BAD_ENCODING)
-    for (const b of [0x00, 0xff, 0x90, 0x80, 0xc4, 0xcb, 0xc3]) expect(readStr(Uint8Array.of(b, 0, 0), 0, 3), b.toString(16)).toBe(WRONG_TYPE)
+    for (const b of [0x00, 0xff, 0x90, 0x80, 0xc4, 0xcb, 0xc3])
+      expect(readStr(Uint8Array.of(b, 0, 0), 0, 3), b.toString(16)).toBe(WRONG_TYPE)
   })
 })
 
 describe('readContainerHeader', () => {
   it.each([
-    ['90', false, 0, 1], ['9f', false, 15, 1], ['dc0100', false, 256, 3], ['dd00010000', false, 65536, 5],
-    ['80', true, 0, 1], ['8f', true, 15, 1], ['de0010', true, 16, 3], ['df00000011', true, 17, 5],
+    ['90', false, 0, 1],
+    ['9f', false, 15, 1],
+    ['dc0100', false, 256, 3],
+    ['dd00010000', false, 65536, 5],
+    ['80', true, 0, 1],
+    ['8f', true, 15, 1],
+    ['de0010', true, 16, 3],
+    ['df00000011', true, 17, 5],
   ] as const)('%s (map: %s) has %d elements and ends at %d', (hex, map, count, end) => {
     const buf = bytes(hex)
     expect(readContainerHeader(buf, 0, buf.length, map)).toBe(end)
@@ -98,7 +148,12 @@ describe('readContainerHeader', () => {
   })
 
   it('reports cut-off headers, nil and bad encodings', () => {
-    for (const [hex, map] of [['dc00', false], ['dd000000', false], ['de', true], ['df0000', true]] as const) {
+    for (const [hex, map] of [
+      ['dc00', false],
+      ['dd000000', false],
+      ['de', true],
+      ['df0000', true],
+    ] as const) {
       const buf = bytes(hex)
       expect(readContainerHeader(buf, 0, buf.length, map), hex).toBe(TRUNCATED)
     }
@@ -115,9 +170,36 @@ describe('skipValues', () => {
   }
 
   it('skips each kind of value whole', () => {
-    const values = ['00', 'ff', 'c0', 'c2', 'c3', 'cc01', 'cd0102', 'ce01020304', 'cf0102030405060708', 'd001', 'd10102', 'd201020304',
-      'd30102030405060708', 'ca01020304', 'cb0102030405060708', 'a26162', 'd9026162', 'da00026162', 'db000000026162', 'c4026162',
-      'c500026162', 'c6000000026162', '92 01 02', 'dc0002 01 02', 'dd00000002 01 02', '81 a1 61 01', 'de0001 a1 61 01', 'df00000001 a1 61 01']
+    const values = [
+      '00',
+      'ff',
+      'c0',
+      'c2',
+      'c3',
+      'cc01',
+      'cd0102',
+      'ce01020304',
+      'cf0102030405060708',
+      'd001',
+      'd10102',
+      'd201020304',
+      'd30102030405060708',
+      'ca01020304',
+      'cb0102030405060708',
+      'a26162',
+      'd9026162',
+      'da00026162',
+      'db000000026162',
+      'c4026162',
+      'c500026162',
+      'c6000000026162',
+      '92 01 02',
+      'dc0002 01 02',
+      'dd00000002 01 02',
+      '81 a1 61 01',
+      'de0001 a1 61 01',
+      'df00000001 a1 61 01',
+    ]
     for (const hex of values) expect(skip(hex), hex).toBe(bytes(hex).length)
     expect(skip(values.join(''), values.length)).toBe(bytes(values.join('')).length)
   })
@@ -127,11 +209,26 @@ describe('skipValues', () => {
   })
 
   it('stops at an ext value or 0xC1 anywhere inside', () => {
-    for (const b of BAD_ENCODING_BYTES) expect(skip(`92 01 ${b.toString(16)} 00 00 00`), b.toString(16)).toBe(BAD_ENCODING)
+    for (const b of BAD_ENCODING_BYTES)
+      expect(skip(`92 01 ${b.toString(16)} 00 00 00`), b.toString(16)).toBe(BAD_ENCODING)
   })
 
   it('reports truncation inside fixed widths, string bodies and containers', () => {
-    for (const hex of ['cb000000', 'a3 6162', 'd9', 'da00', 'db000000', 'c4', 'c6000000', 'dc00', 'dd000000', 'de00', 'df000000', '93 01 02', '82 a1 61 01']) {
+    for (const hex of [
+      'cb000000',
+      'a3 6162',
+      'd9',
+      'da00',
+      'db000000',
+      'c4',
+      'c6000000',
+      'dc00',
+      'dd000000',
+      'de00',
+      'df000000',
+      '93 01 02',
+      '82 a1 61 01',
+    ]) {
       expect(skip(hex), hex).toBe(TRUNCATED)
     }
   })
@@ -157,11 +254,17 @@ describe('decodeDatagram on deep nesting', () => {
   const ok = { kind: 'timing', name: 'ok', value: 1, sampleRate: 1, tags: null }
 
   it('skips a value nested 100 000 deep and goes on', () => {
-    expect(collectDatagram(datagram('93 01 a1 61', 'c0', '93 01 a2 6f6b 01'))).toEqual({ items: [{ kind: 'invalid', reason: 'bad_value' }, ok], reason: null })
+    expect(collectDatagram(datagram('93 01 a1 61', 'c0', '93 01 a2 6f6b 01'))).toEqual({
+      items: [{ kind: 'invalid', reason: 'bad_value' }, ok],
+      reason: null,
+    })
   })
 
   it('skips an event nested 100 000 deep and goes on', () => {
-    expect(collectDatagram(datagram('', 'c0', '93 01 a2 6f6b 01'))).toEqual({ items: [{ kind: 'invalid', reason: 'bad_shape' }, ok], reason: null })
+    expect(collectDatagram(datagram('', 'c0', '93 01 a2 6f6b 01'))).toEqual({
+      items: [{ kind: 'invalid', reason: 'bad_shape' }, ok],
+      reason: null,
+    })
   })
 
   it('reports truncation when the nesting never closes', () => {

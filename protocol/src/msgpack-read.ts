@@ -20,7 +20,10 @@ function uint16(buf: Uint8Array, pos: number): number {
 }
 
 function uint32(buf: Uint8Array, pos: number): number {
-  return (buf[pos] as number) * 0x1000000 + (((buf[pos + 1] as number) << 16) | ((buf[pos + 2] as number) << 8) | (buf[pos + 3] as number))
+  return (
+    (buf[pos] as number) * 0x1000000 +
+    (((buf[pos + 1] as number) << 16) | ((buf[pos + 2] as number) << 8) | (buf[pos + 3] as number))
+  )
 }
 
 function float64(buf: Uint8Array, pos: number): number {
@@ -49,27 +52,63 @@ export function readNumber(buf: Uint8Array, pos: number, end: number): number {
   }
   let size: number
   switch (b) {
-    case 0xcc: case 0xd0: size = 1; break
-    case 0xcd: case 0xd1: size = 2; break
-    case 0xce: case 0xd2: case 0xca: size = 4; break
-    case 0xcf: case 0xd3: case 0xcb: size = 8; break
-    case 0xc0: return NIL
-    case 0xc1: return BAD_ENCODING
-    default: return b >= 0xc7 && b <= 0xc9 ? BAD_ENCODING : b >= 0xd4 && b <= 0xd8 ? BAD_ENCODING : WRONG_TYPE
+    case 0xcc:
+    case 0xd0:
+      size = 1
+      break
+    case 0xcd:
+    case 0xd1:
+      size = 2
+      break
+    case 0xce:
+    case 0xd2:
+    case 0xca:
+      size = 4
+      break
+    case 0xcf:
+    case 0xd3:
+    case 0xcb:
+      size = 8
+      break
+    case 0xc0:
+      return NIL
+    case 0xc1:
+      return BAD_ENCODING
+    default:
+      return b >= 0xc7 && b <= 0xc9 ? BAD_ENCODING : b >= 0xd4 && b <= 0xd8 ? BAD_ENCODING : WRONG_TYPE
   }
   if (pos + 1 + size > end) return TRUNCATED
   const p = pos + 1
   switch (b) {
-    case 0xcc: readResult.number = buf[p] as number; break
-    case 0xcd: readResult.number = uint16(buf, p); break
-    case 0xce: readResult.number = uint32(buf, p); break
-    case 0xcf: readResult.number = uint32(buf, p) * 0x100000000 + uint32(buf, p + 4); break
-    case 0xd0: readResult.number = ((buf[p] as number) << 24) >> 24; break
-    case 0xd1: readResult.number = (uint16(buf, p) << 16) >> 16; break
-    case 0xd2: readResult.number = uint32(buf, p) | 0; break
-    case 0xd3: readResult.number = (uint32(buf, p) | 0) * 0x100000000 + uint32(buf, p + 4); break
-    case 0xca: readResult.number = float32(buf, p); break
-    default: readResult.number = float64(buf, p)
+    case 0xcc:
+      readResult.number = buf[p] as number
+      break
+    case 0xcd:
+      readResult.number = uint16(buf, p)
+      break
+    case 0xce:
+      readResult.number = uint32(buf, p)
+      break
+    case 0xcf:
+      readResult.number = uint32(buf, p) * 0x100000000 + uint32(buf, p + 4)
+      break
+    case 0xd0:
+      readResult.number = ((buf[p] as number) << 24) >> 24
+      break
+    case 0xd1:
+      readResult.number = (uint16(buf, p) << 16) >> 16
+      break
+    case 0xd2:
+      readResult.number = uint32(buf, p) | 0
+      break
+    case 0xd3:
+      readResult.number = (uint32(buf, p) | 0) * 0x100000000 + uint32(buf, p + 4)
+      break
+    case 0xca:
+      readResult.number = float32(buf, p)
+      break
+    default:
+      readResult.number = float64(buf, p)
   }
   return p + size
 }
@@ -96,7 +135,11 @@ export function readStr(buf: Uint8Array, pos: number, end: number): number {
     len = uint32(buf, pos + 1)
     p = pos + 5
   } else {
-    return b === 0xc0 ? NIL : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8) ? BAD_ENCODING : WRONG_TYPE
+    return b === 0xc0
+      ? NIL
+      : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8)
+        ? BAD_ENCODING
+        : WRONG_TYPE
   }
   if (p + len > end) return TRUNCATED
   readResult.strStart = p
@@ -124,7 +167,11 @@ export function readContainerHeader(buf: Uint8Array, pos: number, end: number, m
     readResult.count = uint32(buf, pos + 1)
     return pos + 5
   }
-  return b === 0xc0 ? NIL : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8) ? BAD_ENCODING : WRONG_TYPE
+  return b === 0xc0
+    ? NIL
+    : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8)
+      ? BAD_ENCODING
+      : WRONG_TYPE
 }
 
 /**
@@ -138,37 +185,70 @@ export function skipValues(buf: Uint8Array, pos: number, end: number, values: nu
     const b = buf[pos] as number
     remaining--
     if (b < 0x80 || b >= 0xe0 || b === 0xc0 || b === 0xc2 || b === 0xc3) pos += 1
-    else if (b <= 0x8f) { remaining += 2 * (b & 0x0f); pos += 1 }
-    else if (b <= 0x9f) { remaining += b & 0x0f; pos += 1 }
-    else if (b <= 0xbf) pos += 1 + (b & 0x1f)
+    else if (b <= 0x8f) {
+      remaining += 2 * (b & 0x0f)
+      pos += 1
+    } else if (b <= 0x9f) {
+      remaining += b & 0x0f
+      pos += 1
+    } else if (b <= 0xbf) pos += 1 + (b & 0x1f)
     else {
       switch (b) {
-        case 0xcc: case 0xd0: pos += 2; break
-        case 0xcd: case 0xd1: pos += 3; break
-        case 0xce: case 0xd2: case 0xca: pos += 5; break
-        case 0xcf: case 0xd3: case 0xcb: pos += 9; break
-        case 0xd9: case 0xc4:
+        case 0xcc:
+        case 0xd0:
+          pos += 2
+          break
+        case 0xcd:
+        case 0xd1:
+          pos += 3
+          break
+        case 0xce:
+        case 0xd2:
+        case 0xca:
+          pos += 5
+          break
+        case 0xcf:
+        case 0xd3:
+        case 0xcb:
+          pos += 9
+          break
+        case 0xd9:
+        case 0xc4:
           if (pos + 2 > end) return TRUNCATED
-          pos += 2 + (buf[pos + 1] as number); break
-        case 0xda: case 0xc5:
+          pos += 2 + (buf[pos + 1] as number)
+          break
+        case 0xda:
+        case 0xc5:
           if (pos + 3 > end) return TRUNCATED
-          pos += 3 + uint16(buf, pos + 1); break
-        case 0xdb: case 0xc6:
+          pos += 3 + uint16(buf, pos + 1)
+          break
+        case 0xdb:
+        case 0xc6:
           if (pos + 5 > end) return TRUNCATED
-          pos += 5 + uint32(buf, pos + 1); break
+          pos += 5 + uint32(buf, pos + 1)
+          break
         case 0xdc:
           if (pos + 3 > end) return TRUNCATED
-          remaining += uint16(buf, pos + 1); pos += 3; break
+          remaining += uint16(buf, pos + 1)
+          pos += 3
+          break
         case 0xdd:
           if (pos + 5 > end) return TRUNCATED
-          remaining += uint32(buf, pos + 1); pos += 5; break
+          remaining += uint32(buf, pos + 1)
+          pos += 5
+          break
         case 0xde:
           if (pos + 3 > end) return TRUNCATED
-          remaining += 2 * uint16(buf, pos + 1); pos += 3; break
+          remaining += 2 * uint16(buf, pos + 1)
+          pos += 3
+          break
         case 0xdf:
           if (pos + 5 > end) return TRUNCATED
-          remaining += 2 * uint32(buf, pos + 1); pos += 5; break
-        default: return BAD_ENCODING // 0xc1 and the ext family: events never carry ext values
+          remaining += 2 * uint32(buf, pos + 1)
+          pos += 5
+          break
+        default:
+          return BAD_ENCODING // 0xc1 and the ext family: events never carry ext values
       }
     }
   }

@@ -26,8 +26,14 @@ describe('SPEC.md reason tables', () => {
     ['**Event reasons**', EVENT_REASONS],
   ] as const)('%s has one row per reason in reasons.ts, and no other', (heading, reasons) => {
     const rows = tableReasons(heading)
-    expect(reasons.filter((r) => !rows.includes(r)), 'reasons without a SPEC row').toEqual([])
-    expect(rows.filter((r) => !(reasons as readonly string[]).includes(r)), 'SPEC rows without a reason').toEqual([])
+    expect(
+      reasons.filter((r) => !rows.includes(r)),
+      'reasons without a SPEC row',
+    ).toEqual([])
+    expect(
+      rows.filter((r) => !(reasons as readonly string[]).includes(r)),
+      'SPEC rows without a reason',
+    ).toEqual([])
     expect(new Set(rows).size, 'duplicate SPEC rows').toBe(rows.length)
   })
 })

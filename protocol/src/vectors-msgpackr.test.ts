@@ -20,11 +20,18 @@ function referenceInflight(event: readonly unknown[]): DecodedItem {
   const [, clientId, sequence, flushIntervalMs, entries] = event
   if (typeof clientId !== 'string' || clientId.length === 0 || utf8Bytes(clientId) > 64) return invalid('bad_inflight')
   if (!isUint32(sequence)) return invalid('bad_inflight')
-  if (typeof flushIntervalMs !== 'number' || !Number.isInteger(flushIntervalMs) || flushIntervalMs < 1 || flushIntervalMs > 60000) return invalid('bad_inflight')
+  if (
+    typeof flushIntervalMs !== 'number' ||
+    !Number.isInteger(flushIntervalMs) ||
+    flushIntervalMs < 1 ||
+    flushIntervalMs > 60000
+  )
+    return invalid('bad_inflight')
   if (!(entries instanceof Map)) return invalid('bad_inflight')
   const inflight: Record<string, number> = {}
   for (const [name, count] of entries) {
-    if (typeof name !== 'string' || name.length === 0 || utf8Bytes(name) > 200 || !isUint32(count)) return invalid('bad_inflight')
+    if (typeof name !== 'string' || name.length === 0 || utf8Bytes(name) > 200 || !isUint32(count))
+      return invalid('bad_inflight')
     inflight[name] = count
   }
   return { kind: 'inflight_report', clientId, sequence, flushIntervalMs, inflight }
@@ -66,7 +73,9 @@ function referenceItem(event: unknown): DecodedItem {
   return { kind, name, value, sampleRate, tags: tagMap }
 }
 
-const wellFormed = loadVectorFiles().flatMap(({ file, vectors }) => vectors.filter((v) => v.reason === null).map((v) => ({ file, ...v })))
+const wellFormed = loadVectorFiles().flatMap(({ file, vectors }) =>
+  vectors.filter((v) => v.reason === null).map((v) => ({ file, ...v })),
+)
 
 describe('vectors read by msgpackr and the SPEC rules', () => {
   it('covers every vector whose datagram is well-formed', () => {

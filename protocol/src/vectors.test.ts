@@ -30,7 +30,9 @@ function encodeOps(ops: readonly EncodeOp[]): string {
         counts.push(count)
       }
       const clientId = wireBytes(encodeClientId(op.clientId), op.clientId)
-      expect(encoder.appendInflightReport(clientId, op.sequence, op.flushIntervalMs, names, counts, 0)).toBe(names.length)
+      expect(encoder.appendInflightReport(clientId, op.sequence, op.flushIntervalMs, names, counts, 0)).toBe(
+        names.length,
+      )
     }
   }
   return encoder.datagram().toString('hex')
@@ -59,7 +61,9 @@ describe('vector set', () => {
     expect(all.filter(isInvalidVector).length).toBeGreaterThanOrEqual(10)
     const datagramReasons = new Set(all.map((v) => v.reason))
     expect(DATAGRAM_REASONS.filter((r) => !datagramReasons.has(r))).toEqual([])
-    const eventReasons = new Set(all.flatMap((v) => v.items.map((item) => (item.kind === 'invalid' ? item.reason : null))))
+    const eventReasons = new Set(
+      all.flatMap((v) => v.items.map((item) => (item.kind === 'invalid' ? item.reason : null))),
+    )
     expect(EVENT_REASONS.filter((r) => !eventReasons.has(r))).toEqual([])
   })
 

@@ -12,7 +12,8 @@ export const SAFE = ['--port', '0', '--udp-port', '0', '--host', '127.0.0.1']
 export const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL']
 export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => {
   const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
   return { ...env, ...extra }
 }
 

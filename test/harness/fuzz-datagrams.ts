@@ -13,11 +13,27 @@ function validBatch(random: () => number): Buffer {
     const value = kind === 1 || kind >= 7 ? random() * 1000 : (random() - 0.5) * 1000
     encoder.append(kind, name, value, random() < 0.2 ? 0.5 : 1, tags)
   }
-  if (random() < 0.3) encoder.appendInflightReport(encodeClientId('fuzzclient') as Uint8Array, Math.floor(random() * 100), 100, [encodeName('fuzz_1') as Uint8Array], [Math.floor(random() * 4)], 0)
+  if (random() < 0.3)
+    encoder.appendInflightReport(
+      encodeClientId('fuzzclient') as Uint8Array,
+      Math.floor(random() * 100),
+      100,
+      [encodeName('fuzz_1') as Uint8Array],
+      [Math.floor(random() * 4)],
+      0,
+    )
   return Buffer.from(encoder.datagram())
 }
 
-const STATSD_LINES = ['req.time:12.5|ms', 'hits:1|c|@0.5', 'queue:17|g', 'queue:+3|g', 'size:64|h|#region:eu,az:1', 'users:alice|s', 'lat:1:2:3|d|c:abc|T1700000000']
+const STATSD_LINES = [
+  'req.time:12.5|ms',
+  'hits:1|c|@0.5',
+  'queue:17|g',
+  'queue:+3|g',
+  'size:64|h|#region:eu,az:1',
+  'users:alice|s',
+  'lat:1:2:3|d|c:abc|T1700000000',
+]
 
 function statsdText(random: () => number): Buffer {
   const lines: string[] = []

@@ -45,7 +45,12 @@ export function pooledSeconds(parts: Float64Array[]): Float64Array {
 }
 
 /** Sends every duration as a timing of `task` and waits until the agent has counted them all. */
-export async function sendTimings(udpPort: number, baseUrl: string, task: string, durationsUs: Float64Array): Promise<void> {
+export async function sendTimings(
+  udpPort: number,
+  baseUrl: string,
+  task: string,
+  durationsUs: Float64Array,
+): Promise<void> {
   const encoded = encodeName(task)
   if (typeof encoded === 'string') throw new Error(encoded)
   const name: EncodedBytes = encoded
@@ -62,7 +67,10 @@ export async function sendTimings(udpPort: number, baseUrl: string, task: string
   }
   await waitFor(
     `${baseUrl} to count ${durationsUs.length} requests of ${task}`,
-    async () => (sampleValue(await getText(`${baseUrl}/metrics`), 'tasks_completed_total', { task }) === durationsUs.length ? true : undefined),
+    async () =>
+      sampleValue(await getText(`${baseUrl}/metrics`), 'tasks_completed_total', { task }) === durationsUs.length
+        ? true
+        : undefined,
     30_000,
     100,
   )

@@ -91,7 +91,12 @@ export function decodeMetricFamilies(body: Uint8Array): DecodedFamily[] {
   while (reader.pos < reader.len) {
     const message = MetricFamilyType.decodeDelimited(reader)
     const object = MetricFamilyType.toObject(message, TO_OBJECT) as Partial<DecodedFamily>
-    out.push({ name: object.name ?? '', help: object.help ?? '', type: object.type ?? 'COUNTER', metric: object.metric ?? [] })
+    out.push({
+      name: object.name ?? '',
+      help: object.help ?? '',
+      type: object.type ?? 'COUNTER',
+      metric: object.metric ?? [],
+    })
   }
   return out
 }
@@ -99,11 +104,22 @@ export function decodeMetricFamilies(body: Uint8Array): DecodedFamily[] {
 export interface DecodedSeries {
   labels: Array<{ name: string; value: string }>
   samples: Array<{ value: number; timestamp: number }>
-  histograms: Array<{ count_int?: number; sum?: number; schema?: number; zero_threshold?: number; zero_count_int?: number; positive_spans?: Span[]; positive_deltas?: number[]; timestamp?: number }>
+  histograms: Array<{
+    count_int?: number
+    sum?: number
+    schema?: number
+    zero_threshold?: number
+    zero_count_int?: number
+    positive_spans?: Span[]
+    positive_deltas?: number[]
+    timestamp?: number
+  }>
 }
 
 export function decodeWriteRequest(body: Uint8Array): DecodedSeries[] {
-  const object = WriteRequestType.toObject(WriteRequestType.decode(body), { ...TO_OBJECT, defaults: true }) as { timeseries: DecodedSeries[] }
+  const object = WriteRequestType.toObject(WriteRequestType.decode(body), { ...TO_OBJECT, defaults: true }) as {
+    timeseries: DecodedSeries[]
+  }
   return object.timeseries
 }
 
@@ -146,7 +162,8 @@ export function flattenFamilies(families: DecodedFamily[]): Map<string, string> 
         put('_sum', [], metric.summary?.sample_sum)
         put('_count', [], metric.summary?.sample_count)
       } else if (family.type === 'HISTOGRAM') {
-        for (const b of metric.histogram?.bucket ?? []) put('_bucket', [['le', String(b.upper_bound ?? 0)]], b.cumulative_count)
+        for (const b of metric.histogram?.bucket ?? [])
+          put('_bucket', [['le', String(b.upper_bound ?? 0)]], b.cumulative_count)
         put('_bucket', [['le', '+Inf']], metric.histogram?.sample_count)
         put('_sum', [], metric.histogram?.sample_sum)
         put('_count', [], metric.histogram?.sample_count)
@@ -168,7 +185,10 @@ export function flattenText(text: string): Map<string, string> {
       labels.push([m[1] as string, (m[2] as string).replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c))])
     }
     const raw = match[3] as string
-    out.set(seriesKey(match[1] as string, labels), raw === '+Inf' ? 'Infinity' : raw === '-Inf' ? '-Infinity' : String(Number(raw)))
+    out.set(
+      seriesKey(match[1] as string, labels),
+      raw === '+Inf' ? 'Infinity' : raw === '-Inf' ? '-Infinity' : String(Number(raw)),
+    )
   }
   return out
 }

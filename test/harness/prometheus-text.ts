@@ -5,7 +5,8 @@ export function sampleValue(text: string, metric: string, labels: Record<string,
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (.+)$/.exec(line)
     if (match === null || match[1] !== metric) continue
     const found: Record<string, string> = {}
-    for (const pair of (match[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) found[pair[1] as string] = pair[2] as string
+    for (const pair of (match[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      found[pair[1] as string] = pair[2] as string
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[4])
   }
   return undefined

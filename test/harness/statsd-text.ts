@@ -9,7 +9,9 @@ export async function sendUdpDatagrams(port: number, datagrams: readonly string[
   const socket = dgram.createSocket('udp4')
   try {
     for (const text of datagrams) {
-      await new Promise<void>((resolve, reject) => socket.send(Buffer.from(text), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+      await new Promise<void>((resolve, reject) =>
+        socket.send(Buffer.from(text), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
+      )
     }
   } finally {
     socket.close()

@@ -12,13 +12,25 @@ export class UdpSender {
     this.port = port
   }
 
-  async append(kind: number, name: EncodedBytes, value: number, sampleRate = 1, tags: EncodedBytes | null = null): Promise<void> {
+  async append(
+    kind: number,
+    name: EncodedBytes,
+    value: number,
+    sampleRate = 1,
+    tags: EncodedBytes | null = null,
+  ): Promise<void> {
     if (this.encoder.append(kind, name, value, sampleRate, tags)) return
     await this.flush()
     this.encoder.append(kind, name, value, sampleRate, tags)
   }
 
-  async inflight(clientId: EncodedBytes, sequence: number, intervalMs: number, names: EncodedBytes[], counts: number[]): Promise<void> {
+  async inflight(
+    clientId: EncodedBytes,
+    sequence: number,
+    intervalMs: number,
+    names: EncodedBytes[],
+    counts: number[],
+  ): Promise<void> {
     if (this.encoder.appendInflightReport(clientId, sequence, intervalMs, names, counts, 0) === names.length) return
     await this.flush()
     this.encoder.appendInflightReport(clientId, sequence, intervalMs, names, counts, 0)
@@ -33,7 +45,9 @@ export class UdpSender {
 
   sendRaw(datagram: Uint8Array): Promise<void> {
     this.datagramsSent++
-    return new Promise((resolve, reject) => this.socket.send(datagram, this.port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+    return new Promise((resolve, reject) =>
+      this.socket.send(datagram, this.port, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
+    )
   }
 
   close(): void {

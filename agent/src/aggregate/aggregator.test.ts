@@ -147,10 +147,12 @@ describe('label canonicalization', () => {
       ['z', 'x'],
       ['y', 'w'],
     ])
-    expect(agg.series('counter', 'hits', [
-      ['y', 'w'],
-      ['z', 'x'],
-    ])).toBe(counter)
+    expect(
+      agg.series('counter', 'hits', [
+        ['y', 'w'],
+        ['z', 'x'],
+      ]),
+    ).toBe(counter)
   })
 
   it('treats no tags and an empty tag list as the same series', () => {

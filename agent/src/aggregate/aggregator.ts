@@ -32,7 +32,12 @@ const RESERVED_FAMILIES = new Set([
 ])
 
 function isReservedFamily(family: string): boolean {
-  return RESERVED_FAMILIES.has(family) || family.startsWith('taskmeter_') || family.startsWith('process_') || family.startsWith('nodejs_')
+  return (
+    RESERVED_FAMILIES.has(family) ||
+    family.startsWith('taskmeter_') ||
+    family.startsWith('process_') ||
+    family.startsWith('nodejs_')
+  )
 }
 
 /**
@@ -257,7 +262,10 @@ export class Aggregator {
       // Family names of evicted series are free again; the map must not grow with every name ever seen.
       this.familyKinds.clear()
       for (const series of this.custom.values()) {
-        const base = series.family.endsWith('_total') && series.kind === 'counter' ? series.family.slice(0, -'_total'.length) : series.family
+        const base =
+          series.family.endsWith('_total') && series.kind === 'counter'
+            ? series.family.slice(0, -'_total'.length)
+            : series.family
         const names = exposedNames(series.kind, base, series.family)
         for (let i = 0; i < names.length; i++) this.familyKinds.set(names[i] as string, series.kind)
       }

@@ -140,7 +140,12 @@ export function mergePackedCounts(a: Uint8Array, b: Uint8Array): Uint8Array {
  * Adds a packed bucket list whose values lay in [minUs, maxUs] into a histogram: another worker's
  * share of it (issue 10). Counts add exactly, as HdrHistograms do.
  */
-export function addPackedToHistogram(histogram: LatencyHistogram, packed: Uint8Array, minUs: number, maxUs: number): void {
+export function addPackedToHistogram(
+  histogram: LatencyHistogram,
+  packed: Uint8Array,
+  minUs: number,
+  maxUs: number,
+): void {
   const layout = histogram.layout
   readPackedCounts(packed, (flat, count) => {
     const octave = layout.octaveOfFlat(flat)

@@ -33,7 +33,16 @@ export class CustomSeries {
   gaugeFirstDeltaMs: number
   gaugeLastDeltaMs: number
 
-  constructor(kind: CustomKind, family: string, name: string, labels: LabelPairs, id: string, displayId: string, layout: BucketLayout, nowMs: number) {
+  constructor(
+    kind: CustomKind,
+    family: string,
+    name: string,
+    labels: LabelPairs,
+    id: string,
+    displayId: string,
+    layout: BucketLayout,
+    nowMs: number,
+  ) {
     this.kind = kind
     this.family = family
     this.name = name

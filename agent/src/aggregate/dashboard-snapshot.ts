@@ -111,7 +111,8 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
   for (const series of aggregator.custom.values()) {
     if (series.kind === 'counter') counters[series.displayId] = series.value
     else if (series.kind === 'gauge') gauges[series.displayId] = series.value
-    else if (series.kind === 'set') gauges[series.displayId] = aggregator.setSize(series) // exposed as a gauge
+    else if (series.kind === 'set')
+      gauges[series.displayId] = aggregator.setSize(series) // exposed as a gauge
     else if (series.histogram !== null) {
       figures.readHistogram(series.histogram, q)
       histograms[series.displayId] = {

@@ -22,7 +22,13 @@ function taskOf(aggregator: Aggregator, name: string): TaskStats {
 }
 
 /** One whole report, as the decode stage delivers it: begin, then every entry. */
-function report(aggregator: Aggregator, clientId: string, sequence: number, flushIntervalMs: number, entries: ReadonlyArray<readonly [TaskStats, number]>): ClientReport | null {
+function report(
+  aggregator: Aggregator,
+  clientId: string,
+  sequence: number,
+  flushIntervalMs: number,
+  entries: ReadonlyArray<readonly [TaskStats, number]>,
+): ClientReport | null {
   const begun = aggregator.beginInflightReport(clientId, sequence, flushIntervalMs)
   if (begun === null) return null
   for (const [task, count] of entries) aggregator.inflightEntry(begun, task, count)

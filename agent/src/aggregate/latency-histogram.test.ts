@@ -18,7 +18,12 @@ function ourQuantiles(layout: BucketLayout, values: number[]): number[] {
 }
 
 function oracleQuantiles(digits: number, values: number[]): number[] {
-  const oracle = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 40, numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5, bitBucketSize: 64 })
+  const oracle = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2 ** 40,
+    numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5,
+    bitBucketSize: 64,
+  })
   for (const v of values) oracle.recordValue(v)
   return PERCENTILES.map((p) => oracle.getValueAtPercentile(p * 100))
 }
@@ -56,7 +61,10 @@ describe('LatencyHistogram', () => {
     const list = new BucketList()
     histogram.forEachBucket((flat, count) => list.push(flat, count))
     const out = new Float64Array(4)
-    list.countsAtOrBelow(new Float64Array([1000, 5000, 10_000, 1_000_000].map((us) => layout.flatIndexOfValue(us))), out)
+    list.countsAtOrBelow(
+      new Float64Array([1000, 5000, 10_000, 1_000_000].map((us) => layout.flatIndexOfValue(us))),
+      out,
+    )
     expect([...out]).toEqual([3, 5, 7, 7])
   })
 

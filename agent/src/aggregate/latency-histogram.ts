@@ -112,7 +112,8 @@ export class LatencyHistogram {
       for (let slot = 0; slot < counts.length; slot++) {
         const count = counts[slot] as number
         if (count !== 0) list.push(base + slot, this.overflow === null ? count : this.countAt(octave, slot))
-        else if (this.overflow !== null && this.countAt(octave, slot) !== 0) list.push(base + slot, this.countAt(octave, slot))
+        else if (this.overflow !== null && this.countAt(octave, slot) !== 0)
+          list.push(base + slot, this.countAt(octave, slot))
       }
     }
   }
@@ -132,8 +133,12 @@ export class LatencyHistogram {
       if (counts === null || counts === undefined) continue
       const base = layout.flatIndex(octave, 0)
       const length = counts.length
-      if (spilled) for (let slot = 0; slot < length; slot++) dense[base + slot] = (dense[base + slot] as number) + this.countAt(octave, slot)
-      else for (let slot = 0; slot < length; slot++) dense[base + slot] = (dense[base + slot] as number) + (counts[slot] as number)
+      if (spilled)
+        for (let slot = 0; slot < length; slot++)
+          dense[base + slot] = (dense[base + slot] as number) + this.countAt(octave, slot)
+      else
+        for (let slot = 0; slot < length; slot++)
+          dense[base + slot] = (dense[base + slot] as number) + (counts[slot] as number)
     }
     const low = layout.flatIndexOfValue(this.minUs)
     const high = layout.flatIndexOfValue(this.maxUs)
@@ -145,7 +150,13 @@ export class LatencyHistogram {
    * Scrape path, one pass over the octave arrays: HdrHistogram quantiles (µs) into outQuantiles
    * and cumulative counts at each `le` threshold (flat indexes, ascending) into outLe.
    */
-  readFigures(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array, addTo: Float64Array | null = null): void {
+  readFigures(
+    quantiles: readonly number[],
+    outQuantiles: Float64Array,
+    thresholdFlats: Float64Array,
+    outLe: Float64Array,
+    addTo: Float64Array | null = null,
+  ): void {
     // `addTo`: also add every bucket into this dense array in the same pass (the window's live
     // slot is this histogram minus a snapshot, so a scrape that reads both scans the slots once).
     if (this.overflow !== null) {
@@ -196,7 +207,12 @@ export class LatencyHistogram {
   }
 
   /** readFigures() for a histogram whose counts spilled past 2^32 in some slot (never seen). */
-  private readFiguresSpilled(quantiles: readonly number[], outQuantiles: Float64Array, thresholdFlats: Float64Array, outLe: Float64Array): void {
+  private readFiguresSpilled(
+    quantiles: readonly number[],
+    outQuantiles: Float64Array,
+    thresholdFlats: Float64Array,
+    outLe: Float64Array,
+  ): void {
     const layout = this.layout
     const total = this.totalCount
     let nextQ = 0

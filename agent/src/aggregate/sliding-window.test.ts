@@ -69,9 +69,14 @@ describe('SlidingWindow through the Aggregator', () => {
     const quantiles = readWindow(figures, task)
     expect(figures.totals.requests).toBe(150)
     expect(figures.totals.errors).toBe(15)
-    expect(figures.totals.sumMs).toBeCloseTo(durations.reduce((a, b) => a + b, 0), 9)
+    expect(figures.totals.sumMs).toBeCloseTo(
+      durations.reduce((a, b) => a + b, 0),
+      9,
+    )
     expect(quantiles).toEqual(histogramQuantiles(aggregator.layout, durations))
-    expect(figures.windowMaxUs()).toBe(aggregator.layout.highestOfFlat(figures.buckets.flats[figures.buckets.length - 1] as number))
+    expect(figures.windowMaxUs()).toBe(
+      aggregator.layout.highestOfFlat(figures.buckets.flats[figures.buckets.length - 1] as number),
+    )
     expect(figures.windowMaxUs()).toBeGreaterThanOrEqual(msToUs(324.5))
   })
 

@@ -69,7 +69,15 @@ export class SlidingWindow {
    * before adding the request to the shared cumulative histogram: a slot that closes here is
    * packed from the histogram as it was before this request.
    */
-  recordAt(nowMs: number, octave: number, bucketSlot: number, v: number, durationMs: number, weight: number, failed: boolean): void {
+  recordAt(
+    nowMs: number,
+    octave: number,
+    bucketSlot: number,
+    v: number,
+    durationMs: number,
+    weight: number,
+    failed: boolean,
+  ): void {
     if (nowMs >= this.nextEpochStartMs) this.advanceTo(Math.floor(nowMs / this.slotMs))
     const slot = this.currentSlot
     this.requests[slot] = (this.requests[slot] as number) + weight
@@ -82,7 +90,8 @@ export class SlidingWindow {
     if (this.currentEpoch !== -Infinity) {
       const closed = this.currentEpoch % SLOT_COUNT
       const stillLive = epoch - this.currentEpoch < SLOT_COUNT
-      this.packed[closed] = stillLive && (this.requests[closed] as number) > 0 ? packCountsSince(this.cumulative, this.base) : null
+      this.packed[closed] =
+        stillLive && (this.requests[closed] as number) > 0 ? packCountsSince(this.cumulative, this.base) : null
     }
     // The new live slot starts from the cumulative histogram as it is now (~5 µs for a busy task,
     // once per slot: every 5 s at the default window, and only for tasks that get requests).
@@ -151,14 +160,18 @@ export class SlidingWindow {
    * requests, errors, sumMs, packed buckets), then empties the slots; the epochs stay, so later
    * events of the current slot keep landing in it. Slots already outside the window are dropped.
    */
-  takeSlots(nowMs: number, visit: (epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array) => void): void {
+  takeSlots(
+    nowMs: number,
+    visit: (epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array) => void,
+  ): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       const epoch = this.epochs[slot] as number
       const requests = this.requests[slot] as number
       if (this.isLive(slot, epochNow) && requests > 0) {
         const packed = epoch === this.currentEpoch ? packCountsSince(this.cumulative, this.base) : this.packed[slot]
-        if (packed !== null && packed !== undefined) visit(epoch, requests, this.errors[slot] as number, this.sumMs[slot] as number, packed)
+        if (packed !== null && packed !== undefined)
+          visit(epoch, requests, this.errors[slot] as number, this.sumMs[slot] as number, packed)
       }
       this.requests[slot] = 0
       this.errors[slot] = 0

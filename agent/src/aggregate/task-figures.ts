@@ -61,7 +61,13 @@ export class TaskFigures {
    * (readFigures) and the window's (readWindowQuantiles, into outWindow), scanning the cumulative
    * histogram once: the window's live slot is derived from it. Returns the window's max (µs).
    */
-  readTaskFigures(task: TaskStats, thresholdFlats: Float64Array, outLe: Float64Array, outCumulative: Float64Array, outWindow: Float64Array): number {
+  readTaskFigures(
+    task: TaskStats,
+    thresholdFlats: Float64Array,
+    outLe: Float64Array,
+    outCumulative: Float64Array,
+    outWindow: Float64Array,
+  ): number {
     const live = task.window.hasLiveSlot(this.aggregator.now())
     task.histogram.readFigures(QUANTILES, outCumulative, thresholdFlats, outLe, live ? this.merger.scratch : null)
     return this.readWindowQuantiles(task, outWindow, live)

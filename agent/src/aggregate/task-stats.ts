@@ -25,7 +25,14 @@ export class TaskStats {
   reportedActive: number
   lastUpdateMs: number
 
-  constructor(name: string, labels: LabelPairs, id: string, layout: BucketLayout, windowSeconds: number, nowMs: number) {
+  constructor(
+    name: string,
+    labels: LabelPairs,
+    id: string,
+    layout: BucketLayout,
+    windowSeconds: number,
+    nowMs: number,
+  ) {
     this.name = name
     this.labels = labels
     this.id = id

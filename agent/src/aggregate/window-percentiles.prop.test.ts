@@ -91,7 +91,9 @@ describe('windowed percentiles', () => {
           expect(figures.totals.requests).toBe(requests)
           expect(figures.totals.errors).toBe(errors)
           expect(Math.abs(figures.totals.sumMs - sumMs)).toBeLessThanOrEqual(1e-9 * Math.max(1, sumMs))
-          expect(figures.windowMaxUs()).toBe(aggregator.layout.highestOfFlat((bucketsOf(oracle).at(-1) as [number, number])[0]))
+          expect(figures.windowMaxUs()).toBe(
+            aggregator.layout.highestOfFlat((bucketsOf(oracle).at(-1) as [number, number])[0]),
+          )
           // The cumulative histogram saw the same values.
           expect(bucketsOf(task.histogram)).toEqual(bucketsOf(oracle))
         },

@@ -22,7 +22,12 @@ describe('taskmeter-agent doctor (config)', () => {
   it('is a command word; its agent is the agent’s own --host/--port unless --agent-url is given', () => {
     expect(load([]).mode).toBe('agent')
     const doctor = load(['doctor'], { METRICS_PORT: '3100', PROMETHEUS_URL: 'http://prometheus:9090/' })
-    expect(doctor).toMatchObject({ mode: 'doctor', port: 3100, prometheusUrl: 'http://prometheus:9090', doctor: { agentUrl: null } })
+    expect(doctor).toMatchObject({
+      mode: 'doctor',
+      port: 3100,
+      prometheusUrl: 'http://prometheus:9090',
+      doctor: { agentUrl: null },
+    })
     expect(load(['doctor', '--agent-url', 'http://10.0.0.5:3000/']).doctor.agentUrl).toBe('http://10.0.0.5:3000')
     expect(load(['--port', '3001', 'doctor']).mode).toBe('doctor') // flags before or after the command
   })
@@ -32,8 +37,12 @@ describe('taskmeter-agent doctor (config)', () => {
     expect(refusal(['doctor', 'now'])).toMatch(/^config: too many arguments/)
     expect(refusal(['--agent-url', 'http://a:1'])).toBe('config: --agent-url only applies with doctor')
     expect(refusal(['doctor', '--agent-url', 'ftp://a'])).toMatch(/^config: --agent-url must be an http\(s\) URL/)
-    expect(refusal(['doctor', '--demo'])).toBe('config: doctor cannot be combined with --demo: it only checks a running agent')
-    expect(refusal(['doctor', '--load-test'])).toBe('config: doctor cannot be combined with --load-test: it only checks a running agent')
+    expect(refusal(['doctor', '--demo'])).toBe(
+      'config: doctor cannot be combined with --demo: it only checks a running agent',
+    )
+    expect(refusal(['doctor', '--load-test'])).toBe(
+      'config: doctor cannot be combined with --load-test: it only checks a running agent',
+    )
   })
 
   it('is listed in --help', () => {

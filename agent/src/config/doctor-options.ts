@@ -17,8 +17,16 @@ export interface DoctorConfig {
 
 export function addDoctorOptions(command: Command): Command {
   return command
-    .argument('[command]', `"${DOCTOR_COMMAND}": check the agent, Prometheus and its scrape target, print a ✓/✗ table, exit 1 on a problem`)
-    .addOption(new Option('--agent-url <url>', `${DOCTOR_COMMAND}: the agent to check (default http://<--host>:<--port>, 0.0.0.0 read as 127.0.0.1)`))
+    .argument(
+      '[command]',
+      `"${DOCTOR_COMMAND}": check the agent, Prometheus and its scrape target, print a ✓/✗ table, exit 1 on a problem`,
+    )
+    .addOption(
+      new Option(
+        '--agent-url <url>',
+        `${DOCTOR_COMMAND}: the agent to check (default http://<--host>:<--port>, 0.0.0.0 read as 127.0.0.1)`,
+      ),
+    )
 }
 
 /** Turns the run mode into 'doctor' when the command is given; checks the flags that go with it. */
@@ -28,14 +36,19 @@ export function readDoctorOptions(
   run: { mode: RunMode; loadTest: LoadTestConfig },
 ): { mode: RunMode; loadTest: LoadTestConfig; doctor: DoctorConfig } {
   const given = command.args[0]
-  if (given !== undefined && given !== DOCTOR_COMMAND) throw configError(`unknown command ${JSON.stringify(given)}: the only command is ${DOCTOR_COMMAND} (see --help)`)
+  if (given !== undefined && given !== DOCTOR_COMMAND)
+    throw configError(`unknown command ${JSON.stringify(given)}: the only command is ${DOCTOR_COMMAND} (see --help)`)
   const doctor = given === DOCTOR_COMMAND
-  if (doctor && run.mode !== 'agent') throw configError(`${DOCTOR_COMMAND} cannot be combined with --${run.mode}: it only checks a running agent`)
-  if (doctor && opts.demo === true) throw configError(`${DOCTOR_COMMAND} cannot be combined with --demo: it only checks a running agent`)
+  if (doctor && run.mode !== 'agent')
+    throw configError(`${DOCTOR_COMMAND} cannot be combined with --${run.mode}: it only checks a running agent`)
+  if (doctor && opts.demo === true)
+    throw configError(`${DOCTOR_COMMAND} cannot be combined with --demo: it only checks a running agent`)
   if (!doctor && opts.agentUrl !== undefined) throw configError(`--agent-url only applies with ${DOCTOR_COMMAND}`)
   return {
     mode: doctor ? 'doctor' : run.mode,
     loadTest: run.loadTest,
-    doctor: Object.freeze({ agentUrl: opts.agentUrl === undefined ? null : parseUrl('--agent-url', String(opts.agentUrl)) }),
+    doctor: Object.freeze({
+      agentUrl: opts.agentUrl === undefined ? null : parseUrl('--agent-url', String(opts.agentUrl)),
+    }),
   }
 }

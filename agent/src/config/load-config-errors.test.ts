@@ -53,9 +53,15 @@ describe('loadConfig refuses bad values with one line naming the flag', () => {
   }
 
   it('says what is allowed', () => {
-    expect(expectRefused(['--window', 'abc'], '--window').message).toBe('config: --window must be an integer 1..3600 (got "abc")')
-    expect(expectRefused(['--port', '99999'], '--port').message).toBe('config: --port must be an integer 0..65535 (got "99999")')
-    expect(expectRefused(['--log-level', 'loud'], '--log-level').message).toContain('fatal, error, warn, info, debug, trace, silent')
+    expect(expectRefused(['--window', 'abc'], '--window').message).toBe(
+      'config: --window must be an integer 1..3600 (got "abc")',
+    )
+    expect(expectRefused(['--port', '99999'], '--port').message).toBe(
+      'config: --port must be an integer 0..65535 (got "99999")',
+    )
+    expect(expectRefused(['--log-level', 'loud'], '--log-level').message).toContain(
+      'fatal, error, warn, info, debug, trace, silent',
+    )
     expect(expectRefused(['--max-memory', '1MiB'], '--max-memory').message).toContain('512MiB')
     expect(expectRefused(['--prometheus-url', 'x'], '--prometheus-url').message).toContain('http')
   })
@@ -131,7 +137,8 @@ describe('loadConfig memory budget', () => {
   })
 
   it('costs more per series at a higher precision', () => {
-    for (let precision = 1; precision < 5; precision++) expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
+    for (let precision = 1; precision < 5; precision++)
+      expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
     // Issue 14: precision 5 costs megabytes per task.
     expect(bytesPerSeries(5)).toBeGreaterThan(MiB)
   })

@@ -39,7 +39,14 @@ describe('loadConfig defaults', () => {
       doctor: { agentUrl: null },
       worstCaseBytes: worstCaseBytes(2, 10_000),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
-      remoteWrite: { urls: [], intervalSeconds: 15, bearerToken: null, basicAuth: null, labels: [], queueSamples: 1_000_000 },
+      remoteWrite: {
+        urls: [],
+        intervalSeconds: 15,
+        bearerToken: null,
+        basicAuth: null,
+        labels: [],
+        queueSamples: 1_000_000,
+      },
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
     // The defaults themselves fit the default memory budget.
@@ -56,7 +63,22 @@ describe('loadConfig defaults', () => {
     let help = ''
     expect(loadConfig(['--help'], {}, (text) => (help += text))).toBeNull()
     const flat = help.replace(/\s+/g, ' ')
-    for (const flag of ['--port', '--udp-port', '--host', '--udp-host', '--window', '--precision', '--buckets', '--log-level', '--prometheus-url', '--max-series', '--max-memory', '--recv-buffer', '--demo', '--help']) {
+    for (const flag of [
+      '--port',
+      '--udp-port',
+      '--host',
+      '--udp-host',
+      '--window',
+      '--precision',
+      '--buckets',
+      '--log-level',
+      '--prometheus-url',
+      '--max-series',
+      '--max-memory',
+      '--recv-buffer',
+      '--demo',
+      '--help',
+    ]) {
       expect(flat).toContain(flag)
     }
     for (const text of [
@@ -76,12 +98,60 @@ describe('loadConfig defaults', () => {
 })
 
 describe('loadConfig flags and env', () => {
-  const cases: ReadonlyArray<{ flag: string; env: string; key: keyof Config; envValue: string; flagValue: string; fromEnv: unknown; fromFlag: unknown }> = [
-    { flag: '--port', env: 'METRICS_PORT', key: 'port', envValue: '9000', flagValue: '9001', fromEnv: 9000, fromFlag: 9001 },
-    { flag: '--udp-port', env: 'UDP_PORT', key: 'udpPort', envValue: '9125', flagValue: '9126', fromEnv: 9125, fromFlag: 9126 },
-    { flag: '--window', env: 'WINDOW_SIZE', key: 'windowSeconds', envValue: '30', flagValue: '120', fromEnv: 30, fromFlag: 120 },
-    { flag: '--precision', env: 'LATENCY_PRECISION', key: 'precision', envValue: '1', flagValue: '2', fromEnv: 1, fromFlag: 2 },
-    { flag: '--log-level', env: 'LOG_LEVEL', key: 'logLevel', envValue: 'debug', flagValue: 'warn', fromEnv: 'debug', fromFlag: 'warn' },
+  const cases: ReadonlyArray<{
+    flag: string
+    env: string
+    key: keyof Config
+    envValue: string
+    flagValue: string
+    fromEnv: unknown
+    fromFlag: unknown
+  }> = [
+    {
+      flag: '--port',
+      env: 'METRICS_PORT',
+      key: 'port',
+      envValue: '9000',
+      flagValue: '9001',
+      fromEnv: 9000,
+      fromFlag: 9001,
+    },
+    {
+      flag: '--udp-port',
+      env: 'UDP_PORT',
+      key: 'udpPort',
+      envValue: '9125',
+      flagValue: '9126',
+      fromEnv: 9125,
+      fromFlag: 9126,
+    },
+    {
+      flag: '--window',
+      env: 'WINDOW_SIZE',
+      key: 'windowSeconds',
+      envValue: '30',
+      flagValue: '120',
+      fromEnv: 30,
+      fromFlag: 120,
+    },
+    {
+      flag: '--precision',
+      env: 'LATENCY_PRECISION',
+      key: 'precision',
+      envValue: '1',
+      flagValue: '2',
+      fromEnv: 1,
+      fromFlag: 2,
+    },
+    {
+      flag: '--log-level',
+      env: 'LOG_LEVEL',
+      key: 'logLevel',
+      envValue: 'debug',
+      flagValue: 'warn',
+      fromEnv: 'debug',
+      fromFlag: 'warn',
+    },
     {
       flag: '--prometheus-url',
       env: 'PROMETHEUS_URL',
@@ -133,7 +203,15 @@ describe('loadConfig flags and env', () => {
       '0',
       '--demo',
     ])
-    expect(config).toMatchObject({ host: '::1', udpHost: '0.0.0.0', buckets: [0.1, 0.5, 2], maxSeries: 500, maxMemoryBytes: GiB, recvBufferBytes: 0, demo: true })
+    expect(config).toMatchObject({
+      host: '::1',
+      udpHost: '0.0.0.0',
+      buckets: [0.1, 0.5, 2],
+      maxSeries: 500,
+      maxMemoryBytes: GiB,
+      recvBufferBytes: 0,
+      demo: true,
+    })
     expect(config.worstCaseBytes).toBe(worstCaseBytes(2, 500))
   })
 
@@ -144,9 +222,12 @@ describe('loadConfig flags and env', () => {
     expect(load(['--precision', '1']).precision).toBe(1)
     expect(load(['--max-series', '1']).maxSeries).toBe(1)
     // 16MiB is a valid size, but below the process baseline: the budget (not the parser) refuses it.
-    expect(configErrorOf(['--max-memory', '16MiB', '--max-series', '1']).message).toContain('above --max-memory 16.0 MiB')
+    expect(configErrorOf(['--max-memory', '16MiB', '--max-series', '1']).message).toContain(
+      'above --max-memory 16.0 MiB',
+    )
     expect(load(['--recv-buffer', '1GiB']).recvBufferBytes).toBe(GiB)
-    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) expect(load(['--log-level', level]).logLevel).toBe(level)
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      expect(load(['--log-level', level]).logLevel).toBe(level)
   })
 })
 
@@ -173,7 +254,9 @@ describe('loadConfig sizes', () => {
   it('turns the StatsD TCP listener on with --tcp-port (0 = an ephemeral port) and refuses bad ports', () => {
     expect(load(['--tcp-port', '8126']).tcpPort).toBe(8126)
     expect(load(['--tcp-port', '0']).tcpPort).toBe(0)
-    expect(() => load(['--tcp-port', '65536'])).toThrow(/^config: --tcp-port must be an integer 0\.\.65535 \(got "65536"\)$/)
+    expect(() => load(['--tcp-port', '65536'])).toThrow(
+      /^config: --tcp-port must be an integer 0\.\.65535 \(got "65536"\)$/,
+    )
     expect(() => load(['--tcp-port', 'tcp'])).toThrow(/--tcp-port/)
   })
 

@@ -59,23 +59,58 @@ export type Env = Readonly<Record<string, string | undefined>>
 
 function buildCommand(): Command {
   const command = new Command('taskmeter-agent')
-    .description('taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard')
-    .addOption(new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'))
+    .description(
+      'taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard',
+    )
+    .addOption(
+      new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'),
+    )
     .addOption(new Option('--udp-port <n>', 'UDP port for events').env('UDP_PORT').default('8125'))
     .addOption(new Option('--host <addr>', 'HTTP bind address').default('0.0.0.0'))
-    .addOption(new Option('--udp-host <addr>', 'UDP bind address (a sidecar shares the pod network: loopback is enough)').default('127.0.0.1'))
-    .addOption(new Option('--window <s>', 'sliding window in seconds for req/s and windowed percentiles').env('WINDOW_SIZE').default('60'))
-    .addOption(new Option('--precision <d>', 'HdrHistogram significant digits, 1..5').env('LATENCY_PRECISION').default('2'))
+    .addOption(
+      new Option(
+        '--udp-host <addr>',
+        'UDP bind address (a sidecar shares the pod network: loopback is enough)',
+      ).default('127.0.0.1'),
+    )
+    .addOption(
+      new Option('--window <s>', 'sliding window in seconds for req/s and windowed percentiles')
+        .env('WINDOW_SIZE')
+        .default('60'),
+    )
+    .addOption(
+      new Option('--precision <d>', 'HdrHistogram significant digits, 1..5').env('LATENCY_PRECISION').default('2'),
+    )
     .addOption(new Option('--buckets <list>', 'task_duration_seconds le bounds in seconds').default(DEFAULT_BUCKETS))
     .addOption(new Option('--log-level <level>', LOG_LEVELS.join('|')).env('LOG_LEVEL').default('info'))
-    .addOption(new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)').env('PROMETHEUS_URL'))
+    .addOption(
+      new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)').env(
+        'PROMETHEUS_URL',
+      ),
+    )
     .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
-    .addOption(new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default('512MiB'))
+    .addOption(
+      new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default(
+        '512MiB',
+      ),
+    )
     .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
-    .addOption(new Option('--metrics-auth <spec>', 'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)').env('METRICS_AUTH'))
+    .addOption(
+      new Option(
+        '--metrics-auth <spec>',
+        'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)',
+      ).env('METRICS_AUTH'),
+    )
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
-    .addOption(new Option('--workers <n>', 'receiving processes sharing the UDP port, merged exactly at scrape time (1 = one process)').default('1'))
-    .addOption(new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'))
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'receiving processes sharing the UDP port, merged exactly at scrape time (1 = one process)',
+      ).default('1'),
+    )
+    .addOption(
+      new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'),
+    )
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
   return addDoctorOptions(addLoadTestOptions(addFleetOptions(command)))
     .helpOption('-h, --help', 'show this help')
@@ -87,13 +122,25 @@ function buildCommand(): Command {
  * Parses argv (without node and script). Throws TaskmeterError (one line) on any bad value;
  * `--help` output goes through `writeOut` and returns null.
  */
-export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: string) => void = (t) => process.stdout.write(t)): Config | null {
+export function loadConfig(
+  argv: readonly string[],
+  env: Env,
+  writeOut: (text: string) => void = (t) => process.stdout.write(t),
+): Config | null {
   const command = buildCommand()
   command.exitOverride()
   command.configureOutput({ writeOut, writeErr: () => {} })
   // commander reads env from process.env; pass ours by copying the few names it knows.
   const saved: Record<string, string | undefined> = {}
-  for (const name of ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL', 'METRICS_AUTH']) {
+  for (const name of [
+    'METRICS_PORT',
+    'UDP_PORT',
+    'WINDOW_SIZE',
+    'LATENCY_PRECISION',
+    'LOG_LEVEL',
+    'PROMETHEUS_URL',
+    'METRICS_AUTH',
+  ]) {
     saved[name] = process.env[name]
     if (env[name] === undefined) delete process.env[name]
     else process.env[name] = env[name]
@@ -115,7 +162,8 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
   const o = command.opts<Record<string, string | boolean | undefined>>()
   const str = (key: string): string => String(o[key])
   // Name the env variable when the bad value came from it: the user must know where to fix it.
-  const from = (key: string, flag: string, envName: string): string => (command.getOptionValueSource(key) === 'env' ? `${flag} (from ${envName})` : flag)
+  const from = (key: string, flag: string, envName: string): string =>
+    command.getOptionValueSource(key) === 'env' ? `${flag} (from ${envName})` : flag
   const precision = parseInteger(from('precision', '--precision', 'LATENCY_PRECISION'), str('precision'), 1, 5)
   const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
   const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
@@ -137,11 +185,17 @@ export function loadConfig(argv: readonly string[], env: Env, writeOut: (text: s
     precision,
     buckets: Object.freeze(parseBuckets('--buckets', str('buckets'))),
     logLevel: parseChoice(from('logLevel', '--log-level', 'LOG_LEVEL'), str('logLevel'), LOG_LEVELS),
-    prometheusUrl: o.prometheusUrl === undefined ? null : parseUrl(from('prometheusUrl', '--prometheus-url', 'PROMETHEUS_URL'), str('prometheusUrl')),
+    prometheusUrl:
+      o.prometheusUrl === undefined
+        ? null
+        : parseUrl(from('prometheusUrl', '--prometheus-url', 'PROMETHEUS_URL'), str('prometheusUrl')),
     maxSeries,
     maxMemoryBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
-    metricsAuth: o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
+    metricsAuth:
+      o.metricsAuth === undefined
+        ? null
+        : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
     tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
     ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
     workers,

@@ -13,7 +13,9 @@ const FIXED_BYTES_PER_SERIES = 1536 // objects, maps, labels, cache entries
 export function bytesPerSeries(precision: number): number {
   const layout = new BucketLayout(precision)
   const denseOctaves = BUSY_OCTAVES * layout.half * 4
-  return Math.ceil(2 * denseOctaves + (SLOT_COUNT - 1) * BUSY_OCTAVES * layout.half * PACKED_BYTES_PER_BUCKET + FIXED_BYTES_PER_SERIES)
+  return Math.ceil(
+    2 * denseOctaves + (SLOT_COUNT - 1) * BUSY_OCTAVES * layout.half * PACKED_BYTES_PER_BUCKET + FIXED_BYTES_PER_SERIES,
+  )
 }
 
 /** Baseline of the process itself (Node, fastify, prom-client) before any series. */

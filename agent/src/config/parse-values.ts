@@ -10,7 +10,19 @@ export function parseInteger(flag: string, raw: string, min: number, max: number
   return value
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 }
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+}
 
 /** Bytes: "536870912", "512MiB", "1GiB", "64kb". */
 export function parseBytes(flag: string, raw: string, min: number, max: number): number {
@@ -30,18 +42,23 @@ export function parseBuckets(flag: string, raw: string): number[] {
     parts.length >= 1 &&
     parts.length <= 64 &&
     values.every((v, i) => Number.isFinite(v) && v > 0 && parts[i] !== '' && (i === 0 || v > (values[i - 1] as number)))
-  if (!ok) throw configError(`${flag} must be 1..64 increasing positive numbers of seconds, comma-separated (got ${JSON.stringify(raw)})`)
+  if (!ok)
+    throw configError(
+      `${flag} must be 1..64 increasing positive numbers of seconds, comma-separated (got ${JSON.stringify(raw)})`,
+    )
   return values
 }
 
 export function parseChoice<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
   const found = choices.find((choice) => choice === raw)
-  if (found === undefined) throw configError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(raw)})`)
+  if (found === undefined)
+    throw configError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(raw)})`)
   return found
 }
 
 export function parseHost(flag: string, raw: string): string {
-  if (!/^[A-Za-z0-9.:_-]+$/.test(raw)) throw configError(`${flag} must be an IP address or host name (got ${JSON.stringify(raw)})`)
+  if (!/^[A-Za-z0-9.:_-]+$/.test(raw))
+    throw configError(`${flag} must be an IP address or host name (got ${JSON.stringify(raw)})`)
   return raw
 }
 

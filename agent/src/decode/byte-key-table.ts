@@ -33,7 +33,14 @@ export class ByteKeyTable<V> {
     return (h ^ (h >>> 16)) & 0x7fffffff
   }
 
-  private matches(slot: number, buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number): boolean {
+  private matches(
+    slot: number,
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+  ): boolean {
     const nameLength = nameEnd - nameStart
     const key = this.keys[slot] as Uint8Array
     if (this.nameLengths[slot] !== nameLength || key.length !== nameLength + (tagsEnd - tagsStart)) return false
@@ -48,7 +55,8 @@ export class ByteKeyTable<V> {
     for (;;) {
       const stored = this.hashes[slot] as number
       if (stored === EMPTY) return undefined
-      if (stored === hash && this.matches(slot, buf, nameStart, nameEnd, tagsStart, tagsEnd)) return this.values[slot] as V
+      if (stored === hash && this.matches(slot, buf, nameStart, nameEnd, tagsStart, tagsEnd))
+        return this.values[slot] as V
       slot = (slot + 1) & this.mask
     }
   }

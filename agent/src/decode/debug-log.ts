@@ -28,7 +28,8 @@ export class RejectLog {
     if (this.logger === null) return
     const nowMs = Date.now()
     if (nowMs - this.windowStartMs >= 1000) {
-      if (this.suppressed > 0) this.logger.debug({ suppressed: this.suppressed }, 'rejected input not logged (rate limit)')
+      if (this.suppressed > 0)
+        this.logger.debug({ suppressed: this.suppressed }, 'rejected input not logged (rate limit)')
       this.windowStartMs = nowMs
       this.linesInWindow = 0
       this.suppressed = 0

@@ -1,6 +1,12 @@
 // Counters of the decode stage, read by /metrics: datagrams seen, events accepted per kind, and
 // every rejection under its reason (protocol/src/reasons.ts).
-import { DATAGRAM_REASONS, type DatagramReason, EVENT_KIND_NAMES, EVENT_REASONS, type EventReason } from '@taskmeter/protocol'
+import {
+  DATAGRAM_REASONS,
+  type DatagramReason,
+  EVENT_KIND_NAMES,
+  EVENT_REASONS,
+  type EventReason,
+} from '@taskmeter/protocol'
 
 export class DecodeStats {
   datagramsReceived: number

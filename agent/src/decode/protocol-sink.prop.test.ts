@@ -13,25 +13,96 @@ const PREFIX = [0xfe, 0x54, 0x4d, 0x01]
 
 // Pieces of msgpack the decoder cares about, per element of an event, so that random soup
 // reaches every check of SPEC §5 and not only the first one.
-const HEADERS: readonly number[][] = [[0x93], [0x94], [0x95], [0x92], [0x96], [0x90], [0x91], [0xdc, 0x00, 0x03], [0xdd, 0x00, 0x00, 0x00, 0x05]]
-const TYPES: readonly number[][] = [[0x01], [0x02], [0x03], [0x04], [0x05], [0x06], [0x07], [0x08], [0x09], [0x00], [0x0a], [0xff], [0xc0], [0xa1, 0x61], [0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]]
+const HEADERS: readonly number[][] = [
+  [0x93],
+  [0x94],
+  [0x95],
+  [0x92],
+  [0x96],
+  [0x90],
+  [0x91],
+  [0xdc, 0x00, 0x03],
+  [0xdd, 0x00, 0x00, 0x00, 0x05],
+]
+const TYPES: readonly number[][] = [
+  [0x01],
+  [0x02],
+  [0x03],
+  [0x04],
+  [0x05],
+  [0x06],
+  [0x07],
+  [0x08],
+  [0x09],
+  [0x00],
+  [0x0a],
+  [0xff],
+  [0xc0],
+  [0xa1, 0x61],
+  [0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0],
+]
 const STRINGS: readonly number[][] = [
-  [0xa1, 0x61], [0xa2, 0x6f, 0x6b], [0xa0], [0xd9, 0x01, 0x62], [0xda, 0x00, 0x01, 0x63], [0xdb, 0xff, 0xff, 0xff, 0xff], [0xa2, 0xc3, 0x28],
-  [0xc4, 0x01, 0x61], [0xc0], [0x05], [0x90],
+  [0xa1, 0x61],
+  [0xa2, 0x6f, 0x6b],
+  [0xa0],
+  [0xd9, 0x01, 0x62],
+  [0xda, 0x00, 0x01, 0x63],
+  [0xdb, 0xff, 0xff, 0xff, 0xff],
+  [0xa2, 0xc3, 0x28],
+  [0xc4, 0x01, 0x61],
+  [0xc0],
+  [0x05],
+  [0x90],
 ]
 const NUMBERS: readonly number[][] = [
-  [0x00], [0x05], [0x7f], [0xff], [0xe0], [0xc0], [0xc2], [0xa1, 0x31],
-  [0xcb, 0x3f, 0xe0, 0, 0, 0, 0, 0, 0], [0xcb, 0, 0, 0, 0, 0, 0, 0, 1], [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0], [0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0],
-  [0xcb, 0xbf, 0xf0, 0, 0, 0, 0, 0, 0], [0xcb, 0x40, 0x28, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a], [0xca, 0x41, 0x46, 0, 0], [0xca, 0x7f, 0xc0, 0, 0],
-  [0xcc, 0xff], [0xcd, 0xff, 0xff], [0xce, 0xff, 0xff, 0xff, 0xff], [0xcf, 0, 0, 0, 1, 0, 0, 0, 0], [0xd0, 0x80], [0xd3, 0xff, 0, 0, 0, 0, 0, 0, 0],
+  [0x00],
+  [0x05],
+  [0x7f],
+  [0xff],
+  [0xe0],
+  [0xc0],
+  [0xc2],
+  [0xa1, 0x31],
+  [0xcb, 0x3f, 0xe0, 0, 0, 0, 0, 0, 0],
+  [0xcb, 0, 0, 0, 0, 0, 0, 0, 1],
+  [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0],
+  [0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0],
+  [0xcb, 0xbf, 0xf0, 0, 0, 0, 0, 0, 0],
+  [0xcb, 0x40, 0x28, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a],
+  [0xca, 0x41, 0x46, 0, 0],
+  [0xca, 0x7f, 0xc0, 0, 0],
+  [0xcc, 0xff],
+  [0xcd, 0xff, 0xff],
+  [0xce, 0xff, 0xff, 0xff, 0xff],
+  [0xcf, 0, 0, 0, 1, 0, 0, 0, 0],
+  [0xd0, 0x80],
+  [0xd3, 0xff, 0, 0, 0, 0, 0, 0, 0],
 ]
-const MAPS: readonly number[][] = [[0x80], [0x81, 0xa1, 0x6b, 0xa1, 0x76], [0x81, 0xa1, 0x74, 0x03], [0x81, 0x01, 0xa1, 0x76], [0x82, 0xa1, 0x6b], [0xde, 0x00, 0x01, 0xa1, 0x6b, 0xa0], [0xc0], [0x01]]
+const MAPS: readonly number[][] = [
+  [0x80],
+  [0x81, 0xa1, 0x6b, 0xa1, 0x76],
+  [0x81, 0xa1, 0x74, 0x03],
+  [0x81, 0x01, 0xa1, 0x76],
+  [0x82, 0xa1, 0x6b],
+  [0xde, 0x00, 0x01, 0xa1, 0x6b, 0xa0],
+  [0xc0],
+  [0x01],
+]
 const JUNK: readonly number[][] = [[0xc1], [0xd4, 0x01, 0x00], [0xc7, 0x01, 0x01, 0x00], [0xc3]]
 
-const INFLIGHT_MAPS: readonly number[][] = [[0x80], [0x81, 0xa1, 0x61, 0x03], [0x82, 0xa1, 0x61, 0x01, 0xa1, 0x62, 0x00], [0x81, 0xa1, 0x61, 0xff], [0x81, 0xa0, 0x01], [0x81, 0x01, 0x01], [0xc0]]
+const INFLIGHT_MAPS: readonly number[][] = [
+  [0x80],
+  [0x81, 0xa1, 0x61, 0x03],
+  [0x82, 0xa1, 0x61, 0x01, 0xa1, 0x62, 0x00],
+  [0x81, 0xa1, 0x61, 0xff],
+  [0x81, 0xa0, 0x01],
+  [0x81, 0x01, 0x01],
+  [0xc0],
+]
 
 const pick = (table: readonly number[][]): fc.Arbitrary<number[]> => fc.constantFrom(...table)
-const rarely = (table: readonly number[][]): fc.Arbitrary<number[] | null> => fc.oneof({ weight: 19, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: pick(table) })
+const rarely = (table: readonly number[][]): fc.Arbitrary<number[] | null> =>
+  fc.oneof({ weight: 19, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: pick(table) })
 // [type, name, value, rate?, tags?] under a header that usually matches the element count.
 const eventSoupArb = fc
   .record({
@@ -45,14 +116,29 @@ const eventSoupArb = fc
     junk: rarely(JUNK),
   })
   .map(({ matchingHeader, header, type, name, value, rate, tags, junk }) => {
-    const rest = [...type, ...name, ...value, ...(rate ?? (tags === null ? [] : [0xc0])), ...(tags ?? []), ...(junk ?? [])]
+    const rest = [
+      ...type,
+      ...name,
+      ...value,
+      ...(rate ?? (tags === null ? [] : [0xc0])),
+      ...(tags ?? []),
+      ...(junk ?? []),
+    ]
     const elements = 3 + (rate !== null || tags !== null ? 1 : 0) + (tags !== null ? 1 : 0)
     return [...(matchingHeader ? [0x90 + elements] : header), ...rest]
   })
 // [9, clientId, sequence, flushIntervalMs, {name: count}]
 const inflightSoupArb = fc
   .tuple(pick(STRINGS), pick(NUMBERS), pick(NUMBERS), pick(INFLIGHT_MAPS), rarely(JUNK))
-  .map(([clientId, sequence, interval, entries, junk]) => [0x95, 0x09, ...clientId, ...sequence, ...interval, ...entries, ...(junk ?? [])])
+  .map(([clientId, sequence, interval, entries, junk]) => [
+    0x95,
+    0x09,
+    ...clientId,
+    ...sequence,
+    ...interval,
+    ...entries,
+    ...(junk ?? []),
+  ])
 const soupArb = fc
   .array(
     fc.oneof(
@@ -76,7 +162,10 @@ const appendArb = fc.record({
   name: nameArb,
   value: fc.double(),
   sampleRate: fc.oneof(fc.constant(1), fc.double({ min: Number.MIN_VALUE, max: 1, noNaN: true })),
-  tags: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }), { nil: null }),
+  tags: fc.option(
+    fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
+    { nil: null },
+  ),
 })
 const reportArb = fc.record({
   clientId: fc.string({ minLength: 1, maxLength: 8 }),
@@ -86,7 +175,10 @@ const reportArb = fc.record({
 })
 const mutatedBatchArb = fc
   .record({
-    items: fc.array(fc.oneof({ weight: 4, arbitrary: appendArb }, { weight: 1, arbitrary: reportArb }), { minLength: 1, maxLength: 6 }),
+    items: fc.array(fc.oneof({ weight: 4, arbitrary: appendArb }, { weight: 1, arbitrary: reportArb }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
     cut: fc.option(fc.nat(), { nil: null }),
   })
@@ -96,13 +188,15 @@ const mutatedBatchArb = fc
         if ('kind' in item) {
           const tags = encodeTags(item.tags)
           const name = encodeName(item.name)
-          if (typeof name !== 'string' && typeof tags !== 'string') encoder.append(item.kind, name, item.value, item.sampleRate, tags)
+          if (typeof name !== 'string' && typeof tags !== 'string')
+            encoder.append(item.kind, name, item.value, item.sampleRate, tags)
         } else {
           const clientId = encodeClientId(item.clientId)
           const names = item.entries.map((entry) => encodeName(entry[0]))
           const counts = item.entries.map((entry) => entry[1])
           const encodedNames = names.filter((n): n is Uint8Array => typeof n !== 'string')
-          if (typeof clientId !== 'string' && encodedNames.length === names.length) encoder.appendInflightReport(clientId, item.sequence, item.flushIntervalMs, encodedNames, counts, 0)
+          if (typeof clientId !== 'string' && encodedNames.length === names.length)
+            encoder.appendInflightReport(clientId, item.sequence, item.flushIntervalMs, encodedNames, counts, 0)
         }
       }
     })
@@ -112,12 +206,19 @@ const mutatedBatchArb = fc
 
 function outcomes(stats: DecodeStats): { accepted: number; eventsInvalid: number; datagramsInvalid: number } {
   const sum = (values: Float64Array): number => values.reduce((a, b) => a + b, 0)
-  return { accepted: sum(stats.eventsByKind), eventsInvalid: sum(stats.eventsInvalid), datagramsInvalid: sum(stats.datagramsInvalid) }
+  return {
+    accepted: sum(stats.eventsByKind),
+    eventsInvalid: sum(stats.eventsInvalid),
+    datagramsInvalid: sum(stats.datagramsInvalid),
+  }
 }
 
 /** Lines of StatsD text that are not empty once a trailing '\r' is dropped. */
 function nonEmptyLines(bytes: Uint8Array): number {
-  return Buffer.from(bytes).toString('latin1').split('\n').filter((line) => line.replace(/\r$/, '') !== '').length
+  return Buffer.from(bytes)
+    .toString('latin1')
+    .split('\n')
+    .filter((line) => line.replace(/\r$/, '') !== '').length
 }
 
 /**
@@ -141,10 +242,14 @@ function checkOneDatagram(router: DatagramRouter, bytes: Uint8Array): void {
     const invalidLines = statsd.linesInvalid.reduce((a, b) => a + b, 0) - invalidLinesBefore
     expect(datagramReasons).toBe(0)
     expect(statsd.linesReceived - linesBefore).toBe(lines)
-    expect(after.accepted - before.accepted + (statsd.setEvents - setsBefore)).toBeGreaterThanOrEqual(lines - invalidLines)
+    expect(after.accepted - before.accepted + (statsd.setEvents - setsBefore)).toBeGreaterThanOrEqual(
+      lines - invalidLines,
+    )
     return
   }
-  expect(after.accepted - before.accepted + (after.eventsInvalid - before.eventsInvalid) + datagramReasons).toBeGreaterThanOrEqual(1)
+  expect(
+    after.accepted - before.accepted + (after.eventsInvalid - before.eventsInvalid) + datagramReasons,
+  ).toBeGreaterThanOrEqual(1)
 }
 
 /**
@@ -174,14 +279,20 @@ const advanceArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 20_000 }),
 describe('DatagramRouter on random bytes', () => {
   it('never throws, and every datagram yields an event or a reason (10 000 runs)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ advanceMs: advanceArb, bytes: randomBytesArb }), { minLength: 1, maxLength: 4 }), checkDatagramSequence),
+      fc.property(
+        fc.array(fc.record({ advanceMs: advanceArb, bytes: randomBytesArb }), { minLength: 1, maxLength: 4 }),
+        checkDatagramSequence,
+      ),
       { numRuns: 10_000 },
     )
   })
 
   it('never throws on valid batches with flipped bytes or cut short (10 000 runs)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ advanceMs: advanceArb, bytes: mutatedBatchArb }), { minLength: 1, maxLength: 3 }), checkDatagramSequence),
+      fc.property(
+        fc.array(fc.record({ advanceMs: advanceArb, bytes: mutatedBatchArb }), { minLength: 1, maxLength: 3 }),
+        checkDatagramSequence,
+      ),
       { numRuns: 10_000 },
     )
   })

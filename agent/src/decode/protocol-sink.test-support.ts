@@ -25,8 +25,20 @@ import type { DecodeStats } from './decode-stats.js'
 
 export type VectorItem =
   | { kind: 'invalid'; reason: EventReason }
-  | { kind: 'inflight_report'; clientId: string; sequence: number; flushIntervalMs: number; inflight: Record<string, number> }
-  | { kind: Exclude<EventKindName, 'inflight_report'>; name: string; value: number; sampleRate: number; tags: Record<string, string> | null }
+  | {
+      kind: 'inflight_report'
+      clientId: string
+      sequence: number
+      flushIntervalMs: number
+      inflight: Record<string, number>
+    }
+  | {
+      kind: Exclude<EventKindName, 'inflight_report'>
+      name: string
+      value: number
+      sampleRate: number
+      tags: Record<string, string> | null
+    }
 
 export interface Vector {
   file: string
@@ -44,8 +56,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function isItem(value: unknown): value is VectorItem {
   if (!isRecord(value)) return false
-  if (value.kind === 'invalid') return typeof value.reason === 'string' && (EVENT_REASONS as readonly string[]).includes(value.reason)
-  if (value.kind === 'inflight_report') return typeof value.clientId === 'string' && typeof value.sequence === 'number' && isRecord(value.inflight)
+  if (value.kind === 'invalid')
+    return typeof value.reason === 'string' && (EVENT_REASONS as readonly string[]).includes(value.reason)
+  if (value.kind === 'inflight_report')
+    return typeof value.clientId === 'string' && typeof value.sequence === 'number' && isRecord(value.inflight)
   return (
     typeof value.kind === 'string' &&
     (EVENT_KIND_NAMES as readonly string[]).includes(value.kind) &&
@@ -59,14 +73,18 @@ export function isItem(value: unknown): value is VectorItem {
 // A malformed file must fail loudly rather than test nothing.
 export function loadVectors(): Vector[] {
   const vectors: Vector[] = []
-  for (const file of readdirSync(VECTORS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(VECTORS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const parsed: unknown = JSON.parse(readFileSync(new URL(file, VECTORS_DIR), 'utf8'))
     if (!Array.isArray(parsed)) throw new Error(`${file}: not an array`)
     for (const raw of parsed) {
-      if (!isRecord(raw) || typeof raw.name !== 'string' || typeof raw.hex !== 'string' || !Array.isArray(raw.items)) throw new Error(`${file}: malformed vector`)
+      if (!isRecord(raw) || typeof raw.name !== 'string' || typeof raw.hex !== 'string' || !Array.isArray(raw.items))
+        throw new Error(`${file}: malformed vector`)
       if (!raw.items.every(isItem)) throw new Error(`${file} ${raw.name}: malformed item`)
       const reason = raw.reason
-      if (reason !== null && !(typeof reason === 'string' && (DATAGRAM_REASONS as readonly string[]).includes(reason))) throw new Error(`${file} ${raw.name}: bad reason`)
+      if (reason !== null && !(typeof reason === 'string' && (DATAGRAM_REASONS as readonly string[]).includes(reason)))
+        throw new Error(`${file} ${raw.name}: bad reason`)
       vectors.push({ file, name: raw.name, hex: raw.hex, items: raw.items, reason: reason as DatagramReason | null })
     }
   }
@@ -116,17 +134,32 @@ export function datagram(build: (encoder: BatchEncoder) => void): Buffer {
   return Buffer.from(encoder.datagram())
 }
 
-export function event(kind: number, name: string, value: number, sampleRate = 1, tags: Record<string, string> | null = null): Buffer {
+export function event(
+  kind: number,
+  name: string,
+  value: number,
+  sampleRate = 1,
+  tags: Record<string, string> | null = null,
+): Buffer {
   return datagram((encoder) => {
     if (!encoder.append(kind, wireName(name), value, sampleRate, wireTags(tags))) throw new Error('event does not fit')
   })
 }
 
-export function inflightReport(clientId: string, sequence: number, flushIntervalMs: number, entries: ReadonlyArray<readonly [string, number]>): Buffer {
+export function inflightReport(
+  clientId: string,
+  sequence: number,
+  flushIntervalMs: number,
+  entries: ReadonlyArray<readonly [string, number]>,
+): Buffer {
   return datagram((encoder) => {
     const names = entries.map((entry) => wireName(entry[0]))
     const counts = entries.map((entry) => entry[1])
-    if (encoder.appendInflightReport(wireClientId(clientId), sequence, flushIntervalMs, names, counts, 0) !== entries.length) throw new Error('report does not fit')
+    if (
+      encoder.appendInflightReport(wireClientId(clientId), sequence, flushIntervalMs, names, counts, 0) !==
+      entries.length
+    )
+      throw new Error('report does not fit')
   })
 }
 
@@ -143,11 +176,19 @@ export function byName(names: readonly string[], values: ArrayLike<number> | nul
 }
 
 export function reasonCounts(stats: DecodeStats): Counts {
-  return { datagrams: byName(DATAGRAM_REASONS, stats.datagramsInvalid), events: byName(EVENT_REASONS, stats.eventsInvalid), kinds: byName(EVENT_KIND_NAMES, stats.eventsByKind) }
+  return {
+    datagrams: byName(DATAGRAM_REASONS, stats.datagramsInvalid),
+    events: byName(EVENT_REASONS, stats.eventsInvalid),
+    kinds: byName(EVENT_KIND_NAMES, stats.eventsByKind),
+  }
 }
 
 export function zeroCounts(): Counts {
-  return { datagrams: byName(DATAGRAM_REASONS, null), events: byName(EVENT_REASONS, null), kinds: byName(EVENT_KIND_NAMES, null) }
+  return {
+    datagrams: byName(DATAGRAM_REASONS, null),
+    events: byName(EVENT_REASONS, null),
+    kinds: byName(EVENT_KIND_NAMES, null),
+  }
 }
 
 /** The weight a sampled request or observation carries (StatsD: 1 / rate whole events). */
@@ -155,9 +196,11 @@ export function weightOf(sampleRate: number): number {
   return sampleRate === 1 ? 1 : Math.max(1, Math.round(1 / sampleRate))
 }
 
-export function sumTasks(aggregator: Aggregator, pick: (task: { completed: number; errors: number; active: number }) => number): number {
+export function sumTasks(
+  aggregator: Aggregator,
+  pick: (task: { completed: number; errors: number; active: number }) => number,
+): number {
   let total = 0
   for (const task of aggregator.tasks.values()) total += pick(task)
   return total
 }
-

@@ -4,18 +4,39 @@ import { DATAGRAM_REASONS, EVENT_KIND, EVENT_KIND_NAMES, EVENT_REASONS } from '@
 import { describe, expect, it } from 'vitest'
 import { DatagramRouter } from './datagram-router.js'
 import { LINE_REASON_INDEX } from './statsd-reasons.js'
-import { VECTORS, setup, feed, datagram, event, inflightReport, reasonCounts, zeroCounts, weightOf, sumTasks } from './protocol-sink.test-support.js'
+import {
+  VECTORS,
+  setup,
+  feed,
+  datagram,
+  event,
+  inflightReport,
+  reasonCounts,
+  zeroCounts,
+  weightOf,
+  sumTasks,
+} from './protocol-sink.test-support.js'
 
 describe('DatagramRouter on the golden vectors', () => {
   it('loads every vector file', () => {
-    expect(new Set(VECTORS.map((v) => v.file))).toEqual(new Set(['invalid-datagram.json', 'invalid-event.json', 'noncanonical.json', 'valid.json']))
+    expect(new Set(VECTORS.map((v) => v.file))).toEqual(
+      new Set(['invalid-datagram.json', 'invalid-event.json', 'noncanonical.json', 'valid.json']),
+    )
     expect(VECTORS.length).toBeGreaterThanOrEqual(100)
     // Between them the vectors reach every reason and every event kind.
     const reasons = new Set(VECTORS.map((v) => v.reason))
     for (const reason of DATAGRAM_REASONS) expect(reasons.has(reason), reason).toBe(true)
     const items = VECTORS.flatMap((v) => v.items)
-    for (const reason of EVENT_REASONS) expect(items.some((item) => item.kind === 'invalid' && item.reason === reason), reason).toBe(true)
-    for (const kind of EVENT_KIND_NAMES) expect(items.some((item) => item.kind === kind), kind).toBe(true)
+    for (const reason of EVENT_REASONS)
+      expect(
+        items.some((item) => item.kind === 'invalid' && item.reason === reason),
+        reason,
+      ).toBe(true)
+    for (const kind of EVENT_KIND_NAMES)
+      expect(
+        items.some((item) => item.kind === kind),
+        kind,
+      ).toBe(true)
   })
 
   // Bytes that do not start with 0xFE are StatsD text since issue 15 (tested below and in
@@ -56,7 +77,9 @@ describe('DatagramRouter on the golden vectors', () => {
       aggregator.refreshActive()
       expect(sumTasks(aggregator, (task) => task.completed)).toBe(requests)
       expect(sumTasks(aggregator, (task) => task.errors)).toBe(errors)
-      expect(sumTasks(aggregator, (task) => task.active)).toBe([...balances.values()].reduce((a, b) => a + b, 0) + reported)
+      expect(sumTasks(aggregator, (task) => task.active)).toBe(
+        [...balances.values()].reduce((a, b) => a + b, 0) + reported,
+      )
     })
   }
 })
@@ -127,7 +150,16 @@ describe('ProtocolSink semantics', () => {
     expect(aggregator.custom.get('hits_total')?.value).toBe(3)
     expect(aggregator.custom.get('queue')?.value).toBe(10)
     expect(aggregator.custom.get('batch')?.histogram?.totalCount).toBe(1)
-    expect(reasonCounts(router.stats).kinds).toMatchObject({ timing: 1, task_start: 1, task_end_error: 1, task_end_success: 1, count: 1, gauge: 1, gauge_delta: 1, histogram: 1 })
+    expect(reasonCounts(router.stats).kinds).toMatchObject({
+      timing: 1,
+      task_start: 1,
+      task_end_error: 1,
+      task_end_success: 1,
+      count: 1,
+      gauge: 1,
+      gauge_delta: 1,
+      histogram: 1,
+    })
   })
 
   it('weighs sampled timings and observations by 1/rate, and scales sampled counts', () => {
@@ -158,7 +190,13 @@ describe('ProtocolSink semantics', () => {
 
   it('applies in-flight reports, and a zero entry for an unseen task creates no series', () => {
     const { aggregator, router } = setup()
-    feed(router, inflightReport('client-a', 1, 1000, [['predict', 3], ['never-seen', 0]]))
+    feed(
+      router,
+      inflightReport('client-a', 1, 1000, [
+        ['predict', 3],
+        ['never-seen', 0],
+      ]),
+    )
     feed(router, inflightReport('client-b', 9, 1000, [['predict', 2]]))
     aggregator.refreshActive()
     expect(aggregator.tasks.get('predict')?.active).toBe(5)

@@ -43,10 +43,20 @@ export class ProtocolSink implements EventSink {
     this.histogramCache.clear()
   }
 
-  private resolveTask(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): TaskStats | null {
+  private resolveTask(
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+    tagCount: number,
+  ): TaskStats | null {
     const cached = this.taskCache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     if (cached !== undefined) return cached
-    const task = this.aggregator.task(decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
+    const task = this.aggregator.task(
+      decodeText(buf, nameStart, nameEnd),
+      tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount),
+    )
     if (task !== null) {
       if (this.taskCache.size >= this.cacheLimit) this.taskCache.clear()
       this.taskCache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, task)
@@ -54,11 +64,23 @@ export class ProtocolSink implements EventSink {
     return task
   }
 
-  private resolveCustom(kind: CustomKind, buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, tagCount: number): CustomSeries | null {
+  private resolveCustom(
+    kind: CustomKind,
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+    tagCount: number,
+  ): CustomSeries | null {
     const cache = kind === 'counter' ? this.counterCache : kind === 'gauge' ? this.gaugeCache : this.histogramCache
     const cached = cache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     if (cached !== undefined) return cached
-    const series = this.aggregator.series(kind, decodeText(buf, nameStart, nameEnd), tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount))
+    const series = this.aggregator.series(
+      kind,
+      decodeText(buf, nameStart, nameEnd),
+      tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount),
+    )
     if (series !== null) {
       if (cache.size >= this.cacheLimit) cache.clear()
       cache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, series)
@@ -66,7 +88,17 @@ export class ProtocolSink implements EventSink {
     return series
   }
 
-  onEvent(kind: number, buf: Uint8Array, nameStart: number, nameEnd: number, value: number, sampleRate: number, tagsStart: number, tagsEnd: number, tagCount: number): void {
+  onEvent(
+    kind: number,
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    value: number,
+    sampleRate: number,
+    tagsStart: number,
+    tagsEnd: number,
+    tagCount: number,
+  ): void {
     const stats = this.stats
     stats.eventsByKind[kind - 1] = (stats.eventsByKind[kind - 1] as number) + 1
     // Sampled timings and observations weigh 1/rate whole events, as in StatsD. Rates below
@@ -109,16 +141,32 @@ export class ProtocolSink implements EventSink {
     }
   }
 
-  onInflightReport(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number, flushIntervalMs: number): void {
-    this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] = (this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] as number) + 1
-    this.report = this.aggregator.beginInflightReport(decodeText(buf, clientIdStart, clientIdEnd), sequence, flushIntervalMs)
+  onInflightReport(
+    buf: Uint8Array,
+    clientIdStart: number,
+    clientIdEnd: number,
+    sequence: number,
+    flushIntervalMs: number,
+  ): void {
+    this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] =
+      (this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] as number) + 1
+    this.report = this.aggregator.beginInflightReport(
+      decodeText(buf, clientIdStart, clientIdEnd),
+      sequence,
+      flushIntervalMs,
+    )
   }
 
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void {
     if (this.report === null) return
     // A zero entry for a task we never saw need not create a series (the cache may have been
     // cleared, so ask the aggregator before concluding that).
-    if (count === 0 && this.taskCache.get(buf, nameStart, nameEnd, 0, 0) === undefined && !this.aggregator.tasks.has(decodeText(buf, nameStart, nameEnd))) return
+    if (
+      count === 0 &&
+      this.taskCache.get(buf, nameStart, nameEnd, 0, 0) === undefined &&
+      !this.aggregator.tasks.has(decodeText(buf, nameStart, nameEnd))
+    )
+      return
     const task = this.resolveTask(buf, nameStart, nameEnd, 0, 0, 0)
     if (task !== null) this.aggregator.inflightEntry(this.report, task, count)
   }

@@ -36,11 +36,31 @@ const ROWS: Row[] = [
   { text: 'api:1:2:3|ms', effects: [{ task: 'api', count: 3, sumMs: 6 }], kinds: { timing: 3 } },
   { text: 'api:1|ms:2|ms', effects: [{ task: 'api', count: 2, sumMs: 3 }], kinds: { timing: 2 } },
   { text: 'api:1:2|ms|@0.5', effects: [{ task: 'api', count: 4, sumMs: 6 }], kinds: { timing: 2 } },
-  { text: 'api:7|ms|#env:prod,region:eu', effects: [{ task: 'api', labels: { env: 'prod', region: 'eu' }, count: 1, sumMs: 7 }], kinds: { timing: 1 } },
-  { text: 'api:7|ms|#region:eu,env:prod\napi:1|ms|#env:prod,region:eu', effects: [{ task: 'api', labels: { env: 'prod', region: 'eu' }, count: 2, sumMs: 8 }], kinds: { timing: 2 } },
-  { text: 'api:7|ms|c:abc123', effects: [{ task: 'api', labels: { container_id: 'abc123' }, count: 1, sumMs: 7 }], kinds: { timing: 1 } },
-  { text: 'api:7|ms|#env:prod|c:abc', effects: [{ task: 'api', labels: { env: 'prod', container_id: 'abc' }, count: 1, sumMs: 7 }], kinds: { timing: 1 } },
-  { text: 'api:7|ms|#container_id:x|c:y', effects: [{ task: 'api', labels: { container_id: 'y' }, count: 1, sumMs: 7 }], kinds: { timing: 1 } },
+  {
+    text: 'api:7|ms|#env:prod,region:eu',
+    effects: [{ task: 'api', labels: { env: 'prod', region: 'eu' }, count: 1, sumMs: 7 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'api:7|ms|#region:eu,env:prod\napi:1|ms|#env:prod,region:eu',
+    effects: [{ task: 'api', labels: { env: 'prod', region: 'eu' }, count: 2, sumMs: 8 }],
+    kinds: { timing: 2 },
+  },
+  {
+    text: 'api:7|ms|c:abc123',
+    effects: [{ task: 'api', labels: { container_id: 'abc123' }, count: 1, sumMs: 7 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'api:7|ms|#env:prod|c:abc',
+    effects: [{ task: 'api', labels: { env: 'prod', container_id: 'abc' }, count: 1, sumMs: 7 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'api:7|ms|#container_id:x|c:y',
+    effects: [{ task: 'api', labels: { container_id: 'y' }, count: 1, sumMs: 7 }],
+    kinds: { timing: 1 },
+  },
   { text: 'api:7|ms|T1700000000', effects: [{ task: 'api', count: 1, sumMs: 7 }], kinds: { timing: 1 } },
   { text: 'api:0|ms', effects: [{ task: 'api', count: 1, sumMs: 0 }], kinds: { timing: 1 } },
   { text: 'api:1e3|ms', effects: [{ task: 'api', count: 1, sumMs: 1000 }], kinds: { timing: 1 } },
@@ -51,9 +71,21 @@ const ROWS: Row[] = [
   { text: 'api:2|ms|e:it-external|card:low', effects: [{ task: 'api', count: 1, sumMs: 2 }], kinds: { timing: 1 } },
   { text: 'api:2|ms|', effects: [{ task: 'api', count: 1, sumMs: 2 }], kinds: { timing: 1 } },
   { text: 'api:2|ms||@0.5', effects: [{ task: 'api', count: 2, sumMs: 4 }], kinds: { timing: 1 } },
-  { text: 'api:5|ms|#env:prod|@0.5', effects: [{ task: 'api', labels: { env: 'prod' }, count: 2, sumMs: 10 }], kinds: { timing: 1 } },
-  { text: 'api:1|ms|#url:http://x:8080', effects: [{ task: 'api', labels: { url: 'http://x:8080' }, count: 1, sumMs: 1 }], kinds: { timing: 1 } },
-  { text: 'api:1|ms|#a:1|#b:2', effects: [{ task: 'api', labels: { b: '2' }, count: 1, sumMs: 1 }], kinds: { timing: 1 } },
+  {
+    text: 'api:5|ms|#env:prod|@0.5',
+    effects: [{ task: 'api', labels: { env: 'prod' }, count: 2, sumMs: 10 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'api:1|ms|#url:http://x:8080',
+    effects: [{ task: 'api', labels: { url: 'http://x:8080' }, count: 1, sumMs: 1 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'api:1|ms|#a:1|#b:2',
+    effects: [{ task: 'api', labels: { b: '2' }, count: 1, sumMs: 1 }],
+    kinds: { timing: 1 },
+  },
   { text: 'ÿ€:1|ms', effects: [{ task: 'ÿ€', count: 1, sumMs: 1 }], kinds: { timing: 1 } },
   // Counters add value / rate; names are sanitized and end in _total.
   { text: 'hits:1|c', effects: [{ counter: 'hits_total', value: 1 }], kinds: { count: 1 } },
@@ -63,9 +95,17 @@ const ROWS: Row[] = [
   { text: 'hits:-2|c', effects: [{ counter: 'hits_total', value: -2 }], kinds: { count: 1 } },
   { text: 'hits:1:2:3|c', effects: [{ counter: 'hits_total', value: 6 }], kinds: { count: 3 } },
   { text: 'hits_total:4|c', effects: [{ counter: 'hits_total', value: 4 }], kinds: { count: 1 } },
-  { text: 'hits:2|c|#code:200', effects: [{ counter: 'hits_total', labels: { code: '200' }, value: 2 }], kinds: { count: 1 } },
+  {
+    text: 'hits:2|c|#code:200',
+    effects: [{ counter: 'hits_total', labels: { code: '200' }, value: 2 }],
+    kinds: { count: 1 },
+  },
   { text: 'my metric.name:1|c', effects: [{ counter: 'my_metric_name_total', value: 1 }], kinds: { count: 1 } },
-  { text: 'hits:1|c|T123|#a:b', effects: [{ counter: 'hits_total', labels: { a: 'b' }, value: 1 }], kinds: { count: 1 } },
+  {
+    text: 'hits:1|c|T123|#a:b',
+    effects: [{ counter: 'hits_total', labels: { a: 'b' }, value: 1 }],
+    kinds: { count: 1 },
+  },
   { text: 'hits:2.5e-1|c', effects: [{ counter: 'hits_total', value: 0.25 }], kinds: { count: 1 } },
   // Gauges: a signed value moves the gauge, an unsigned one sets it; rates are ignored.
   { text: 'temp:21.5|g', effects: [{ gauge: 'temp', value: 21.5 }], kinds: { gauge: 1 } },
@@ -78,7 +118,11 @@ const ROWS: Row[] = [
   { text: 'size:64|h', effects: [{ histogram: 'size', count: 1, sum: 64 }], kinds: { histogram: 1 } },
   { text: 'size:64|h|@0.5', effects: [{ histogram: 'size', count: 2, sum: 128 }], kinds: { histogram: 1 } },
   { text: 'size:1:2|d', effects: [{ histogram: 'size', count: 2, sum: 3 }], kinds: { histogram: 2 } },
-  { text: 'size:0.25|d|#q:x', effects: [{ histogram: 'size', labels: { q: 'x' }, count: 1, sum: 0.25 }], kinds: { histogram: 1 } },
+  {
+    text: 'size:0.25|d|#q:x',
+    effects: [{ histogram: 'size', labels: { q: 'x' }, count: 1, sum: 0.25 }],
+    kinds: { histogram: 1 },
+  },
   // Sets: unique members over the window, exposed as a gauge; rates are ignored.
   { text: 'users:alice|s', effects: [{ set: 'users', size: 1 }], kinds: { set: 1 } },
   { text: 'users:alice|s\nusers:bob|s\nusers:alice|s', effects: [{ set: 'users', size: 2 }], kinds: { set: 3 } },
@@ -86,7 +130,17 @@ const ROWS: Row[] = [
   { text: 'users:42|s|@0.5', effects: [{ set: 'users', size: 1 }], kinds: { set: 1 } },
   { text: 'users:x|s|#shard:1', effects: [{ set: 'users', labels: { shard: '1' }, size: 1 }], kinds: { set: 1 } },
   // Several kinds in one datagram.
-  { text: 'a:1|c\nb:2|g\nc:3|ms\nd:4|h\ne:5|s', effects: [{ counter: 'a_total', value: 1 }, { gauge: 'b', value: 2 }, { task: 'c', count: 1, sumMs: 3 }, { histogram: 'd', count: 1, sum: 4 }, { set: 'e', size: 1 }], kinds: { count: 1, gauge: 1, timing: 1, histogram: 1, set: 1 } },
+  {
+    text: 'a:1|c\nb:2|g\nc:3|ms\nd:4|h\ne:5|s',
+    effects: [
+      { counter: 'a_total', value: 1 },
+      { gauge: 'b', value: 2 },
+      { task: 'c', count: 1, sumMs: 3 },
+      { histogram: 'd', count: 1, sum: 4 },
+      { set: 'e', size: 1 },
+    ],
+    kinds: { count: 1, gauge: 1, timing: 1, histogram: 1, set: 1 },
+  },
   // Rejected lines: one reason each, nothing applied.
   { text: 'api', reasons: ['no_value'] },
   { text: 'api|ms', reasons: ['no_value'] },
@@ -129,8 +183,21 @@ const ROWS: Row[] = [
   { text: '_sc|db.up|0', reasons: ['unsupported_message'] },
   // A bad segment rejects its whole line; the other lines of the datagram still count.
   { text: 'api:1|ms:x|ms', reasons: ['bad_value'] },
-  { text: 'api:1|ms\nbad\nhits:1|c', effects: [{ task: 'api', count: 1, sumMs: 1 }, { counter: 'hits_total', value: 1 }], reasons: ['no_value'], kinds: { timing: 1, count: 1 } },
-  { text: 'x:1|zz\ny:1|c|@2\nz:1|ms', effects: [{ task: 'z', count: 1, sumMs: 1 }], reasons: ['bad_type', 'bad_sample_rate'], kinds: { timing: 1 } },
+  {
+    text: 'api:1|ms\nbad\nhits:1|c',
+    effects: [
+      { task: 'api', count: 1, sumMs: 1 },
+      { counter: 'hits_total', value: 1 },
+    ],
+    reasons: ['no_value'],
+    kinds: { timing: 1, count: 1 },
+  },
+  {
+    text: 'x:1|zz\ny:1|c|@2\nz:1|ms',
+    effects: [{ task: 'z', count: 1, sumMs: 1 }],
+    reasons: ['bad_type', 'bad_sample_rate'],
+    kinds: { timing: 1 },
+  },
 ]
 
 const KIND_LABELS = [...EVENT_KIND_NAMES, 'set']
@@ -143,11 +210,19 @@ function sameLabels(actual: ReadonlyArray<readonly [string, string]>, expected: 
 function observed(aggregator: Aggregator, effect: Effect): Effect | undefined {
   if ('task' in effect) {
     for (const task of aggregator.tasks.values()) {
-      if (task.name === effect.task && sameLabels(task.labels, effect.labels)) return { ...effect, count: task.completed, sumMs: task.sumMs }
+      if (task.name === effect.task && sameLabels(task.labels, effect.labels))
+        return { ...effect, count: task.completed, sumMs: task.sumMs }
     }
     return undefined
   }
-  const [kind, family] = 'counter' in effect ? ['counter', effect.counter] : 'gauge' in effect ? ['gauge', effect.gauge] : 'histogram' in effect ? ['histogram', effect.histogram] : ['set', effect.set]
+  const [kind, family] =
+    'counter' in effect
+      ? ['counter', effect.counter]
+      : 'gauge' in effect
+        ? ['gauge', effect.gauge]
+        : 'histogram' in effect
+          ? ['histogram', effect.histogram]
+          : ['set', effect.set]
   for (const series of aggregator.custom.values()) {
     if (series.kind !== kind || series.family !== family || !sameLabels(series.labels, effect.labels)) continue
     if ('counter' in effect || 'gauge' in effect) return { ...effect, value: series.value }
@@ -171,11 +246,14 @@ describe('StatsD lines, table-driven', () => {
       const bytes = Buffer.from(row.text)
       router.handleDatagram(bytes, bytes.length)
 
-      const reasons = LINE_REASONS.flatMap((reason, i) => Array<LineReason>(router.statsdStats.linesInvalid[i] as number).fill(reason))
+      const reasons = LINE_REASONS.flatMap((reason, i) =>
+        Array<LineReason>(router.statsdStats.linesInvalid[i] as number).fill(reason),
+      )
       expect(reasons.sort()).toEqual([...(row.reasons ?? [])].sort())
       const kinds: Record<string, number> = {}
       KIND_LABELS.forEach((kind, i) => {
-        const count = i < EVENT_KIND_NAMES.length ? (router.stats.eventsByKind[i] as number) : router.statsdStats.setEvents
+        const count =
+          i < EVENT_KIND_NAMES.length ? (router.stats.eventsByKind[i] as number) : router.statsdStats.setEvents
         if (count !== 0) kinds[kind] = count
       })
       expect(kinds).toEqual(row.kinds ?? {})

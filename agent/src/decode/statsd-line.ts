@@ -44,7 +44,10 @@ function isDogStatsdMessage(buf: Uint8Array, start: number, end: number): boolea
   if (buf[start] !== 0x5f /* _ */ || end - start < 3) return false
   const b1 = buf[start + 1]
   const b2 = buf[start + 2]
-  return (b1 === 0x65 && b2 === 0x7b) /* _e{ */ || (b1 === 0x73 && b2 === 0x63 && end - start >= 4 && buf[start + 3] === PIPE) /* _sc| */
+  return (
+    (b1 === 0x65 && b2 === 0x7b) /* _e{ */ ||
+    (b1 === 0x73 && b2 === 0x63 && end - start >= 4 && buf[start + 3] === PIPE)
+  ) /* _sc| */
 }
 
 function isTimestamp(buf: Uint8Array, start: number, end: number): boolean {
@@ -185,7 +188,9 @@ export class StatsdLine {
     const bytes = this.valueBytes
     if (type === STATSD_TYPE.set) {
       // A set member is the raw text between the name and the type, ':' included (as DogStatsD).
-      return bytes[first * VALUE_FIELDS + VALUE_START] === bytes[(last - 1) * VALUE_FIELDS + VALUE_END] ? 'bad_value' : null
+      return bytes[first * VALUE_FIELDS + VALUE_START] === bytes[(last - 1) * VALUE_FIELDS + VALUE_END]
+        ? 'bad_value'
+        : null
     }
     for (let v = first; v < last; v++) {
       const at = v * VALUE_FIELDS
@@ -202,7 +207,9 @@ export class StatsdLine {
 
   /** Member bytes of a set segment: [start, end) of the text between name and type. */
   memberStart(segment: number): number {
-    return this.valueBytes[(this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number) * VALUE_FIELDS + VALUE_START] as number
+    return this.valueBytes[
+      (this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number) * VALUE_FIELDS + VALUE_START
+    ] as number
   }
 
   memberEnd(segment: number): number {

@@ -14,9 +14,14 @@ const decimalArb = fc
     fc.constantFrom('', '+', '-'),
     fc.stringMatching(/^[0-9]{0,20}$/),
     fc.option(fc.stringMatching(/^[0-9]{0,20}$/), { nil: null }),
-    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{1,4}$/)), { nil: null }),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{1,4}$/)), {
+      nil: null,
+    }),
   )
-  .map(([sign, whole, fraction, exponent]) => sign + whole + (fraction === null ? '' : '.' + fraction) + (exponent === null ? '' : exponent.join('')))
+  .map(
+    ([sign, whole, fraction, exponent]) =>
+      sign + whole + (fraction === null ? '' : '.' + fraction) + (exponent === null ? '' : exponent.join('')),
+  )
   .filter((text) => /[0-9]/.test(text.split(/[eE]/)[0] as string))
 
 describe('parseDecimal', () => {
@@ -40,14 +45,43 @@ describe('parseDecimal', () => {
 
   it('reads typical StatsD values exactly', () => {
     const cases: Array<[string, number]> = [
-      ['12.5', 12.5], ['0.1', 0.1], ['-3', -3], ['+2', 2], ['.5', 0.5], ['5.', 5], ['1e3', 1000], ['2.5E-1', 0.25],
-      ['123456789012345', 123456789012345], ['1234567890123456789', 1234567890123456789], ['0.000001', 0.000001], ['1e0000001', 10],
+      ['12.5', 12.5],
+      ['0.1', 0.1],
+      ['-3', -3],
+      ['+2', 2],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['1e3', 1000],
+      ['2.5E-1', 0.25],
+      ['123456789012345', 123456789012345],
+      ['1234567890123456789', 1234567890123456789],
+      ['0.000001', 0.000001],
+      ['1e0000001', 10],
     ]
     for (const [text, value] of cases) expect(parse(text), text).toBe(value)
   })
 
   it('refuses what is not a plain decimal', () => {
-    for (const text of ['', '+', '-', '.', 'e5', '1e', '1e+', '1.2.3', ' 1', '1 ', '0x10', 'NaN', 'Infinity', '-Infinity', '1_000', '1,5', '--1', '1e5.5']) {
+    for (const text of [
+      '',
+      '+',
+      '-',
+      '.',
+      'e5',
+      '1e',
+      '1e+',
+      '1.2.3',
+      ' 1',
+      '1 ',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1_000',
+      '1,5',
+      '--1',
+      '1e5.5',
+    ]) {
       expect(parse(text), JSON.stringify(text)).toBeNaN()
     }
   })

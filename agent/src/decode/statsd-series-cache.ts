@@ -18,7 +18,15 @@ export class StatsdSeriesCache<V> {
     this.limit = limit
   }
 
-  private buildKey(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, containerStart: number, containerEnd: number): void {
+  private buildKey(
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+    containerStart: number,
+    containerEnd: number,
+  ): void {
     const length = nameEnd - nameStart + (tagsEnd - tagsStart) + 1 + (containerEnd - containerStart)
     if (length > this.scratch.length) this.scratch = new Uint8Array(Math.max(length, this.scratch.length * 2))
     const scratch = this.scratch
@@ -31,13 +39,30 @@ export class StatsdSeriesCache<V> {
     this.scratchLength = k
   }
 
-  get(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, containerStart: number, containerEnd: number): V | undefined {
+  get(
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+    containerStart: number,
+    containerEnd: number,
+  ): V | undefined {
     if (containerEnd === containerStart) return this.plain.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     this.buildKey(buf, nameStart, nameEnd, tagsStart, tagsEnd, containerStart, containerEnd)
     return this.withContainer.get(this.scratch, 0, this.scratchNameEnd, this.scratchNameEnd, this.scratchLength)
   }
 
-  set(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number, containerStart: number, containerEnd: number, value: V): void {
+  set(
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    tagsStart: number,
+    tagsEnd: number,
+    containerStart: number,
+    containerEnd: number,
+    value: V,
+  ): void {
     if (this.plain.size + this.withContainer.size >= this.limit) this.clear()
     if (containerEnd === containerStart) return this.plain.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, value)
     this.buildKey(buf, nameStart, nameEnd, tagsStart, tagsEnd, containerStart, containerEnd)

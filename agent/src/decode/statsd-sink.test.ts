@@ -12,7 +12,12 @@ class ManualClock {
   readonly now = (): number => this.ms
 }
 
-function setup(maxSeries = 100): { clock: ManualClock; aggregator: Aggregator; router: DatagramRouter; send: (text: string) => void } {
+function setup(maxSeries = 100): {
+  clock: ManualClock
+  aggregator: Aggregator
+  router: DatagramRouter
+  send: (text: string) => void
+} {
   const clock = new ManualClock()
   const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries, now: clock.now })
   const router = new DatagramRouter(aggregator, null)
@@ -118,7 +123,38 @@ describe('StatsdSink series keys', () => {
 })
 
 describe('StatsdSink on StatsD-shaped random bytes', () => {
-  const pieces = ['api', 'hits', 'u', ':', ':', '|', '|', '1', '2.5', '-3', '+4', 'ms', 'c', 'g', 'h', 'd', 's', '@0.5', '@0', '#', 'k:v', ',', 'c:', 'T1', '\n', '\r', 'e', '.', 'é', '\u0000']
+  const pieces = [
+    'api',
+    'hits',
+    'u',
+    ':',
+    ':',
+    '|',
+    '|',
+    '1',
+    '2.5',
+    '-3',
+    '+4',
+    'ms',
+    'c',
+    'g',
+    'h',
+    'd',
+    's',
+    '@0.5',
+    '@0',
+    '#',
+    'k:v',
+    ',',
+    'c:',
+    'T1',
+    '\n',
+    '\r',
+    'e',
+    '.',
+    'é',
+    '\u0000',
+  ]
   const textArb = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(''))
 
   it('never throws and counts every non-empty line as an event or a reason (10 000 runs)', () => {

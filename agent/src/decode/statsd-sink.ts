@@ -185,7 +185,8 @@ export class StatsdSink {
     const line = this.line
     this.stats.setEvents++
     const series = this.resolveCustom('set', this.sets, buf, s)
-    if (series !== null) this.aggregator.addSetMember(series, hashSetMember(buf, line.memberStart(s), line.memberEnd(s)))
+    if (series !== null)
+      this.aggregator.addSetMember(series, hashSetMember(buf, line.memberStart(s), line.memberEnd(s)))
   }
 
   private tagPairs(buf: Uint8Array, s: number): Array<[string, string]> | null {
@@ -213,7 +214,12 @@ export class StatsdSink {
     return task
   }
 
-  private resolveCustom(kind: CustomKind, cache: StatsdSeriesCache<CustomSeries | null>, buf: Uint8Array, s: number): CustomSeries | null {
+  private resolveCustom(
+    kind: CustomKind,
+    cache: StatsdSeriesCache<CustomSeries | null>,
+    buf: Uint8Array,
+    s: number,
+  ): CustomSeries | null {
     const l = this.line
     const at = s * SEGMENT_FIELDS
     const ts = l.segments[at + SEG_TAGS_START] as number
@@ -229,7 +235,8 @@ export class StatsdSink {
     const conflictsBefore = this.aggregator.dropReasonCount('type_conflict')
     const series = this.aggregator.series(kind, decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
     // Remember a refusal for the type only; past --max-series the next line must ask again.
-    if (series !== null || this.aggregator.dropReasonCount('type_conflict') !== conflictsBefore) cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, series)
+    if (series !== null || this.aggregator.dropReasonCount('type_conflict') !== conflictsBefore)
+      cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, series)
     return series
   }
 }

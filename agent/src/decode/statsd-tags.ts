@@ -32,7 +32,13 @@ export function checkTags(buf: Uint8Array, start: number, end: number): LineReas
 }
 
 /** Label pairs of checked tag bytes, plus container_id when the line had a `c:` field. */
-export function decodeTagPairs(buf: Uint8Array, start: number, end: number, containerStart: number, containerEnd: number): Array<[string, string]> {
+export function decodeTagPairs(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  containerStart: number,
+  containerEnd: number,
+): Array<[string, string]> {
   const pairs: Array<[string, string]> = []
   let tagStart = start
   let colon = -1

@@ -5,7 +5,12 @@ import { Aggregator } from '../aggregate/aggregator.js'
 import { DatagramRouter } from './datagram-router.js'
 import { TurnBatch } from './turn-batch.js'
 
-function setup(): { clockReads: () => number; router: DatagramRouter; aggregator: Aggregator; advance: (ms: number) => void } {
+function setup(): {
+  clockReads: () => number
+  router: DatagramRouter
+  aggregator: Aggregator
+  advance: (ms: number) => void
+} {
   let ms = 0
   let reads = 0
   const aggregator = new Aggregator({
@@ -17,7 +22,12 @@ function setup(): { clockReads: () => number; router: DatagramRouter; aggregator
       return ms
     },
   })
-  return { clockReads: () => reads, router: new DatagramRouter(aggregator, null), aggregator, advance: (by) => (ms += by) }
+  return {
+    clockReads: () => reads,
+    router: new DatagramRouter(aggregator, null),
+    aggregator,
+    advance: (by) => (ms += by),
+  }
 }
 
 const line = (text: string): Buffer => Buffer.from(text)

@@ -36,7 +36,12 @@ export class CustomFamilyRenderer {
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
         for (let i = 0; i < QUANTILES.length; i++) {
-          text += family + labelBlock(series.labels, 'quantile', String(QUANTILES[i])) + ' ' + formatNumber((this.quantiles[i] as number) / HISTOGRAM_SCALE) + '\n'
+          text +=
+            family +
+            labelBlock(series.labels, 'quantile', String(QUANTILES[i])) +
+            ' ' +
+            formatNumber((this.quantiles[i] as number) / HISTOGRAM_SCALE) +
+            '\n'
         }
         text += family + '_sum' + labelBlock(series.labels) + ' ' + formatNumber(series.sum) + '\n'
         text += family + '_count' + labelBlock(series.labels) + ' ' + series.histogram.totalCount + '\n'

@@ -60,10 +60,19 @@ export class CustomFamilySource {
     for (const [family, members] of families) {
       const first = members[0] as CustomSeries
       const kind = first.kind
-      sink.family(family, `User ${kind} ${first.name}`, kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind)
+      sink.family(
+        family,
+        `User ${kind} ${first.name}`,
+        kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind,
+      )
       for (const series of members) {
         if (series.histogram === null) {
-          sink.value(this.labelsOf(series), null, null, series.members === null ? series.value : this.aggregator.setSize(series))
+          sink.value(
+            this.labelsOf(series),
+            null,
+            null,
+            series.members === null ? series.value : this.aggregator.setSize(series),
+          )
           continue
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
@@ -83,7 +92,14 @@ export class CustomFamilySource {
         this.list.clear()
         histogram.appendBucketsTo(this.list)
         this.nativeBuckets.load(this.list, this.nativeTable, this.native)
-        sink.histogram(this.labelsOf(series), histogram.totalCount, series.sum, NO_BOUNDS, NO_BOUNDS, this.nativeBuckets)
+        sink.histogram(
+          this.labelsOf(series),
+          histogram.totalCount,
+          series.sum,
+          NO_BOUNDS,
+          NO_BOUNDS,
+          this.nativeBuckets,
+        )
       }
     }
   }

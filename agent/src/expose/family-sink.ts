@@ -34,12 +34,25 @@ export interface FamilySink {
   /** A counter, gauge or untyped sample; `extraName` (status, reason…) is one label after the series' own. */
   value(labels: SeriesLabels, extraName: string | null, extraValue: string | null, value: number): void
   /** Quantile values in the family's unit; NaN when there was nothing to rank. */
-  summary(labels: SeriesLabels, count: number, sum: number, quantiles: ArrayLike<number>, values: ArrayLike<number>): void
+  summary(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    quantiles: ArrayLike<number>,
+    values: ArrayLike<number>,
+  ): void
   /**
    * Classic buckets: cumulative counts at upper bounds `bounds` (the +Inf bucket is `count`);
    * native: the series' sparse buckets, or null for a classic-only histogram.
    */
-  histogram(labels: SeriesLabels, count: number, sum: number, bounds: ArrayLike<number>, cumulative: ArrayLike<number>, native: NativeBuckets | null): void
+  histogram(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    bounds: ArrayLike<number>,
+    cumulative: ArrayLike<number>,
+    native: NativeBuckets | null,
+  ): void
   /** Ends the last family. */
   end(): void
 }

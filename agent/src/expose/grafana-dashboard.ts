@@ -60,7 +60,8 @@ export function buildGrafanaDashboard(): GrafanaDashboard {
         },
       ],
     },
-    description: 'taskmeter: per-task latency percentiles, throughput, active tasks, error rate and latency distribution.',
+    description:
+      'taskmeter: per-task latency percentiles, throughput, active tasks, error rate and latency distribution.',
     editable: true,
     fiscalYearStartMonth: 0,
     graphTooltip: 1,

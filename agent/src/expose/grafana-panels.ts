@@ -16,7 +16,15 @@ const PERCENTILES: ReadonlyArray<readonly [number, string]> = [
 ]
 
 function target(refId: string, expr: string, legendFormat: string, format?: 'heatmap'): PromTarget {
-  const base: PromTarget = { refId, datasource: DATASOURCE_REF, editorMode: 'code', expr, legendFormat, range: true, instant: false }
+  const base: PromTarget = {
+    refId,
+    datasource: DATASOURCE_REF,
+    editorMode: 'code',
+    expr,
+    legendFormat,
+    range: true,
+    instant: false,
+  }
   return format === undefined ? base : { ...base, format }
 }
 
@@ -25,7 +33,15 @@ function timeseriesDefaults(unit: string, extra: Record<string, unknown> = {}): 
     unit,
     min: 0,
     color: { mode: 'palette-classic' },
-    custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 0, showPoints: 'never', spanNulls: false, axisSoftMin: 0, ...extra },
+    custom: {
+      drawStyle: 'line',
+      lineWidth: 1,
+      fillOpacity: 0,
+      showPoints: 'never',
+      spanNulls: false,
+      axisSoftMin: 0,
+      ...extra,
+    },
   }
 }
 
@@ -44,20 +60,33 @@ function latencyPanel(gridPos: GridPos): GrafanaPanel {
   // --enable-feature=native-histograms (or 3.x with scrape_native_histograms) stores only those,
   // a classic Prometheus only the _bucket series; the panel has data either way.
   const native = PERCENTILES.map(([q, name], i) =>
-    target(String.fromCharCode(70 + i), `histogram_quantile(${q}, sum by (task) (rate(task_duration_seconds{${TASKS}}${RATE_WINDOW})))`, `{{task}} ${name} (native)`),
+    target(
+      String.fromCharCode(70 + i),
+      `histogram_quantile(${q}, sum by (task) (rate(task_duration_seconds{${TASKS}}${RATE_WINDOW})))`,
+      `{{task}} ${name} (native)`,
+    ),
   )
   return {
     id: 1,
     type: 'timeseries',
     title: 'Latency percentiles',
     description:
-      'p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; classic buckets at the resolution of the --buckets bounds, or native histograms within a few % when Prometheus scrapes them) and the agent\'s exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).',
+      "p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; classic buckets at the resolution of the --buckets bounds, or native histograms within a few % when Prometheus scrapes them) and the agent's exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).",
     gridPos,
     datasource: DATASOURCE_REF,
-    targets: [...cumulative, target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}'), ...native],
+    targets: [
+      ...cumulative,
+      target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}'),
+      ...native,
+    ],
     fieldConfig: {
       defaults: timeseriesDefaults('s', { scaleDistribution: { type: 'log', log: 10 } }),
-      overrides: [{ matcher: { id: 'byFrameRefID', options: 'E' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }] }],
+      overrides: [
+        {
+          matcher: { id: 'byFrameRefID', options: 'E' },
+          properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }],
+        },
+      ],
     },
     options: { legend: LEGEND, tooltip: TOOLTIP },
   }
@@ -68,7 +97,8 @@ function throughputPanel(gridPos: GridPos): GrafanaPanel {
     id: 2,
     type: 'timeseries',
     title: 'Throughput',
-    description: "requests_per_second is the agent's own sliding-window rate; rate(requests_total) is Prometheus' rate over the scrapes.",
+    description:
+      "requests_per_second is the agent's own sliding-window rate; rate(requests_total) is Prometheus' rate over the scrapes.",
     gridPos,
     datasource: DATASOURCE_REF,
     targets: [
@@ -85,11 +115,14 @@ function activePanel(gridPos: GridPos): GrafanaPanel {
     id: 3,
     type: 'timeseries',
     title: 'Active tasks',
-    description: 'Tasks in flight: live clients\' in-flight reports plus start − end events (tasks_active).',
+    description: "Tasks in flight: live clients' in-flight reports plus start − end events (tasks_active).",
     gridPos,
     datasource: DATASOURCE_REF,
     targets: [target('A', `sum by (task) (tasks_active{${TASKS}})`, '{{task}}')],
-    fieldConfig: { defaults: timeseriesDefaults('short', { drawStyle: 'line', lineInterpolation: 'stepAfter', fillOpacity: 10 }), overrides: [] },
+    fieldConfig: {
+      defaults: timeseriesDefaults('short', { drawStyle: 'line', lineInterpolation: 'stepAfter', fillOpacity: 10 }),
+      overrides: [],
+    },
     options: { legend: LEGEND, tooltip: TOOLTIP },
   }
 }
@@ -107,7 +140,12 @@ function errorRatePanel(gridPos: GridPos): GrafanaPanel {
     targets: [target('A', ratio('error'), '{{task}} error'), target('B', ratio('success'), '{{task}} success')],
     fieldConfig: {
       defaults: { ...timeseriesDefaults('percentunit'), max: 1 },
-      overrides: [{ matcher: { id: 'byFrameRefID', options: 'B' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [4, 6] } }] }],
+      overrides: [
+        {
+          matcher: { id: 'byFrameRefID', options: 'B' },
+          properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [4, 6] } }],
+        },
+      ],
     },
     options: { legend: LEGEND, tooltip: TOOLTIP },
   }
@@ -118,7 +156,8 @@ function distributionPanel(gridPos: GridPos): GrafanaPanel {
     id: 5,
     type: 'heatmap',
     title: 'Latency distribution',
-    description: 'Requests per task_duration_seconds bucket over time (the selected tasks together): classic le buckets, or native histogram buckets when Prometheus stores those.',
+    description:
+      'Requests per task_duration_seconds bucket over time (the selected tasks together): classic le buckets, or native histogram buckets when Prometheus stores those.',
     gridPos,
     datasource: DATASOURCE_REF,
     targets: [
@@ -126,11 +165,24 @@ function distributionPanel(gridPos: GridPos): GrafanaPanel {
       // Native histograms (issue 17): Grafana draws their buckets as heatmap rows.
       target('B', `sum(increase(task_duration_seconds{${TASKS}}${RATE_WINDOW}))`, 'native', 'heatmap'),
     ],
-    fieldConfig: { defaults: { custom: { hideFrom: { legend: false, tooltip: false, viz: false }, scaleDistribution: { type: 'linear' } } }, overrides: [] },
+    fieldConfig: {
+      defaults: {
+        custom: { hideFrom: { legend: false, tooltip: false, viz: false }, scaleDistribution: { type: 'linear' } },
+      },
+      overrides: [],
+    },
     options: {
       calculate: false,
       cellGap: 1,
-      color: { mode: 'scheme', scheme: 'Oranges', steps: 64, exponent: 0.5, fill: 'dark-orange', reverse: false, scale: 'exponential' },
+      color: {
+        mode: 'scheme',
+        scheme: 'Oranges',
+        steps: 64,
+        exponent: 0.5,
+        fill: 'dark-orange',
+        reverse: false,
+        scale: 'exponential',
+      },
       filterValues: { le: 1e-9 },
       legend: { show: true },
       rowsFrame: { layout: 'auto' },

@@ -27,7 +27,8 @@ export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): 
   })
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed')
     // Client errors say what was wrong; server errors say nothing about our internals.
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message })

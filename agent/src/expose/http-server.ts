@@ -37,7 +37,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get('/metrics', async (request, reply) => {
     // Protobuf (with native histograms) when the scraper asks for it first (issue 17).
-    if (prefersProtobuf(request.headers.accept)) return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
+    if (prefersProtobuf(request.headers.accept))
+      return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
     const body = await options.renderer.renderBody()
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
   })
@@ -50,14 +51,17 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get<{ Querystring: { task?: string } }>('/report', async (request, reply) => {
     if (refresh !== null) await refresh()
-    const filter = typeof request.query.task === 'string' && request.query.task !== '' ? request.query.task.split(',') : null
+    const filter =
+      typeof request.query.task === 'string' && request.query.task !== '' ? request.query.task.split(',') : null
     const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
     return reply.type('text/plain; charset=utf-8').send(text)
   })
 
   // The committed deploy/grafana/taskmeter-dashboard.json, byte for byte (curl it to import by hand).
   const grafanaDashboard = renderGrafanaDashboard()
-  app.get('/grafana-dashboard', async (_request, reply) => reply.type('application/json; charset=utf-8').send(grafanaDashboard))
+  app.get('/grafana-dashboard', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(grafanaDashboard),
+  )
 
   // The live page: GET / and /ui, its assets, and /dashboard/distribution.
   registerUiRoutes(app, options.aggregator, refresh)

@@ -28,7 +28,11 @@ function binEdgeMs(bin: number): number {
 }
 
 /** null when the task is unknown. */
-export function latencyDistribution(aggregator: Aggregator, taskId: string, scope: DistributionScope): LatencyDistribution | null {
+export function latencyDistribution(
+  aggregator: Aggregator,
+  taskId: string,
+  scope: DistributionScope,
+): LatencyDistribution | null {
   const task = aggregator.tasks.get(taskId)
   if (task === undefined) return null
   const figures = new TaskFigures(aggregator)

@@ -78,7 +78,13 @@ export class MetricFamilyEncoder implements FamilySink {
     w.end()
   }
 
-  summary(labels: SeriesLabels, count: number, sum: number, quantiles: ArrayLike<number>, values: ArrayLike<number>): void {
+  summary(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    quantiles: ArrayLike<number>,
+    values: ArrayLike<number>,
+  ): void {
     const w = this.writer
     this.beginMetric(labels, 1)
     w.begin(4, 1)
@@ -94,7 +100,14 @@ export class MetricFamilyEncoder implements FamilySink {
     w.end()
   }
 
-  histogram(labels: SeriesLabels, count: number, sum: number, bounds: ArrayLike<number>, cumulative: ArrayLike<number>, native: NativeBuckets | null): void {
+  histogram(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    bounds: ArrayLike<number>,
+    cumulative: ArrayLike<number>,
+    native: NativeBuckets | null,
+  ): void {
     const w = this.writer
     this.beginMetric(labels, 2)
     w.begin(7, 2)

@@ -10,7 +10,11 @@ import { type SelfStatsSource, renderSelfFamilies } from './self-families.js'
 import { TaskFamilyRenderer } from './task-families.js'
 import { TextWriter } from './text-writer.js'
 
-const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
+const LINT_FAILING_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
@@ -30,7 +34,13 @@ export class MetricsRenderer {
   refresh: (() => Promise<void>) | null
   lastRenderSeconds: number
 
-  constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], self: SelfStatsSource, withProcessMetrics = true, native: NativeSettings | null = null) {
+  constructor(
+    aggregator: Aggregator,
+    bucketBoundsSeconds: readonly number[],
+    self: SelfStatsSource,
+    withProcessMetrics = true,
+    native: NativeSettings | null = null,
+  ) {
     this.tasks = new TaskFamilyRenderer(aggregator, bucketBoundsSeconds)
     this.custom = new CustomFamilyRenderer(aggregator)
     this.self = self

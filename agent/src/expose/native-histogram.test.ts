@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest'
 import { BucketLayout } from '../aggregate/bucket-layout.js'
 import { BucketList } from '../aggregate/bucket-list.js'
-import { NativeBuckets, NativeIndexTable, defaultNativeSchema, downscaleIndex, forEachSpan, nativeErrorBound, schema8Index } from './native-histogram.js'
+import {
+  NativeBuckets,
+  NativeIndexTable,
+  defaultNativeSchema,
+  downscaleIndex,
+  forEachSpan,
+  nativeErrorBound,
+  schema8Index,
+} from './native-histogram.js'
 
 const layout = new BucketLayout(2)
 const table = new NativeIndexTable(layout, 1e6)
@@ -22,7 +30,8 @@ function spansOf(buckets: NativeBuckets): Array<[number, number]> {
 
 function deltasOf(buckets: NativeBuckets): number[] {
   const out: number[] = []
-  for (let i = 0; i < buckets.length; i++) out.push((buckets.counts[i] as number) - (i === 0 ? 0 : (buckets.counts[i - 1] as number)))
+  for (let i = 0; i < buckets.length; i++)
+    out.push((buckets.counts[i] as number) - (i === 0 ? 0 : (buckets.counts[i - 1] as number)))
   return out
 }
 
@@ -47,17 +56,49 @@ function mixList(): BucketList {
   // 1000 and 1003 µs share one HDR bucket: a BucketList holds each flat once.
   const list = new BucketList()
   const merged = new Map<number, number>()
-  for (const [us, count] of MIX) merged.set(layout.flatIndexOfValue(us), (merged.get(layout.flatIndexOfValue(us)) ?? 0) + count)
+  for (const [us, count] of MIX)
+    merged.set(layout.flatIndexOfValue(us), (merged.get(layout.flatIndexOfValue(us)) ?? 0) + count)
   for (const [flat, count] of [...merged].sort((a, b) => a[0] - b[0])) list.push(flat, count)
   return list
 }
 
 describe('native buckets from HDR buckets, hand-computed', () => {
   const cases: Array<[number, Array<[number, number]>]> = [
-    [0, [[-13, 1], [3, 2], [6, 1]]],
-    [3, [[-106, 1], [26, 1], [11, 1], [51, 1]]],
-    [5, [[-425, 1], [106, 1], [49, 1], [204, 1]]],
-    [8, [[-3401, 1], [850, 1], [404, 1], [1633, 1]]],
+    [
+      0,
+      [
+        [-13, 1],
+        [3, 2],
+        [6, 1],
+      ],
+    ],
+    [
+      3,
+      [
+        [-106, 1],
+        [26, 1],
+        [11, 1],
+        [51, 1],
+      ],
+    ],
+    [
+      5,
+      [
+        [-425, 1],
+        [106, 1],
+        [49, 1],
+        [204, 1],
+      ],
+    ],
+    [
+      8,
+      [
+        [-3401, 1],
+        [850, 1],
+        [404, 1],
+        [1633, 1],
+      ],
+    ],
   ]
   for (const [schema, spans] of cases) {
     it(`schema ${schema}: spans ${JSON.stringify(spans)}, deltas 1, 3, 1, 2, zero count 2`, () => {

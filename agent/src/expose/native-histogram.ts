@@ -153,7 +153,8 @@ export class NativeBuckets {
     }
     let schema = settings.schema
     // Fewer distinct schema-8 indexes than the cap: no schema can exceed it.
-    if (n > settings.maxBuckets) while (schema > NATIVE_SCHEMA_MIN && exceeds(idx8, n, schema, settings.maxBuckets)) schema--
+    if (n > settings.maxBuckets)
+      while (schema > NATIVE_SCHEMA_MIN && exceeds(idx8, n, schema, settings.maxBuckets)) schema--
     this.schema = schema
     if (this.indexes.length < n) {
       this.indexes = new Int32Array(n * 2)
@@ -164,7 +165,8 @@ export class NativeBuckets {
     const round = (1 << shift) - 1
     for (let i = 0; i < n; i++) {
       const index = ((idx8[i] as number) + round) >> shift
-      if (length > 0 && this.indexes[length - 1] === index) this.counts[length - 1] = (this.counts[length - 1] as number) + (cnt[i] as number)
+      if (length > 0 && this.indexes[length - 1] === index)
+        this.counts[length - 1] = (this.counts[length - 1] as number) + (cnt[i] as number)
       else {
         this.indexes[length] = index
         this.counts[length++] = cnt[i] as number

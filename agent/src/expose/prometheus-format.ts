@@ -16,13 +16,18 @@ export function formatNumber(value: number): string {
 }
 
 /** `{a="1",b="2"}` from label pairs, plus an optional trailing pair (le, quantile, status). */
-export function labelBlock(pairs: ReadonlyArray<readonly [string, string]>, extraName?: string, extraValue?: string): string {
+export function labelBlock(
+  pairs: ReadonlyArray<readonly [string, string]>,
+  extraName?: string,
+  extraValue?: string,
+): string {
   let out = ''
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i] as readonly [string, string]
     out += (out === '' ? '' : ',') + pair[0] + '="' + escapeLabelValue(pair[1]) + '"'
   }
-  if (extraName !== undefined) out += (out === '' ? '' : ',') + extraName + '="' + escapeLabelValue(extraValue ?? '') + '"'
+  if (extraName !== undefined)
+    out += (out === '' ? '' : ',') + extraName + '="' + escapeLabelValue(extraValue ?? '') + '"'
   return out === '' ? '' : '{' + out + '}'
 }
 

@@ -2,7 +2,13 @@
 // every family of the text answer is in it with identical values; Accept negotiation.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { decodeMetricFamilies, flattenFamilies, flattenText, nativeBuckets, textFamilyTypes } from '../../../test/harness/prometheus-proto.js'
+import {
+  decodeMetricFamilies,
+  flattenFamilies,
+  flattenText,
+  nativeBuckets,
+  textFamilyTypes,
+} from '../../../test/harness/prometheus-proto.js'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { MetricsRenderer } from './metrics-renderer.js'
@@ -35,7 +41,11 @@ function toHex(bytes: Buffer): string {
 }
 
 describe('protobuf exposition, golden bytes', () => {
-  const body = new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, { schema: 7, maxBuckets: 160 }), '', '')
+  const body = new ProtobufExposition().render(
+    new FamilySources(fixedAggregator(), BUCKETS, { schema: 7, maxBuckets: 160 }),
+    '',
+    '',
+  )
 
   it('matches the committed bytes (UPDATE_GOLDEN=1 rewrites them after a deliberate change)', () => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, toHex(body))
@@ -58,31 +68,58 @@ describe('protobuf exposition, golden bytes', () => {
       'batch_size_histogram HISTOGRAM',
     ])
     const duration = families[0]?.metric[0]
-    expect(duration?.label).toEqual([{ name: 'task', value: 'checkout' }, { name: 'region', value: 'eu' }])
+    expect(duration?.label).toEqual([
+      { name: 'task', value: 'checkout' },
+      { name: 'region', value: 'eu' },
+    ])
     const h = duration?.histogram
     expect(h?.sample_count).toBe(7)
     expect(h?.sample_sum).toBeCloseTo(0.258103, 12)
     // Classic: ≤1 ms holds 0, 0.1, 1 and 1.003 ms (1.003 shares 1 ms's HDR bucket [1000, 1003] µs).
-    expect(h?.bucket?.map((b) => [b.upper_bound, b.cumulative_count])).toEqual([[0.001, 4], [0.01, 6], [0.1, 6], [1, 7]])
+    expect(h?.bucket?.map((b) => [b.upper_bound, b.cumulative_count])).toEqual([
+      [0.001, 4],
+      [0.01, 6],
+      [0.1, 6],
+      [1, 7],
+    ])
     // Native at schema 7: zero bucket 1 (0 ms); 100 µs → ceil(log2(1e-4)·128) = −1700; 1001.5 µs → −1275;
     // 3 ms ([2992, 3007] µs, midpoint 2999.5) → −1072; 250 ms ([249856, 250879]) → −255.
     expect([h?.schema, h?.zero_count, h?.zero_threshold]).toEqual([7, 1, 2 ** -128])
-    expect([...nativeBuckets(h?.positive_span, h?.positive_delta)]).toEqual([[-1700, 1], [-1275, 2], [-1072, 2], [-255, 1]])
+    expect([...nativeBuckets(h?.positive_span, h?.positive_delta)]).toEqual([
+      [-1700, 1],
+      [-1275, 2],
+      [-1072, 2],
+      [-255, 1],
+    ])
     const requests = families[2]?.metric.map((m) => [m.label?.at(-1)?.value, m.counter?.value])
-    expect(requests).toEqual([['success', 6], ['error', 1]])
+    expect(requests).toEqual([
+      ['success', 6],
+      ['error', 1],
+    ])
     const batch = families[10]?.metric[0]?.histogram
     // 64 and 128 are 64 000 and 128 000 milli-units, HDR buckets [64 000, 64 255] and [128 000, 128 511]:
     // midpoints 64.1275 and 128.2555 → ceil(log2(x)·128) = ceil(768.4) = 769 and ceil(896.4) = 897.
     expect([batch?.sample_count, batch?.sample_sum, batch?.bucket ?? []]).toEqual([2, 192, []])
-    expect([...nativeBuckets(batch?.positive_span, batch?.positive_delta)]).toEqual([[769, 1], [897, 1]])
+    expect([...nativeBuckets(batch?.positive_span, batch?.positive_delta)]).toEqual([
+      [769, 1],
+      [897, 1],
+    ])
   })
 })
 
 describe('--native-histograms=false', () => {
   it('sends classic histograms only: no native fields, no <name>_histogram companion', () => {
-    const families = decodeMetricFamilies(new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''))
+    const families = decodeMetricFamilies(
+      new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''),
+    )
     const h = families[0]?.metric[0]?.histogram
-    expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([7, 4, undefined, undefined, []])
+    expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([
+      7,
+      4,
+      undefined,
+      undefined,
+      [],
+    ])
     expect(families.map((f) => f.name)).not.toContain('batch_size_histogram')
   })
 })
@@ -90,7 +127,13 @@ describe('--native-histograms=false', () => {
 describe('protobuf answer vs text answer', () => {
   it('has every text family, with the same type and identical values', async () => {
     const aggregator = fixedAggregator()
-    const self = { aggregator, decode: new DecodeStats(), kernelDrops: () => 3, lastRenderSeconds: () => 0, version: 'test' }
+    const self = {
+      aggregator,
+      decode: new DecodeStats(),
+      kernelDrops: () => 3,
+      lastRenderSeconds: () => 0,
+      version: 'test',
+    }
     const renderer = new MetricsRenderer(aggregator, BUCKETS, self, false, { schema: 7, maxBuckets: 160 })
     const text = renderer.renderOwn()
     const families = decodeMetricFamilies(await renderer.renderProtobuf())
@@ -108,13 +151,24 @@ describe('Accept negotiation', () => {
   it("answers protobuf to Prometheus' native-histogram Accept header and text otherwise", () => {
     const prometheusNative =
       'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
-    const prometheusClassic = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+    const prometheusClassic =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
     expect(prefersProtobuf(prometheusNative)).toBe(true)
     expect(prefersProtobuf(prometheusClassic)).toBe(false)
     expect(prefersProtobuf(undefined)).toBe(false)
     expect(prefersProtobuf('*/*')).toBe(false)
-    expect(prefersProtobuf('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text')).toBe(false)
-    expect(prefersProtobuf('text/plain;q=0.9, application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5')).toBe(false)
-    expect(prefersProtobuf('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; q=0')).toBe(false)
+    expect(
+      prefersProtobuf('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text'),
+    ).toBe(false)
+    expect(
+      prefersProtobuf(
+        'text/plain;q=0.9, application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5',
+      ),
+    ).toBe(false)
+    expect(
+      prefersProtobuf(
+        'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; q=0',
+      ),
+    ).toBe(false)
   })
 })

@@ -9,7 +9,8 @@ import type { NativeSettings } from './native-histogram.js'
 import { TaskFamilySource } from './task-family-source.js'
 import { emitTextFamilies } from './text-family-source.js'
 
-export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
+export const PROTOBUF_CONTENT_TYPE =
+  'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
 
 /**
  * True when the Accept header ranks the delimited MetricFamily protobuf at least as high as the
@@ -33,7 +34,12 @@ export function prefersProtobuf(accept: string | undefined): boolean {
       else if (key === 'encoding') encoding = value ?? ''
     }
     if (!(q >= 0)) q = 0
-    if (type === 'application/vnd.google.protobuf' && proto === 'io.prometheus.client.MetricFamily' && encoding === 'delimited') protobufQ = Math.max(protobufQ, q)
+    if (
+      type === 'application/vnd.google.protobuf' &&
+      proto === 'io.prometheus.client.MetricFamily' &&
+      encoding === 'delimited'
+    )
+      protobufQ = Math.max(protobufQ, q)
     else if (type === 'text/plain' || type === 'text/*' || type === '*/*') textQ = Math.max(textQ, q)
   }
   return protobufQ > 0 && protobufQ >= textQ

@@ -6,7 +6,21 @@ import { ProtobufWriter, varintSize } from './protobuf-writer.js'
 
 describe('ProtobufWriter', () => {
   it('writes varints and zigzag values that protobufjs reads back', () => {
-    const values = [0, 1, 127, 128, 300, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5, 2 ** 53 - 1]
+    const values = [
+      0,
+      1,
+      127,
+      128,
+      300,
+      16383,
+      16384,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 40 + 5,
+      2 ** 53 - 1,
+    ]
     const w = new ProtobufWriter(4)
     for (const v of values) w.varint(v)
     for (const v of [0, -1, 1, -64, 64, -(2 ** 40), 2 ** 40, -(2 ** 52)]) w.zigzag(v)

@@ -31,7 +31,13 @@ export interface TcpSelfStats {
 }
 
 const NO_STATSD = new StatsdStats()
-const NO_TCP: TcpSelfStats = { connectionsOpen: 0, connectionsAccepted: 0, connectionsRejected: 0, idleTimeouts: 0, bytesReceived: 0 }
+const NO_TCP: TcpSelfStats = {
+  connectionsOpen: 0,
+  connectionsAccepted: 0,
+  connectionsRejected: 0,
+  idleTimeouts: 0,
+  bytesReceived: 0,
+}
 // protocol v1's kinds, then the StatsD kind it has no event for.
 const EVENT_KIND_LABELS: readonly string[] = [...EVENT_KIND_NAMES, SET_EVENT_KIND]
 
@@ -39,9 +45,17 @@ function single(name: string, type: string, help: string, value: number): string
   return familyHeader(name, type, help) + name + ' ' + formatNumber(value) + '\n'
 }
 
-function labelled(name: string, type: string, help: string, label: string, keys: readonly string[], values: ArrayLike<number>): string {
+function labelled(
+  name: string,
+  type: string,
+  help: string,
+  label: string,
+  keys: readonly string[],
+  values: ArrayLike<number>,
+): string {
   let text = familyHeader(name, type, help)
-  for (let i = 0; i < keys.length; i++) text += name + '{' + label + '="' + keys[i] + '"} ' + formatNumber(values[i] as number) + '\n'
+  for (let i = 0; i < keys.length; i++)
+    text += name + '{' + label + '="' + keys[i] + '"} ' + formatNumber(values[i] as number) + '\n'
   return text
 }
 
@@ -52,26 +66,114 @@ export function renderSelfFamilies(source: SelfStatsSource, out: string[]): void
   const tcp = source.tcp ?? NO_TCP
   const eventsByKind = [...decode.eventsByKind, statsd.setEvents]
   out.push(
-    single('taskmeter_datagrams_received_total', 'counter', 'UDP datagrams received (all formats)', decode.datagramsReceived),
+    single(
+      'taskmeter_datagrams_received_total',
+      'counter',
+      'UDP datagrams received (all formats)',
+      decode.datagramsReceived,
+    ),
     single('taskmeter_received_bytes_total', 'counter', 'UDP payload bytes received', decode.bytesReceived),
-    labelled('taskmeter_events_total', 'counter', 'Events accepted, by kind (all decoders)', 'kind', EVENT_KIND_LABELS, eventsByKind),
-    labelled('taskmeter_datagrams_invalid_total', 'counter', 'Datagrams rejected or cut short, by reason', 'reason', DATAGRAM_REASONS, decode.datagramsInvalid),
-    labelled('taskmeter_events_invalid_total', 'counter', 'Events rejected by the decoder, by reason', 'reason', EVENT_REASONS, decode.eventsInvalid),
-    single('taskmeter_lines_received_total', 'counter', 'StatsD text lines received (UDP and TCP, empty lines not counted)', statsd.linesReceived),
-    labelled('taskmeter_lines_invalid_total', 'counter', 'StatsD text lines rejected, by reason', 'reason', LINE_REASONS, statsd.linesInvalid),
-    labelled('taskmeter_events_dropped_total', 'counter', 'Valid events the aggregator refused, by reason', 'reason', AGENT_DROP_REASONS, drops),
+    labelled(
+      'taskmeter_events_total',
+      'counter',
+      'Events accepted, by kind (all decoders)',
+      'kind',
+      EVENT_KIND_LABELS,
+      eventsByKind,
+    ),
+    labelled(
+      'taskmeter_datagrams_invalid_total',
+      'counter',
+      'Datagrams rejected or cut short, by reason',
+      'reason',
+      DATAGRAM_REASONS,
+      decode.datagramsInvalid,
+    ),
+    labelled(
+      'taskmeter_events_invalid_total',
+      'counter',
+      'Events rejected by the decoder, by reason',
+      'reason',
+      EVENT_REASONS,
+      decode.eventsInvalid,
+    ),
+    single(
+      'taskmeter_lines_received_total',
+      'counter',
+      'StatsD text lines received (UDP and TCP, empty lines not counted)',
+      statsd.linesReceived,
+    ),
+    labelled(
+      'taskmeter_lines_invalid_total',
+      'counter',
+      'StatsD text lines rejected, by reason',
+      'reason',
+      LINE_REASONS,
+      statsd.linesInvalid,
+    ),
+    labelled(
+      'taskmeter_events_dropped_total',
+      'counter',
+      'Valid events the aggregator refused, by reason',
+      'reason',
+      AGENT_DROP_REASONS,
+      drops,
+    ),
     single('taskmeter_series', 'gauge', 'User series (tasks and custom metrics) held now', aggregator.seriesCount),
     single('taskmeter_series_max', 'gauge', 'Series cap (--max-series)', aggregator.maxSeries),
-    single('taskmeter_series_evicted_total', 'counter', 'Series evicted after --ttl without updates', aggregator.seriesEvicted),
-    single('taskmeter_series_dropped_total', 'counter', 'Events dropped because they would create a series past --max-series', aggregator.seriesDropped),
-    single('taskmeter_inflight_clients', 'gauge', 'Clients whose in-flight reports are live', aggregator.inflight.clientCount),
+    single(
+      'taskmeter_series_evicted_total',
+      'counter',
+      'Series evicted after --ttl without updates',
+      aggregator.seriesEvicted,
+    ),
+    single(
+      'taskmeter_series_dropped_total',
+      'counter',
+      'Events dropped because they would create a series past --max-series',
+      aggregator.seriesDropped,
+    ),
+    single(
+      'taskmeter_inflight_clients',
+      'gauge',
+      'Clients whose in-flight reports are live',
+      aggregator.inflight.clientCount,
+    ),
     single('taskmeter_tcp_connections', 'gauge', 'StatsD TCP connections open now', tcp.connectionsOpen),
-    single('taskmeter_tcp_connections_accepted_total', 'counter', 'StatsD TCP connections accepted', tcp.connectionsAccepted),
-    single('taskmeter_tcp_connections_rejected_total', 'counter', 'StatsD TCP connections closed at once: the connection limit was reached', tcp.connectionsRejected),
-    single('taskmeter_tcp_idle_timeouts_total', 'counter', 'StatsD TCP connections closed after the idle timeout', tcp.idleTimeouts),
+    single(
+      'taskmeter_tcp_connections_accepted_total',
+      'counter',
+      'StatsD TCP connections accepted',
+      tcp.connectionsAccepted,
+    ),
+    single(
+      'taskmeter_tcp_connections_rejected_total',
+      'counter',
+      'StatsD TCP connections closed at once: the connection limit was reached',
+      tcp.connectionsRejected,
+    ),
+    single(
+      'taskmeter_tcp_idle_timeouts_total',
+      'counter',
+      'StatsD TCP connections closed after the idle timeout',
+      tcp.idleTimeouts,
+    ),
     single('taskmeter_tcp_received_bytes_total', 'counter', 'StatsD TCP payload bytes received', tcp.bytesReceived),
-    single('taskmeter_udp_kernel_drops_total', 'counter', 'Datagrams the kernel dropped on the agent socket (receive queue full)', source.kernelDrops()),
-    single('taskmeter_scrape_render_seconds', 'gauge', 'Time the previous /metrics render took', source.lastRenderSeconds()),
-    familyHeader('taskmeter_build_info', 'gauge', 'Agent version') + 'taskmeter_build_info{version="' + source.version + '"} 1\n',
+    single(
+      'taskmeter_udp_kernel_drops_total',
+      'counter',
+      'Datagrams the kernel dropped on the agent socket (receive queue full)',
+      source.kernelDrops(),
+    ),
+    single(
+      'taskmeter_scrape_render_seconds',
+      'gauge',
+      'Time the previous /metrics render took',
+      source.lastRenderSeconds(),
+    ),
+    familyHeader('taskmeter_build_info', 'gauge', 'Agent version') +
+      'taskmeter_build_info{version="' +
+      source.version +
+      '"} 1\n',
   )
 }

@@ -19,7 +19,15 @@ export const TASK_FAMILY_HELP = {
   tasks_failed_total: 'Failed tasks',
 } as const
 
-const FAMILIES = ['task_duration_seconds', 'task_duration_window_seconds', 'requests_total', 'requests_per_second', 'tasks_active', 'tasks_completed_total', 'tasks_failed_total'] as const
+const FAMILIES = [
+  'task_duration_seconds',
+  'task_duration_window_seconds',
+  'requests_total',
+  'requests_per_second',
+  'tasks_active',
+  'tasks_completed_total',
+  'tasks_failed_total',
+] as const
 const TYPES = ['histogram', 'summary', 'counter', 'gauge', 'gauge', 'counter', 'counter'] as const
 const [HISTOGRAM, WINDOW, REQUESTS, RATE, ACTIVE, COMPLETED, FAILED] = [0, 1, 2, 3, 4, 5, 6] as const
 
@@ -59,12 +67,16 @@ export class TaskFamilyRenderer {
   private readonly labelBytes = new WeakMap<TaskStats, Buffer>()
   // One writer per family, kept for the next scrape: families must be contiguous in the output.
   private readonly writers = FAMILIES.map(() => new TextWriter())
-  private readonly headers = FAMILIES.map((name, i) => ascii(familyHeader(name, TYPES[i] as string, TASK_FAMILY_HELP[name])))
+  private readonly headers = FAMILIES.map((name, i) =>
+    ascii(familyHeader(name, TYPES[i] as string, TASK_FAMILY_HELP[name])),
+  )
 
   constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[]) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
-    this.bucketBoundFlats = new Float64Array(bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * 1e6)))
+    this.bucketBoundFlats = new Float64Array(
+      bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * 1e6)),
+    )
     this.leLabels = bucketBoundsSeconds.map((s) => ascii(',le="' + formatNumber(s) + '"} '))
     this.bucketCounts = new Float64Array(bucketBoundsSeconds.length)
   }
@@ -105,7 +117,14 @@ export class TaskFamilyRenderer {
 
       const totals = figures.totals
       const wq = this.windowQuantilesUs
-      for (let i = 0; i < QUANTILES.length; i++) this.sample(window, WINDOW_SAMPLE, labels, QUANTILE_LABELS[i] as Buffer, totals.requests > 0 ? (wq[i] as number) / 1e6 : NaN)
+      for (let i = 0; i < QUANTILES.length; i++)
+        this.sample(
+          window,
+          WINDOW_SAMPLE,
+          labels,
+          QUANTILE_LABELS[i] as Buffer,
+          totals.requests > 0 ? (wq[i] as number) / 1e6 : NaN,
+        )
       this.sample(window, WINDOW_SUM, labels, CLOSE, totals.sumMs / 1000)
       this.sample(window, WINDOW_COUNT, labels, CLOSE, totals.requests)
 

@@ -42,7 +42,9 @@ export class TaskFamilySource {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
     this.bounds = bucketBoundsSeconds
-    this.boundFlats = new Float64Array(bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * US_PER_SECOND)))
+    this.boundFlats = new Float64Array(
+      bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * US_PER_SECOND)),
+    )
     this.cumulative = new Float64Array(bucketBoundsSeconds.length)
     this.native = native
     this.nativeTable = new NativeIndexTable(aggregator.layout, US_PER_SECOND)
@@ -70,7 +72,14 @@ export class TaskFamilySource {
       list.countsAtOrBelow(this.boundFlats, this.cumulative)
       const native = this.native === null ? null : this.nativeBuckets
       if (native !== null && this.native !== null) native.load(list, this.nativeTable, this.native)
-      sink.histogram(this.labelsOf(task), task.histogram.totalCount, task.sumMs / 1000, this.bounds, this.cumulative, native)
+      sink.histogram(
+        this.labelsOf(task),
+        task.histogram.totalCount,
+        task.sumMs / 1000,
+        this.bounds,
+        this.cumulative,
+        native,
+      )
     }
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
@@ -78,7 +87,8 @@ export class TaskFamilySource {
     for (const task of tasks.values()) {
       this.figures.readWindowQuantiles(task, this.quantilesUs)
       const totals = this.figures.totals
-      for (let i = 0; i < QUANTILES.length; i++) this.quantileSeconds[i] = totals.requests > 0 ? (this.quantilesUs[i] as number) / US_PER_SECOND : NaN
+      for (let i = 0; i < QUANTILES.length; i++)
+        this.quantileSeconds[i] = totals.requests > 0 ? (this.quantilesUs[i] as number) / US_PER_SECOND : NaN
       sink.summary(this.labelsOf(task), totals.requests, totals.sumMs / 1000, QUANTILES, this.quantileSeconds)
       this.rates[k++] = this.figures.windowRate()
     }

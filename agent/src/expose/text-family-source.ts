@@ -39,7 +39,14 @@ function parseSample(line: string): [string, Array<[string, string]>, string] | 
   const space = line.indexOf(' ')
   if (brace < 0 || (space >= 0 && space < brace)) {
     if (space < 0) return null
-    return [line.slice(0, space), [], line.slice(space + 1).trim().split(' ')[0] as string]
+    return [
+      line.slice(0, space),
+      [],
+      line
+        .slice(space + 1)
+        .trim()
+        .split(' ')[0] as string,
+    ]
   }
   const pairs: Array<[string, string]> = []
   const pattern = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/y
@@ -51,7 +58,14 @@ function parseSample(line: string): [string, Array<[string, string]>, string] | 
   }
   const close = line.indexOf('}', pattern.lastIndex)
   if (close < 0) return null
-  return [line.slice(0, brace), pairs, line.slice(close + 1).trim().split(' ')[0] as string]
+  return [
+    line.slice(0, brace),
+    pairs,
+    line
+      .slice(close + 1)
+      .trim()
+      .split(' ')[0] as string,
+  ]
 }
 
 function flush(family: Family | null, sink: FamilySink): void {
@@ -71,13 +85,26 @@ export function emitTextFamilies(text: string, sink: FamilySink): void {
     if (line.startsWith('# HELP ')) {
       const rest = line.slice(7)
       const space = rest.indexOf(' ')
-      helps.set(space < 0 ? rest : rest.slice(0, space), space < 0 ? '' : rest.slice(space + 1).replace(/\\n/g, '\n').replace(/\\\\/g, '\\'))
+      helps.set(
+        space < 0 ? rest : rest.slice(0, space),
+        space < 0
+          ? ''
+          : rest
+              .slice(space + 1)
+              .replace(/\\n/g, '\n')
+              .replace(/\\\\/g, '\\'),
+      )
       continue
     }
     if (line.startsWith('# TYPE ')) {
       const [name, type] = line.slice(7).split(' ') as [string, string]
       flush(family, sink)
-      family = { name, help: helps.get(name) ?? '', type: TYPES.has(type) ? (type as FamilyType) : 'untyped', series: new Map() }
+      family = {
+        name,
+        help: helps.get(name) ?? '',
+        type: TYPES.has(type) ? (type as FamilyType) : 'untyped',
+        series: new Map(),
+      }
       continue
     }
     if (line === '' || line.startsWith('#') || family === null) continue
@@ -99,7 +126,17 @@ export function emitTextFamilies(text: string, sink: FamilySink): void {
     const id = own.map(([n, v]) => n + '\u0000' + v).join('\u0001')
     let series = family.series.get(id)
     if (series === undefined) {
-      series = { labels: new SeriesLabels(own.map((p) => p[0]), own.map((p) => p[1])), value: 0, count: 0, sum: 0, keys: [], values: [] }
+      series = {
+        labels: new SeriesLabels(
+          own.map((p) => p[0]),
+          own.map((p) => p[1]),
+        ),
+        value: 0,
+        count: 0,
+        sum: 0,
+        keys: [],
+        values: [],
+      }
       family.series.set(id, series)
     }
     if (keyName !== null) {

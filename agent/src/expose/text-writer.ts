@@ -57,7 +57,8 @@ export class TextWriter {
   /** A sample value as the text format prints it (formatNumber): integers without a string. */
   number(value: number): void {
     if (value >= 0 && value <= 0x1fffffffffffff && value === Math.floor(value)) this.unsigned(value)
-    else this.ascii(value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : value !== value ? 'NaN' : String(value))
+    else
+      this.ascii(value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : value !== value ? 'NaN' : String(value))
   }
 
   private unsigned(value: number): void {

@@ -6,7 +6,8 @@ import { type DistributionScope, latencyDistribution } from './latency-distribut
 import { type UiAsset, type UiAssets, loadUiAssets } from './ui-assets.js'
 
 // Only the agent's own origin: no inline script or style, nothing fetched from elsewhere.
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: UiAsset, cacheControl: string): FastifyReply {
   reply.header('etag', asset.etag).header('cache-control', cacheControl).header('x-content-type-options', 'nosniff')
@@ -14,7 +15,11 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: UiAsset, cach
   return reply.type(asset.contentType).send(asset.body)
 }
 
-export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator, refresh: (() => Promise<void>) | null = null): void {
+export function registerUiRoutes(
+  app: FastifyInstance,
+  aggregator: Aggregator,
+  refresh: (() => Promise<void>) | null = null,
+): void {
   let assets: UiAssets | null = null
   let missing = ''
   try {
@@ -26,7 +31,11 @@ export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator, r
   }
 
   const page = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    if (assets === null) return reply.code(503).type('text/plain; charset=utf-8').send(`taskmeter: the live page is unavailable: ${missing}\n`)
+    if (assets === null)
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send(`taskmeter: the live page is unavailable: ${missing}\n`)
     reply.header('content-security-policy', PAGE_CSP).header('referrer-policy', 'no-referrer')
     return send(request, reply, assets.page, 'no-cache')
   }
@@ -44,7 +53,8 @@ export function registerUiRoutes(app: FastifyInstance, aggregator: Aggregator, r
     const task = request.query.task
     if (typeof task !== 'string' || task === '') return reply.code(400).send({ error: 'task is required' })
     const scopeParam = request.query.scope ?? 'window'
-    if (scopeParam !== 'window' && scopeParam !== 'cumulative') return reply.code(400).send({ error: 'scope must be window or cumulative' })
+    if (scopeParam !== 'window' && scopeParam !== 'cumulative')
+      return reply.code(400).send({ error: 'scope must be window or cumulative' })
     const scope: DistributionScope = scopeParam
     if (refresh !== null) await refresh()
     const distribution = latencyDistribution(aggregator, task, scope)

@@ -42,7 +42,8 @@ export function findOwnSocketInode(port: number, ipv6: boolean): string | null {
   const portHex = ':' + port.toString(16).toUpperCase().padStart(4, '0')
   for (const line of table.split('\n').slice(1)) {
     const columns = line.trim().split(/\s+/)
-    if (columns.length >= 13 && (columns[1] as string).endsWith(portHex) && own.has(columns[9] as string)) return columns[9] as string
+    if (columns.length >= 13 && (columns[1] as string).endsWith(portHex) && own.has(columns[9] as string))
+      return columns[9] as string
   }
   return null
 }

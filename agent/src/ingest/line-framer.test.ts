@@ -58,7 +58,12 @@ describe('LineFramer', () => {
   it('counts a line over the limit once and keeps its neighbours, whole or cut', () => {
     const long = 'x'.repeat(30)
     const stream = `a:1|c\n${long}\nb:2|c\n`
-    for (const chunks of [[stream], [...stream], ['a:1|c\nxxxxx', 'x'.repeat(25) + '\nb:2|c\n'], ['a:1|c\n' + 'x'.repeat(25), 'xxxxx', '\nb:2|c\n']]) {
+    for (const chunks of [
+      [stream],
+      [...stream],
+      ['a:1|c\nxxxxx', 'x'.repeat(25) + '\nb:2|c\n'],
+      ['a:1|c\n' + 'x'.repeat(25), 'xxxxx', '\nb:2|c\n'],
+    ]) {
       const handler = feed(chunks, 20)
       expect(handler.lines()).toEqual(['a:1|c', 'b:2|c'])
       expect(handler.oversized).toBe(1)

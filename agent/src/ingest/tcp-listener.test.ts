@@ -38,10 +38,16 @@ function connect(port: number): Promise<Client> {
 const listeners: TcpListener[] = []
 const clients: net.Socket[] = []
 
-async function start(overrides: Partial<TcpListenerOptions> = {}): Promise<{ aggregator: Aggregator; router: DatagramRouter; listener: TcpListener; port: number }> {
+async function start(
+  overrides: Partial<TcpListenerOptions> = {},
+): Promise<{ aggregator: Aggregator; router: DatagramRouter; listener: TcpListener; port: number }> {
   const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100 })
   const router = new DatagramRouter(aggregator, null)
-  const listener = new TcpListener({ host: '127.0.0.1', port: 0, maxConnections: 4, maxLineBytes: 1024, idleTimeoutMs: 60_000, ...overrides }, router, quietLogger)
+  const listener = new TcpListener(
+    { host: '127.0.0.1', port: 0, maxConnections: 4, maxLineBytes: 1024, idleTimeoutMs: 60_000, ...overrides },
+    router,
+    quietLogger,
+  )
   listeners.push(listener)
   const { port } = await listener.listen()
   return { aggregator, router, listener, port }
@@ -67,7 +73,12 @@ describe('TcpListener', () => {
     await until('two timings', () => (aggregator.tasks.get('api{env="prod"}')?.completed === 2 ? true : undefined))
     expect(aggregator.tasks.get('api{env="prod"}')?.sumMs).toBe(20)
     expect(aggregator.custom.get('hits_total')?.value).toBe(2)
-    expect(listener.stats).toMatchObject({ connectionsOpen: 1, connectionsAccepted: 1, connectionsRejected: 0, bytesReceived: stream.length })
+    expect(listener.stats).toMatchObject({
+      connectionsOpen: 1,
+      connectionsAccepted: 1,
+      connectionsRejected: 0,
+      bytesReceived: stream.length,
+    })
   })
 
   it('applies a last line without newline when the client ends the connection', async () => {
@@ -113,7 +124,9 @@ describe('TcpListener', () => {
     socket.write('a:1|c\n')
     await closed
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
-    await until('the idle close to be counted', () => (listener.stats.idleTimeouts === 1 && listener.stats.connectionsOpen === 0 ? true : undefined))
+    await until('the idle close to be counted', () =>
+      listener.stats.idleTimeouts === 1 && listener.stats.connectionsOpen === 0 ? true : undefined,
+    )
   })
 
   it('close() ends open connections and stops accepting', async () => {

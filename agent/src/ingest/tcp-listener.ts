@@ -19,7 +19,11 @@ export interface TcpListenerOptions {
  * A sidecar serves one app: 64 connections is room for a pool per worker. 64 KiB is a full UDP
  * datagram's worth of text on one line. Ten idle minutes outlast any client's flush interval.
  */
-export const TCP_LISTENER_DEFAULTS = { maxConnections: 64, maxLineBytes: 64 * 1024, idleTimeoutMs: 10 * 60_000 } as const
+export const TCP_LISTENER_DEFAULTS = {
+  maxConnections: 64,
+  maxLineBytes: 64 * 1024,
+  idleTimeoutMs: 10 * 60_000,
+} as const
 
 /** Read by /metrics (expose/self-families.ts, taskmeter_tcp_*). */
 export class TcpStats {

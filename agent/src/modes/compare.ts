@@ -49,9 +49,22 @@ export async function runCompare(config: Config): Promise<number> {
     const runs: RunSummary[] = []
     for (const mode of ['sync', 'async'] as const) {
       const task = `compare_${mode}`
-      if (!options.json) process.stderr.write(`running ${options.requests} requests ${mode === 'sync' ? 'synchronously' : `asynchronously (concurrency ${options.concurrency})`}…\n`)
+      if (!options.json)
+        process.stderr.write(
+          `running ${options.requests} requests ${mode === 'sync' ? 'synchronously' : `asynchronously (concurrency ${options.concurrency})`}…\n`,
+        )
       const workload = startWorkload(
-        { host: agent.udpHost, port: agent.udpPort, task, mode, concurrency: options.concurrency, durationSeconds: null, requests: options.requests, ratePerSecond: null, errorRate: options.errorRate },
+        {
+          host: agent.udpHost,
+          port: agent.udpPort,
+          task,
+          mode,
+          concurrency: options.concurrency,
+          durationSeconds: null,
+          requests: options.requests,
+          ratePerSecond: null,
+          errorRate: options.errorRate,
+        },
         () => undefined,
       )
       const final = await workload.done
@@ -63,7 +76,8 @@ export async function runCompare(config: Config): Promise<number> {
       async,
       improvement: {
         throughput_x: sync.throughput > 0 ? Math.round((async.throughput / sync.throughput) * 10) / 10 : 0,
-        p99_lower_pct: sync.latency_ms.p99 > 0 ? Math.round((1 - async.latency_ms.p99 / sync.latency_ms.p99) * 1000) / 10 : 0,
+        p99_lower_pct:
+          sync.latency_ms.p99 > 0 ? Math.round((1 - async.latency_ms.p99 / sync.latency_ms.p99) * 1000) / 10 : 0,
       },
     }
     if (!options.json) process.stdout.write(formatComparison(comparison))

@@ -17,8 +17,16 @@ const SCRAPE = [
 
 describe('doctor: what the agent counted', () => {
   it('reads one family by label from a text scrape', () => {
-    expect(familySamples(SCRAPE, 'taskmeter_datagrams_invalid_total', 'reason')).toEqual(new Map([['bad_magic', 0], ['truncated', 3], ['bad_encoding', 7]]))
-    expect(nonZero(familySamples(SCRAPE, 'taskmeter_datagrams_invalid_total', 'reason'))).toBe('bad_encoding 7, truncated 3')
+    expect(familySamples(SCRAPE, 'taskmeter_datagrams_invalid_total', 'reason')).toEqual(
+      new Map([
+        ['bad_magic', 0],
+        ['truncated', 3],
+        ['bad_encoding', 7],
+      ]),
+    )
+    expect(nonZero(familySamples(SCRAPE, 'taskmeter_datagrams_invalid_total', 'reason'))).toBe(
+      'bad_encoding 7, truncated 3',
+    )
   })
 
   it('a ✗ with a fix for invalid input and dropped series; ✓ for no kernel drops', () => {
@@ -31,7 +39,10 @@ describe('doctor: what the agent counted', () => {
     expect(rows[1]?.detail).toBe('rejected datagrams: bad_encoding 7, truncated 3')
     expect(rows[2]?.fix).toMatch(/raise --max-series/)
     const drops = countedRows(SCRAPE.replace('kernel_drops_total 0', 'kernel_drops_total 42'), 212992)
-    expect(drops[0]).toMatchObject({ status: 'fail', detail: 'the kernel dropped 42 datagrams: the receive queue was full (receive buffer now 208 KiB)' })
+    expect(drops[0]).toMatchObject({
+      status: 'fail',
+      detail: 'the kernel dropped 42 datagrams: the receive queue was full (receive buffer now 208 KiB)',
+    })
     expect(drops[0]?.fix).toMatch(/--recv-buffer .*net\.core\.rmem_max/)
   })
 
@@ -42,7 +53,13 @@ describe('doctor: what the agent counted', () => {
       { check: 'target up', status: 'skip', detail: 'not checked: no target', fix: null },
     ])
     expect(table).toBe(
-      ['  ✓ agent ready    UDP bound', '  ✗ scrape target  none', '                   fix: add one', '  – target up      not checked: no target', ''].join('\n'),
+      [
+        '  ✓ agent ready    UDP bound',
+        '  ✗ scrape target  none',
+        '                   fix: add one',
+        '  – target up      not checked: no target',
+        '',
+      ].join('\n'),
     )
   })
 })

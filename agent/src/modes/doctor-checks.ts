@@ -18,7 +18,12 @@ export interface CheckRow {
 
 export const ok = (check: string, detail: string): CheckRow => ({ check, status: 'ok', detail, fix: null })
 export const fail = (check: string, detail: string, fix: string): CheckRow => ({ check, status: 'fail', detail, fix })
-export const skip = (check: string, why: string): CheckRow => ({ check, status: 'skip', detail: `not checked: ${why}`, fix: null })
+export const skip = (check: string, why: string): CheckRow => ({
+  check,
+  status: 'skip',
+  detail: `not checked: ${why}`,
+  fix: null,
+})
 
 const REQUEST_TIMEOUT_MS = 3_000
 
@@ -43,13 +48,19 @@ export function get(url: string, headers: Record<string, string> = {}): Promise<
     }
     let request: http.ClientRequest
     try {
-      request = (url.startsWith('https:') ? https : http).get(url, { headers, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-        let body = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => (body += chunk))
-        response.on('end', () => settle({ status: response.statusCode ?? 0, body, ms: Math.round(performance.now() - started) }))
-        response.on('error', (err: NodeJS.ErrnoException) => settle(err.code ?? err.message))
-      })
+      request = (url.startsWith('https:') ? https : http).get(
+        url,
+        { headers, timeout: REQUEST_TIMEOUT_MS },
+        (response) => {
+          let body = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk: string) => (body += chunk))
+          response.on('end', () =>
+            settle({ status: response.statusCode ?? 0, body, ms: Math.round(performance.now() - started) }),
+          )
+          response.on('error', (err: NodeJS.ErrnoException) => settle(err.code ?? err.message))
+        },
+      )
     } catch (err) {
       settle(err instanceof Error ? err.message : String(err))
       return
@@ -103,7 +114,10 @@ export function nonZero(samples: ReadonlyMap<string, number>): string {
 export function countedRows(metrics: string, recvBufferBytes: unknown): CheckRow[] {
   const rows: CheckRow[] = []
   const kernelDrops = total(familySamples(metrics, 'taskmeter_udp_kernel_drops_total', ''))
-  const buffer = typeof recvBufferBytes === 'number' && recvBufferBytes > 0 ? ` (receive buffer now ${Math.round(recvBufferBytes / 1024)} KiB)` : ''
+  const buffer =
+    typeof recvBufferBytes === 'number' && recvBufferBytes > 0
+      ? ` (receive buffer now ${Math.round(recvBufferBytes / 1024)} KiB)`
+      : ''
   rows.push(
     kernelDrops === 0
       ? ok('kernel drops', 'the kernel dropped no datagram on the agent socket')
@@ -136,7 +150,11 @@ export function countedRows(metrics: string, recvBufferBytes: unknown): CheckRow
   rows.push(
     seriesDropped === 0
       ? ok('series cap', `no event dropped at --max-series ${maxSeries}`)
-      : fail('series cap', `${seriesDropped} events dropped: they would create a series past --max-series ${maxSeries}`, 'raise --max-series (and --max-memory), or drop a high-cardinality tag (a user id, a URL with ids)'),
+      : fail(
+          'series cap',
+          `${seriesDropped} events dropped: they would create a series past --max-series ${maxSeries}`,
+          'raise --max-series (and --max-memory), or drop a high-cardinality tag (a user id, a URL with ids)',
+        ),
   )
   return rows
 }

@@ -1,7 +1,14 @@
 // Doctor's Prometheus rows (issue 18): reachable, a target scraping this agent (/api/v1/targets),
 // that target up, and its last scrape's time and error, each ✗ with what to change.
 import { type CheckRow, fail, get, ok, skip } from './doctor-checks.js'
-import { type DroppedTarget, type HostPort, type PromTarget, agentAddresses, droppedOfAgent, targetsOfAgent } from './doctor-targets.js'
+import {
+  type DroppedTarget,
+  type HostPort,
+  type PromTarget,
+  agentAddresses,
+  droppedOfAgent,
+  targetsOfAgent,
+} from './doctor-targets.js'
 
 interface TargetsResponse {
   status: string
@@ -18,10 +25,14 @@ function scrapeConfig(agent: HostPort): string {
 /** The fix for a target that is down, from the error Prometheus saw. */
 function downFix(target: PromTarget): string {
   const error = target.lastError
-  if (/401|403/.test(error)) return 'the agent wants --metrics-auth credentials: set authorization (bearer) or basic_auth in this scrape config'
-  if (/404/.test(error)) return 'the agent serves /metrics: set metrics_path: /metrics (the default) in this scrape config'
-  if (/refused|no such host|no route|unreachable/i.test(error)) return `Prometheus cannot connect to ${target.scrapeUrl}: check the address and port it uses, the agent's --host (bind 0.0.0.0 to be reached from outside) and network policies`
-  if (/deadline|timeout/i.test(error)) return 'the scrape timed out: raise scrape_timeout, or look at taskmeter_scrape_render_seconds and the number of series'
+  if (/401|403/.test(error))
+    return 'the agent wants --metrics-auth credentials: set authorization (bearer) or basic_auth in this scrape config'
+  if (/404/.test(error))
+    return 'the agent serves /metrics: set metrics_path: /metrics (the default) in this scrape config'
+  if (/refused|no such host|no route|unreachable/i.test(error))
+    return `Prometheus cannot connect to ${target.scrapeUrl}: check the address and port it uses, the agent's --host (bind 0.0.0.0 to be reached from outside) and network policies`
+  if (/deadline|timeout/i.test(error))
+    return 'the scrape timed out: raise scrape_timeout, or look at taskmeter_scrape_render_seconds and the number of series'
   return `Prometheus cannot scrape ${target.scrapeUrl}: ${error === '' ? 'see its /targets page' : 'fix the error above'}`
 }
 
@@ -40,12 +51,24 @@ function lastScrapeRow(targets: readonly PromTarget[]): CheckRow {
   const details: string[] = []
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i] as PromTarget
-    if (target.lastScrape === NEVER || target.lastScrape === '') return fail('last scrape', `${target.scrapeUrl} was never scraped yet`, 'wait one scrape_interval and run doctor again; if it stays so, Prometheus cannot reach the agent')
+    if (target.lastScrape === NEVER || target.lastScrape === '')
+      return fail(
+        'last scrape',
+        `${target.scrapeUrl} was never scraped yet`,
+        'wait one scrape_interval and run doctor again; if it stays so, Prometheus cannot reach the agent',
+      )
     const age = secondsSince(target.lastScrape)
     const every = intervalSeconds(target)
-    if (target.lastError !== '') return fail('last scrape', `${age.toFixed(1)} s ago, error: ${target.lastError}`, downFix(target))
-    if (age > 3 * every) return fail('last scrape', `${age.toFixed(0)} s ago, more than 3 scrape intervals (${every} s)`, 'Prometheus has stopped scraping this target: check that Prometheus is healthy (its log, /-/ready) and not overloaded')
-    const took = typeof target.lastScrapeDuration === 'number' ? `, took ${(target.lastScrapeDuration * 1000).toFixed(0)} ms` : ''
+    if (target.lastError !== '')
+      return fail('last scrape', `${age.toFixed(1)} s ago, error: ${target.lastError}`, downFix(target))
+    if (age > 3 * every)
+      return fail(
+        'last scrape',
+        `${age.toFixed(0)} s ago, more than 3 scrape intervals (${every} s)`,
+        'Prometheus has stopped scraping this target: check that Prometheus is healthy (its log, /-/ready) and not overloaded',
+      )
+    const took =
+      typeof target.lastScrapeDuration === 'number' ? `, took ${(target.lastScrapeDuration * 1000).toFixed(0)} ms` : ''
     details.push(`${age.toFixed(1)} s ago${took}, no error`)
   }
   return ok('last scrape', details.join('; '))
@@ -54,15 +77,35 @@ function lastScrapeRow(targets: readonly PromTarget[]): CheckRow {
 export async function prometheusRows(prometheusUrl: string | null, agent: HostPort): Promise<CheckRow[]> {
   const rows: CheckRow[] = []
   if (prometheusUrl === null) {
-    rows.push(fail('prometheus reachable', 'no Prometheus URL given', 'give the Prometheus that scrapes this agent: --prometheus-url http://prometheus:9090 or PROMETHEUS_URL'))
-    rows.push(skip('scrape target', 'no Prometheus'), skip('target up', 'no Prometheus'), skip('last scrape', 'no Prometheus'))
+    rows.push(
+      fail(
+        'prometheus reachable',
+        'no Prometheus URL given',
+        'give the Prometheus that scrapes this agent: --prometheus-url http://prometheus:9090 or PROMETHEUS_URL',
+      ),
+    )
+    rows.push(
+      skip('scrape target', 'no Prometheus'),
+      skip('target up', 'no Prometheus'),
+      skip('last scrape', 'no Prometheus'),
+    )
     return rows
   }
   const ready = await get(`${prometheusUrl}/-/ready`)
   if (typeof ready === 'string' || ready.status !== 200) {
     const why = typeof ready === 'string' ? ready : `GET /-/ready answered ${ready.status}`
-    rows.push(fail('prometheus reachable', `${prometheusUrl}: ${why}`, 'check --prometheus-url / PROMETHEUS_URL and that Prometheus is running (and finished loading its TSDB)'))
-    rows.push(skip('scrape target', 'Prometheus unreachable'), skip('target up', 'Prometheus unreachable'), skip('last scrape', 'Prometheus unreachable'))
+    rows.push(
+      fail(
+        'prometheus reachable',
+        `${prometheusUrl}: ${why}`,
+        'check --prometheus-url / PROMETHEUS_URL and that Prometheus is running (and finished loading its TSDB)',
+      ),
+    )
+    rows.push(
+      skip('scrape target', 'Prometheus unreachable'),
+      skip('target up', 'Prometheus unreachable'),
+      skip('last scrape', 'Prometheus unreachable'),
+    )
     return rows
   }
   rows.push(ok('prometheus reachable', `${prometheusUrl} ready (${ready.ms} ms)`))
@@ -77,7 +120,13 @@ export async function prometheusRows(prometheusUrl: string | null, agent: HostPo
     }
   }
   if (parsed === null || parsed.status !== 'success') {
-    rows.push(fail('scrape target', `GET /api/v1/targets failed: ${typeof answer === 'string' ? answer : `HTTP ${answer.status}`}`, 'is --prometheus-url a Prometheus server (not Grafana or a proxy that hides its API)?'))
+    rows.push(
+      fail(
+        'scrape target',
+        `GET /api/v1/targets failed: ${typeof answer === 'string' ? answer : `HTTP ${answer.status}`}`,
+        'is --prometheus-url a Prometheus server (not Grafana or a proxy that hides its API)?',
+      ),
+    )
     rows.push(skip('target up', 'no target list'), skip('last scrape', 'no target list'))
     return rows
   }
@@ -90,7 +139,11 @@ export async function prometheusRows(prometheusUrl: string | null, agent: HostPo
     const detail = `no active target scrapes this agent (port ${agent.port}); Prometheus scrapes ${scraped.length === 0 ? 'nothing' : scraped.join(', ')}${active.length > 5 ? ', …' : ''}`
     rows.push(
       dropped.length > 0
-        ? fail('scrape target', `${detail}; a target for it was dropped by relabeling (job ${dropped[0]?.discoveredLabels.job ?? '?'})`, 'fix the relabel_configs of that job: a keep/drop rule removes this agent')
+        ? fail(
+            'scrape target',
+            `${detail}; a target for it was dropped by relabeling (job ${dropped[0]?.discoveredLabels.job ?? '?'})`,
+            'fix the relabel_configs of that job: a keep/drop rule removes this agent',
+          )
         : fail('scrape target', detail, scrapeConfig(agent)),
     )
     rows.push(skip('target up', 'no target'), skip('last scrape', 'no target'))
@@ -99,7 +152,15 @@ export async function prometheusRows(prometheusUrl: string | null, agent: HostPo
   const names = mine.map((target) => `job ${target.labels?.job ?? target.scrapePool ?? '?'} ${target.scrapeUrl}`)
   rows.push(ok('scrape target', names.join('; ')))
   const down = mine.find((target) => target.health !== 'up')
-  rows.push(down === undefined ? ok('target up', mine.length === 1 ? 'health up' : `all ${mine.length} up`) : fail('target up', `${down.scrapeUrl} is ${down.health}${down.lastError === '' ? '' : `: ${down.lastError}`}`, downFix(down)))
+  rows.push(
+    down === undefined
+      ? ok('target up', mine.length === 1 ? 'health up' : `all ${mine.length} up`)
+      : fail(
+          'target up',
+          `${down.scrapeUrl} is ${down.health}${down.lastError === '' ? '' : `: ${down.lastError}`}`,
+          downFix(down),
+        ),
+  )
   rows.push(lastScrapeRow(mine))
   return rows
 }

@@ -86,7 +86,11 @@ export async function pointsAt(url: string, agent: HostPort, addresses: Readonly
   return resolved.some((address) => addresses.has(address))
 }
 
-export async function targetsOfAgent(active: readonly PromTarget[], agent: HostPort, addresses: ReadonlySet<string>): Promise<PromTarget[]> {
+export async function targetsOfAgent(
+  active: readonly PromTarget[],
+  agent: HostPort,
+  addresses: ReadonlySet<string>,
+): Promise<PromTarget[]> {
   const out: PromTarget[] = []
   for (let i = 0; i < active.length; i++) {
     const target = active[i] as PromTarget
@@ -95,12 +99,20 @@ export async function targetsOfAgent(active: readonly PromTarget[], agent: HostP
   return out
 }
 
-export async function droppedOfAgent(dropped: readonly DroppedTarget[], agent: HostPort, addresses: ReadonlySet<string>): Promise<DroppedTarget[]> {
+export async function droppedOfAgent(
+  dropped: readonly DroppedTarget[],
+  agent: HostPort,
+  addresses: ReadonlySet<string>,
+): Promise<DroppedTarget[]> {
   const out: DroppedTarget[] = []
   for (let i = 0; i < dropped.length; i++) {
     const target = dropped[i] as DroppedTarget
     const address = target.discoveredLabels.__address__
-    if (address !== undefined && (await pointsAt(`${target.discoveredLabels.__scheme__ ?? 'http'}://${address}`, agent, addresses))) out.push(target)
+    if (
+      address !== undefined &&
+      (await pointsAt(`${target.discoveredLabels.__scheme__ ?? 'http'}://${address}`, agent, addresses))
+    )
+      out.push(target)
   }
   return out
 }

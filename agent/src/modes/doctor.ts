@@ -21,7 +21,13 @@ async function agentRows(agentUrl: string, config: Config): Promise<CheckRow[]> 
   const health = await get(`${agentUrl}/healthz`)
   if (typeof health === 'string' || health.status !== 200) {
     const why = typeof health === 'string' ? health : `GET /healthz answered ${health.status}`
-    rows.push(fail('agent reachable', `${agentUrl}: ${why}`, 'start the agent (taskmeter-agent), or point doctor at it: --agent-url http://host:port, or the same --port / METRICS_PORT as the agent'))
+    rows.push(
+      fail(
+        'agent reachable',
+        `${agentUrl}: ${why}`,
+        'start the agent (taskmeter-agent), or point doctor at it: --agent-url http://host:port, or the same --port / METRICS_PORT as the agent',
+      ),
+    )
     for (const check of ['agent ready', 'agent /metrics', ...COUNTED]) rows.push(skip(check, 'agent unreachable'))
     return rows
   }
@@ -30,13 +36,20 @@ async function agentRows(agentUrl: string, config: Config): Promise<CheckRow[]> 
   rows.push(
     typeof ready !== 'string' && ready.status === 200
       ? ok('agent ready', 'UDP bound, HTTP listening')
-      : fail('agent ready', `GET /ready: ${typeof ready === 'string' ? ready : ready.status}`, "the UDP socket is not bound or the agent is stopping: see the agent's log (EADDRINUSE on --udp-port?)"),
+      : fail(
+          'agent ready',
+          `GET /ready: ${typeof ready === 'string' ? ready : ready.status}`,
+          "the UDP socket is not bound or the agent is stopping: see the agent's log (EADDRINUSE on --udp-port?)",
+        ),
   )
   const headers = authHeaders(config.metricsAuth)
   const metrics = await get(`${agentUrl}/metrics`, headers)
   if (typeof metrics === 'string' || metrics.status !== 200) {
     const status = typeof metrics === 'string' ? metrics : `HTTP ${metrics.status}`
-    const fix = typeof metrics !== 'string' && metrics.status === 401 ? 'the agent runs with --metrics-auth: give doctor the same --metrics-auth / METRICS_AUTH' : "see the agent's log"
+    const fix =
+      typeof metrics !== 'string' && metrics.status === 401
+        ? 'the agent runs with --metrics-auth: give doctor the same --metrics-auth / METRICS_AUTH'
+        : "see the agent's log"
     rows.push(fail('agent /metrics', `GET /metrics: ${status}`, fix))
     for (const check of COUNTED) rows.push(skip(check, 'no /metrics'))
     return rows
@@ -46,7 +59,8 @@ async function agentRows(agentUrl: string, config: Config): Promise<CheckRow[]> 
   let recvBufferBytes: unknown = undefined
   if (typeof dashboard !== 'string' && dashboard.status === 200) {
     try {
-      recvBufferBytes = (JSON.parse(dashboard.body) as { agent?: { recv_buffer_bytes?: unknown } }).agent?.recv_buffer_bytes
+      recvBufferBytes = (JSON.parse(dashboard.body) as { agent?: { recv_buffer_bytes?: unknown } }).agent
+        ?.recv_buffer_bytes
     } catch {
       recvBufferBytes = undefined
     }
@@ -65,13 +79,20 @@ export function renderTable(rows: readonly CheckRow[]): string {
   return out
 }
 
-export async function runDoctor(config: Config, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
+export async function runDoctor(
+  config: Config,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<number> {
   const agentUrl = agentUrlOf(config)
   const agent: HostPort = hostPortOf(agentUrl) ?? { host: '127.0.0.1', port: config.port }
   write(`taskmeter doctor: agent ${agentUrl}, Prometheus ${config.prometheusUrl ?? '(none given)'}\n\n`)
   const rows = [...(await agentRows(agentUrl, config)), ...(await prometheusRows(config.prometheusUrl, agent))]
   write(renderTable(rows))
   const failed = rows.filter((row) => row.status === 'fail').length
-  write(failed === 0 ? '\nall checks passed\n' : `\n${failed} problem${failed === 1 ? '' : 's'}: see the fix under each ✗\n`)
+  write(
+    failed === 0
+      ? '\nall checks passed\n'
+      : `\n${failed} problem${failed === 1 ? '' : 's'}: see the fix under each ✗\n`,
+  )
   return failed === 0 ? 0 : 1
 }

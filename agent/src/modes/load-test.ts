@@ -36,7 +36,10 @@ export async function runLoadTest(config: Config): Promise<number> {
     stream: process.stderr,
   })
   if (showBar) bar.start(options.durationSeconds, 0, { elapsed: '0.0', rps: '0', p99: '-', errors: 0 })
-  else if (!options.json && agent.dashboardUrl !== null) process.stderr.write(`load test running for ${options.durationSeconds}s; live figures at ${agent.dashboardUrl}/dashboard\n`)
+  else if (!options.json && agent.dashboardUrl !== null)
+    process.stderr.write(
+      `load test running for ${options.durationSeconds}s; live figures at ${agent.dashboardUrl}/dashboard\n`,
+    )
 
   let p99 = '-'
   const workload = startWorkload(
@@ -58,7 +61,12 @@ export async function runLoadTest(config: Config): Promise<number> {
         () => undefined,
       )
       const elapsed = Math.min(progress.duration_s, options.durationSeconds)
-      bar.update(elapsed, { elapsed: elapsed.toFixed(1), rps: (progress.requests / Math.max(progress.duration_s, 0.001)).toFixed(0), p99, errors: progress.errors })
+      bar.update(elapsed, {
+        elapsed: elapsed.toFixed(1),
+        rps: (progress.requests / Math.max(progress.duration_s, 0.001)).toFixed(0),
+        p99,
+        errors: progress.errors,
+      })
     },
   )
   const stopEarly = (): void => workload.stop()

@@ -19,7 +19,12 @@ export function readFromUrl(baseUrl: string): TaskReader {
 }
 
 /** Polls until the agent has counted `expected` completed requests (UDP is asynchronous). */
-export async function waitForCount(read: TaskReader, task: string, expected: number, timeoutMs = 5000): Promise<TaskSnapshot | undefined> {
+export async function waitForCount(
+  read: TaskReader,
+  task: string,
+  expected: number,
+  timeoutMs = 5000,
+): Promise<TaskSnapshot | undefined> {
   const deadline = Date.now() + timeoutMs
   let snapshot = await read(task)
   while ((snapshot?.completed ?? 0) < expected && Date.now() < deadline) {

@@ -28,7 +28,13 @@ export async function openMeasuringAgent(config: Config): Promise<MeasuringAgent
   const target = config.loadTest.target
   if (target !== null) {
     const url = config.loadTest.targetUrl as string
-    return { udpHost: target.host, udpPort: target.port, dashboardUrl: url, read: readFromUrl(url), close: async () => {} }
+    return {
+      udpHost: target.host,
+      udpPort: target.port,
+      dashboardUrl: url,
+      read: readFromUrl(url),
+      close: async () => {},
+    }
   }
   const agent = await startQuietAgent(config)
   const udpHost = config.udpHost === '0.0.0.0' ? '127.0.0.1' : config.udpHost === '::' ? '::1' : config.udpHost

@@ -24,7 +24,14 @@ export function summarize(snapshot: TaskSnapshot | undefined, workload: Workload
     errors: snapshot?.failed ?? 0,
     duration_s: round(workload.duration_s),
     throughput: workload.duration_s > 0 ? round(requests / workload.duration_s, 1) : 0,
-    latency_ms: { p50: latency.p50, p95: latency.p95, p99: latency.p99, p999: latency.p999, max: latency.max, mean: latency.mean },
+    latency_ms: {
+      p50: latency.p50,
+      p95: latency.p95,
+      p99: latency.p99,
+      p999: latency.p999,
+      max: latency.max,
+      mean: latency.mean,
+    },
     sent: workload.requests,
     client_dropped: dropped,
   }

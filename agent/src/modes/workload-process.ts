@@ -32,9 +32,22 @@ export interface RunningWorkload {
   stop(): void
 }
 
-export function startWorkload(options: WorkloadOptions, onProgress: (progress: WorkloadProgress) => void): RunningWorkload {
+export function startWorkload(
+  options: WorkloadOptions,
+  onProgress: (progress: WorkloadProgress) => void,
+): RunningWorkload {
   const script = fileURLToPath(import.meta.resolve('@taskmeter/client/load'))
-  const args = [script, '--host', options.host, '--port', String(options.port), '--task', options.task, '--mode', options.mode]
+  const args = [
+    script,
+    '--host',
+    options.host,
+    '--port',
+    String(options.port),
+    '--task',
+    options.task,
+    '--mode',
+    options.mode,
+  ]
   args.push('--concurrency', String(options.concurrency), '--error-rate', String(options.errorRate))
   if (options.durationSeconds !== null) args.push('--duration', String(options.durationSeconds))
   if (options.requests !== null) args.push('--requests', String(options.requests))

@@ -11,7 +11,11 @@ import type { EndTimer, Recorder, TagInput } from '@taskmeter/protocol'
 const ERROR = { status: 'error' } as const
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
 }
 
 function run<R>(end: EndTimer, call: () => R): R {
@@ -39,7 +43,12 @@ function run<R>(end: EndTimer, call: () => R): R {
 }
 
 /** `fn` instrumented as task `name`; `this` and the arguments are passed through. */
-export function wrap<This, Args extends unknown[], R>(recorder: Recorder, name: string, fn: (this: This, ...args: Args) => R, tags?: TagInput): (this: This, ...args: Args) => R {
+export function wrap<This, Args extends unknown[], R>(
+  recorder: Recorder,
+  name: string,
+  fn: (this: This, ...args: Args) => R,
+  tags?: TagInput,
+): (this: This, ...args: Args) => R {
   return function (this: This, ...args: Args): R {
     return run(recorder.startTimer(name, tags), () => fn.apply(this, args))
   }
@@ -54,7 +63,10 @@ export function tracked<This, Args extends unknown[], R>(
   recorder: Recorder | ((self: This) => Recorder),
   name?: string,
   tags?: TagInput,
-): (method: (this: This, ...args: Args) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>) => (this: This, ...args: Args) => R {
+): (
+  method: (this: This, ...args: Args) => R,
+  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
+) => (this: This, ...args: Args) => R {
   return (method, context) => {
     const task = name ?? String(context.name)
     return function (this: This, ...args: Args): R {

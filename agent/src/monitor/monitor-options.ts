@@ -48,7 +48,8 @@ function invalid(option: string, allowed: string, got: unknown): TaskmeterError 
 
 function integer(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(option, `an integer ${min}..${max}`, value)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw invalid(option, `an integer ${min}..${max}`, value)
   return value
 }
 
@@ -58,17 +59,24 @@ function buckets(value: unknown): readonly number[] {
     Array.isArray(value) &&
     value.length >= 1 &&
     value.length <= 64 &&
-    value.every((v: unknown, i) => typeof v === 'number' && Number.isFinite(v) && v > 0 && (i === 0 || v > (value[i - 1] as number)))
+    value.every(
+      (v: unknown, i) =>
+        typeof v === 'number' && Number.isFinite(v) && v > 0 && (i === 0 || v > (value[i - 1] as number)),
+    )
   if (!ok) throw invalid('buckets', '1..64 increasing positive numbers of seconds', value)
   return Object.freeze([...(value as number[])])
 }
 
 function tags(value: unknown): ReadonlyMap<string, string> {
   if (value === undefined || value === null) return new Map()
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('tags', 'an object or Map of string to string', value)
-  const merged = new Map<string, string>(value instanceof Map ? (value as Map<string, string>) : Object.entries(value as Record<string, string>))
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw invalid('tags', 'an object or Map of string to string', value)
+  const merged = new Map<string, string>(
+    value instanceof Map ? (value as Map<string, string>) : Object.entries(value as Record<string, string>),
+  )
   const checked = encodeTags(merged)
-  if (typeof checked === 'string') throw invalid('tags', `valid tags (${checked}: at most 16 pairs, strings, keys ≤ 64 and values ≤ 200 bytes)`, value)
+  if (typeof checked === 'string')
+    throw invalid('tags', `valid tags (${checked}: at most 16 pairs, strings, keys ≤ 64 and values ≤ 200 bytes)`, value)
   return merged
 }
 
@@ -78,10 +86,14 @@ export function resolveMonitorOptions(options: MonitorOptions | undefined): Reso
   const precision = integer('precision', given.precision, 2, 1, 5)
   const maxSeries = integer('maxSeries', given.maxSeries, 10_000, 1, 10_000_000)
   if (worstCaseBytes(precision, maxSeries) > MAX_MEMORY_BYTES) {
-    throw new TaskmeterError('TM_ERR_MONITOR_OPTIONS', `createMonitor: precision ${precision} with maxSeries ${maxSeries} may need more than 512 MiB: lower precision or maxSeries`)
+    throw new TaskmeterError(
+      'TM_ERR_MONITOR_OPTIONS',
+      `createMonitor: precision ${precision} with maxSeries ${maxSeries} may need more than 512 MiB: lower precision or maxSeries`,
+    )
   }
   const prefix = given.prefix ?? ''
-  if (typeof prefix !== 'string' || prefix.length >= 200) throw invalid('prefix', 'a string under 200 characters', prefix)
+  if (typeof prefix !== 'string' || prefix.length >= 200)
+    throw invalid('prefix', 'a string under 200 characters', prefix)
   const now = given.now ?? (() => performance.now())
   if (typeof now !== 'function') throw invalid('now', 'a function', now)
   const processMetrics = given.processMetrics ?? true

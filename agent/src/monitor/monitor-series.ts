@@ -91,7 +91,8 @@ export class MonitorSeries {
     }
     try {
       const merged = new Map<string, string>(this.scopeTags)
-      const entries: Array<[unknown, unknown]> = tags instanceof Map ? [...(tags as Map<unknown, unknown>).entries()] : Object.entries(tags as TagInput)
+      const entries: Array<[unknown, unknown]> =
+        tags instanceof Map ? [...(tags as Map<unknown, unknown>).entries()] : Object.entries(tags as TagInput)
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i] as [unknown, unknown]
         if (typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {

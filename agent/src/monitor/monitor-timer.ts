@@ -32,9 +32,12 @@ export function mergeEndTags(startTags: unknown, endTags: unknown): Map<unknown,
   if (typeof endTags !== 'object' || endTags === null) return null
   if (startTags !== undefined && startTags !== null && typeof startTags !== 'object') return null
   try {
-    const merged = new Map<unknown, unknown>(startTags === undefined || startTags === null ? undefined : entriesOf(startTags))
+    const merged = new Map<unknown, unknown>(
+      startTags === undefined || startTags === null ? undefined : entriesOf(startTags),
+    )
     const extra = entriesOf(endTags)
-    for (let i = 0; i < extra.length; i++) merged.set((extra[i] as [unknown, unknown])[0], (extra[i] as [unknown, unknown])[1])
+    for (let i = 0; i < extra.length; i++)
+      merged.set((extra[i] as [unknown, unknown])[0], (extra[i] as [unknown, unknown])[1])
     return merged
   } catch {
     return null

@@ -66,9 +66,22 @@ describe('recording', () => {
     expect(end({ status: 'error' })).toBe(8)
 
     const tasks = monitor.snapshot().tasks
-    expect(tasks['app.predict']).toMatchObject({ completed: 102, success: 101, failed: 1, active: 0, count: 102, sum_ms: 5050 + 250 + 4 })
+    expect(tasks['app.predict']).toMatchObject({
+      completed: 102,
+      success: 101,
+      failed: 1,
+      active: 0,
+      count: 102,
+      sum_ms: 5050 + 250 + 4,
+    })
     expect(tasks['app.predict']?.latency_ms.max).toBeCloseTo(250, 0)
-    expect(tasks['app.predict{region="eu"}']).toMatchObject({ completed: 1, failed: 1, active: 0, sum_ms: 8, labels: { region: 'eu' } })
+    expect(tasks['app.predict{region="eu"}']).toMatchObject({
+      completed: 1,
+      failed: 1,
+      active: 0,
+      sum_ms: 8,
+      labels: { region: 'eu' },
+    })
   })
 
   it('counters, gauges and histograms land under the agent’s names, tags as labels', async () => {
@@ -81,7 +94,11 @@ describe('recording', () => {
     monitor.gaugeDelta('queue_depth', -2)
     for (let i = 1; i <= 4; i++) monitor.histogram('batch_size', i * 16)
     const snapshot = monitor.snapshot()
-    expect(snapshot.counters).toEqual({ 'work_completed{region="eu"}': 5, 'bytes{region="eu"}': 10, 'credits{region="eu",tier="free"}': -3 })
+    expect(snapshot.counters).toEqual({
+      'work_completed{region="eu"}': 5,
+      'bytes{region="eu"}': 10,
+      'credits{region="eu",tier="free"}': -3,
+    })
     expect(snapshot.gauges).toEqual({ 'queue_depth{region="eu"}': 15 })
     expect(snapshot.histograms['batch_size{region="eu"}']).toMatchObject({ count: 4, sum: 160, max: 64 })
     const text = await monitor.metrics()
@@ -132,7 +149,14 @@ describe('bad calls never throw; they are dropped and counted', () => {
       monitor.timing('t', 1, { k: 5 } as unknown as Record<string, string>)
       monitor.timing('t', 1, 'region=eu' as unknown as Record<string, string>)
       monitor.histogram('h', 1, { ['k'.repeat(65)]: 'v' })
-      const hostile = new Proxy({}, { ownKeys: () => { throw new Error('trap') } })
+      const hostile = new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('trap')
+          },
+        },
+      )
       monitor.gauge('g', 1, hostile)
     }).not.toThrow()
     await expect(monitor.trackAsync('t', 42 as unknown as () => number)).resolves.toBeUndefined()

@@ -3,7 +3,14 @@
 // would for the same events, so /dashboard, /report and /metrics read the same as the agent's for
 // the same calls. It implements protocol's Recorder, as TaskmeterClient does. Like the client it
 // never throws into the app: a bad call is dropped and counted.
-import { EVENT_KIND, EVENT_REASONS, type EndTimer, type Recorder, type TagInput, type TimerResult } from '@taskmeter/protocol'
+import {
+  EVENT_KIND,
+  EVENT_REASONS,
+  type EndTimer,
+  type Recorder,
+  type TagInput,
+  type TimerResult,
+} from '@taskmeter/protocol'
 import { Aggregator } from '../aggregate/aggregator.js'
 import type { DashboardSnapshot } from '../aggregate/dashboard-snapshot.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
@@ -45,7 +52,12 @@ export class Monitor implements Recorder {
   constructor(options?: MonitorOptions) {
     const resolved = resolveMonitorOptions(options)
     this.now = resolved.now
-    this.aggregator = new Aggregator({ windowSeconds: resolved.windowSeconds, precision: resolved.precision, maxSeries: resolved.maxSeries, now: resolved.now })
+    this.aggregator = new Aggregator({
+      windowSeconds: resolved.windowSeconds,
+      precision: resolved.precision,
+      maxSeries: resolved.maxSeries,
+      now: resolved.now,
+    })
     this.events = new DecodeStats()
     this.series = new MonitorSeries(this.aggregator, this.events, resolved.prefix, resolved.tags)
     this.exposure = new MonitorExposure(this.aggregator, this.events, resolved.buckets, resolved.processMetrics)
@@ -57,7 +69,8 @@ export class Monitor implements Recorder {
 
   timing(name: string, durationMs: number, tags?: TagInput): void {
     // Values first, so that a dropped call creates no series (the client drops before sending).
-    if (typeof durationMs !== 'number' || durationMs - durationMs !== 0) return this.series.invalid(typeof durationMs === 'number' ? 'non_finite_value' : 'bad_value')
+    if (typeof durationMs !== 'number' || durationMs - durationMs !== 0)
+      return this.series.invalid(typeof durationMs === 'number' ? 'non_finite_value' : 'bad_value')
     if (durationMs < 0) return this.series.invalid('negative_duration')
     let task = this.lastTask
     if (name !== this.lastTaskName || tags !== undefined || task === null) {
@@ -155,7 +168,8 @@ export class Monitor implements Recorder {
   stats(): MonitorStats {
     const dropped: Record<string, number> = {}
     const reasons = this.events.eventsInvalid
-    for (let i = 0; i < reasons.length; i++) if ((reasons[i] as number) > 0) dropped[EVENT_REASONS[i] as string] = reasons[i] as number
+    for (let i = 0; i < reasons.length; i++)
+      if ((reasons[i] as number) > 0) dropped[EVENT_REASONS[i] as string] = reasons[i] as number
     if (this.misuse > 0) dropped.bad_argument = this.misuse
     return { dropped }
   }

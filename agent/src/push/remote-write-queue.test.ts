@@ -46,7 +46,13 @@ describe('RemoteWriteQueue', () => {
     queue.enqueue([request(1, 10), request(2, 20), request(3, 30)])
     await settle()
     expect(sent).toEqual([1, 2, 3])
-    expect(queue.stats).toMatchObject({ samplesSent: 40, samplesFailed: 20, samplesDropped: 0, samplesPending: 0, retries: 0 })
+    expect(queue.stats).toMatchObject({
+      samplesSent: 40,
+      samplesFailed: 20,
+      samplesDropped: 0,
+      samplesPending: 0,
+      retries: 0,
+    })
   })
 
   it('retries the head with doubling backoff, capped, and keeps the order', async () => {

@@ -35,7 +35,11 @@ export class RemoteWriteQueue {
   private pumping: Promise<void> | null = null
   private stopped = false
 
-  constructor(capacitySamples: number, send: Send, options: { timers: QueueTimers; minBackoffMs?: number; maxBackoffMs?: number; now?: () => number }) {
+  constructor(
+    capacitySamples: number,
+    send: Send,
+    options: { timers: QueueTimers; minBackoffMs?: number; maxBackoffMs?: number; now?: () => number },
+  ) {
     this.capacitySamples = capacitySamples
     this.send = send
     this.timers = options.timers

@@ -24,14 +24,27 @@ const server = http.createServer((request, response) => {
     response.writeHead(status).end()
   })
 })
-const listening = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
+const listening = new Promise<number>((resolve) =>
+  server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+)
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-const source = { emitFamilies: async (sink: FamilySink) => emitTextFamilies('# HELP up_total x\n# TYPE up_total counter\nup_total 3\n', sink) }
+const source = {
+  emitFamilies: async (sink: FamilySink) =>
+    emitTextFamilies('# HELP up_total x\n# TYPE up_total counter\nup_total 3\n', sink),
+}
 const quiet = { warn: () => {} }
 
 function config(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
-  return { urls: [url], intervalSeconds: 15, bearerToken: null, basicAuth: null, labels: [['job', 'unit']], queueSamples: 1000, ...extra }
+  return {
+    urls: [url],
+    intervalSeconds: 15,
+    bearerToken: null,
+    basicAuth: null,
+    labels: [['job', 'unit']],
+    queueSamples: 1000,
+    ...extra,
+  }
 }
 
 /** The writer's self-metric text once it matches (the client sees the answer after the server sent it). */
@@ -56,7 +69,11 @@ describe('RemoteWriter', () => {
   it('posts a snappy WriteRequest with the remote-write 1.0 headers and a bearer token', async () => {
     const port = await listening
     received.length = 0
-    const writer = new RemoteWriter(config(`http://127.0.0.1:${port}/api/v1/write`, { bearerToken: 't0k' }), source, quiet)
+    const writer = new RemoteWriter(
+      config(`http://127.0.0.1:${port}/api/v1/write`, { bearerToken: 't0k' }),
+      source,
+      quiet,
+    )
     await pushAndWait(writer, 1)
     const request = received[0] as Received
     expect(request.headers).toMatchObject({
@@ -66,7 +83,9 @@ describe('RemoteWriter', () => {
       authorization: 'Bearer t0k',
     })
     const series = decodeWriteRequest(snappyjs.uncompress(request.body) as Uint8Array)
-    expect(series.map((s) => [s.labels.map((l) => `${l.name}=${l.value}`), s.samples[0]?.value])).toEqual([[['__name__=up_total', 'job=unit'], 3]])
+    expect(series.map((s) => [s.labels.map((l) => `${l.name}=${l.value}`), s.samples[0]?.value])).toEqual([
+      [['__name__=up_total', 'job=unit'], 3],
+    ])
     const sent = `taskmeter_remote_write_samples_sent_total{remote="http://127.0.0.1:${port}/api/v1/write"} 1`
     expect(await familiesMatching(writer, /samples_sent_total\{[^}]*\} 1\n/)).toContain(sent)
     await writer.close(500)
@@ -89,10 +108,16 @@ describe('RemoteWriter', () => {
     const port = await listening
     received.length = 0
     status = 400
-    const writer = new RemoteWriter(config(`http://127.0.0.1:${port}/w`, { basicAuth: { username: 'u', password: 'p' } }), source, quiet)
+    const writer = new RemoteWriter(
+      config(`http://127.0.0.1:${port}/w`, { basicAuth: { username: 'u', password: 'p' } }),
+      source,
+      quiet,
+    )
     await pushAndWait(writer, 1)
     expect(received[0]?.headers.authorization).toBe('Basic ' + Buffer.from('u:p').toString('base64'))
-    expect(await familiesMatching(writer, /samples_failed_total\{[^}]*\} 1\n/)).toMatch(/samples_failed_total\{[^}]*\} 1\n/)
+    expect(await familiesMatching(writer, /samples_failed_total\{[^}]*\} 1\n/)).toMatch(
+      /samples_failed_total\{[^}]*\} 1\n/,
+    )
     status = 503
     await pushAndWait(writer, 3)
     expect(await familiesMatching(writer, /retries_total\{[^}]*\} [1-9]/)).toMatch(/retries_total\{[^}]*\} [1-9]/)

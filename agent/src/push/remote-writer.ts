@@ -28,9 +28,14 @@ interface Endpoint {
 }
 
 function authorizationOf(url: URL, config: RemoteWriteConfig): string | null {
-  if (url.username !== '') return 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')
+  if (url.username !== '')
+    return (
+      'Basic ' +
+      Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')
+    )
   if (config.bearerToken !== null) return `Bearer ${config.bearerToken}`
-  if (config.basicAuth !== null) return 'Basic ' + Buffer.from(`${config.basicAuth.username}:${config.basicAuth.password}`).toString('base64')
+  if (config.basicAuth !== null)
+    return 'Basic ' + Buffer.from(`${config.basicAuth.username}:${config.basicAuth.password}`).toString('base64')
   return null
 }
 
@@ -96,12 +101,20 @@ export class RemoteWriter {
       'X-Prometheus-Remote-Write-Version': '0.1.0',
     }
     if (endpoint.authorization !== null) headers.Authorization = endpoint.authorization
-    const response = await fetch(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) })
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    })
     await response.arrayBuffer()
     if (response.ok) return 'sent'
     // Remote write 1.0: 5xx and 429 may be retried; any other 4xx must not be.
     if (response.status >= 500 || response.status === 429) return 'retry'
-    this.logger.warn({ remote: endpoint.name, status: response.status }, 'remote write: the receiver refused a request; its samples are counted as failed')
+    this.logger.warn(
+      { remote: endpoint.name, status: response.status },
+      'remote write: the receiver refused a request; its samples are counted as failed',
+    )
     return 'rejected'
   }
 
@@ -109,19 +122,54 @@ export class RemoteWriter {
   renderFamilies(out: string[]): void {
     const family = (name: string, type: string, help: string, read: (s: RemoteWriteStats) => number): void => {
       let text = familyHeader(name, type, help)
-      for (const e of this.endpoints) text += `${name}{remote="${e.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"} ${formatNumber(read(e.queue.stats))}\n`
+      for (const e of this.endpoints)
+        text += `${name}{remote="${e.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"} ${formatNumber(read(e.queue.stats))}\n`
       out.push(text)
     }
-    family('taskmeter_remote_write_samples_sent_total', 'counter', 'Samples the remote-write endpoint accepted (a native histogram is one sample)', (s) => s.samplesSent)
-    family('taskmeter_remote_write_samples_failed_total', 'counter', 'Samples the remote-write endpoint refused with a 4xx (not retried)', (s) => s.samplesFailed)
-    family('taskmeter_remote_write_samples_dropped_total', 'counter', 'Samples dropped because the queue (--remote-write-queue) was full', (s) => s.samplesDropped)
-    family('taskmeter_remote_write_samples_pending', 'gauge', 'Samples queued for the remote-write endpoint', (s) => s.samplesPending)
-    family('taskmeter_remote_write_retries_total', 'counter', 'Sends retried after a network error, 5xx or 429', (s) => s.retries)
-    family('taskmeter_remote_write_last_success_timestamp_seconds', 'gauge', 'When the endpoint last accepted a request (0 = never)', (s) => s.lastSuccessMs / 1000)
+    family(
+      'taskmeter_remote_write_samples_sent_total',
+      'counter',
+      'Samples the remote-write endpoint accepted (a native histogram is one sample)',
+      (s) => s.samplesSent,
+    )
+    family(
+      'taskmeter_remote_write_samples_failed_total',
+      'counter',
+      'Samples the remote-write endpoint refused with a 4xx (not retried)',
+      (s) => s.samplesFailed,
+    )
+    family(
+      'taskmeter_remote_write_samples_dropped_total',
+      'counter',
+      'Samples dropped because the queue (--remote-write-queue) was full',
+      (s) => s.samplesDropped,
+    )
+    family(
+      'taskmeter_remote_write_samples_pending',
+      'gauge',
+      'Samples queued for the remote-write endpoint',
+      (s) => s.samplesPending,
+    )
+    family(
+      'taskmeter_remote_write_retries_total',
+      'counter',
+      'Sends retried after a network error, 5xx or 429',
+      (s) => s.retries,
+    )
+    family(
+      'taskmeter_remote_write_last_success_timestamp_seconds',
+      'gauge',
+      'When the endpoint last accepted a request (0 = never)',
+      (s) => s.lastSuccessMs / 1000,
+    )
   }
 
   /** Stops the timer, pushes a last snapshot and waits up to `timeoutMs` for the queues. */
-  async close(timeoutMs = 3000): Promise<Array<{ remote: string; queued: number; sent: number; failed: number; dropped: number; pending: number }>> {
+  async close(
+    timeoutMs = 3000,
+  ): Promise<
+    Array<{ remote: string; queued: number; sent: number; failed: number; dropped: number; pending: number }>
+  > {
     if (this.timer !== null) clearInterval(this.timer)
     await this.pushOnce()
     await Promise.all(this.endpoints.map((e) => e.queue.drain(timeoutMs)))

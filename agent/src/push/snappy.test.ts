@@ -22,12 +22,16 @@ function random(seed: number, n: number): Uint8Array {
 
 describe('snappyCompress', () => {
   it('round-trips empty, tiny and boundary-sized inputs', () => {
-    for (const n of [0, 1, 4, 14, 15, 16, 59, 60, 61, 255, 256, 257, 65535, 65536, 65537, 200_000]) roundTrip(random(n + 1, n))
+    for (const n of [0, 1, 4, 14, 15, 16, 59, 60, 61, 255, 256, 257, 65535, 65536, 65537, 200_000])
+      roundTrip(random(n + 1, n))
   })
 
   it('compresses repetitive remote-write-like bytes several times and handles long matches', () => {
     const lines: string[] = []
-    for (let i = 0; i < 5000; i++) lines.push(`__name__task_duration_seconds_bucket task checkout_${i % 50} le 0.${i % 10} job api instance pod-${i % 7}`)
+    for (let i = 0; i < 5000; i++)
+      lines.push(
+        `__name__task_duration_seconds_bucket task checkout_${i % 50} le 0.${i % 10} job api instance pod-${i % 7}`,
+      )
     const text = Buffer.from(lines.join('\n'))
     const compressed = roundTrip(text)
     expect(compressed.length).toBeLessThan(text.length / 4)

@@ -10,7 +10,13 @@ const HASH_BITS = 14
 const INPUT_MARGIN = 15
 
 function load32(src: Uint8Array, i: number): number {
-  return ((src[i] as number) | ((src[i + 1] as number) << 8) | ((src[i + 2] as number) << 16) | ((src[i + 3] as number) << 24)) >>> 0
+  return (
+    ((src[i] as number) |
+      ((src[i + 1] as number) << 8) |
+      ((src[i + 2] as number) << 16) |
+      ((src[i + 3] as number) << 24)) >>>
+    0
+  )
 }
 
 function hash32(value: number): number {

@@ -9,7 +9,10 @@ import { TimeSeriesEncoder } from './time-series-encoder.js'
 
 function aggregator(): Aggregator {
   const a = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100, now: () => 5000 })
-  const task = a.task('checkout', [['Zone', 'z1'], ['region', 'own']])
+  const task = a.task('checkout', [
+    ['Zone', 'z1'],
+    ['region', 'own'],
+  ])
   const batch = a.series('histogram', 'batch', null)
   if (task === null || batch === null) throw new Error('no series')
   for (const ms of [0, 1, 3, 250]) a.recordRequest(task, ms, false, 1)
@@ -30,7 +33,10 @@ describe('TimeSeriesEncoder', () => {
   const selfText = '# HELP taskmeter_series x\n# TYPE taskmeter_series gauge\ntaskmeter_series 2\n'
 
   it('writes sorted labels with __name__, external labels merged (the series own label wins)', () => {
-    const encoder = new TimeSeriesEncoder([['job', 'api'], ['region', 'pod-1']])
+    const encoder = new TimeSeriesEncoder([
+      ['job', 'api'],
+      ['region', 'pod-1'],
+    ])
     encoder.begin(1_700_000_000_123)
     sources.emit(encoder, selfText, '')
     const series = decode(encoder.finish().map((r) => r.body))
@@ -38,14 +44,30 @@ describe('TimeSeriesEncoder', () => {
       const names = s.labels.map((l) => l.name)
       expect(names, labelsOf(s).join(',')).toEqual([...names].sort())
     }
-    const completed = series.find((s) => s.labels.some((l) => l.name === '__name__' && l.value === 'tasks_completed_total'))
-    expect(completed && labelsOf(completed)).toEqual(['Zone=z1', '__name__=tasks_completed_total', 'job=api', 'region=own', 'task=checkout'])
+    const completed = series.find((s) =>
+      s.labels.some((l) => l.name === '__name__' && l.value === 'tasks_completed_total'),
+    )
+    expect(completed && labelsOf(completed)).toEqual([
+      'Zone=z1',
+      '__name__=tasks_completed_total',
+      'job=api',
+      'region=own',
+      'task=checkout',
+    ])
     expect(completed?.samples).toEqual([{ value: 4, timestamp: 1_700_000_000_123 }])
     const self = series.find((s) => s.labels.some((l) => l.value === 'taskmeter_series'))
     expect(self && labelsOf(self)).toEqual(['__name__=taskmeter_series', 'job=api', 'region=pod-1'])
-    const bucket = series.filter((s) => s.labels.some((l) => l.value === 'task_duration_seconds_bucket')).map((s) => [s.labels.find((l) => l.name === 'le')?.value, s.samples[0]?.value])
-    expect(bucket).toEqual([['0.001', 2], ['0.01', 3], ['+Inf', 4]])
-    const quantiles = series.filter((s) => s.labels.some((l) => l.value === 'task_duration_window_seconds')).map((s) => s.labels.find((l) => l.name === 'quantile')?.value)
+    const bucket = series
+      .filter((s) => s.labels.some((l) => l.value === 'task_duration_seconds_bucket'))
+      .map((s) => [s.labels.find((l) => l.name === 'le')?.value, s.samples[0]?.value])
+    expect(bucket).toEqual([
+      ['0.001', 2],
+      ['0.01', 3],
+      ['+Inf', 4],
+    ])
+    const quantiles = series
+      .filter((s) => s.labels.some((l) => l.value === 'task_duration_window_seconds'))
+      .map((s) => s.labels.find((l) => l.name === 'quantile')?.value)
     expect(quantiles).toEqual(['0.5', '0.95', '0.99', '0.999'])
   })
 
@@ -55,11 +77,24 @@ describe('TimeSeriesEncoder', () => {
     sources.emit(encoder, '', '')
     const series = decode(encoder.finish().map((r) => r.body))
     const native = series.find((s) => labelsOf(s).includes('__name__=task_duration_seconds'))?.histograms[0]
-    expect([native?.count_int, native?.sum, native?.schema, native?.zero_count_int, native?.zero_threshold, native?.timestamp]).toEqual([4, 0.254, 7, 1, 2 ** -128, 42])
+    expect([
+      native?.count_int,
+      native?.sum,
+      native?.schema,
+      native?.zero_count_int,
+      native?.zero_threshold,
+      native?.timestamp,
+    ]).toEqual([4, 0.254, 7, 1, 2 ** -128, 42])
     // 1 ms → HDR [1000, 1003] µs → −1275; 3 ms → −1072; 250 ms → −255 (see protobuf-exposition.test.ts).
-    expect([...nativeBuckets(native?.positive_spans, native?.positive_deltas)]).toEqual([[-1275, 1], [-1072, 1], [-255, 1]])
+    expect([...nativeBuckets(native?.positive_spans, native?.positive_deltas)]).toEqual([
+      [-1275, 1],
+      [-1072, 1],
+      [-255, 1],
+    ])
     const companion = series.filter((s) => labelsOf(s).some((l) => l.startsWith('__name__=batch_histogram')))
-    expect(companion.map((s) => [labelsOf(s), s.samples.length, s.histograms.length])).toEqual([[['__name__=batch_histogram'], 0, 1]])
+    expect(companion.map((s) => [labelsOf(s), s.samples.length, s.histograms.length])).toEqual([
+      [['__name__=batch_histogram'], 0, 1],
+    ])
   })
 
   it('splits a snapshot into requests of about samplesPerRequest samples, at series boundaries', () => {

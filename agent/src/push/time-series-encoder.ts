@@ -78,7 +78,8 @@ export class TimeSeriesEncoder implements FamilySink {
   }
 
   private sortedLabels(labels: SeriesLabels): { names: string[]; bytes: Buffer[] } {
-    if (labels.sortedOwner === this && labels.sortedNames !== null && labels.sortedBytes !== null) return { names: labels.sortedNames, bytes: labels.sortedBytes }
+    if (labels.sortedOwner === this && labels.sortedNames !== null && labels.sortedBytes !== null)
+      return { names: labels.sortedNames, bytes: labels.sortedBytes }
     const merged = new Map<string, string>(this.external)
     for (let i = 0; i < labels.names.length; i++) merged.set(labels.names[i] as string, labels.values[i] as string)
     const pairs = [...merged].sort((a, b) => compareNames(a[0], b[0]))
@@ -100,7 +101,16 @@ export class TimeSeriesEncoder implements FamilySink {
   }
 
   /** One TimeSeries: labels (+ __name__ and an optional extra, merged in order) and its sample. */
-  private series(labels: SeriesLabels, metricName: string, extraName: string | null, extraValue: string, value: number, native: NativeBuckets | null, count: number, sum: number): void {
+  private series(
+    labels: SeriesLabels,
+    metricName: string,
+    extraName: string | null,
+    extraValue: string,
+    value: number,
+    native: NativeBuckets | null,
+    count: number,
+    sum: number,
+  ): void {
     const w = this.writer
     const sorted = this.sortedLabels(labels)
     w.begin(1, 2)
@@ -156,20 +166,35 @@ export class TimeSeriesEncoder implements FamilySink {
     this.afterSeries()
   }
 
-  summary(labels: SeriesLabels, count: number, sum: number, quantiles: ArrayLike<number>, values: ArrayLike<number>): void {
+  summary(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    quantiles: ArrayLike<number>,
+    values: ArrayLike<number>,
+  ): void {
     const name = this.familyName
-    for (let i = 0; i < quantiles.length; i++) this.series(labels, name, 'quantile', formatNumber(quantiles[i] as number), values[i] as number, null, 0, 0)
+    for (let i = 0; i < quantiles.length; i++)
+      this.series(labels, name, 'quantile', formatNumber(quantiles[i] as number), values[i] as number, null, 0, 0)
     this.series(labels, name + '_sum', null, '', sum, null, 0, 0)
     this.series(labels, name + '_count', null, '', count, null, 0, 0)
     this.afterSeries()
   }
 
-  histogram(labels: SeriesLabels, count: number, sum: number, bounds: ArrayLike<number>, cumulative: ArrayLike<number>, native: NativeBuckets | null): void {
+  histogram(
+    labels: SeriesLabels,
+    count: number,
+    sum: number,
+    bounds: ArrayLike<number>,
+    cumulative: ArrayLike<number>,
+    native: NativeBuckets | null,
+  ): void {
     const name = this.familyName
     if (native !== null) this.series(labels, name, null, '', 0, native, count, sum)
     // The classic series too (what `always_scrape_classic_histograms` keeps), unless there are none.
     if (bounds.length > 0 || native === null) {
-      for (let i = 0; i < bounds.length; i++) this.series(labels, name + '_bucket', 'le', this.le(bounds[i] as number), cumulative[i] as number, null, 0, 0)
+      for (let i = 0; i < bounds.length; i++)
+        this.series(labels, name + '_bucket', 'le', this.le(bounds[i] as number), cumulative[i] as number, null, 0, 0)
       this.series(labels, name + '_bucket', 'le', '+Inf', count, null, 0, 0)
       this.series(labels, name + '_sum', null, '', sum, null, 0, 0)
       this.series(labels, name + '_count', null, '', count, null, 0, 0)

@@ -33,7 +33,11 @@ export interface ClusterAgent {
 
 export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   const logger = pino({ level: config.logLevel })
-  const aggregator = new Aggregator({ windowSeconds: config.windowSeconds, precision: config.precision, maxSeries: config.maxSeries })
+  const aggregator = new Aggregator({
+    windowSeconds: config.windowSeconds,
+    precision: config.precision,
+    maxSeries: config.maxSeries,
+  })
   const decode = new DecodeStats()
   const statsd = new StatsdStats()
   const stats = new ShardStatsMerger(decode, statsd, aggregator)
@@ -54,7 +58,8 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     const started = new Promise<WorkerMessage>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
         if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message.bytes)
-        else if (message.t === 'hello') worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
+        else if (message.t === 'hello')
+          worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
         else if (message.t === 'failed') reject(new Error(message.message))
         else {
           ready = true
@@ -65,8 +70,15 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
         for (const [key, resolveWait] of waiting) if (key.startsWith(`${index}:`)) resolveWait(null)
         if (!ready) return reject(new Error(`shard worker ${index} exited with ${code} before it listened`))
         if (stopping) return
-        if (restarts++ >= MAX_RESTARTS) return logger.error({ worker: index, code }, 'shard worker exited; restart limit reached, its share of the port is read by the others')
-        logger.error({ worker: index, code }, 'shard worker exited; starting another (its data since the last read is lost)')
+        if (restarts++ >= MAX_RESTARTS)
+          return logger.error(
+            { worker: index, code },
+            'shard worker exited; restart limit reached, its share of the port is read by the others',
+          )
+        logger.error(
+          { worker: index, code },
+          'shard worker exited; starting another (its data since the last read is lost)',
+        )
         fork(index).catch((err: unknown) => logger.error({ err, worker: index }, 'replacement shard worker failed'))
       })
     })
@@ -122,19 +134,44 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   const renderer: MetricsRenderer = new MetricsRenderer(
     aggregator,
     config.buckets,
-    { aggregator, decode, statsd, tcp: config.tcpPort === null ? null : stats, kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart), lastRenderSeconds: () => renderer.lastRenderSeconds, version: AGENT_VERSION },
+    {
+      aggregator,
+      decode,
+      statsd,
+      tcp: config.tcpPort === null ? null : stats,
+      kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart),
+      lastRenderSeconds: () => renderer.lastRenderSeconds,
+      version: AGENT_VERSION,
+    },
     true,
-    config.nativeHistograms.enabled ? { schema: config.nativeHistograms.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: config.nativeHistograms.maxBuckets } : null,
+    config.nativeHistograms.enabled
+      ? {
+          schema: config.nativeHistograms.schema ?? defaultNativeSchema(aggregator.layout),
+          maxBuckets: config.nativeHistograms.maxBuckets,
+        }
+      : null,
   )
   renderer.refresh = refresh
-  const remoteWriter = config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+  const remoteWriter =
+    config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
   if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
   let httpListening = false
   const http = createHttpServer({
     aggregator,
     renderer,
     refresh,
-    agentInfo: () => ({ version: AGENT_VERSION, workers: config.workers, datagrams_by_worker: stats.datagramsByWorker(), datagrams_received: decode.datagramsReceived, series: aggregator.seriesCount, max_series: aggregator.maxSeries, series_dropped: aggregator.seriesDropped, udp_port: udpPort, tcp_port: first.tcpPort, prometheus_url: config.prometheusUrl }),
+    agentInfo: () => ({
+      version: AGENT_VERSION,
+      workers: config.workers,
+      datagrams_by_worker: stats.datagramsByWorker(),
+      datagrams_received: decode.datagramsReceived,
+      series: aggregator.seriesCount,
+      max_series: aggregator.maxSeries,
+      series_dropped: aggregator.seriesDropped,
+      udp_port: udpPort,
+      tcp_port: first.tcpPort,
+      prometheus_url: config.prometheusUrl,
+    }),
     isReady: () => httpListening && !stopping,
     logger,
     auth: config.metricsAuth,
@@ -144,11 +181,25 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
   logger.info(
-    { udp: `${first.udpAddress}:${udpPort}`, http: `${config.host}:${httpPort}`, ...(first.tcpPort === null ? {} : { tcp: `${first.tcpAddress}:${first.tcpPort}` }), workers: config.workers, window_s: config.windowSeconds, precision: config.precision, max_series: config.maxSeries },
+    {
+      udp: `${first.udpAddress}:${udpPort}`,
+      http: `${config.host}:${httpPort}`,
+      ...(first.tcpPort === null ? {} : { tcp: `${first.tcpAddress}:${first.tcpPort}` }),
+      workers: config.workers,
+      window_s: config.windowSeconds,
+      precision: config.precision,
+      max_series: config.maxSeries,
+    },
     'taskmeter agent listening',
   )
   remoteWriter?.start()
-  const sweepTimer = config.ttlSeconds > 0 ? setInterval(() => aggregator.evictIdle(config.ttlSeconds * 1000), Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref() : null
+  const sweepTimer =
+    config.ttlSeconds > 0
+      ? setInterval(
+          () => aggregator.evictIdle(config.ttlSeconds * 1000),
+          Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10)),
+        ).unref()
+      : null
 
   return {
     udpPort,

@@ -56,7 +56,8 @@ export class ShardDeltaWriter {
     count = 0
     for (const series of aggregator.custom.values()) if (this.seriesHasNews(series)) count++
     writer.u32(count)
-    for (const series of aggregator.custom.values()) if (this.seriesHasNews(series)) this.writeSeries(writer, series, nowMs)
+    for (const series of aggregator.custom.values())
+      if (this.seriesHasNews(series)) this.writeSeries(writer, series, nowMs)
 
     const clients = [...aggregator.inflight.liveClients(nowMs)]
     writer.u32(clients.length)

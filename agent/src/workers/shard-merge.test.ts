@@ -42,7 +42,8 @@ function apply(aggregator: Aggregator, i: number, rand: () => number): void {
   const histogram = aggregator.series('histogram', 'batch_size', null)
   if (histogram !== null) aggregator.observe(histogram, (i * 7) % 300, 1)
   const set = aggregator.series('set', 'users', null)
-  if (set !== null) aggregator.addSetMember(set, hashSetMember(Buffer.from(`user-${i % 97}`), 0, `user-${i % 97}`.length))
+  if (set !== null)
+    aggregator.addSetMember(set, hashSetMember(Buffer.from(`user-${i % 97}`), 0, `user-${i % 97}`.length))
   if (i % 50 === 0) {
     const report = aggregator.beginInflightReport('client-a', i, 1000)
     const busy = aggregator.task('task_1', null)
@@ -51,13 +52,19 @@ function apply(aggregator: Aggregator, i: number, rand: () => number): void {
 }
 
 function renderer(aggregator: Aggregator): MetricsRenderer {
-  return new MetricsRenderer(aggregator, BUCKETS, { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'test' }, false)
+  return new MetricsRenderer(
+    aggregator,
+    BUCKETS,
+    { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'test' },
+    false,
+  )
 }
 
 function roundFloats(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12))
   if (Array.isArray(value)) return value.map(roundFloats)
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
   return value
 }
 

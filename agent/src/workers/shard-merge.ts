@@ -138,7 +138,8 @@ export class ShardMerger {
       for (let i = 0; i < members; i++) {
         const hash = reader.f64()
         const epoch = reader.f64()
-        if (series?.members !== null && series?.members !== undefined && !series.members.add(hash, epoch, SLOT_COUNT)) this.aggregator.drops.add('set_members_cap')
+        if (series?.members !== null && series?.members !== undefined && !series.members.add(hash, epoch, SLOT_COUNT))
+          this.aggregator.drops.add('set_members_cap')
       }
     }
   }
@@ -154,7 +155,8 @@ export class ShardMerger {
     this.gauges = []
     for (const [series, list] of bySeries) {
       let latest: GaugeNews | null = null
-      for (const news of list) if (news.setMs !== -Infinity && (latest === null || news.setMs > latest.setMs)) latest = news
+      for (const news of list)
+        if (news.setMs !== -Infinity && (latest === null || news.setMs > latest.setMs)) latest = news
       if (latest === null) {
         for (const news of list) series.value += news.deltaSum
         continue

@@ -21,7 +21,12 @@ const OFFSET_SERIES = OFFSET_DROPS + AGENT_DROP_REASONS.length // seriesDropped,
 const OFFSET_TCP = OFFSET_SERIES + 2 // open (a gauge), accepted, rejected, idleTimeouts, bytes
 export const SHARD_STATS_LENGTH = OFFSET_TCP + 5
 
-export function readShardStats(decode: DecodeStats, statsd: StatsdStats, aggregator: Aggregator, tcp: TcpSelfStats | null): Float64Array {
+export function readShardStats(
+  decode: DecodeStats,
+  statsd: StatsdStats,
+  aggregator: Aggregator,
+  tcp: TcpSelfStats | null,
+): Float64Array {
   const out = new Float64Array(SHARD_STATS_LENGTH)
   out[0] = decode.datagramsReceived
   out[1] = decode.bytesReceived
@@ -31,7 +36,8 @@ export function readShardStats(decode: DecodeStats, statsd: StatsdStats, aggrega
   out[OFFSET_LINES] = statsd.linesReceived
   out[OFFSET_LINES + 1] = statsd.setEvents
   out.set(statsd.linesInvalid, OFFSET_LINE_REASONS)
-  for (let i = 0; i < AGENT_DROP_REASONS.length; i++) out[OFFSET_DROPS + i] = aggregator.dropReasonCount(AGENT_DROP_REASONS[i] as (typeof AGENT_DROP_REASONS)[number])
+  for (let i = 0; i < AGENT_DROP_REASONS.length; i++)
+    out[OFFSET_DROPS + i] = aggregator.dropReasonCount(AGENT_DROP_REASONS[i] as (typeof AGENT_DROP_REASONS)[number])
   out[OFFSET_SERIES] = aggregator.seriesDropped
   out[OFFSET_SERIES + 1] = aggregator.seriesEvicted
   if (tcp !== null) {
@@ -45,7 +51,8 @@ export function readShardStats(decode: DecodeStats, statsd: StatsdStats, aggrega
 }
 
 function addRange(target: Float64Array, from: Float64Array, previous: Float64Array, offset: number): void {
-  for (let i = 0; i < target.length; i++) target[i] = (target[i] as number) + (from[offset + i] as number) - (previous[offset + i] as number)
+  for (let i = 0; i < target.length; i++)
+    target[i] = (target[i] as number) + (from[offset + i] as number) - (previous[offset + i] as number)
 }
 
 /** The primary's side: its own counters, fed by every worker's vectors. */

@@ -61,7 +61,10 @@ async function startShard(config: Config): Promise<void> {
   const router = new DatagramRouter(aggregator, logger)
   const delta = new ShardDeltaWriter(aggregator)
   const bytes = new DeltaWriter()
-  const tcp = config.tcpPort === null ? null : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
+  const tcp =
+    config.tcpPort === null
+      ? null
+      : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
   const udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
   const bound = await udp.bind(listenerOptions)
@@ -73,9 +76,12 @@ async function startShard(config: Config): Promise<void> {
   }
   const sweepTimer =
     config.ttlSeconds > 0
-      ? setInterval(() => {
-          if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
-        }, Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10))).unref()
+      ? setInterval(
+          () => {
+            if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
+          },
+          Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10)),
+        ).unref()
       : null
 
   process.on('message', (raw: unknown) => {
@@ -92,5 +98,11 @@ async function startShard(config: Config): Promise<void> {
       })()
     }
   })
-  send({ t: 'ready', udpAddress: bound.address, udpPort: bound.port, tcpAddress: tcpBound?.address ?? null, tcpPort: tcpBound?.port ?? null })
+  send({
+    t: 'ready',
+    udpAddress: bound.address,
+    udpPort: bound.port,
+    tcpAddress: tcpBound?.address ?? null,
+    tcpPort: tcpBound?.port ?? null,
+  })
 }

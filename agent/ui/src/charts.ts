@@ -54,7 +54,13 @@ export class TimeChart {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => yRange(max, spec.yMax) } },
       axes: [
         { stroke: AXIS_COLOR, grid: GRID, ticks: GRID },
-        { stroke: AXIS_COLOR, grid: GRID, ticks: GRID, size: 70, values: (_u, splits) => splits.map((v) => spec.format(v)) },
+        {
+          stroke: AXIS_COLOR,
+          grid: GRID,
+          ticks: GRID,
+          size: 70,
+          values: (_u, splits) => splits.map((v) => spec.format(v)),
+        },
       ],
       series: [
         {},
@@ -98,7 +104,10 @@ export class DistributionChart {
       width: widthOf(host),
       height: chartHeight(),
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, _min, max) => yRange(max, undefined) } },
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: { range: (_u, _min, max) => yRange(max, undefined) },
+      },
       axes: [
         {
           stroke: AXIS_COLOR,

@@ -46,14 +46,26 @@ const latency = new TimeChart(element('chart-latency'), {
     { label: 'p99.9', color: '#e15759', dash: [6, 4] },
   ],
 })
-const throughput = new TimeChart(element('chart-throughput'), { format: formatRate, lines: [{ label: 'req/s', color: '#4e79a7' }] })
-const active = new TimeChart(element('chart-active'), { format: (v) => String(Math.round(v * 100) / 100), lines: [{ label: 'active', color: '#76b7b2' }] })
-const errors = new TimeChart(element('chart-errors'), { format: formatPercent, lines: [{ label: 'error rate', color: '#e15759' }], yMax: 1 })
+const throughput = new TimeChart(element('chart-throughput'), {
+  format: formatRate,
+  lines: [{ label: 'req/s', color: '#4e79a7' }],
+})
+const active = new TimeChart(element('chart-active'), {
+  format: (v) => String(Math.round(v * 100) / 100),
+  lines: [{ label: 'active', color: '#76b7b2' }],
+})
+const errors = new TimeChart(element('chart-errors'), {
+  format: formatPercent,
+  lines: [{ label: 'error rate', color: '#e15759' }],
+  yMax: 1,
+})
 const distribution = new DistributionChart(element('chart-distribution'))
 const charts = [latency, throughput, active, errors, distribution]
 
 const picker = new TaskPicker(element<HTMLSelectElement>('task-picker'), () => redraw())
-const table = new TaskTable(element<HTMLTableSectionElement>('task-rows'), element('task-table-note'), (id) => picker.choose(id))
+const table = new TaskTable(element<HTMLTableSectionElement>('task-rows'), element('task-table-note'), (id) =>
+  picker.choose(id),
+)
 
 let lastWidth = 0
 new ResizeObserver((entries) => {
@@ -88,7 +100,12 @@ async function refreshDistribution(id: string | null): Promise<void> {
     const body = await fetchJson<Distribution>(`dashboard/distribution?task=${encodeURIComponent(id)}`)
     if (distributionFor !== id) return // the reader picked another task meanwhile
     distribution.setBins(body.bins)
-    setText('distribution-note', body.total === 0 ? `no requests in the last ${latest?.window_seconds ?? '?'} s` : `${body.total} requests in the last ${latest?.window_seconds ?? '?'} s`)
+    setText(
+      'distribution-note',
+      body.total === 0
+        ? `no requests in the last ${latest?.window_seconds ?? '?'} s`
+        : `${body.total} requests in the last ${latest?.window_seconds ?? '?'} s`,
+    )
   } catch {
     if (distributionFor !== id) return
     distribution.setBins([])

@@ -34,7 +34,16 @@ export function sampleOf(timeSeconds: number, task: TaskSnapshot): number[] {
   const w = task.window
   const idle = w.requests === 0
   const l = w.latency_ms
-  return [timeSeconds, idle ? NaN : l.p50, idle ? NaN : l.p95, idle ? NaN : l.p99, idle ? NaN : l.p999, w.rps, task.active, idle ? NaN : w.error_rate]
+  return [
+    timeSeconds,
+    idle ? NaN : l.p50,
+    idle ? NaN : l.p95,
+    idle ? NaN : l.p99,
+    idle ? NaN : l.p999,
+    w.rps,
+    task.active,
+    idle ? NaN : w.error_rate,
+  ]
 }
 
 export class TaskHistory {

@@ -46,6 +46,7 @@ export class TaskTable {
       rows.append(row)
     }
     this.body.replaceChildren(rows)
-    this.note.textContent = entries.length > MAX_ROWS ? `showing the ${MAX_ROWS} busiest of ${entries.length} tasks` : ''
+    this.note.textContent =
+      entries.length > MAX_ROWS ? `showing the ${MAX_ROWS} busiest of ${entries.length} tasks` : ''
   }
 }

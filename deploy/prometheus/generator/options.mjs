@@ -50,7 +50,8 @@ function percent(flag, text) {
 
 function positive(flag, text) {
   const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} must be a positive number of seconds (got "${text}")`)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${flag} must be a positive number of seconds (got "${text}")`)
   return value
 }
 
@@ -96,10 +97,14 @@ export function readOptions(argv, repoRoot, callerDir) {
   // The slow fraction reads one classic bucket exactly; between two bounds it would have to be
   // interpolated, which is as wrong as the bucket is wide (0.25 s → 0.5 s), so we refuse instead.
   if (!buckets.includes(latencyThreshold)) {
-    throw new UsageError(`--latency-threshold must be one of the --buckets bounds (${buckets.join(', ')}) (got "${v['latency-threshold']}")`)
+    throw new UsageError(
+      `--latency-threshold must be one of the --buckets bounds (${buckets.join(', ')}) (got "${v['latency-threshold']}")`,
+    )
   }
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"/.test(v.selector)) {
-    throw new UsageError(`--selector must be PromQL label matchers without braces, e.g. job="taskmeter" (got "${v.selector}")`)
+    throw new UsageError(
+      `--selector must be PromQL label matchers without braces, e.g. job="taskmeter" (got "${v.selector}")`,
+    )
   }
   if (v['test-windows'] && v.out === undefined) {
     throw new UsageError('--test-windows needs --out: the committed files hold the production windows')
@@ -116,7 +121,17 @@ export function readOptions(argv, repoRoot, callerDir) {
     testWindows: v['test-windows'],
     // The committed files are found from the repository root; paths given on the command line from
     // where the command was typed (INIT_CWD under npm run).
-    out: v.out !== undefined ? outputPath(callerDir, v.out) : writeDefaults ? path.join(repoRoot, 'deploy/prometheus/rules/taskmeter.rules.yml') : null,
-    k8sOut: v['k8s-out'] !== undefined ? outputPath(callerDir, v['k8s-out']) : writeDefaults ? path.join(repoRoot, 'deploy/k8s/prometheus-rule.yaml') : null,
+    out:
+      v.out !== undefined
+        ? outputPath(callerDir, v.out)
+        : writeDefaults
+          ? path.join(repoRoot, 'deploy/prometheus/rules/taskmeter.rules.yml')
+          : null,
+    k8sOut:
+      v['k8s-out'] !== undefined
+        ? outputPath(callerDir, v['k8s-out'])
+        : writeDefaults
+          ? path.join(repoRoot, 'deploy/k8s/prometheus-rule.yaml')
+          : null,
   })
 }

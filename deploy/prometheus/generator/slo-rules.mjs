@@ -70,9 +70,7 @@ export function sloGroups(options) {
   const names = sloRecordNames(options)
   const base = formatDuration(scale(BASE_WINDOW_SECONDS))
   const all = matchers(options)
-  const requests = [
-    { record: names.requestRate, expr: `sum by (job, task) (rate(requests_total${all}[${base}]))` },
-  ]
+  const requests = [{ record: names.requestRate, expr: `sum by (job, task) (rate(requests_total${all}[${base}]))` }]
   for (const q of QUANTILES) {
     requests.push({
       record: names.quantile,
@@ -119,18 +117,24 @@ export function sloGroups(options) {
 
 function burnExpr(pairs, recordOf, budget) {
   return pairs
-    .map((p) => [
-      '(',
-      `  ${recordOf(p.longSeconds)} > (${p.factor} * ${budget})`,
-      '  and',
-      `  ${recordOf(p.shortSeconds)} > (${p.factor} * ${budget})`,
-      ')',
-    ].join('\n'))
+    .map((p) =>
+      [
+        '(',
+        `  ${recordOf(p.longSeconds)} > (${p.factor} * ${budget})`,
+        '  and',
+        `  ${recordOf(p.shortSeconds)} > (${p.factor} * ${budget})`,
+        ')',
+      ].join('\n'),
+    )
     .join('\nor\n')
 }
 
 function pairsText(pairs, scale) {
-  return pairs.map((p) => `${p.factor}× over ${formatDuration(scale(p.longSeconds))} and ${formatDuration(scale(p.shortSeconds))}`).join(', or ')
+  return pairs
+    .map(
+      (p) => `${p.factor}× over ${formatDuration(scale(p.longSeconds))} and ${formatDuration(scale(p.shortSeconds))}`,
+    )
+    .join(', or ')
 }
 
 export function runbookUrl(options, alert) {
