@@ -3,6 +3,7 @@
 // works. agent-cli-runtime.test.ts covers env fallbacks, the memory budget, the series cap and
 // signals. Every agent here is a real child process on ephemeral 127.0.0.1 ports.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import path from 'node:path'
 import { REPO_ROOT, runAgentCli } from './harness/agent-process.js'
@@ -122,6 +123,7 @@ describe('--help', () => {
       ['--remote-write-basic-auth', null, null],
       ['--remote-write-queue', '1000000', null],
       ['--label', null, null],
+      ['--version', null, null],
       ['--help', null, null],
     ]
     expect([...entries.keys()].sort()).toEqual(expected.map(([flag]) => flag).sort())
@@ -139,6 +141,21 @@ describe('--help', () => {
     const [long, short] = await Promise.all([runAgentCli(['--help'], cleanEnv()), runAgentCli(['-h'], cleanEnv())])
     expect(short.code).toBe(0)
     expect(short.stdout).toBe(long.stdout)
+  })
+})
+
+describe('--version', () => {
+  it('prints the version of agent/package.json, for --version and -V, and exits 0', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'agent', 'package.json'), 'utf8')) as {
+      version: string
+    }
+    const [long, short] = await Promise.all([runAgentCli(['--version'], cleanEnv()), runAgentCli(['-V'], cleanEnv())])
+    for (const result of [long, short]) {
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('')
+      expect(result.stdout).toBe(`${manifest.version}\n`)
+    }
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/)
   })
 })
 

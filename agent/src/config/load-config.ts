@@ -7,6 +7,7 @@ import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-opt
 import { formatMiB, worstCaseBytes } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from '../expose/http-hardening.js'
+import { AGENT_VERSION } from '../version.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -62,6 +63,7 @@ function buildCommand(): Command {
     .description(
       'taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard',
     )
+    .version(AGENT_VERSION, '-V, --version', 'print the version and exit')
     .addOption(
       new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'),
     )
@@ -120,7 +122,7 @@ function buildCommand(): Command {
 
 /**
  * Parses argv (without node and script). Throws TaskmeterError (one line) on any bad value;
- * `--help` output goes through `writeOut` and returns null.
+ * `--help` and `--version` output go through `writeOut` and return null.
  */
 export function loadConfig(
   argv: readonly string[],
@@ -149,7 +151,8 @@ export function loadConfig(
     command.parse([...argv], { from: 'user' })
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return null
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version')
+        return null
       throw configError(`${err.message.replace(/^error: /, '')} (see --help)`)
     }
     throw err
