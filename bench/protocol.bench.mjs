@@ -124,7 +124,8 @@ function timeRun(fn, batches) {
 function measureAll(ops) {
   for (const op of ops) op.fn(op.warmup)
   const samples = ops.map(() => [])
-  for (let r = 0; r < RUNS; r++) ops.forEach((op, i) => samples[i].push(timeRun(op.fn, op.batches)))
+  for (let r = 0; r < RUNS; r++)
+    for (let i = 0; i < ops.length; i++) samples[i].push(timeRun(ops[i].fn, ops[i].batches))
   return ops.map((op, i) => {
     const sorted = samples[i].sort((a, b) => a - b)
     return [op.label, { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] }]

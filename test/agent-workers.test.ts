@@ -119,7 +119,7 @@ describe('--workers 2 reads like --workers 1', () => {
       getJson<Dashboard>(`${two.baseUrl}/dashboard`),
     ])
     expect(Object.keys(b.tasks).length).toBe(7) // 3 tasks × with/without region, and api.latency
-    expect(b.tasks['checkout']?.active).toBe(3)
+    expect(b.tasks.checkout?.active).toBe(3)
     expect(stable(b)).toEqual(stable(a))
   })
 

@@ -52,10 +52,10 @@ describe('taskmeter-agent doctor, failure paths', () => {
       ),
     )
     for (const check of ['agent ready', 'agent /metrics', 'kernel drops', 'invalid datagrams', 'series cap']) {
-      expect(row(result.stdout, check)).toMatch(/^  – .*not checked: agent unreachable$/)
+      expect(row(result.stdout, check)).toMatch(/^ {2}– .*not checked: agent unreachable$/)
     }
     expect(row(result.stdout, 'prometheus reachable')).toMatch(
-      /^  ✗ prometheus reachable +http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n +fix: check --prometheus-url \/ PROMETHEUS_URL/,
+      /^ {2}✗ prometheus reachable +http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n +fix: check --prometheus-url \/ PROMETHEUS_URL/,
     )
     expect(row(result.stdout, 'scrape target')).toMatch(/not checked: Prometheus unreachable$/)
     expect(result.stdout).toContain('2 problems: see the fix under each ✗')
@@ -82,16 +82,16 @@ describe('taskmeter-agent doctor, failure paths', () => {
       cleanEnv(),
       20_000,
     )
-    expect(row(result.stdout, 'agent reachable')).toMatch(/^  ✓ /)
-    expect(row(result.stdout, 'agent ready')).toMatch(/^  ✓ agent ready +UDP bound, HTTP listening$/)
-    expect(row(result.stdout, 'kernel drops')).toMatch(/^  ✓ /)
+    expect(row(result.stdout, 'agent reachable')).toMatch(/^ {2}✓ /)
+    expect(row(result.stdout, 'agent ready')).toMatch(/^ {2}✓ agent ready +UDP bound, HTTP listening$/)
+    expect(row(result.stdout, 'kernel drops')).toMatch(/^ {2}✓ /)
     const invalid = row(result.stdout, 'invalid datagrams')
     expect(invalid).toMatch(
-      /^  ✗ invalid datagrams +rejected datagrams: (truncated 1, unsupported_version 1|unsupported_version 1, truncated 1)\n/,
+      /^ {2}✗ invalid datagrams +rejected datagrams: (truncated 1, unsupported_version 1|unsupported_version 1, truncated 1)\n/,
     )
     expect(invalid).toMatch(/fix: a sender speaks neither protocol v1 nor StatsD correctly: .*SPEC\.md §5/)
     expect(row(result.stdout, 'prometheus reachable')).toMatch(
-      /^  ✗ prometheus reachable +no Prometheus URL given\n +fix: .*--prometheus-url http:\/\/prometheus:9090 or PROMETHEUS_URL/,
+      /^ {2}✗ prometheus reachable +no Prometheus URL given\n +fix: .*--prometheus-url http:\/\/prometheus:9090 or PROMETHEUS_URL/,
     )
     expect(result.code).toBe(1)
   })
@@ -100,9 +100,9 @@ describe('taskmeter-agent doctor, failure paths', () => {
     const agent = await startAgentProcess(['--metrics-auth', 'bearer:s3cret'])
     agents.push(agent)
     const without = await runAgentCli(['doctor', '--agent-url', agent.baseUrl], cleanEnv(), 20_000)
-    expect(row(without.stdout, 'agent ready')).toMatch(/^  ✓ /) // the probes stay open
+    expect(row(without.stdout, 'agent ready')).toMatch(/^ {2}✓ /) // the probes stay open
     expect(row(without.stdout, 'agent /metrics')).toMatch(
-      /^  ✗ agent \/metrics +GET \/metrics: HTTP 401\n +fix: the agent runs with --metrics-auth: give doctor the same --metrics-auth \/ METRICS_AUTH$/,
+      /^ {2}✗ agent \/metrics +GET \/metrics: HTTP 401\n +fix: the agent runs with --metrics-auth: give doctor the same --metrics-auth \/ METRICS_AUTH$/,
     )
     expect(without.code).toBe(1)
     const withAuth = await runAgentCli(
@@ -110,8 +110,8 @@ describe('taskmeter-agent doctor, failure paths', () => {
       cleanEnv({ METRICS_AUTH: 'bearer:s3cret' }),
       20_000,
     )
-    expect(row(withAuth.stdout, 'agent /metrics')).toMatch(/^  ✓ agent \/metrics +\d+ bytes in \d+ ms$/)
-    expect(row(withAuth.stdout, 'invalid datagrams')).toMatch(/^  ✓ /)
+    expect(row(withAuth.stdout, 'agent /metrics')).toMatch(/^ {2}✓ agent \/metrics +\d+ bytes in \d+ ms$/)
+    expect(row(withAuth.stdout, 'invalid datagrams')).toMatch(/^ {2}✓ /)
     expect(withAuth.stdout).not.toContain('s3cret')
     expect(withAuth.code).toBe(1) // still no Prometheus URL
   })

@@ -105,7 +105,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
       20_000,
     )
     expect(result.stderr).toBe('')
-    for (const check of CHECKS) expect(row(result.stdout, check), result.stdout).toMatch(/^  ✓ /)
+    for (const check of CHECKS) expect(row(result.stdout, check), result.stdout).toMatch(/^ {2}✓ /)
     expect(row(result.stdout, 'scrape target')).toContain(`job taskmeter http://127.0.0.1:${agent.httpPort}/metrics`)
     expect(row(result.stdout, 'last scrape')).toMatch(/s ago, took \d+ ms, no error/)
     expect(result.stdout).not.toContain('✗')
@@ -123,16 +123,16 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
       cleanEnv({}),
       20_000,
     )
-    expect(row(result.stdout, 'agent reachable')).toMatch(/^  ✓ /)
-    expect(row(result.stdout, 'prometheus reachable')).toMatch(/^  ✓ /)
+    expect(row(result.stdout, 'agent reachable')).toMatch(/^ {2}✓ /)
+    expect(row(result.stdout, 'prometheus reachable')).toMatch(/^ {2}✓ /)
     const target = row(result.stdout, 'scrape target')
     expect(target).toMatch(
-      /^  ✗ scrape target +no active target scrapes this agent \(port \d+\); Prometheus scrapes http:\/\/127\.0\.0\.1:\d+\/metrics/,
+      /^ {2}✗ scrape target +no active target scrapes this agent \(port \d+\); Prometheus scrapes http:\/\/127\.0\.0\.1:\d+\/metrics/,
     )
     expect(target).toContain(
       `fix: add to prometheus.yml: scrape_configs: [{ job_name: taskmeter, static_configs: [{ targets: ['127.0.0.1:${agent.httpPort}'] }] }]`,
     )
-    expect(row(result.stdout, 'target up')).toMatch(/^  – target up +not checked: no target/)
+    expect(row(result.stdout, 'target up')).toMatch(/^ {2}– target up +not checked: no target/)
     expect(result.stdout).toContain('1 problem: see the fix under each ✗')
     expect(result.code).toBe(1)
   })
@@ -147,12 +147,12 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
       20_000,
     )
     expect(row(result.stdout, 'scrape target')).toMatch(
-      /^  ✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/,
+      /^ {2}✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/,
     )
     const up = row(result.stdout, 'target up')
-    expect(up).toMatch(/^  ✗ target up +http:\/\/127\.0\.0\.1:\d+\/prometheus is down: .*404/)
+    expect(up).toMatch(/^ {2}✗ target up +http:\/\/127\.0\.0\.1:\d+\/prometheus is down: .*404/)
     expect(up).toContain('fix: the agent serves /metrics: set metrics_path: /metrics')
-    expect(row(result.stdout, 'last scrape')).toMatch(/^  ✗ last scrape +[\d.]+ s ago, error: .*404/)
+    expect(row(result.stdout, 'last scrape')).toMatch(/^ {2}✗ last scrape +[\d.]+ s ago, error: .*404/)
     expect(result.code).toBe(1)
   })
 })

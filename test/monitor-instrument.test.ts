@@ -97,7 +97,7 @@ describe.each(CASES)('wrap() from $helpers over a $kind', ({ wrap, make }) => {
   it('sync throw: the same error reaches the caller, recorded as an error', async () => {
     const { recorder, clock, figures } = make()
     const failure = new TypeError('bad input')
-    const parse = wrap(recorder, 'parse', (text: string): number => {
+    const parse = wrap(recorder, 'parse', (_text: string): number => {
       clock.ms += 5
       throw failure
     })

@@ -55,7 +55,7 @@ describe('monitor.serve()', () => {
     })
     expect(dashboard.tasks['app.prediction']).toMatchObject({ completed: 51, count: 51 })
 
-    const withoutRateLines = (text: string): string => text.replace(/^(Uptime|  Throughput).*$/gm, '')
+    const withoutRateLines = (text: string): string => text.replace(/^(Uptime| {2}Throughput).*$/gm, '')
     expect(withoutRateLines(await getText(`${server.url}/report`))).toBe(withoutRateLines(monitor.report()))
 
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)

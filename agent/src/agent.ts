@@ -110,7 +110,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     aggregator,
     renderer,
     agentInfo,
-    isReady: () => httpListening && udp !== null && udp.isBound && (tcp === null || tcp.isListening),
+    isReady: () => httpListening && udp?.isBound === true && (tcp === null || tcp.isListening),
     logger,
     auth: config.metricsAuth,
   })

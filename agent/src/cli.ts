@@ -2,14 +2,14 @@
 // taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
 // agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT.
 import cluster from 'node:cluster'
-import { startAgent } from './agent.js'
+import { type RunningAgent, startAgent } from './agent.js'
 import { TaskmeterError } from './config/config-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { startDemoTraffic } from './demo-process.js'
 import { runCompare } from './modes/compare.js'
 import { runDoctor } from './modes/doctor.js'
 import { runLoadTest } from './modes/load-test.js'
-import { startClusterAgent } from './workers/cluster-agent.js'
+import { type ClusterAgent, startClusterAgent } from './workers/cluster-agent.js'
 import { runShardWorker } from './workers/shard-worker.js'
 
 function readConfig(): Config | null {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   // --workers N (issue 10): this process forks N shard workers (cluster) and serves HTTP; each
   // worker runs this same file with the same flags and lands here.
   if (cluster.isWorker) return runShardWorker(config)
-  let agent
+  let agent: RunningAgent | ClusterAgent
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)
   } catch (err) {

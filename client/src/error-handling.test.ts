@@ -30,23 +30,23 @@ describe('bad arguments', () => {
     const client = track(createClient({ port: receiver.port, errorHandler: (e) => errors.push(e) }))
     const anyClient = client as unknown as Record<string, (...args: unknown[]) => unknown>
     client.timing('', 1) // bad_name
-    anyClient['timing']?.(42, 1) // bad_name
+    anyClient.timing?.(42, 1) // bad_name
     client.timing('x'.repeat(201), 1) // name_too_long
     client.timing('é'.repeat(101), 1) // name_too_long: 202 UTF-8 bytes
-    anyClient['timing']?.('t', '12') // bad_value
-    anyClient['gauge']?.('g', undefined) // bad_value
+    anyClient.timing?.('t', '12') // bad_value
+    anyClient.gauge?.('g', undefined) // bad_value
     client.timing('t', Number.NaN) // non_finite_value
     client.histogram('h', Number.POSITIVE_INFINITY) // non_finite_value
     client.timing('t', -0.5) // negative_duration
     client.increment('c', 1, 0) // bad_sample_rate
     client.increment('c', 1, 1.5) // bad_sample_rate
-    anyClient['timing']?.('t', 1, 'tags?') // bad_tags
-    anyClient['timing']?.('t', 1, ['a:b']) // bad_tags
-    anyClient['timing']?.('t', 1, { n: 5 }) // bad_tags
+    anyClient.timing?.('t', 1, 'tags?') // bad_tags
+    anyClient.timing?.('t', 1, ['a:b']) // bad_tags
+    anyClient.timing?.('t', 1, { n: 5 }) // bad_tags
     client.timing('t', 1, Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']))) // bad_tags
     client.timing('t', 1, { k: 'v'.repeat(201) }) // tag_too_long
     client.timing('t', 1, { ['k'.repeat(65)]: 'v' }) // tag_too_long
-    anyClient['trackAsync']?.('t', 'not a function') // bad_argument
+    anyClient.trackAsync?.('t', 'not a function') // bad_argument
     client.timing('ok', 1)
     await client.flush()
     const events = await receiver.waitForEvents(1)

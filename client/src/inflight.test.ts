@@ -103,7 +103,7 @@ describe('in-flight reports over UDP', () => {
     expect(all.length).toBe(countAfterZeros)
     expect(all.filter((r) => r.inflight['app.long'] === 0)).toHaveLength(3)
     // Sequence numbers go up by one per report.
-    all.forEach((report, i) => expect(report.sequence).toBe(i))
+    expect(all.map((report) => report.sequence)).toEqual(all.map((_report, i) => i))
     // The end event went out as task_end_success, and no task_start was ever sent.
     expect(receiver.events().map((e) => e.kind)).toEqual(['task_end_success'])
     expect(receiver.rejections()).toEqual([])
@@ -145,7 +145,7 @@ describe('in-flight reports over UDP', () => {
     )
     const reports = receiver.reports()
     expect(reports.length).toBeGreaterThan(1)
-    reports.forEach((report, i) => expect(report.sequence).toBe(i))
+    expect(reports.map((report) => report.sequence)).toEqual(reports.map((_report, i) => i))
     const merged = Object.assign({}, ...reports.map((r) => r.inflight)) as Record<string, number>
     expect(Object.keys(merged).sort()).toEqual([...names].sort())
     for (const datagram of receiver.datagrams) expect(datagram.bytes.length).toBeLessThanOrEqual(256)

@@ -99,7 +99,7 @@ function integerIn(option: string, value: unknown, min: number, max: number): nu
 
 function portFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): number {
   if (options.port !== undefined) return integerIn('port', options.port, 1, 65535)
-  const text = env['TASKMETER_PORT']
+  const text = env.TASKMETER_PORT
   if (text === undefined || text === '') return DEFAULT_PORT
   if (!/^[0-9]{1,5}$/.test(text)) throw invalid('TASKMETER_PORT', 'an integer 1..65535', text)
   return integerIn('TASKMETER_PORT', Number(text), 1, 65535)
@@ -111,7 +111,7 @@ function hostFrom(options: ClientOptions, env: Readonly<Record<string, string | 
       throw invalid('host', 'a non-empty string', options.host)
     return options.host
   }
-  const text = env['TASKMETER_HOST']
+  const text = env.TASKMETER_HOST
   return text === undefined || text === '' ? DEFAULT_HOST : text
 }
 

@@ -41,7 +41,7 @@ export class TaskTimer {
   endWith(result: unknown): number {
     try {
       let status: unknown = 'success'
-      let endTags: unknown = undefined
+      let endTags: unknown
       if (result !== undefined && result !== null) {
         if (typeof result !== 'object') return this.endMisused(`end() takes { status, tags } (got ${typeof result})`)
         const given = result as { status?: unknown; tags?: unknown }

@@ -181,8 +181,7 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
   const value = readResult.number
-  if (value !== value || value === Infinity || value === -Infinity)
-    return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
+  if (!Number.isFinite(value)) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
   if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
 
   let sampleRate = 1

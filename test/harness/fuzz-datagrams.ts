@@ -1,7 +1,6 @@
 // Hostile datagrams for the fuzz tests: random bytes, mutated protocol v1 batches and mutated
 // StatsD text, from a seeded generator so a failure can be replayed.
 import { BatchEncoder, EVENT_KIND, encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
-import { seededRandom } from './seeded-random.js'
 
 function validBatch(random: () => number): Buffer {
   const encoder = new BatchEncoder(1432)

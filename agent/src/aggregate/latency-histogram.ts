@@ -89,6 +89,7 @@ export class LatencyHistogram {
    * Calls visit(flatIndex, count) for every non-zero bucket in ascending value order. Returns
    * early when visit returns true.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: visitors that never stop early return nothing (void); `true` stops the walk.
   forEachBucket(visit: (flat: number, count: number) => boolean | void): void {
     const layout = this.layout
     for (let octave = 0; octave < this.octaves.length; octave++) {

@@ -1,6 +1,6 @@
 // Every bad flag or env value is refused with one line naming the flag, and the memory budget.
 import { describe, expect, it } from 'vitest'
-import { BASE_PROCESS_BYTES, bytesPerSeries, worstCaseBytes } from './memory-budget.js'
+import { BASE_PROCESS_BYTES, bytesPerSeries } from './memory-budget.js'
 import { MiB, load, configErrorOf, expectRefused } from './load-config.test-support.js'
 
 describe('loadConfig refuses bad values with one line naming the flag', () => {

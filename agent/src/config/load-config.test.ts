@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Config, DEFAULT_BUCKETS, loadConfig } from './load-config.js'
-import { BASE_PROCESS_BYTES, bytesPerSeries, worstCaseBytes } from './memory-budget.js'
+import { worstCaseBytes } from './memory-budget.js'
 import { MiB, GiB, load, configErrorOf } from './load-config.test-support.js'
 
 describe('loadConfig defaults', () => {

@@ -3,9 +3,9 @@ import fc from 'fast-check'
 import { encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
-import { DatagramRouter } from './datagram-router.js'
+import type { DatagramRouter } from './datagram-router.js'
 import type { DecodeStats } from './decode-stats.js'
-import { setup, feed, datagram, event } from './protocol-sink.test-support.js'
+import { setup, feed, datagram } from './protocol-sink.test-support.js'
 
 // ---- random input: the agent never throws on bytes (house style §4) ----
 

@@ -1,12 +1,10 @@
 // Shared helpers of the protocol sink tests: golden vectors, a router on a manual clock, and
 // encoders for hand-built datagrams.
 import { readFileSync, readdirSync } from 'node:fs'
-import fc from 'fast-check'
 import {
   BatchEncoder,
   DATAGRAM_REASONS,
   type DatagramReason,
-  EVENT_KIND,
   EVENT_KIND_NAMES,
   EVENT_REASONS,
   type EventKindName,
@@ -16,9 +14,7 @@ import {
   encodeTags,
 } from '@taskmeter/protocol'
 import { Aggregator } from '../aggregate/aggregator.js'
-import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { DatagramRouter } from './datagram-router.js'
-import { LINE_REASON_INDEX } from './statsd-reasons.js'
 import type { DecodeStats } from './decode-stats.js'
 
 // ---- golden vectors (protocol/vectors/*.json, format in protocol/vectors/README.md) ----
@@ -171,7 +167,7 @@ export interface Counts {
 
 export function byName(names: readonly string[], values: ArrayLike<number> | null): Record<string, number> {
   const out: Record<string, number> = {}
-  names.forEach((name, i) => (out[name] = values === null ? 0 : (values[i] as number)))
+  for (let i = 0; i < names.length; i++) out[names[i] as string] = values === null ? 0 : (values[i] as number)
   return out
 }
 

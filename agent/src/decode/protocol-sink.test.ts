@@ -2,13 +2,11 @@
 // protocol v1, and the semantics of each event kind.
 import { DATAGRAM_REASONS, EVENT_KIND, EVENT_KIND_NAMES, EVENT_REASONS } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'
-import { DatagramRouter } from './datagram-router.js'
 import { LINE_REASON_INDEX } from './statsd-reasons.js'
 import {
   VECTORS,
   setup,
   feed,
-  datagram,
   event,
   inflightReport,
   reasonCounts,

@@ -196,7 +196,7 @@ export class StatsdLine {
       const at = v * VALUE_FIELDS
       const valueStart = bytes[at + VALUE_START] as number
       const value = parseDecimal(buf, valueStart, bytes[at + VALUE_END] as number)
-      if (value !== value || value === Infinity || value === -Infinity) return 'bad_value'
+      if (!Number.isFinite(value)) return 'bad_value'
       if (type === STATSD_TYPE.timer && value < 0) return 'negative_duration'
       this.values[v] = value
       const sign = buf[valueStart]

@@ -11,7 +11,7 @@ export function escapeHelp(text: string): string {
 export function formatNumber(value: number): string {
   if (value === Infinity) return '+Inf'
   if (value === -Infinity) return '-Inf'
-  if (value !== value) return 'NaN'
+  if (Number.isNaN(value)) return 'NaN'
   return String(value)
 }
 

@@ -29,7 +29,7 @@ function parseValue(text: string): number {
   return Number(text)
 }
 
-function unescape(text: string): string {
+function unescapeLabel(text: string): string {
   return text.replace(/\\(.)/g, (_match, c: string) => (c === 'n' ? '\n' : c))
 }
 
@@ -54,7 +54,7 @@ function parseSample(line: string): [string, Array<[string, string]>, string] | 
   for (;;) {
     const match = pattern.exec(line)
     if (match === null) break
-    pairs.push([match[1] as string, unescape(match[2] as string)])
+    pairs.push([match[1] as string, unescapeLabel(match[2] as string)])
   }
   const close = line.indexOf('}', pattern.lastIndex)
   if (close < 0) return null

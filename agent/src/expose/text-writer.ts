@@ -58,7 +58,9 @@ export class TextWriter {
   number(value: number): void {
     if (value >= 0 && value <= 0x1fffffffffffff && value === Math.floor(value)) this.unsigned(value)
     else
-      this.ascii(value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : value !== value ? 'NaN' : String(value))
+      this.ascii(
+        value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : Number.isNaN(value) ? 'NaN' : String(value),
+      )
   }
 
   private unsigned(value: number): void {

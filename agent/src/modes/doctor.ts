@@ -56,7 +56,7 @@ async function agentRows(agentUrl: string, config: Config): Promise<CheckRow[]> 
   }
   rows.push(ok('agent /metrics', `${metrics.body.length} bytes in ${metrics.ms} ms`))
   const dashboard = await get(`${agentUrl}/dashboard`, headers)
-  let recvBufferBytes: unknown = undefined
+  let recvBufferBytes: unknown
   if (typeof dashboard !== 'string' && dashboard.status === 200) {
     try {
       recvBufferBytes = (JSON.parse(dashboard.body) as { agent?: { recv_buffer_bytes?: unknown } }).agent
