@@ -98,7 +98,7 @@ const inkedPixels = (id: string): Promise<number> =>
     const c = canvas as HTMLCanvasElement
     const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
     let inked = 0
-    if (data !== undefined) for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) inked++
+    if (data !== undefined) for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++
     return inked
   })
 

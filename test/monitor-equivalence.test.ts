@@ -57,8 +57,8 @@ const TIMINGS = latencies(3000, 0x5eed)
 
 /** The sequence both recorders get. `clock` is the recorder's own fake clock. */
 async function drive(recorder: Recorder, clock: Clock, wrap: Wrap): Promise<void> {
-  for (let i = 0; i < TIMINGS.length; i++) recorder.timing('predict', TIMINGS[i] as number)
-  for (let i = 0; i < 400; i++) recorder.timing('predict', TIMINGS[i] as number, { region: i % 3 === 0 ? 'eu' : 'us' })
+  for (let i = 0; i < TIMINGS.length; i++) recorder.timing('predict', TIMINGS[i] ?? 0)
+  for (let i = 0; i < 400; i++) recorder.timing('predict', TIMINGS[i] ?? 0, { region: i % 3 === 0 ? 'eu' : 'us' })
   for (let i = 0; i < 300; i++) {
     const fails = i % 10 === 3
     await recorder

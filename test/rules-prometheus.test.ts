@@ -57,7 +57,7 @@ function latencyCycleMs(): number[] {
   const spread = (lo: number, hi: number, n: number): number[] =>
     Array.from({ length: n }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / n)
   const sorted = [...spread(10, 25, 80), ...spread(25, 50, 100), ...spread(100, 250, 19), ...spread(250, 500, 1)]
-  return sorted.map((_, i) => sorted[(i * 73) % sorted.length] as number)
+  return sorted.map((_, i) => sorted[(i * 73) % sorted.length] ?? 0)
 }
 
 /** Relative difference, for the report in the test output. */
@@ -101,7 +101,7 @@ describe('the generated rules in a real prometheus scraping a real agent', () =>
     const traffic = (async () => {
       for (let batch = 0; sending && batch < 2_400; batch++) {
         for (let i = 0; i < 10; i++, sent++) {
-          const ms = cycle[sent % cycle.length] as number
+          const ms = cycle[sent % cycle.length] ?? 0
           await sender.append(sent % 20 === 7 ? EVENT_KIND.task_end_error : EVENT_KIND.timing, checkout, ms)
           await sender.append(sent % 5000 === 4999 ? EVENT_KIND.task_end_error : EVENT_KIND.timing, search, ms)
         }
@@ -188,17 +188,17 @@ describe('the generated rules in a real prometheus scraping a real agent', () =>
         p50_s: {
           rule: quantiles['0.5'],
           dashboard: task.window.latency_ms.p50 / 1000,
-          off: off(quantiles['0.5'] as number, task.window.latency_ms.p50 / 1000),
+          off: off(quantiles['0.5'] ?? 0, task.window.latency_ms.p50 / 1000),
         },
         p95_s: {
           rule: quantiles['0.95'],
           dashboard: task.window.latency_ms.p95 / 1000,
-          off: off(quantiles['0.95'] as number, task.window.latency_ms.p95 / 1000),
+          off: off(quantiles['0.95'] ?? 0, task.window.latency_ms.p95 / 1000),
         },
         p99_s: {
           rule: quantiles['0.99'],
           dashboard: task.window.latency_ms.p99 / 1000,
-          off: off(quantiles['0.99'] as number, task.window.latency_ms.p99 / 1000),
+          off: off(quantiles['0.99'] ?? 0, task.window.latency_ms.p99 / 1000),
         },
       }
       console.log(

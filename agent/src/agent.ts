@@ -172,7 +172,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
       httpListening = false
       await http.close()
       let events = 0
-      for (let i = 0; i < router.stats.eventsByKind.length; i++) events += router.stats.eventsByKind[i] as number
+      for (let i = 0; i < router.stats.eventsByKind.length; i++) events += router.stats.eventsByKind[i] ?? 0
       return { datagrams_received: router.stats.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
     },
   }

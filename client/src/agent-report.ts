@@ -7,7 +7,7 @@ const MAX_TASK_QUERY_CHARS = 4000
 export function reportUrlFor(baseUrl: string, taskNames: readonly string[]): string {
   let query = ''
   for (let i = 0; i < taskNames.length; i++) {
-    query += (i === 0 ? '' : ',') + encodeURIComponent(taskNames[i] as string)
+    query += (i === 0 ? '' : ',') + encodeURIComponent(taskNames[i] ?? '')
     if (query.length > MAX_TASK_QUERY_CHARS) return `${baseUrl}/report`
   }
   return query === '' ? `${baseUrl}/report` : `${baseUrl}/report?task=${query}`

@@ -22,7 +22,9 @@ export interface ClientStats {
 }
 
 const REASON_INDEX = new Map<string, number>()
-for (let i = 0; i < DROP_REASONS.length; i++) REASON_INDEX.set(DROP_REASONS[i] as string, i)
+DROP_REASONS.forEach((reason, i) => {
+  REASON_INDEX.set(reason, i)
+})
 
 export class ClientTelemetry {
   sent: number

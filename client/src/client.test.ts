@@ -68,7 +68,7 @@ describe('metric calls', () => {
   it('samples counters: sends only the sampled subset, with the rate, and counts the rest', async () => {
     let draw = 0
     const draws = [0.05, 0.5, 0.09, 0.95]
-    connect({ random: () => draws[draw++ % draws.length] as number })
+    connect({ random: () => draws[draw++ % draws.length] ?? 0 })
     for (let i = 0; i < 4; i++) client.increment('sampled', 1, 0.1)
     client.increment('tagged', 2, 0.1, { a: 'b' }) // draw 0.05: sent
     await client.flush()

@@ -14,7 +14,7 @@ function reportOf(tracker: InflightTracker): Record<string, number> {
   tracker.prepareReport()
   const out: Record<string, number> = {}
   for (let i = 0; i < tracker.reportNames.length; i++) {
-    out[Buffer.from((tracker.reportNames[i] as Uint8Array).subarray(1)).toString()] = tracker.reportCounts[i] as number
+    out[Buffer.from((tracker.reportNames[i] as Uint8Array).subarray(1)).toString()] = tracker.reportCounts[i] ?? 0
   }
   return out
 }
@@ -90,7 +90,7 @@ describe('in-flight reports over UDP', () => {
       .filter((d) => d.items.some((i) => i.kind === 'inflight_report'))
       .map((d) => d.atMs)
     for (let i = 1; i < reportTimes.length; i++)
-      expect((reportTimes[i] as number) - (reportTimes[i - 1] as number)).toBeLessThan(5 * intervalMs)
+      expect((reportTimes[i] ?? 0) - (reportTimes[i - 1] ?? 0)).toBeLessThan(5 * intervalMs)
     await waitFor(
       'three zero reports',
       () => receiver.reports().filter((r) => r.inflight['app.long'] === 0).length >= 3,

@@ -28,8 +28,7 @@ function contentKey(tags: TagInput): string | null {
     return key
   }
   const keys = Object.keys(tags)
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string
+  for (const k of keys) {
     const v: unknown = (tags as Readonly<Record<string, unknown>>)[k]
     if (typeof v !== 'string') return null
     key += `${k.length}:${k}${v.length}:${v}`

@@ -168,8 +168,9 @@ export class UdpTransport implements Transport {
     const events = this.queuedEvents.splice(0)
     const reports = this.queuedReports.splice(0)
     this.queuedEventTotal = 0
-    for (let i = 0; i < queued.length; i++)
-      this.transmit(queued[i] as Buffer, events[i] as number, reports[i] as number)
+    queued.forEach((datagram, i) => {
+      this.transmit(datagram, events[i] ?? 0, reports[i] ?? 0)
+    })
     this.wakeIdleWaiters()
   }
 
@@ -178,7 +179,7 @@ export class UdpTransport implements Transport {
     const reports = this.queuedReports.splice(0)
     this.queued.length = 0
     this.queuedEventTotal = 0
-    for (let i = 0; i < events.length; i++) this.listener.onSendFailed(events[i] as number, reports[i] as number, cause)
+    for (let i = 0; i < events.length; i++) this.listener.onSendFailed(events[i] ?? 0, reports[i] ?? 0, cause)
   }
 
   // Sends without copying: libuv tries the send at once (uv_udp_try_send), and then the kernel has

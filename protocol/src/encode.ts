@@ -156,7 +156,7 @@ export class BatchEncoder {
     let used = 3 // map16 header at most
     let end = from
     while (end < names.length && end - from < 0xffff) {
-      const entry = (names[end] as EncodedBytes).length + numberBytes(counts[end] as number)
+      const entry = (names[end] as EncodedBytes).length + numberBytes(counts[end] ?? 0)
       if (used + entry > room) break
       used += entry
       end++
@@ -174,7 +174,7 @@ export class BatchEncoder {
     for (let i = from; i < end; i++) {
       const name = names[i] as EncodedBytes
       buf.set(name, pos)
-      pos = writeNumber(buf, this.view, pos + name.length, counts[i] as number)
+      pos = writeNumber(buf, this.view, pos + name.length, counts[i] ?? 0)
     }
     this.length = pos
     this.eventCount++

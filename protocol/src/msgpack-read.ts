@@ -16,32 +16,29 @@ const scratch32Bytes = new Uint8Array(scratch32.buffer)
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 function uint16(buf: Uint8Array, pos: number): number {
-  return ((buf[pos] as number) << 8) | (buf[pos + 1] as number)
+  return ((buf[pos] ?? 0) << 8) | (buf[pos + 1] ?? 0)
 }
 
 function uint32(buf: Uint8Array, pos: number): number {
-  return (
-    (buf[pos] as number) * 0x1000000 +
-    (((buf[pos + 1] as number) << 16) | ((buf[pos + 2] as number) << 8) | (buf[pos + 3] as number))
-  )
+  return (buf[pos] ?? 0) * 0x1000000 + (((buf[pos + 1] ?? 0) << 16) | ((buf[pos + 2] ?? 0) << 8) | (buf[pos + 3] ?? 0))
 }
 
 function float64(buf: Uint8Array, pos: number): number {
-  if (littleEndian) for (let i = 0; i < 8; i++) scratchBytes[7 - i] = buf[pos + i] as number
-  else for (let i = 0; i < 8; i++) scratchBytes[i] = buf[pos + i] as number
-  return scratch[0] as number
+  if (littleEndian) for (let i = 0; i < 8; i++) scratchBytes[7 - i] = buf[pos + i] ?? 0
+  else for (let i = 0; i < 8; i++) scratchBytes[i] = buf[pos + i] ?? 0
+  return scratch[0] ?? 0
 }
 
 function float32(buf: Uint8Array, pos: number): number {
-  if (littleEndian) for (let i = 0; i < 4; i++) scratch32Bytes[3 - i] = buf[pos + i] as number
-  else for (let i = 0; i < 4; i++) scratch32Bytes[i] = buf[pos + i] as number
-  return scratch32[0] as number
+  if (littleEndian) for (let i = 0; i < 4; i++) scratch32Bytes[3 - i] = buf[pos + i] ?? 0
+  else for (let i = 0; i < 4; i++) scratch32Bytes[i] = buf[pos + i] ?? 0
+  return scratch32[0] ?? 0
 }
 
 /** Any msgpack int or float into readResult.number. */
 export function readNumber(buf: Uint8Array, pos: number, end: number): number {
   if (pos >= end) return TRUNCATED
-  const b = buf[pos] as number
+  const b = buf[pos] ?? 0
   if (b < 0x80) {
     readResult.number = b
     return pos + 1
@@ -81,7 +78,7 @@ export function readNumber(buf: Uint8Array, pos: number, end: number): number {
   const p = pos + 1
   switch (b) {
     case 0xcc:
-      readResult.number = buf[p] as number
+      readResult.number = buf[p] ?? 0
       break
     case 0xcd:
       readResult.number = uint16(buf, p)
@@ -93,7 +90,7 @@ export function readNumber(buf: Uint8Array, pos: number, end: number): number {
       readResult.number = uint32(buf, p) * 0x100000000 + uint32(buf, p + 4)
       break
     case 0xd0:
-      readResult.number = ((buf[p] as number) << 24) >> 24
+      readResult.number = ((buf[p] ?? 0) << 24) >> 24
       break
     case 0xd1:
       readResult.number = (uint16(buf, p) << 16) >> 16
@@ -116,7 +113,7 @@ export function readNumber(buf: Uint8Array, pos: number, end: number): number {
 /** A msgpack str: its payload range goes to readResult.strStart/strEnd. */
 export function readStr(buf: Uint8Array, pos: number, end: number): number {
   if (pos >= end) return TRUNCATED
-  const b = buf[pos] as number
+  const b = buf[pos] ?? 0
   let len: number
   let p: number
   if (b >= 0xa0 && b <= 0xbf) {
@@ -124,7 +121,7 @@ export function readStr(buf: Uint8Array, pos: number, end: number): number {
     p = pos + 1
   } else if (b === 0xd9) {
     if (pos + 2 > end) return TRUNCATED
-    len = buf[pos + 1] as number
+    len = buf[pos + 1] ?? 0
     p = pos + 2
   } else if (b === 0xda) {
     if (pos + 3 > end) return TRUNCATED
@@ -150,7 +147,7 @@ export function readStr(buf: Uint8Array, pos: number, end: number): number {
 /** An array (kind 0) or map (kind 1) header: element / pair count into readResult.count. */
 export function readContainerHeader(buf: Uint8Array, pos: number, end: number, map: boolean): number {
   if (pos >= end) return TRUNCATED
-  const b = buf[pos] as number
+  const b = buf[pos] ?? 0
   const fix = map ? 0x80 : 0x90
   if (b >= fix && b <= fix + 0x0f) {
     readResult.count = b & 0x0f
@@ -182,7 +179,7 @@ export function skipValues(buf: Uint8Array, pos: number, end: number, values: nu
   let remaining = values
   while (remaining > 0) {
     if (pos >= end) return TRUNCATED
-    const b = buf[pos] as number
+    const b = buf[pos] ?? 0
     remaining--
     if (b < 0x80 || b >= 0xe0 || b === 0xc0 || b === 0xc2 || b === 0xc3) pos += 1
     else if (b <= 0x8f) {
@@ -215,7 +212,7 @@ export function skipValues(buf: Uint8Array, pos: number, end: number, values: nu
         case 0xd9:
         case 0xc4:
           if (pos + 2 > end) return TRUNCATED
-          pos += 2 + (buf[pos + 1] as number)
+          pos += 2 + (buf[pos + 1] ?? 0)
           break
         case 0xda:
         case 0xc5:

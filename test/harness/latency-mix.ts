@@ -32,7 +32,7 @@ export function bimodalUs(count: number, fastMs: number, slowMs: number, share: 
 /** Prometheus' rank rule: the first value whose cumulative count reaches q·n (sorted ascending). */
 export function exactQuantile(sortedSeconds: Float64Array, q: number): number {
   const rank = Math.max(1, Math.ceil(q * sortedSeconds.length - 1e-9))
-  return sortedSeconds[rank - 1] as number
+  return sortedSeconds[rank - 1] ?? 0
 }
 
 export function pooledSeconds(parts: Float64Array[]): Float64Array {
@@ -40,7 +40,7 @@ export function pooledSeconds(parts: Float64Array[]): Float64Array {
   for (const part of parts) total += part.length
   const out = new Float64Array(total)
   let at = 0
-  for (const part of parts) for (let i = 0; i < part.length; i++) out[at++] = (part[i] as number) / 1e6
+  for (const part of parts) for (let i = 0; i < part.length; i++) out[at++] = (part[i] ?? 0) / 1e6
   return out.sort()
 }
 
@@ -57,7 +57,7 @@ export async function sendTimings(
   const sender = new UdpSender(udpPort)
   try {
     for (let i = 0; i < durationsUs.length; i++) {
-      await sender.append(EVENT_KIND.timing, name, (durationsUs[i] as number) / 1000)
+      await sender.append(EVENT_KIND.timing, name, (durationsUs[i] ?? 0) / 1000)
       // A short pause every 20 000 events keeps loopback from overrunning the agent socket.
       if (i % 20_000 === 19_999) await new Promise((resolve) => setTimeout(resolve, 5))
     }

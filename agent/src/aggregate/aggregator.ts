@@ -127,9 +127,9 @@ export class Aggregator {
       return null
     }
     const names = exposedNames(kind, base, family)
-    for (let i = 0; i < names.length; i++) {
-      const taken = this.familyKinds.get(names[i] as string)
-      if ((taken !== undefined && taken !== kind) || isReservedFamily(names[i] as string)) {
+    for (const exposed of names) {
+      const taken = this.familyKinds.get(exposed)
+      if ((taken !== undefined && taken !== kind) || isReservedFamily(exposed)) {
         this.drops.add('type_conflict')
         return null
       }
@@ -138,7 +138,7 @@ export class Aggregator {
       this.seriesDropped++
       return null
     }
-    for (let i = 0; i < names.length; i++) this.familyKinds.set(names[i] as string, kind)
+    for (const exposed of names) this.familyKinds.set(exposed, kind)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created
@@ -267,7 +267,7 @@ export class Aggregator {
             ? series.family.slice(0, -'_total'.length)
             : series.family
         const names = exposedNames(series.kind, base, series.family)
-        for (let i = 0; i < names.length; i++) this.familyKinds.set(names[i] as string, series.kind)
+        for (const exposed of names) this.familyKinds.set(exposed, series.kind)
       }
     }
     this.seriesEvicted += evicted + customEvicted

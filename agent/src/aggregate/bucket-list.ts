@@ -51,11 +51,11 @@ export class BucketList {
         continue
       }
       const target = quantileTarget(quantiles, i, this.total)
-      while (bucket < this.length - 1 && running + (this.counts[bucket] as number) < target) {
-        running += this.counts[bucket] as number
+      while (bucket < this.length - 1 && running + (this.counts[bucket] ?? 0) < target) {
+        running += this.counts[bucket] ?? 0
         bucket++
       }
-      out[i] = layout.highestOfFlat(this.flats[bucket] as number)
+      out[i] = layout.highestOfFlat(this.flats[bucket] ?? 0)
     }
   }
 
@@ -69,9 +69,9 @@ export class BucketList {
     let bucket = 0
     let running = 0
     for (let i = 0; i < thresholdFlats.length; i++) {
-      const threshold = thresholdFlats[i] as number
-      while (bucket < this.length && (this.flats[bucket] as number) <= threshold) {
-        running += this.counts[bucket] as number
+      const threshold = thresholdFlats[i] ?? 0
+      while (bucket < this.length && (this.flats[bucket] ?? 0) <= threshold) {
+        running += this.counts[bucket] ?? 0
         bucket++
       }
       out[i] = running

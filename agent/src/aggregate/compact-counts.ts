@@ -51,8 +51,8 @@ export function packCountsSince(histogram: LatencyHistogram, base: Uint8Array | 
   previousFlat = 0
   let i = 0
   histogram.forEachBucket((flat, count) => {
-    while (i < flats.length && (flats[i] as number) < flat) i++
-    const before = i < flats.length && flats[i] === flat ? (counts[i] as number) : 0
+    while (i < flats.length && (flats[i] ?? 0) < flat) i++
+    const before = i < flats.length && flats[i] === flat ? (counts[i] ?? 0) : 0
     if (count > before) appendBucket(flat, count - before)
   })
   return scratch.slice(0, scratchLength)
@@ -63,10 +63,10 @@ export function packCountsSince(histogram: LatencyHistogram, base: Uint8Array | 
 let cursor = 0
 
 function nextVarint(packed: Uint8Array): number {
-  let byte = packed[cursor++] as number
+  let byte = packed[cursor++] ?? 0
   let value = byte & 0x7f
   for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
-    byte = packed[cursor++] as number
+    byte = packed[cursor++] ?? 0
     value += (byte & 0x7f) * scale
   }
   return value
@@ -81,7 +81,7 @@ export function addPackedCounts(packed: Uint8Array, dense: Float64Array, touched
     flat += nextVarint(packed)
     const count = nextVarint(packed)
     pos = cursor
-    dense[flat] = (dense[flat] as number) + count
+    dense[flat] = (dense[flat] ?? 0) + count
     if (flat < touched.min) touched.min = flat
     if (flat > touched.max) touched.max = flat
   }
@@ -96,7 +96,7 @@ export function subtractPackedCounts(packed: Uint8Array, dense: Float64Array): v
     flat += nextVarint(packed)
     const count = nextVarint(packed)
     pos = cursor
-    dense[flat] = (dense[flat] as number) - count
+    dense[flat] = (dense[flat] ?? 0) - count
   }
 }
 
@@ -125,14 +125,14 @@ export function mergePackedCounts(a: Uint8Array, b: Uint8Array): Uint8Array {
   previousFlat = 0
   let i = 0
   readPackedCounts(b, (flat, count) => {
-    while (i < flats.length && (flats[i] as number) < flat) {
-      appendBucket(flats[i] as number, counts[i] as number)
+    while (i < flats.length && (flats[i] ?? 0) < flat) {
+      appendBucket(flats[i] ?? 0, counts[i] ?? 0)
       i++
     }
-    if (i < flats.length && flats[i] === flat) appendBucket(flat, (counts[i++] as number) + count)
+    if (i < flats.length && flats[i] === flat) appendBucket(flat, (counts[i++] ?? 0) + count)
     else appendBucket(flat, count)
   })
-  for (; i < flats.length; i++) appendBucket(flats[i] as number, counts[i] as number)
+  for (; i < flats.length; i++) appendBucket(flats[i] ?? 0, counts[i] ?? 0)
   return scratch.slice(0, scratchLength)
 }
 

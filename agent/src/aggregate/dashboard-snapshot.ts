@@ -59,10 +59,10 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000
 // recorded (p99.9 57.599 ms above a max of 57.36 ms): no percentile is reported above the max.
 function summary(q: Float64Array, maxUs: number, sumMs: number, count: number): LatencySummaryMs {
   return {
-    p50: Math.min(q[0] as number, maxUs) / 1000,
-    p95: Math.min(q[1] as number, maxUs) / 1000,
-    p99: Math.min(q[2] as number, maxUs) / 1000,
-    p999: Math.min(q[3] as number, maxUs) / 1000,
+    p50: Math.min(q[0] ?? 0, maxUs) / 1000,
+    p95: Math.min(q[1] ?? 0, maxUs) / 1000,
+    p99: Math.min(q[2] ?? 0, maxUs) / 1000,
+    p999: Math.min(q[3] ?? 0, maxUs) / 1000,
     max: maxUs / 1000,
     mean: count > 0 ? round3(sumMs / count) : 0,
   }
@@ -120,10 +120,10 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
         labels: Object.fromEntries(series.labels),
         count: series.histogram.totalCount,
         sum: series.sum,
-        p50: (q[0] as number) / HISTOGRAM_SCALE,
-        p95: (q[1] as number) / HISTOGRAM_SCALE,
-        p99: (q[2] as number) / HISTOGRAM_SCALE,
-        p999: (q[3] as number) / HISTOGRAM_SCALE,
+        p50: (q[0] ?? 0) / HISTOGRAM_SCALE,
+        p95: (q[1] ?? 0) / HISTOGRAM_SCALE,
+        p99: (q[2] ?? 0) / HISTOGRAM_SCALE,
+        p999: (q[3] ?? 0) / HISTOGRAM_SCALE,
         max: series.histogram.maxUs / HISTOGRAM_SCALE,
       }
     }

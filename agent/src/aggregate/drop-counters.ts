@@ -13,15 +13,15 @@ export class DropCounters {
 
   add(reason: AgentDropReason): void {
     const i = AGENT_DROP_REASONS.indexOf(reason)
-    this.counts[i] = (this.counts[i] as number) + 1
+    this.counts[i] = (this.counts[i] ?? 0) + 1
   }
 
   /** Adds `count` under the reason at AGENT_DROP_REASONS[index] (merging workers' counts). */
   addAt(index: number, count: number): void {
-    this.counts[index] = (this.counts[index] as number) + count
+    this.counts[index] = (this.counts[index] ?? 0) + count
   }
 
   get(reason: AgentDropReason): number {
-    return this.counts[AGENT_DROP_REASONS.indexOf(reason)] as number
+    return this.counts[AGENT_DROP_REASONS.indexOf(reason)] ?? 0
   }
 }

@@ -36,7 +36,7 @@ export class LatencyHistogram {
       this.octaves[octave] = counts
     }
     const slot = layout.slotOf(v, octave)
-    const next = (counts[slot] as number) + 1
+    const next = (counts[slot] ?? 0) + 1
     if (next > 0xffffffff) this.spill(layout.flatIndex(octave, slot), counts, slot, 1)
     else counts[slot] = next
     this.totalCount++
@@ -62,7 +62,7 @@ export class LatencyHistogram {
       counts = new Uint32Array(this.layout.octaveLength(octave))
       this.octaves[octave] = counts
     }
-    const next = (counts[slot] as number) + count
+    const next = (counts[slot] ?? 0) + count
     if (next > 0xffffffff) this.spill(this.layout.flatIndex(octave, slot), counts, slot, count)
     else counts[slot] = next
     this.totalCount += count
@@ -72,16 +72,16 @@ export class LatencyHistogram {
 
   private spill(flat: number, counts: Uint32Array, slot: number, count: number): void {
     if (this.overflow === null) this.overflow = new Map()
-    const total = (counts[slot] as number) + count + (this.overflow.get(flat) ?? 0)
+    const total = (counts[slot] ?? 0) + count + (this.overflow.get(flat) ?? 0)
     counts[slot] = total % 0x100000000
-    this.overflow.set(flat, total - (counts[slot] as number))
+    this.overflow.set(flat, total - counts[slot])
   }
 
   /** Count stored at a flat index. */
   countAt(octave: number, slot: number): number {
     const counts = this.octaves[octave]
     if (counts === null || counts === undefined) return 0
-    const base = counts[slot] as number
+    const base = counts[slot] ?? 0
     return this.overflow === null ? base : base + (this.overflow.get(this.layout.flatIndex(octave, slot)) ?? 0)
   }
 
@@ -111,7 +111,7 @@ export class LatencyHistogram {
       if (counts === null || counts === undefined) continue
       const base = layout.flatIndex(octave, 0)
       for (let slot = 0; slot < counts.length; slot++) {
-        const count = counts[slot] as number
+        const count = counts[slot] ?? 0
         if (count !== 0) list.push(base + slot, this.overflow === null ? count : this.countAt(octave, slot))
         else if (this.overflow !== null && this.countAt(octave, slot) !== 0)
           list.push(base + slot, this.countAt(octave, slot))
@@ -136,10 +136,9 @@ export class LatencyHistogram {
       const length = counts.length
       if (spilled)
         for (let slot = 0; slot < length; slot++)
-          dense[base + slot] = (dense[base + slot] as number) + this.countAt(octave, slot)
+          dense[base + slot] = (dense[base + slot] ?? 0) + this.countAt(octave, slot)
       else
-        for (let slot = 0; slot < length; slot++)
-          dense[base + slot] = (dense[base + slot] as number) + (counts[slot] as number)
+        for (let slot = 0; slot < length; slot++) dense[base + slot] = (dense[base + slot] ?? 0) + (counts[slot] ?? 0)
     }
     const low = layout.flatIndexOfValue(this.minUs)
     const high = layout.flatIndexOfValue(this.maxUs)
@@ -178,7 +177,7 @@ export class LatencyHistogram {
     let nextQ = 0
     let target = quantileTarget(quantiles, 0, total)
     let nextLe = 0
-    let threshold = thresholdCount > 0 ? (thresholdFlats[0] as number) : Infinity
+    let threshold = thresholdCount > 0 ? (thresholdFlats[0] ?? Infinity) : Infinity
     let running = 0
     for (let octave = 0; octave < octaveCount; octave++) {
       const counts = octaves[octave]
@@ -190,11 +189,11 @@ export class LatencyHistogram {
         // Thresholds below this bucket are complete before it is added.
         while (threshold < flat) {
           outLe[nextLe++] = running
-          threshold = nextLe < thresholdCount ? (thresholdFlats[nextLe] as number) : Infinity
+          threshold = nextLe < thresholdCount ? (thresholdFlats[nextLe] ?? Infinity) : Infinity
         }
-        const count = counts[slot] as number
+        const count = counts[slot] ?? 0
         running += count
-        if (addTo !== null) addTo[flat] = (addTo[flat] as number) + count
+        if (addTo !== null) addTo[flat] = (addTo[flat] ?? 0) + count
         while (running >= target) {
           outQuantiles[nextQ++] = layout.highestOfFlat(flat)
           target = nextQ < quantileCount ? quantileTarget(quantiles, nextQ, total) : Infinity
@@ -228,7 +227,7 @@ export class LatencyHistogram {
         const count = this.countAt(octave, slot)
         if (count === 0) continue
         const flat = layout.flatIndex(octave, slot)
-        while (nextLe < thresholdFlats.length && (thresholdFlats[nextLe] as number) < flat) outLe[nextLe++] = running
+        while (nextLe < thresholdFlats.length && (thresholdFlats[nextLe] ?? 0) < flat) outLe[nextLe++] = running
         running += count
         highest = flat
         while (nextQ < quantiles.length && running >= target) {

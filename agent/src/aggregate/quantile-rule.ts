@@ -9,6 +9,6 @@ function ulp(x: number): number {
 /** Running count at which quantiles[index] is reached; Infinity past the last quantile. */
 export function quantileTarget(quantiles: readonly number[], index: number, total: number): number {
   if (index >= quantiles.length) return Infinity
-  const exact = (quantiles[index] as number) * total
+  const exact = (quantiles[index] ?? 0) * total
   return Math.max(1, Math.ceil(exact - ulp(exact)))
 }

@@ -18,7 +18,7 @@ export function hashSetMember(buf: Uint8Array, start: number, end: number): numb
   let a = 0x811c9dc5
   let b = 0x9747b28c
   for (let i = start; i < end; i++) {
-    const byte = buf[i] as number
+    const byte = buf[i] ?? 0
     a = Math.imul(a ^ byte, 0x01000193)
     b = Math.imul(b ^ byte, 0x5bd1e995)
     b ^= b >>> 15
@@ -52,11 +52,11 @@ export class SetMembers {
   add(hash: number, epoch: number, liveEpochs: number): boolean {
     let slot = (hash >>> 0) & this.mask
     for (;;) {
-      const stored = this.hashes[slot] as number
+      const stored = this.hashes[slot]
       if (stored === EMPTY) break
       if (stored === hash) {
         // max(): merged workers' data may come in any order (issue 10); in one process epochs only grow.
-        if (epoch > (this.epochs[slot] as number)) this.epochs[slot] = epoch
+        if (epoch > (this.epochs[slot] ?? 0)) this.epochs[slot] = epoch
         return true
       }
       slot = (slot + 1) & this.mask
@@ -82,7 +82,7 @@ export class SetMembers {
     let count = 0
     const oldest = epoch - liveEpochs
     for (let slot = 0; slot < this.hashes.length; slot++) {
-      if (this.hashes[slot] !== EMPTY && (this.epochs[slot] as number) > oldest) count++
+      if (this.hashes[slot] !== EMPTY && (this.epochs[slot] ?? 0) > oldest) count++
     }
     return count
   }
@@ -91,8 +91,8 @@ export class SetMembers {
   forEachLive(epoch: number, liveEpochs: number, visit: (hash: number, epoch: number) => void): void {
     const oldest = epoch - liveEpochs
     for (let slot = 0; slot < this.hashes.length; slot++) {
-      const hash = this.hashes[slot] as number
-      if (hash !== EMPTY && (this.epochs[slot] as number) > oldest) visit(hash, this.epochs[slot] as number)
+      const hash = this.hashes[slot] ?? 0
+      if (hash !== EMPTY && (this.epochs[slot] ?? 0) > oldest) visit(hash, this.epochs[slot] ?? 0)
     }
   }
 
@@ -115,12 +115,12 @@ export class SetMembers {
     this.occupied = 0
     this.sweptEpoch = epoch
     for (let i = 0; i < oldHashes.length; i++) {
-      const hash = oldHashes[i] as number
-      if (hash === EMPTY || (oldEpochs[i] as number) <= oldest) continue
+      const hash = oldHashes[i] ?? 0
+      if (hash === EMPTY || (oldEpochs[i] ?? 0) <= oldest) continue
       let slot = (hash >>> 0) & this.mask
       while (this.hashes[slot] !== EMPTY) slot = (slot + 1) & this.mask
       this.hashes[slot] = hash
-      this.epochs[slot] = oldEpochs[i] as number
+      this.epochs[slot] = oldEpochs[i] ?? 0
       this.occupied++
     }
   }

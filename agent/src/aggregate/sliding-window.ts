@@ -80,9 +80,9 @@ export class SlidingWindow {
   ): void {
     if (nowMs >= this.nextEpochStartMs) this.advanceTo(Math.floor(nowMs / this.slotMs))
     const slot = this.currentSlot
-    this.requests[slot] = (this.requests[slot] as number) + weight
-    this.sumMs[slot] = (this.sumMs[slot] as number) + durationMs * weight
-    if (failed) this.errors[slot] = (this.errors[slot] as number) + weight
+    this.requests[slot] = (this.requests[slot] ?? 0) + weight
+    this.sumMs[slot] = (this.sumMs[slot] ?? 0) + durationMs * weight
+    if (failed) this.errors[slot] = (this.errors[slot] ?? 0) + weight
     if (this.ownsCumulative) this.cumulative.addAt(octave, bucketSlot, v, weight)
   }
 
@@ -91,7 +91,7 @@ export class SlidingWindow {
       const closed = this.currentEpoch % SLOT_COUNT
       const stillLive = epoch - this.currentEpoch < SLOT_COUNT
       this.packed[closed] =
-        stillLive && (this.requests[closed] as number) > 0 ? packCountsSince(this.cumulative, this.base) : null
+        stillLive && (this.requests[closed] ?? 0) > 0 ? packCountsSince(this.cumulative, this.base) : null
     }
     // The new live slot starts from the cumulative histogram as it is now (~5 µs for a busy task,
     // once per slot: every 5 s at the default window, and only for tasks that get requests).
@@ -108,7 +108,7 @@ export class SlidingWindow {
   }
 
   private isLive(slot: number, epochNow: number): boolean {
-    const epoch = this.epochs[slot] as number
+    const epoch = this.epochs[slot] ?? 0
     return epoch > epochNow - SLOT_COUNT && epoch <= epochNow
   }
 
@@ -119,9 +119,9 @@ export class SlidingWindow {
     out.sumMs = 0
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       if (!this.isLive(slot, epochNow)) continue
-      out.requests += this.requests[slot] as number
-      out.errors += this.errors[slot] as number
-      out.sumMs += this.sumMs[slot] as number
+      out.requests += this.requests[slot] ?? 0
+      out.errors += this.errors[slot] ?? 0
+      out.sumMs += this.sumMs[slot] ?? 0
     }
     // Full slots behind the current one, plus the part of the current slot that has elapsed.
     out.coveredMs = (SLOT_COUNT - 1) * this.slotMs + (nowMs - epochNow * this.slotMs)
@@ -139,7 +139,7 @@ export class SlidingWindow {
   mergeInto(nowMs: number, merger: WindowMerger, cumulativeAdded = false): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      const epoch = this.epochs[slot] as number
+      const epoch = this.epochs[slot]
       if (!this.isLive(slot, epochNow)) {
         // Expired data is freed here too, so a task that went quiet holds no packed slots.
         this.packed[slot] = null
@@ -166,12 +166,12 @@ export class SlidingWindow {
   ): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      const epoch = this.epochs[slot] as number
-      const requests = this.requests[slot] as number
+      const epoch = this.epochs[slot] ?? 0
+      const requests = this.requests[slot] ?? 0
       if (this.isLive(slot, epochNow) && requests > 0) {
         const packed = epoch === this.currentEpoch ? packCountsSince(this.cumulative, this.base) : this.packed[slot]
         if (packed !== null && packed !== undefined)
-          visit(epoch, requests, this.errors[slot] as number, this.sumMs[slot] as number, packed)
+          visit(epoch, requests, this.errors[slot] ?? 0, this.sumMs[slot] ?? 0, packed)
       }
       this.requests[slot] = 0
       this.errors[slot] = 0
@@ -189,7 +189,7 @@ export class SlidingWindow {
    */
   mergeSlot(epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array): void {
     const slot = epoch % SLOT_COUNT
-    const stored = this.epochs[slot] as number
+    const stored = this.epochs[slot] ?? 0
     if (stored > epoch) return
     if (stored < epoch) {
       this.epochs[slot] = epoch
@@ -198,9 +198,9 @@ export class SlidingWindow {
       this.sumMs[slot] = 0
       this.packed[slot] = null
     }
-    this.requests[slot] = (this.requests[slot] as number) + requests
-    this.errors[slot] = (this.errors[slot] as number) + errors
-    this.sumMs[slot] = (this.sumMs[slot] as number) + sumMs
+    this.requests[slot] = (this.requests[slot] ?? 0) + requests
+    this.errors[slot] = (this.errors[slot] ?? 0) + errors
+    this.sumMs[slot] = (this.sumMs[slot] ?? 0) + sumMs
     const held = this.packed[slot]
     this.packed[slot] = held === null || held === undefined ? packed : mergePackedCounts(held, packed)
   }

@@ -76,7 +76,7 @@ export class TaskFigures {
   /** Max value (µs) of the window loaded last; 0 when empty. */
   windowMaxUs(): number {
     const buckets = this.buckets
-    return buckets.length === 0 ? 0 : this.aggregator.layout.highestOfFlat(buckets.flats[buckets.length - 1] as number)
+    return buckets.length === 0 ? 0 : this.aggregator.layout.highestOfFlat(buckets.flats[buckets.length - 1] ?? 0)
   }
 
   /** requests_per_second: requests in the window ÷ min(window covered, seconds since start). */

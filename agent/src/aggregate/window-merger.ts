@@ -60,7 +60,7 @@ export class WindowMerger {
     while (max >= min && dense[max] === 0) max--
     // No branch on empty buckets (they add 0 and cannot reach a target): see readFigures.
     for (let flat = min; flat <= max; flat++) {
-      running += dense[flat] as number
+      running += dense[flat] ?? 0
       dense[flat] = 0
       while (running >= target) {
         out[next++] = layout.highestOfFlat(flat)
@@ -80,7 +80,7 @@ export class WindowMerger {
     out.clear()
     const dense = this.dense
     for (let flat = this.touched.min; flat <= this.touched.max; flat++) {
-      const count = dense[flat] as number
+      const count = dense[flat] ?? 0
       if (count !== 0) {
         out.push(flat, count)
         dense[flat] = 0

@@ -25,13 +25,13 @@ function bucketsOf(histogram: LatencyHistogram): Array<[number, number]> {
 
 function listBuckets(list: BucketList): Array<[number, number]> {
   const out: Array<[number, number]> = []
-  for (let i = 0; i < list.length; i++) out.push([list.flats[i] as number, list.counts[i] as number])
+  for (let i = 0; i < list.length; i++) out.push([list.flats[i] ?? 0, list.counts[i] ?? 0])
   return out
 }
 
 function denseBuckets(dense: Float64Array): Array<[number, number]> {
   const out: Array<[number, number]> = []
-  for (let flat = 0; flat < dense.length; flat++) if (dense[flat] !== 0) out.push([flat, dense[flat] as number])
+  for (let flat = 0; flat < dense.length; flat++) if (dense[flat] !== 0) out.push([flat, dense[flat] ?? 0])
   return out
 }
 
@@ -65,7 +65,7 @@ describe('windowed percentiles', () => {
           let sumMs = 0
           for (let i = 0; i < timed.length; i++) {
             const t = timed[i] as Timed
-            nowMs = startMs + (offsets[i] as number)
+            nowMs = startMs + (offsets[i] ?? 0)
             const durationMs = t.durationUs / 1000
             aggregator.recordRequest(task, durationMs, t.failed, t.weight)
             oracle.recordCount(msToUs(durationMs), t.weight)
@@ -73,7 +73,7 @@ describe('windowed percentiles', () => {
             if (t.failed) errors += t.weight
             sumMs += durationMs * t.weight
           }
-          const lastMs = offsets[offsets.length - 1] as number
+          const lastMs = offsets[offsets.length - 1] ?? 0
           nowMs = startMs + lastMs + readSlack * (spanMs * 0.999 - lastMs)
 
           const figures = new TaskFigures(aggregator)

@@ -41,7 +41,7 @@ export function parseBuckets(flag: string, raw: string): number[] {
   const ok =
     parts.length >= 1 &&
     parts.length <= 64 &&
-    values.every((v, i) => Number.isFinite(v) && v > 0 && parts[i] !== '' && (i === 0 || v > (values[i - 1] as number)))
+    values.every((v, i) => Number.isFinite(v) && v > 0 && parts[i] !== '' && (i === 0 || v > (values[i - 1] ?? 0)))
   if (!ok)
     throw configError(
       `${flag} must be 1..64 increasing positive numbers of seconds, comma-separated (got ${JSON.stringify(raw)})`,

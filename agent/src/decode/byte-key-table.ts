@@ -28,8 +28,8 @@ export class ByteKeyTable<V> {
   // (name "a\xff…", no tags) and (name "a", tags "…") never collide as keys.
   private static hash(buf: Uint8Array, nameStart: number, nameEnd: number, tagsStart: number, tagsEnd: number): number {
     let h = 0x811c9dc5
-    for (let i = nameStart; i < nameEnd; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193)
-    for (let i = tagsStart; i < tagsEnd; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193)
+    for (let i = nameStart; i < nameEnd; i++) h = Math.imul(h ^ (buf[i] ?? 0), 0x01000193)
+    for (let i = tagsStart; i < tagsEnd; i++) h = Math.imul(h ^ (buf[i] ?? 0), 0x01000193)
     return (h ^ (h >>> 16)) & 0x7fffffff
   }
 
@@ -53,7 +53,7 @@ export class ByteKeyTable<V> {
     const hash = ByteKeyTable.hash(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     let slot = hash & this.mask
     for (;;) {
-      const stored = this.hashes[slot] as number
+      const stored = this.hashes[slot]
       if (stored === EMPTY) return undefined
       if (stored === hash && this.matches(slot, buf, nameStart, nameEnd, tagsStart, tagsEnd))
         return this.values[slot] as V
@@ -66,7 +66,7 @@ export class ByteKeyTable<V> {
     const hash = ByteKeyTable.hash(buf, nameStart, nameEnd, tagsStart, tagsEnd)
     let slot = hash & this.mask
     for (;;) {
-      const stored = this.hashes[slot] as number
+      const stored = this.hashes[slot]
       if (stored === EMPTY) break
       if (stored === hash && this.matches(slot, buf, nameStart, nameEnd, tagsStart, tagsEnd)) {
         this.values[slot] = value
@@ -99,7 +99,7 @@ export class ByteKeyTable<V> {
     for (let i = 0; i < oldKeys.length; i++) {
       const key = oldKeys[i]
       if (key === null || key === undefined) continue
-      const nameLength = oldLengths[i] as number
+      const nameLength = oldLengths[i] ?? 0
       this.set(key, 0, nameLength, nameLength, key.length, oldValues[i] as V)
     }
   }

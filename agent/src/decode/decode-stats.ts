@@ -24,13 +24,18 @@ export class DecodeStats {
     this.eventsInvalid = new Float64Array(EVENT_REASONS.length)
   }
 
+  /** One more accepted event of the kind at `index` (protocol event kind − 1). */
+  eventAccepted(index: number): void {
+    this.eventsByKind[index] = (this.eventsByKind[index] ?? 0) + 1
+  }
+
   datagramInvalid(reason: DatagramReason): void {
     const i = DATAGRAM_REASONS.indexOf(reason)
-    this.datagramsInvalid[i] = (this.datagramsInvalid[i] as number) + 1
+    this.datagramsInvalid[i] = (this.datagramsInvalid[i] ?? 0) + 1
   }
 
   eventInvalid(reason: EventReason): void {
     const i = EVENT_REASONS.indexOf(reason)
-    this.eventsInvalid[i] = (this.eventsInvalid[i] as number) + 1
+    this.eventsInvalid[i] = (this.eventsInvalid[i] ?? 0) + 1
   }
 }

@@ -167,7 +167,9 @@ export interface Counts {
 
 export function byName(names: readonly string[], values: ArrayLike<number> | null): Record<string, number> {
   const out: Record<string, number> = {}
-  for (let i = 0; i < names.length; i++) out[names[i] as string] = values === null ? 0 : (values[i] as number)
+  names.forEach((name, i) => {
+    out[name] = values === null ? 0 : (values[i] ?? 0)
+  })
   return out
 }
 

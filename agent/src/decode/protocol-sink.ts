@@ -100,7 +100,7 @@ export class ProtocolSink implements EventSink {
     tagCount: number,
   ): void {
     const stats = this.stats
-    stats.eventsByKind[kind - 1] = (stats.eventsByKind[kind - 1] as number) + 1
+    stats.eventAccepted(kind - 1)
     // Sampled timings and observations weigh 1/rate whole events, as in StatsD. Rates below
     // MIN_SAMPLE_RATE are taken as MIN_SAMPLE_RATE so that 5e-324 cannot make counts infinite.
     const rate = sampleRate < MIN_SAMPLE_RATE ? MIN_SAMPLE_RATE : sampleRate
@@ -148,8 +148,7 @@ export class ProtocolSink implements EventSink {
     sequence: number,
     flushIntervalMs: number,
   ): void {
-    this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] =
-      (this.stats.eventsByKind[EVENT_KIND.inflight_report - 1] as number) + 1
+    this.stats.eventAccepted(EVENT_KIND.inflight_report - 1)
     this.report = this.aggregator.beginInflightReport(
       decodeText(buf, clientIdStart, clientIdEnd),
       sequence,

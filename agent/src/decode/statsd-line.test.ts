@@ -247,13 +247,12 @@ describe('StatsD lines, table-driven', () => {
       router.handleDatagram(bytes, bytes.length)
 
       const reasons = LINE_REASONS.flatMap((reason, i) =>
-        Array<LineReason>(router.statsdStats.linesInvalid[i] as number).fill(reason),
+        Array<LineReason>(router.statsdStats.linesInvalid[i] ?? 0).fill(reason),
       )
       expect(reasons.sort()).toEqual([...(row.reasons ?? [])].sort())
       const kinds: Record<string, number> = {}
       KIND_LABELS.forEach((kind, i) => {
-        const count =
-          i < EVENT_KIND_NAMES.length ? (router.stats.eventsByKind[i] as number) : router.statsdStats.setEvents
+        const count = i < EVENT_KIND_NAMES.length ? (router.stats.eventsByKind[i] ?? 0) : router.statsdStats.setEvents
         if (count !== 0) kinds[kind] = count
       })
       expect(kinds).toEqual(row.kinds ?? {})

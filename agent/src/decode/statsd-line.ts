@@ -52,7 +52,7 @@ function isDogStatsdMessage(buf: Uint8Array, start: number, end: number): boolea
 
 function isTimestamp(buf: Uint8Array, start: number, end: number): boolean {
   if (end === start || end - start > MAX_TIMESTAMP_DIGITS) return false
-  for (let i = start; i < end; i++) if ((buf[i] as number) < 0x30 || (buf[i] as number) > 0x39) return false
+  for (let i = start; i < end; i++) if ((buf[i] ?? 0) < 0x30 || (buf[i] ?? 0) > 0x39) return false
   return true
 }
 
@@ -183,8 +183,8 @@ export class StatsdLine {
   }
 
   private checkValues(buf: Uint8Array, segment: number, type: StatsdType): LineReason | null {
-    const first = this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number
-    const last = first + (this.segments[segment * SEGMENT_FIELDS + SEG_VALUE_COUNT] as number)
+    const first = this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
+    const last = first + (this.segments[segment * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
     const bytes = this.valueBytes
     if (type === STATSD_TYPE.set) {
       // A set member is the raw text between the name and the type, ':' included (as DogStatsD).
@@ -194,8 +194,8 @@ export class StatsdLine {
     }
     for (let v = first; v < last; v++) {
       const at = v * VALUE_FIELDS
-      const valueStart = bytes[at + VALUE_START] as number
-      const value = parseDecimal(buf, valueStart, bytes[at + VALUE_END] as number)
+      const valueStart = bytes[at + VALUE_START] ?? 0
+      const value = parseDecimal(buf, valueStart, bytes[at + VALUE_END] ?? 0)
       if (!Number.isFinite(value)) return 'bad_value'
       if (type === STATSD_TYPE.timer && value < 0) return 'negative_duration'
       this.values[v] = value
@@ -207,15 +207,16 @@ export class StatsdLine {
 
   /** Member bytes of a set segment: [start, end) of the text between name and type. */
   memberStart(segment: number): number {
-    return this.valueBytes[
-      (this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number) * VALUE_FIELDS + VALUE_START
-    ] as number
+    return (
+      this.valueBytes[(this.segments[segment * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0) * VALUE_FIELDS + VALUE_START] ??
+      0
+    )
   }
 
   memberEnd(segment: number): number {
     const at = segment * SEGMENT_FIELDS
-    const last = (this.segments[at + SEG_FIRST_VALUE] as number) + (this.segments[at + SEG_VALUE_COUNT] as number) - 1
-    return this.valueBytes[last * VALUE_FIELDS + VALUE_END] as number
+    const last = (this.segments[at + SEG_FIRST_VALUE] ?? 0) + (this.segments[at + SEG_VALUE_COUNT] ?? 0) - 1
+    return this.valueBytes[last * VALUE_FIELDS + VALUE_END] ?? 0
   }
 
   // Growth happens only for a line with more values or segments than any before (bounded by the

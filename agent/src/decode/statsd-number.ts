@@ -16,7 +16,7 @@ const MAX_EXPONENT_DIGITS = 6
 
 function slowParse(buf: Uint8Array, start: number, end: number): number {
   let text = ''
-  for (let i = start; i < end; i++) text += String.fromCharCode(buf[i] as number)
+  for (let i = start; i < end; i++) text += String.fromCharCode(buf[i] ?? 0)
   return Number(text)
 }
 
@@ -24,7 +24,7 @@ function slowParse(buf: Uint8Array, start: number, end: number): number {
 export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
   let i = start
   let negative = false
-  let c = buf[i]
+  let c = buf[i] ?? 0
   if (c === 0x2d /* - */) {
     negative = true
     i++
@@ -34,7 +34,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   let digits = 0
   let scale = 0 // decimal exponent of the last accumulated digit
   for (; i < end; i++) {
-    c = buf[i] as number
+    c = buf[i] ?? 0
     if (c < ZERO || c > NINE) break
     digits++
     if (significant < MAX_FAST_DIGITS) {
@@ -48,7 +48,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   if (i < end && buf[i] === 0x2e /* . */) {
     i++
     for (; i < end; i++) {
-      c = buf[i] as number
+      c = buf[i] ?? 0
       if (c < ZERO || c > NINE) break
       digits++
       if (significant < MAX_FAST_DIGITS) {
@@ -69,7 +69,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
     } else if (buf[i] === 0x2b) i++
     const exponentStart = i
     for (; i < end; i++) {
-      c = buf[i] as number
+      c = buf[i] ?? 0
       if (c < ZERO || c > NINE) break
       exponent = exponent * 10 + (c - ZERO)
     }
@@ -82,8 +82,8 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   const e = scale + exponent
   let value: number
   if (mantissa === 0) value = 0
-  else if (e >= 0 && e <= 22) value = mantissa * (POW10[e] as number)
-  else if (e < 0 && e >= -22) value = mantissa / (POW10[-e] as number)
+  else if (e >= 0 && e <= 22) value = mantissa * (POW10[e] ?? 0)
+  else if (e < 0 && e >= -22) value = mantissa / (POW10[-e] ?? 0)
   else return slowParse(buf, start, end)
   return negative ? -value : value
 }

@@ -31,11 +31,11 @@ export class StatsdSeriesCache<V> {
     if (length > this.scratch.length) this.scratch = new Uint8Array(Math.max(length, this.scratch.length * 2))
     const scratch = this.scratch
     let k = 0
-    for (let i = nameStart; i < nameEnd; i++) scratch[k++] = buf[i] as number
+    for (let i = nameStart; i < nameEnd; i++) scratch[k++] = buf[i] ?? 0
     this.scratchNameEnd = k
-    for (let i = tagsStart; i < tagsEnd; i++) scratch[k++] = buf[i] as number
+    for (let i = tagsStart; i < tagsEnd; i++) scratch[k++] = buf[i] ?? 0
     scratch[k++] = PIPE
-    for (let i = containerStart; i < containerEnd; i++) scratch[k++] = buf[i] as number
+    for (let i = containerStart; i < containerEnd; i++) scratch[k++] = buf[i] ?? 0
     this.scratchLength = k
   }
 

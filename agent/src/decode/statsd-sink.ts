@@ -132,53 +132,53 @@ export class StatsdSink {
 
   private applyTimer(buf: Uint8Array, s: number): void {
     const line = this.line
-    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number
-    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] as number)
-    this.events[TIMING] = (this.events[TIMING] as number) + (last - first)
+    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
+    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
+    this.events[TIMING] = (this.events[TIMING] ?? 0) + (last - first)
     const task = this.resolveTask(buf, s)
     if (task === null) return
-    const weight = weightOf(line.rates[s] as number)
-    for (let v = first; v < last; v++) this.aggregator.recordRequest(task, line.values[v] as number, false, weight)
+    const weight = weightOf(line.rates[s] ?? 0)
+    for (let v = first; v < last; v++) this.aggregator.recordRequest(task, line.values[v] ?? 0, false, weight)
   }
 
   private applyCounter(buf: Uint8Array, s: number): void {
     const line = this.line
-    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number
-    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] as number)
-    this.events[COUNT] = (this.events[COUNT] as number) + (last - first)
+    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
+    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
+    this.events[COUNT] = (this.events[COUNT] ?? 0) + (last - first)
     const series = this.resolveCustom('counter', this.counters, buf, s)
     if (series === null) return
-    const rate = clampRate(line.rates[s] as number)
-    for (let v = first; v < last; v++) this.aggregator.addCounter(series, (line.values[v] as number) / rate)
+    const rate = clampRate(line.rates[s] ?? 0)
+    for (let v = first; v < last; v++) this.aggregator.addCounter(series, (line.values[v] ?? 0) / rate)
   }
 
   private applyGauge(buf: Uint8Array, s: number): void {
     const line = this.line
     const events = this.events
-    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number
-    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] as number)
+    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
+    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
     const series = this.resolveCustom('gauge', this.gauges, buf, s)
     for (let v = first; v < last; v++) {
       // "+3|g" / "-3|g" move the gauge; an unsigned value sets it (etsy StatsD).
       if (line.valueBytes[v * VALUE_FIELDS + VALUE_SIGNED] === 1) {
-        events[GAUGE_DELTA] = (events[GAUGE_DELTA] as number) + 1
-        if (series !== null) this.aggregator.addGauge(series, line.values[v] as number)
+        events[GAUGE_DELTA] = (events[GAUGE_DELTA] ?? 0) + 1
+        if (series !== null) this.aggregator.addGauge(series, line.values[v] ?? 0)
       } else {
-        events[GAUGE] = (events[GAUGE] as number) + 1
-        if (series !== null) this.aggregator.setGauge(series, line.values[v] as number)
+        events[GAUGE] = (events[GAUGE] ?? 0) + 1
+        if (series !== null) this.aggregator.setGauge(series, line.values[v] ?? 0)
       }
     }
   }
 
   private applyHistogram(buf: Uint8Array, s: number): void {
     const line = this.line
-    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] as number
-    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] as number)
-    this.events[HISTOGRAM] = (this.events[HISTOGRAM] as number) + (last - first)
+    const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
+    const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
+    this.events[HISTOGRAM] = (this.events[HISTOGRAM] ?? 0) + (last - first)
     const series = this.resolveCustom('histogram', this.histograms, buf, s)
     if (series === null) return
-    const weight = weightOf(line.rates[s] as number)
-    for (let v = first; v < last; v++) this.aggregator.observe(series, line.values[v] as number, weight)
+    const weight = weightOf(line.rates[s] ?? 0)
+    for (let v = first; v < last; v++) this.aggregator.observe(series, line.values[v] ?? 0, weight)
   }
 
   private applySet(buf: Uint8Array, s: number): void {
@@ -192,10 +192,10 @@ export class StatsdSink {
   private tagPairs(buf: Uint8Array, s: number): Array<[string, string]> | null {
     const line = this.line
     const at = s * SEGMENT_FIELDS
-    const tagsStart = line.segments[at + SEG_TAGS_START] as number
-    const tagsEnd = line.segments[at + SEG_TAGS_END] as number
-    const containerStart = line.segments[at + SEG_CONTAINER_START] as number
-    const containerEnd = line.segments[at + SEG_CONTAINER_END] as number
+    const tagsStart = line.segments[at + SEG_TAGS_START] ?? 0
+    const tagsEnd = line.segments[at + SEG_TAGS_END] ?? 0
+    const containerStart = line.segments[at + SEG_CONTAINER_START] ?? 0
+    const containerEnd = line.segments[at + SEG_CONTAINER_END] ?? 0
     if (tagsStart === tagsEnd && containerStart === containerEnd) return null
     return decodeTagPairs(buf, tagsStart, tagsEnd, containerStart, containerEnd)
   }
@@ -203,10 +203,10 @@ export class StatsdSink {
   private resolveTask(buf: Uint8Array, s: number): TaskStats | null {
     const l = this.line
     const at = s * SEGMENT_FIELDS
-    const ts = l.segments[at + SEG_TAGS_START] as number
-    const te = l.segments[at + SEG_TAGS_END] as number
-    const cs = l.segments[at + SEG_CONTAINER_START] as number
-    const ce = l.segments[at + SEG_CONTAINER_END] as number
+    const ts = l.segments[at + SEG_TAGS_START] ?? 0
+    const te = l.segments[at + SEG_TAGS_END] ?? 0
+    const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
+    const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
     const cached = this.tasks.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
     if (cached !== undefined) return cached
     const task = this.aggregator.task(decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
@@ -222,10 +222,10 @@ export class StatsdSink {
   ): CustomSeries | null {
     const l = this.line
     const at = s * SEGMENT_FIELDS
-    const ts = l.segments[at + SEG_TAGS_START] as number
-    const te = l.segments[at + SEG_TAGS_END] as number
-    const cs = l.segments[at + SEG_CONTAINER_START] as number
-    const ce = l.segments[at + SEG_CONTAINER_END] as number
+    const ts = l.segments[at + SEG_TAGS_START] ?? 0
+    const te = l.segments[at + SEG_TAGS_END] ?? 0
+    const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
+    const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
     const cached = cache.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
     if (cached === null) {
       this.aggregator.drops.add('type_conflict')

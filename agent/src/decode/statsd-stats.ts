@@ -20,6 +20,6 @@ export class StatsdStats {
 
   lineInvalid(reason: LineReason): void {
     const i = LINE_REASON_INDEX[reason]
-    this.linesInvalid[i] = (this.linesInvalid[i] as number) + 1
+    this.linesInvalid[i] = (this.linesInvalid[i] ?? 0) + 1
   }
 }

@@ -16,7 +16,7 @@ export function checkTags(buf: Uint8Array, start: number, end: number): LineReas
   let tagStart = start
   let colon = -1
   for (let i = start; i <= end; i++) {
-    const c = i === end ? COMMA : (buf[i] as number)
+    const c = i === end ? COMMA : buf[i]
     if (c === COLON) {
       if (colon < 0) colon = i
       continue
@@ -43,7 +43,7 @@ export function decodeTagPairs(
   let tagStart = start
   let colon = -1
   for (let i = start; i <= end && start < end; i++) {
-    const c = i === end ? COMMA : (buf[i] as number)
+    const c = i === end ? COMMA : buf[i]
     if (c === COLON && colon < 0) colon = i
     if (c !== COMMA) continue
     pairs.push([decodeText(buf, tagStart, colon), decodeText(buf, colon + 1, i)])

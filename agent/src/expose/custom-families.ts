@@ -40,7 +40,7 @@ export class CustomFamilyRenderer {
             family +
             labelBlock(series.labels, 'quantile', String(QUANTILES[i])) +
             ' ' +
-            formatNumber((this.quantiles[i] as number) / HISTOGRAM_SCALE) +
+            formatNumber((this.quantiles[i] ?? 0) / HISTOGRAM_SCALE) +
             '\n'
         }
         text += family + '_sum' + labelBlock(series.labels) + ' ' + formatNumber(series.sum) + '\n'

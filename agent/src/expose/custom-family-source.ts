@@ -76,7 +76,7 @@ export class CustomFamilySource {
           continue
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
-        for (let i = 0; i < QUANTILES.length; i++) this.quantiles[i] = (this.quantiles[i] as number) / HISTOGRAM_SCALE
+        for (let i = 0; i < QUANTILES.length; i++) this.quantiles[i] = (this.quantiles[i] ?? 0) / HISTOGRAM_SCALE
         sink.summary(this.labelsOf(series), series.histogram.totalCount, series.sum, QUANTILES, this.quantiles)
       }
     }

@@ -45,9 +45,9 @@ export function latencyDistribution(
   let first = Infinity
   let last = -Infinity
   for (let i = 0; i < buckets.length; i++) {
-    const count = buckets.counts[i] as number
+    const count = buckets.counts[i] ?? 0
     if (count === 0) continue
-    const flat = buckets.flats[i] as number
+    const flat = buckets.flats[i] ?? 0
     // The bucket's midpoint in µs decides its bin (1 µs floor: log2 of 0 is -Infinity).
     const midUs = Math.max(1, (layout.lowestOfFlat(flat) + layout.highestOfFlat(flat)) / 2)
     const bin = Math.floor(Math.log2(midUs) * BINS_PER_DOUBLING)

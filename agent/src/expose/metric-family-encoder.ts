@@ -11,12 +11,12 @@ const VALUE_FIELD: Record<FamilyType, number> = { counter: 3, gauge: 2, summary:
 
 /** Encoded `LabelPair` fields (field 1 of Metric) for names and values. */
 export function encodeLabelPairs(writer: ProtobufWriter, names: readonly string[], values: readonly string[]): void {
-  for (let i = 0; i < names.length; i++) {
+  names.forEach((name, i) => {
     writer.begin(1, 1)
-    writer.stringField(1, names[i] as string)
-    writer.stringField(2, values[i] as string)
+    writer.stringField(1, name)
+    writer.stringField(2, values[i] ?? '')
     writer.end()
-  }
+  })
 }
 
 export class MetricFamilyEncoder implements FamilySink {
@@ -92,8 +92,8 @@ export class MetricFamilyEncoder implements FamilySink {
     w.doubleField(2, sum)
     for (let i = 0; i < quantiles.length; i++) {
       w.begin(3, 1)
-      w.doubleField(1, quantiles[i] as number)
-      w.doubleField(2, values[i] as number)
+      w.doubleField(1, quantiles[i] ?? 0)
+      w.doubleField(2, values[i] ?? 0)
       w.end()
     }
     w.end()
@@ -116,8 +116,8 @@ export class MetricFamilyEncoder implements FamilySink {
     // Classic buckets; the +Inf bucket is implicit (sample_count), as client_golang sends it.
     for (let i = 0; i < bounds.length; i++) {
       w.begin(3, 1)
-      w.uintField(1, cumulative[i] as number)
-      w.doubleField(2, bounds[i] as number)
+      w.uintField(1, cumulative[i] ?? 0)
+      w.doubleField(2, bounds[i] ?? 0)
       w.end()
     }
     if (native !== null) writeNative(w, native, this.writeSpan, 5, 6, 7, 13)
@@ -153,7 +153,7 @@ export function writeNative(
   w.begin(deltaField, 2)
   let previous = 0
   for (let i = 0; i < native.length; i++) {
-    const count = native.counts[i] as number
+    const count = native.counts[i] ?? 0
     w.zigzag(count - previous)
     previous = count
   }

@@ -67,7 +67,7 @@ export class MetricsRenderer {
     this.custom.render(out)
     renderSelfFamilies(this.self, out)
     this.extraFamilies?.(out)
-    for (let i = 0; i < out.length; i++) text.utf8(out[i] as string)
+    for (const family of out) text.utf8(family)
     this.lastRenderSeconds = (performance.now() - started) / 1000
     return text
   }

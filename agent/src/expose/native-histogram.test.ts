@@ -31,7 +31,7 @@ function spansOf(buckets: NativeBuckets): Array<[number, number]> {
 function deltasOf(buckets: NativeBuckets): number[] {
   const out: number[] = []
   for (let i = 0; i < buckets.length; i++)
-    out.push((buckets.counts[i] as number) - (i === 0 ? 0 : (buckets.counts[i - 1] as number)))
+    out.push((buckets.counts[i] ?? 0) - (i === 0 ? 0 : (buckets.counts[i - 1] ?? 0)))
   return out
 }
 
@@ -162,11 +162,11 @@ describe('down-scaling under --native-max-buckets', () => {
       // Each bucket is the sum of the schema-8 buckets j = ceil(i / 2^(8 − schema)) maps to it.
       const expected = new Map<number, number>()
       for (let i = 0; i < full.length; i++) {
-        const j = Math.ceil((full.indexes[i] as number) / 2 ** (8 - capped.schema))
-        expected.set(j, (expected.get(j) ?? 0) + (full.counts[i] as number))
+        const j = Math.ceil((full.indexes[i] ?? 0) / 2 ** (8 - capped.schema))
+        expected.set(j, (expected.get(j) ?? 0) + (full.counts[i] ?? 0))
       }
       const got = new Map<number, number>()
-      for (let i = 0; i < capped.length; i++) got.set(capped.indexes[i] as number, capped.counts[i] as number)
+      for (let i = 0; i < capped.length; i++) got.set(capped.indexes[i] ?? 0, capped.counts[i] ?? 0)
       expect(got).toEqual(expected)
       expect([...got.values()].reduce((a, b) => a + b, 0)).toBe(total)
     }

@@ -70,7 +70,7 @@ export class NativeIndexTable {
   /** Schema-8 index of flat bucket `flat`; flat 0 (value 0) belongs to the zero bucket instead. */
   index8(flat: number): number {
     const octave = this.layout.octaveOfFlat(flat)
-    return this.octaveTable(octave)[flat - this.layout.flatIndex(octave, 0)] as number
+    return this.octaveTable(octave)[flat - this.layout.flatIndex(octave, 0)] ?? 0
   }
 
   /** Schema-8 indexes of one octave's buckets, by slot. */
@@ -131,8 +131,8 @@ export class NativeBuckets {
     let octaveEnd = -1
     let octaveTable: Int32Array = EMPTY_TABLE
     for (let i = 0; i < list.length; i++) {
-      const flat = list.flats[i] as number
-      const count = list.counts[i] as number
+      const flat = list.flats[i] ?? 0
+      const count = list.counts[i] ?? 0
       if (flat === 0) {
         this.zeroCount += count
         continue
@@ -143,9 +143,9 @@ export class NativeBuckets {
         octaveBase = layout.flatIndex(octave, 0)
         octaveEnd = octaveBase + octaveTable.length
       }
-      const index = octaveTable[flat - octaveBase] as number
+      const index = octaveTable[flat - octaveBase] ?? 0
       // Midpoints grow with the flat index, so equal indexes are adjacent.
-      if (n > 0 && idx8[n - 1] === index) cnt[n - 1] = (cnt[n - 1] as number) + count
+      if (n > 0 && idx8[n - 1] === index) cnt[n - 1] = (cnt[n - 1] ?? 0) + count
       else {
         idx8[n] = index
         cnt[n++] = count
@@ -164,12 +164,12 @@ export class NativeBuckets {
     const shift = NATIVE_SCHEMA_MAX - schema
     const round = (1 << shift) - 1
     for (let i = 0; i < n; i++) {
-      const index = ((idx8[i] as number) + round) >> shift
+      const index = ((idx8[i] ?? 0) + round) >> shift
       if (length > 0 && this.indexes[length - 1] === index)
-        this.counts[length - 1] = (this.counts[length - 1] as number) + (cnt[i] as number)
+        this.counts[length - 1] = (this.counts[length - 1] ?? 0) + (cnt[i] ?? 0)
       else {
         this.indexes[length] = index
-        this.counts[length++] = cnt[i] as number
+        this.counts[length++] = cnt[i] ?? 0
       }
     }
     this.length = length
@@ -183,7 +183,7 @@ function exceeds(idx8: Int32Array, n: number, schema: number, cap: number): bool
   let distinct = 0
   let previous = 0
   for (let i = 0; i < n; i++) {
-    const index = ((idx8[i] as number) + round) >> shift
+    const index = ((idx8[i] ?? 0) + round) >> shift
     if (i === 0 || index !== previous) {
       if (++distinct > cap) return true
     }
@@ -203,11 +203,11 @@ export function forEachSpan(buckets: NativeBuckets, span: (offset: number, lengt
     return
   }
   let start = 0
-  let offset = buckets.indexes[0] as number
+  let offset = buckets.indexes[0] ?? 0
   for (let i = 1; i <= buckets.length; i++) {
-    if (i === buckets.length || (buckets.indexes[i] as number) !== (buckets.indexes[i - 1] as number) + 1) {
+    if (i === buckets.length || buckets.indexes[i] !== (buckets.indexes[i - 1] ?? 0) + 1) {
       span(offset, i - start)
-      if (i < buckets.length) offset = (buckets.indexes[i] as number) - (buckets.indexes[i - 1] as number) - 1
+      if (i < buckets.length) offset = (buckets.indexes[i] ?? 0) - (buckets.indexes[i - 1] ?? 0) - 1
       start = i
     }
   }

@@ -55,7 +55,7 @@ function labelled(
 ): string {
   let text = familyHeader(name, type, help)
   for (let i = 0; i < keys.length; i++)
-    text += name + '{' + label + '="' + keys[i] + '"} ' + formatNumber(values[i] as number) + '\n'
+    text += name + '{' + label + '="' + keys[i] + '"} ' + formatNumber(values[i] ?? 0) + '\n'
   return text
 }
 

@@ -108,7 +108,7 @@ export class TaskFamilyRenderer {
         histogram.bytes(BUCKET)
         histogram.bytes(labels)
         histogram.bytes(this.leLabels[i] as Buffer)
-        histogram.number(counts[i] as number)
+        histogram.number(counts[i] ?? 0)
         histogram.byte(NEWLINE)
       }
       this.sample(histogram, BUCKET, labels, INF, count)
@@ -123,7 +123,7 @@ export class TaskFamilyRenderer {
           WINDOW_SAMPLE,
           labels,
           QUANTILE_LABELS[i] as Buffer,
-          totals.requests > 0 ? (wq[i] as number) / 1e6 : NaN,
+          totals.requests > 0 ? (wq[i] ?? 0) / 1e6 : NaN,
         )
       this.sample(window, WINDOW_SUM, labels, CLOSE, totals.sumMs / 1000)
       this.sample(window, WINDOW_COUNT, labels, CLOSE, totals.requests)

@@ -88,7 +88,7 @@ export class TaskFamilySource {
       this.figures.readWindowQuantiles(task, this.quantilesUs)
       const totals = this.figures.totals
       for (let i = 0; i < QUANTILES.length; i++)
-        this.quantileSeconds[i] = totals.requests > 0 ? (this.quantilesUs[i] as number) / US_PER_SECOND : NaN
+        this.quantileSeconds[i] = totals.requests > 0 ? (this.quantilesUs[i] ?? 0) / US_PER_SECOND : NaN
       sink.summary(this.labelsOf(task), totals.requests, totals.sumMs / 1000, QUANTILES, this.quantileSeconds)
       this.rates[k++] = this.figures.windowRate()
     }
@@ -100,7 +100,7 @@ export class TaskFamilySource {
     }
     sink.family('requests_per_second', TASK_FAMILY_HELP.requests_per_second, 'gauge')
     k = 0
-    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, this.rates[k++] as number)
+    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, this.rates[k++] ?? 0)
     sink.family('tasks_active', TASK_FAMILY_HELP.tasks_active, 'gauge')
     for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, task.active)
     sink.family('tasks_completed_total', TASK_FAMILY_HELP.tasks_completed_total, 'counter')

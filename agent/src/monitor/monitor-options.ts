@@ -60,8 +60,7 @@ function buckets(value: unknown): readonly number[] {
     value.length >= 1 &&
     value.length <= 64 &&
     value.every(
-      (v: unknown, i) =>
-        typeof v === 'number' && Number.isFinite(v) && v > 0 && (i === 0 || v > (value[i - 1] as number)),
+      (v: unknown, i) => typeof v === 'number' && Number.isFinite(v) && v > 0 && (i === 0 || v > value[i - 1]),
     )
   if (!ok) throw invalid('buckets', '1..64 increasing positive numbers of seconds', value)
   return Object.freeze([...(value as number[])])

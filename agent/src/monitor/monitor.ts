@@ -83,7 +83,7 @@ export class Monitor implements Recorder {
     }
     this.clock.touch()
     this.aggregator.recordRequest(task, durationMs, false, 1)
-    this.events.eventsByKind[TIMING]++
+    this.events.eventAccepted(TIMING)
   }
 
   increment(name: string, value?: number, sampleRateOrTags?: number | TagInput, tags?: TagInput): void {
@@ -100,7 +100,7 @@ export class Monitor implements Recorder {
     if (series === null) return
     this.clock.touch()
     this.aggregator.setGauge(series, value)
-    this.events.eventsByKind[GAUGE]++
+    this.events.eventAccepted(GAUGE)
   }
 
   gaugeDelta(name: string, delta: number, tags?: TagInput): void {
@@ -109,7 +109,7 @@ export class Monitor implements Recorder {
     if (series === null) return
     this.clock.touch()
     this.aggregator.addGauge(series, delta)
-    this.events.eventsByKind[GAUGE_DELTA]++
+    this.events.eventAccepted(GAUGE_DELTA)
   }
 
   histogram(name: string, value: number, tags?: TagInput): void {
@@ -118,7 +118,7 @@ export class Monitor implements Recorder {
     if (series === null) return
     this.clock.touch()
     this.aggregator.observe(series, value, 1)
-    this.events.eventsByKind[HISTOGRAM]++
+    this.events.eventAccepted(HISTOGRAM)
   }
 
   /** Runs fn as one request of task `name`; resolves to its value, rejects with its own error. */
@@ -169,7 +169,7 @@ export class Monitor implements Recorder {
     const dropped: Record<string, number> = {}
     const reasons = this.events.eventsInvalid
     for (let i = 0; i < reasons.length; i++)
-      if ((reasons[i] as number) > 0) dropped[EVENT_REASONS[i] as string] = reasons[i] as number
+      if ((reasons[i] ?? 0) > 0) dropped[EVENT_REASONS[i] ?? 'unknown'] = reasons[i] ?? 0
     if (this.misuse > 0) dropped.bad_argument = this.misuse
     return { dropped }
   }
@@ -203,7 +203,7 @@ export class Monitor implements Recorder {
     if (series === null) return
     this.clock.touch()
     this.aggregator.addCounter(series, value as number)
-    this.events.eventsByKind[COUNT]++
+    this.events.eventAccepted(COUNT)
   }
 
   private begin(name: string, tags: TagInput | undefined): TaskRun {
@@ -253,7 +253,7 @@ export class Monitor implements Recorder {
     if (task === null) return durationMs
     this.clock.touch()
     this.aggregator.recordRequest(task, durationMs, status === 'error', 1)
-    this.events.eventsByKind[status === 'error' ? END_ERROR : END_SUCCESS]++
+    this.events.eventAccepted(status === 'error' ? END_ERROR : END_SUCCESS)
     return durationMs
   }
 

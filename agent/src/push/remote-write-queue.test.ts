@@ -14,7 +14,7 @@ function harness(outcomes: SendOutcome[], capacity = 100) {
   const queue = new RemoteWriteQueue(
     capacity,
     async (body) => {
-      sent.push(body[0] as number)
+      sent.push(body[0] ?? 0)
       return outcomes.shift() ?? 'sent'
     },
     {
@@ -74,7 +74,7 @@ describe('RemoteWriteQueue', () => {
     const queue = new RemoteWriteQueue(
       100,
       (body) => {
-        sent.push(body[0] as number)
+        sent.push(body[0] ?? 0)
         return new Promise<SendOutcome>((resolve) => {
           finishSend = resolve
         })

@@ -81,7 +81,9 @@ export class TimeSeriesEncoder implements FamilySink {
     if (labels.sortedOwner === this && labels.sortedNames !== null && labels.sortedBytes !== null)
       return { names: labels.sortedNames, bytes: labels.sortedBytes }
     const merged = new Map<string, string>(this.external)
-    for (let i = 0; i < labels.names.length; i++) merged.set(labels.names[i] as string, labels.values[i] as string)
+    labels.names.forEach((name, i) => {
+      merged.set(name, labels.values[i] ?? '')
+    })
     const pairs = [...merged].sort((a, b) => compareNames(a[0], b[0]))
     const names: string[] = []
     const bytes: Buffer[] = []
@@ -127,7 +129,9 @@ export class TimeSeriesEncoder implements FamilySink {
     }
     let pending = 0
     for (let i = 0; i < sorted.names.length; i++) {
-      const name = sorted.names[i] as string
+      const name = sorted.names[i]
+      const pair = sorted.bytes[i]
+      if (name === undefined || pair === undefined) continue
       if (pending === 0 && compareNames(first, name) < 0) {
         this.labelField(first, firstValue)
         pending = 1
@@ -136,7 +140,7 @@ export class TimeSeriesEncoder implements FamilySink {
         this.labelField(second, secondValue)
         pending = 2
       }
-      w.raw(sorted.bytes[i] as Buffer)
+      w.raw(pair)
     }
     if (pending === 0) this.labelField(first, firstValue)
     if (pending < 2 && second !== null) this.labelField(second, secondValue)
@@ -175,7 +179,7 @@ export class TimeSeriesEncoder implements FamilySink {
   ): void {
     const name = this.familyName
     for (let i = 0; i < quantiles.length; i++)
-      this.series(labels, name, 'quantile', formatNumber(quantiles[i] as number), values[i] as number, null, 0, 0)
+      this.series(labels, name, 'quantile', formatNumber(quantiles[i] ?? 0), values[i] ?? 0, null, 0, 0)
     this.series(labels, name + '_sum', null, '', sum, null, 0, 0)
     this.series(labels, name + '_count', null, '', count, null, 0, 0)
     this.afterSeries()
@@ -194,7 +198,7 @@ export class TimeSeriesEncoder implements FamilySink {
     // The classic series too (what `always_scrape_classic_histograms` keeps), unless there are none.
     if (bounds.length > 0 || native === null) {
       for (let i = 0; i < bounds.length; i++)
-        this.series(labels, name + '_bucket', 'le', this.le(bounds[i] as number), cumulative[i] as number, null, 0, 0)
+        this.series(labels, name + '_bucket', 'le', this.le(bounds[i] ?? 0), cumulative[i] ?? 0, null, 0, 0)
       this.series(labels, name + '_bucket', 'le', '+Inf', count, null, 0, 0)
       this.series(labels, name + '_sum', null, '', sum, null, 0, 0)
       this.series(labels, name + '_count', null, '', count, null, 0, 0)

@@ -216,7 +216,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
       httpListening = false
       await http.close()
       let events = 0
-      for (let i = 0; i < decode.eventsByKind.length; i++) events += decode.eventsByKind[i] as number
+      for (let i = 0; i < decode.eventsByKind.length; i++) events += decode.eventsByKind[i] ?? 0
       return { datagrams_received: decode.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
     },
   }

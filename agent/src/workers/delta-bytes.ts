@@ -79,7 +79,7 @@ export class DeltaReader {
   }
 
   u8(): number {
-    return this.buf[this.pos++] as number
+    return this.buf[this.pos++] ?? 0
   }
 
   u32(): number {

@@ -46,7 +46,7 @@ export class ShardDeltaWriter {
     writer.reset()
     writer.u8(DELTA_MAGIC)
     writer.u32(stats.length)
-    for (let i = 0; i < stats.length; i++) writer.f64(stats[i] as number)
+    for (let i = 0; i < stats.length; i++) writer.f64(stats[i] ?? 0)
 
     let count = 0
     for (const task of aggregator.tasks.values()) if (taskHasNews(task)) count++
@@ -102,7 +102,7 @@ export class ShardDeltaWriter {
     })
     writer.u32(packed.length)
     for (let i = 0; i < packed.length; i++) {
-      for (let k = 0; k < 4; k++) writer.f64(slots[i * 4 + k] as number)
+      for (let k = 0; k < 4; k++) writer.f64(slots[i * 4 + k] ?? 0)
       writer.bytes(packed[i] as Uint8Array)
     }
     histogram.reset()
@@ -158,7 +158,7 @@ export class ShardDeltaWriter {
       const epoch = Math.floor(nowMs / ((this.aggregator.windowSeconds * 1000) / SLOT_COUNT))
       series.members.forEachLive(epoch, SLOT_COUNT, (hash, seen) => hashes.push(hash, seen))
       writer.u32(hashes.length / 2)
-      for (let i = 0; i < hashes.length; i++) writer.f64(hashes[i] as number)
+      for (let i = 0; i < hashes.length; i++) writer.f64(hashes[i] ?? 0)
       series.members.clear()
     }
   }

@@ -52,7 +52,7 @@ export function readShardStats(
 
 function addRange(target: Float64Array, from: Float64Array, previous: Float64Array, offset: number): void {
   for (let i = 0; i < target.length; i++)
-    target[i] = (target[i] as number) + (from[offset + i] as number) - (previous[offset + i] as number)
+    target[i] = (target[i] ?? 0) + (from[offset + i] ?? 0) - (previous[offset + i] ?? 0)
 }
 
 /** The primary's side: its own counters, fed by every worker's vectors. */
@@ -72,12 +72,12 @@ export class ShardStatsMerger implements TcpSelfStats {
 
   /** Datagrams each worker received (which worker reads a datagram is the kernel's choice). */
   datagramsByWorker(): number[] {
-    return this.previous.map((totals) => totals[0] as number)
+    return this.previous.map((totals) => totals[0] ?? 0)
   }
 
   add(worker: number, totals: Float64Array): void {
     const previous = this.previous[worker] ?? new Float64Array(SHARD_STATS_LENGTH)
-    const d = (i: number): number => (totals[i] as number) - (previous[i] as number)
+    const d = (i: number): number => (totals[i] ?? 0) - (previous[i] ?? 0)
     this.decode.datagramsReceived += d(0)
     this.decode.bytesReceived += d(1)
     addRange(this.decode.eventsByKind, totals, previous, OFFSET_KINDS)

@@ -101,10 +101,10 @@ export class TaskHistory {
     if (ring === undefined) return out
     for (let i = 0; i < ring.length; i++) {
       const base = ((ring.start + i) % ring.capacity) * COLUMNS
-      times.push(ring.values[base] as number)
+      times.push(ring.values[base] ?? 0)
       for (let c = 0; c < columnIndexes.length; c++) {
-        const v = ring.values[base + (columnIndexes[c] as number)] as number
-        ;(out[c + 1] as (number | null)[]).push(Number.isNaN(v) ? null : v)
+        const v = ring.values[base + (columnIndexes[c] ?? 0)]
+        ;(out[c + 1] as (number | null)[]).push(v === undefined || Number.isNaN(v) ? null : v)
       }
     }
     return out
