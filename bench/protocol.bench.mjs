@@ -6,6 +6,7 @@
 // Plain JS over the BUILT package: Node 20 cannot run .ts (npm run build first).
 import { Packr, Unpackr } from 'msgpackr'
 import { BatchEncoder, collectDatagram, decodeDatagram, encodeName, encodeTags } from '@taskmeter/protocol'
+import { random } from './seeded-random.mjs'
 
 const BATCHES_PER_RUN = Number(process.env.BENCH_BATCHES ?? 200_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
@@ -13,19 +14,6 @@ const WARMUP_BATCHES = 50_000
 // msgpackr is several times slower; fewer batches keep the run short, ns/event is per event anyway.
 const BASELINE_BATCHES = Math.max(1, Math.floor(BATCHES_PER_RUN / 10))
 const EVENTS = 40
-
-// Fixed seed (xorshift32) so every run encodes the same values.
-function random(seed) {
-  let x = seed >>> 0
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x / 0x100000000
-  }
-}
 
 // 30 timings (log-uniform 0.1..1000 ms, µs resolution: what a client measures), 8 counts of 1,
 // 2 tagged gauges; shuffled with the same seed.

@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'monitor', script: 'monitor.bench.mjs' },
   { name: 'hdr', script: 'hdr.bench.mjs' },
   { name: 'scrape', script: 'scrape.bench.mjs', node: ['--expose-gc'], env: quick ? { BENCH_RUNS: '5' } : {} },
+  { name: 'remote-write', script: 'remote-write.bench.mjs', env: quick ? { BENCH_RUNS: '3' } : {} },
   { name: 'ingest', script: 'ingest.bench.mjs', args: ['--seconds', ingestSeconds] },
   {
     name: 'ingest_workers_2',
@@ -121,6 +122,7 @@ const goals = [
   ['/metrics render, 1 000 tasks', by.scrape?.render_ms_1000, '<=', 20, 'ms'],
   ['/metrics render, 10 000 tasks', by.scrape?.render_ms_10000, '<=', 200, 'ms'],
   ['memory per busy task (heap)', by.scrape?.busy_task_bytes, '<=', 8192, 'bytes'],
+  ['remote write push, 10 000 tasks', by['remote-write']?.push_ms_10000, 'info', null, 'ms'],
   ['HDR record', by.hdr?.record_ns, '<=', 25, 'ns'],
   ['Aggregator.recordRequest (histogram + window)', by.hdr?.record_request_ns, 'info', null, 'ns'],
   ['protocol decode', by.protocol?.decode_ns_per_event, '<=', 60, 'ns/event'],

@@ -1,55 +1,19 @@
 // /metrics render time at 1 000 and 10 000 tasks, and memory per task (busy and idle) at
 // precision 2 with a 60 s window. In-process on the built agent: the renderer and aggregator are
-// what a scrape costs; HTTP adds a constant. Targets (issue 14): ≤ 20 ms at 1 k, ≤ 200 ms at 10 k,
+// what a scrape costs; HTTP adds a constant. Targets: ≤ 20 ms at 1 k, ≤ 200 ms at 10 k,
 // ≤ 16 KB per busy task. Run: npm run bench:scrape
-// Protobuf mode (issue 17: ≤ 200 ms at 10 k tasks): the same scrape as delimited MetricFamily
+// Protobuf mode (target ≤ 200 ms at 10 k tasks): the same scrape as delimited MetricFamily
 // messages with native histograms (schema 7, 160-bucket cap), from our writer and, as the baseline
 // it was chosen over, from protobufjs encoding the same families built as objects.
-import { Aggregator } from '../agent/dist/aggregate/aggregator.js'
 import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
 import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+import { fill, median } from './busy-tasks.mjs'
+import { random } from './seeded-random.mjs'
 import { writeResult } from './ingest-load.mjs'
 import { protobufjsRender } from './scrape-protobufjs.mjs'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
-function random(seed) {
-  let x = seed >>> 0
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x / 0x100000000
-  }
-}
-
-// A busy task: `perSlot` lognormal requests (median 20 ms, sigma 0.8) in each of the 12 slots of
-// the window, 2 % errors. An idle task: one request, long ago.
-function fill(tasks, perSlot, clock) {
-  const rand = random(42)
-  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 1_000_000, now: () => clock.ms })
-  const list = []
-  for (let t = 0; t < tasks; t++) list.push(aggregator.task(`task_${t}`, null))
-  for (let slot = 0; slot < 12; slot++) {
-    clock.ms = slot * 5000 + 1
-    for (const task of list) {
-      for (let i = 0; i < perSlot; i++) {
-        const normal = Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand())
-        aggregator.recordRequest(task, Math.exp(Math.log(20) + 0.8 * normal), rand() < 0.02, 1)
-      }
-    }
-  }
-  clock.ms = 12 * 5000 - 1
-  return aggregator
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
 
 // Between renders the clock moves one Prometheus scrape interval (15 s, three window slots) and
 // every task gets new requests, so each render pays for fresh data like a real scrape does.
