@@ -52,7 +52,7 @@ function warnIfRecvBufferCapped(
   }
 }
 
-/** Native histograms for protobuf scrapes and remote write (issue 17); null = classic only. */
+/** Native histograms for protobuf scrapes and remote write; null = classic only. */
 function nativeSettings(config: Config, aggregator: Aggregator): NativeSettings | null {
   const native = config.nativeHistograms
   return native.enabled
@@ -91,7 +91,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     true,
     nativeSettings(config, aggregator),
   )
-  // --remote-write (issue 17): its queue health joins the self families of /metrics.
+  // --remote-write: its queue health joins the self families of /metrics.
   const remoteWriter =
     config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
   if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
           : await runCompare(config)
     return
   }
-  // --workers N (issue 10): this process forks N shard workers (cluster) and serves HTTP; each
+  // --workers N: this process forks N shard workers (cluster) and serves HTTP; each
   // worker runs this same file with the same flags and lands here.
   if (cluster.isWorker) return runShardWorker(config)
   let agent: RunningAgent | ClusterAgent

@@ -16,7 +16,7 @@ export interface AggregatorOptions {
   maxClients?: number
   /** Monotonic milliseconds. */
   now?: () => number
-  /** A --workers shard (issue 10): keep zero in-flight entries so that the merge sees them. */
+  /** A --workers shard: keep zero in-flight entries so that the merge sees them. */
   shard?: boolean
 }
 

@@ -1,7 +1,7 @@
 // A closed window slot's bucket counts, packed as varints: (flat index delta, count) pairs in
 // ascending order. A busy slot of a lognormal latency mix holds ~100–400 distinct buckets, so a
-// slot costs ~2.5 bytes per bucket instead of the 4–13 KB of a dense histogram (issue 14: windowed
-// percentiles must not cost a full dense histogram per sub-window per task).
+// slot costs ~2.5 bytes per bucket instead of the 4–13 KB of a dense histogram, so that windowed
+// percentiles do not cost a full dense histogram per sub-window per task.
 import type { LatencyHistogram } from './latency-histogram.js'
 
 let scratch = new Uint8Array(4096)
@@ -100,7 +100,7 @@ export function subtractPackedCounts(packed: Uint8Array, dense: Float64Array): v
   }
 }
 
-/** Calls visit(flat, count) for every bucket of a packed slot, ascending (worker merges, issue 10). */
+/** Calls visit(flat, count) for every bucket of a packed slot, ascending (to merge --workers shards). */
 export function readPackedCounts(packed: Uint8Array, visit: (flat: number, count: number) => void): void {
   let pos = 0
   let flat = 0
@@ -137,8 +137,8 @@ export function mergePackedCounts(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
- * Adds a packed bucket list whose values lay in [minUs, maxUs] into a histogram: another worker's
- * share of it (issue 10). Counts add exactly, as HdrHistograms do.
+ * Adds a packed bucket list whose values lay in [minUs, maxUs] into a histogram: another --workers
+ * shard's share of it. Counts add exactly, as HdrHistograms do.
  */
 export function addPackedToHistogram(
   histogram: LatencyHistogram,

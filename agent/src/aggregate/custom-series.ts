@@ -25,7 +25,7 @@ export class CustomSeries {
   readonly histogram: LatencyHistogram | null
   readonly members: SetMembers | null
   lastUpdateMs: number
-  // A gauge's history since the last worker merge (--workers, issue 10): the last absolute set
+  // A gauge's history since the last worker merge (--workers): the last absolute set
   // (when, value; -Infinity when none) and the relative changes after it (sum, first and last arrival).
   gaugeSetMs: number
   gaugeSetValue: number

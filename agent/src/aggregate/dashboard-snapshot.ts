@@ -1,4 +1,4 @@
-// The /dashboard JSON (issue 14's shape; fields may be added, these are kept). Durations in ms.
+// The /dashboard JSON, which the live page (agent/ui) reads: fields may be added, these are kept. Durations in ms.
 import type { Aggregator } from './aggregator.js'
 import { HISTOGRAM_SCALE } from './custom-series.js'
 import { QUANTILES, TaskFigures } from './task-figures.js'

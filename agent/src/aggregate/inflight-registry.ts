@@ -94,7 +94,7 @@ export class InflightRegistry {
     }
   }
 
-  /** Live clients (a worker hands them to the merge, issue 10). */
+  /** Live clients (a --workers shard hands them to the merge). */
   liveClients(nowMs: number): IterableIterator<ClientReport> {
     this.expire(nowMs)
     return this.clients.values()

@@ -55,7 +55,7 @@ export class SetMembers {
       const stored = this.hashes[slot]
       if (stored === EMPTY) break
       if (stored === hash) {
-        // max(): merged workers' data may come in any order (issue 10); in one process epochs only grow.
+        // max(): merged workers' data may come in any order (--workers); in one process epochs only grow.
         if (epoch > (this.epochs[slot] ?? 0)) this.epochs[slot] = epoch
         return true
       }

@@ -7,7 +7,7 @@ import { SLOT_COUNT, SlidingWindow, type WindowTotals } from './sliding-window.j
 import { QUANTILES, TaskFigures } from './task-figures.js'
 import type { TaskStats } from './task-stats.js'
 
-// Time is injected (house style §8): every test moves this clock by hand.
+// Time is injected, so that tests are deterministic and never sleep: every test moves this clock by hand.
 class ManualClock {
   ms: number
   constructor(startMs: number) {

@@ -2,7 +2,7 @@
 // window/12 (5 s for the default 60 s) instead of jumping. Closed slots are packed
 // (compact-counts.ts). The slot being written has no histogram of its own: it is the task's
 // cumulative histogram minus a packed snapshot of it taken when the slot opened (`base`), so a
-// request is recorded once, not twice (issue 10, bench/hdr.bench.mjs: Aggregator.recordRequest
+// request is recorded once, not twice (bench/hdr.bench.mjs: Aggregator.recordRequest
 // 33.3 -> 21.5 ns; bench/scrape.bench.mjs: 20.3 -> 16.2 KB per busy task). Slots are found by
 // epoch number, so nothing needs a timer: stale slots are recognised and recycled when touched.
 import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
@@ -156,7 +156,7 @@ export class SlidingWindow {
   }
 
   /**
-   * Worker side of --workers (issue 10): hands every live slot that holds data to visit(epoch,
+   * Worker side of --workers: hands every live slot that holds data to visit(epoch,
    * requests, errors, sumMs, packed buckets), then empties the slots; the epochs stay, so later
    * events of the current slot keep landing in it. Slots already outside the window are dropped.
    */

@@ -18,7 +18,7 @@ export class TaskStats {
   errors: number
   /** task_start − task_end from clients without in-flight reports, floored at 0. */
   startBalance: number
-  /** Raw task_start and task_end counts since the last worker merge (--workers, issue 10). */
+  /** Raw task_start and task_end counts since the last worker merge (--workers). */
   startEvents: number
   endEvents: number
   /** Sum of live in-flight report entries, recomputed by the aggregator before it is read. */

@@ -1,4 +1,4 @@
-// `taskmeter-agent doctor` (issue 18): checks a running agent and the Prometheus that should
+// `taskmeter-agent doctor`: checks a running agent and the Prometheus that should
 // scrape it, prints a ✓/✗ table and exits 1 when anything is wrong. It reads the agent's own
 // flags and env (--port / METRICS_PORT, --host, --prometheus-url / PROMETHEUS_URL,
 // --metrics-auth / METRICS_AUTH), so run beside the agent with the same environment it finds it

@@ -1,4 +1,4 @@
-// Flags of issue 17: native histograms and remote write, with defaults, ranges and one-line errors.
+// Flags for fleet-wide percentiles: native histograms and remote write, with defaults, ranges and one-line errors.
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from './load-config.js'
 

@@ -1,4 +1,4 @@
-// Flags of issue 17 (fleet-wide percentiles): native histograms on /metrics and the remote-write
+// Flags for fleet-wide percentiles: native histograms on /metrics and the remote-write
 // push. They live in the agent's one command so that --help shows them; this file declares and
 // validates them. Remote-write flags without --remote-write are an error, not silently ignored.
 import { type Command, Option } from 'commander'

@@ -139,7 +139,7 @@ describe('loadConfig memory budget', () => {
   it('costs more per series at a higher precision', () => {
     for (let precision = 1; precision < 5; precision++)
       expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
-    // Issue 14: precision 5 costs megabytes per task.
+    // Precision 5 costs megabytes per task.
     expect(bytesPerSeries(5)).toBeGreaterThan(MiB)
   })
 })

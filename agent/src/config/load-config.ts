@@ -30,21 +30,21 @@ export interface Config {
   readonly recvBufferBytes: number
   /** --metrics-auth / METRICS_AUTH: bearer token or basic credentials for every HTTP route but the probes. */
   readonly metricsAuth: MetricsAuth | null
-  /** StatsD text over TCP (issue 15) on --udp-host; null = no TCP listener. */
+  /** StatsD text over TCP on --udp-host; null = no TCP listener. */
   readonly tcpPort: number | null
   /** Series not updated for this long are evicted; 0 = never. */
   readonly ttlSeconds: number
-  /** Receiving processes sharing the UDP port, each aggregating a shard merged at scrape time (issue 10). */
+  /** Receiving processes sharing the UDP port, each aggregating a shard merged at scrape time. */
   readonly workers: number
   readonly demo: boolean
-  /** 'agent' (serve), or one of the demo modes of issue 8. */
+  /** 'agent' (serve), or one of the other modes: --load-test, --compare, doctor. */
   readonly mode: RunMode
   readonly loadTest: LoadTestConfig
-  /** `taskmeter-agent doctor` (issue 18). */
+  /** Options of `taskmeter-agent doctor`. */
   readonly doctor: DoctorConfig
   /** Worst-case bytes of the configured series (logged at start). */
   readonly worstCaseBytes: number
-  /** Native histograms and remote-write push (issue 17). */
+  /** Native histograms and remote-write push. */
   readonly nativeHistograms: FleetConfig['nativeHistograms']
   readonly remoteWrite: FleetConfig['remoteWrite']
 }
@@ -171,7 +171,7 @@ export function loadConfig(
   const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
   const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
   const workers = parseInteger('--workers', str('workers'), 1, 64)
-  // --workers N (issue 10): each worker holds its shard and the primary the merged whole.
+  // --workers N: each worker holds its shard and the primary the merged whole.
   const worst = worstCaseBytes(precision, maxSeries) * (workers > 1 ? workers + 1 : 1)
   if (worst > maxMemoryBytes) {
     const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''

@@ -1,4 +1,4 @@
-// Flags of the two demo modes (issue 8): `--load-test` and `--compare`. They live beside the
+// Flags of the two demo modes: `--load-test` and `--compare`. They live beside the
 // agent's flags in one command so that --help shows everything; this file declares and validates
 // them. A flag of one mode given without that mode is an error, not silently ignored.
 import { type Command, Option } from 'commander'

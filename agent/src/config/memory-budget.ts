@@ -1,8 +1,9 @@
-// Worst-case memory of the series the agent may hold, checked against --max-memory at start
-// (issue 14). A "busy" series is one whose latencies span 8 octaves (a 256× range, e.g. 1 ms to
-// 256 ms) with every bucket of that span hit in every window slot: the cumulative histogram and
-// the live slot hold 8 dense octaves each, and each of the 11 closed slots packs every bucket at
-// ~2.5 bytes. Values spread wider than 256× cost more; nothing realistic does.
+// Worst-case memory of the series the agent may hold, checked against --max-memory at start so
+// that a configuration that cannot fit fails at once, not later when traffic fills it. A "busy"
+// series is one whose latencies span 8 octaves (a 256× range, e.g. 1 ms to 256 ms) with every
+// bucket of that span hit in every window slot: the cumulative histogram and the live slot hold
+// 8 dense octaves each, and each of the 11 closed slots packs every bucket at ~2.5 bytes. Values
+// spread wider than 256× cost more; nothing realistic does.
 import { BucketLayout } from '../aggregate/bucket-layout.js'
 import { SLOT_COUNT } from '../aggregate/sliding-window.js'
 

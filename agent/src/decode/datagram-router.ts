@@ -1,5 +1,5 @@
 // Entry point of the decode stage: one call per datagram. Protocol v1 datagrams start with 0xFE,
-// which no UTF-8 StatsD line can; everything else is StatsD / DogStatsD text (issue 15), which also
+// which no UTF-8 StatsD line can; everything else is StatsD / DogStatsD text, which also
 // arrives in chunks of complete lines from the optional TCP listener.
 import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'

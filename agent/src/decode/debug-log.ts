@@ -1,5 +1,5 @@
 // Rate-limited debug logging of rejected input: a flood of bad datagrams must not become a flood
-// of log lines. The enabled check is decided once (house style §5), not per event.
+// of log lines. The enabled check is decided once, not per event, so a disabled debug log costs the hot path nothing.
 export interface DebugLogger {
   debug(obj: object, msg: string): void
   readonly level: string

@@ -37,7 +37,7 @@ describe('DatagramRouter on the golden vectors', () => {
       ).toBe(true)
   })
 
-  // Bytes that do not start with 0xFE are StatsD text since issue 15 (tested below and in
+  // Bytes that do not start with 0xFE are StatsD text (tested below and in
   // statsd-line.test.ts); every other vector goes through the protocol v1 decoder.
   for (const vector of VECTORS.filter((v) => v.hex.startsWith('fe'))) {
     it(`${vector.file} ${vector.name}: counts what the vector says`, () => {
@@ -93,7 +93,7 @@ describe('DatagramRouter on bytes that are not protocol v1', () => {
     expect(router.statsdStats.linesReceived).toBe(1)
   })
 
-  it('decodes them as StatsD text, never as protocol v1 (issue 15)', () => {
+  it('decodes them as StatsD text, never as protocol v1', () => {
     const { aggregator, router } = setup()
     const inputs = [
       Buffer.alloc(0),

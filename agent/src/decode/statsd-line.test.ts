@@ -1,4 +1,4 @@
-// Table-driven StatsD / DogStatsD lines (issue 15): each row is one datagram through the real
+// Table-driven StatsD / DogStatsD lines: each row is one datagram through the real
 // DatagramRouter into a real Aggregator, with the effect it must have — the series it touches and
 // their figures, the events by kind, and the reasons of rejected lines. Every LINE_REASONS entry has
 // a row (line_too_long comes from the TCP framer: ingest/line-framer.test.ts).

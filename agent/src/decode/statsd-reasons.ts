@@ -1,4 +1,4 @@
-// Every way a StatsD / DogStatsD text line can be rejected (issue 15). One list, counted in
+// Every way a StatsD / DogStatsD text line can be rejected. One list, counted in
 // `taskmeter_lines_invalid_total{reason}` (all listed at 0 from the first scrape); README's
 // "StatsD and DogStatsD" section describes the accepted format. A rejected line applies nothing and
 // never stops the rest of its datagram.

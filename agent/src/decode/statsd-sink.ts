@@ -1,5 +1,5 @@
 // Applies StatsD / DogStatsD text (newline-separated lines, from a UDP datagram or a TCP chunk) to
-// the aggregator (issue 15). Timers are requests of the task named by the metric (ms, like protocol
+// the aggregator. Timers are requests of the task named by the metric (ms, like protocol
 // v1 timings); c/g/h/d/s feed custom series. Sample rates are weights, never duplicated events: a
 // counter adds value/rate, a timer or histogram value counts round(1/rate) times, gauges and sets
 // ignore the rate. Series are found by raw bytes (statsd-series-cache.ts); strings are built only

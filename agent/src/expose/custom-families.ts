@@ -25,7 +25,7 @@ export class CustomFamilyRenderer {
     }
     for (const [family, members] of families) {
       const kind = (members[0] as CustomSeries).kind
-      // A StatsD set is a gauge of its unique members over the window (issue 15).
+      // A StatsD set is a gauge of its unique members over the window.
       const type = kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind
       let text = familyHeader(family, type, `User ${kind} ${(members[0] as CustomSeries).name}`)
       for (const series of members) {

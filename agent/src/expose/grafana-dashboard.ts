@@ -1,4 +1,4 @@
-// GET /grafana-dashboard: the seed's Grafana dashboard over our metric names (issue 16). The same
+// GET /grafana-dashboard: the taskmeter Grafana dashboard (grafana-panels.ts) over our metric names. The same
 // text is committed as deploy/grafana/taskmeter-dashboard.json, which compose provisions; a test
 // keeps the two byte-equal (regenerate with `node deploy/grafana/export-dashboard.mjs`).
 import type { DatasourceVariable, GrafanaDashboard, QueryVariable } from './grafana-model.js'

@@ -3,7 +3,7 @@
 
 /** Every panel and the `task` variable query through the `datasource` template variable, so the
  * same file works when imported by hand and when provisioned (provisioning does not resolve
- * `__inputs`, issue 16). */
+ * `__inputs`). */
 export const DATASOURCE_REF = { type: 'prometheus', uid: '${datasource}' } as const
 
 export type DatasourceRef = typeof DATASOURCE_REF | { type: 'grafana'; uid: '-- Grafana --' }

@@ -1,4 +1,4 @@
-// The five panels of the seed's Grafana dashboard (issue 16), over the agent's metric names:
+// The five panels of the taskmeter Grafana dashboard, over the agent's metric names:
 // 1 latency percentiles, 2 throughput, 3 active tasks, 4 error rate, 5 latency distribution.
 // `$task` is the multi-select task variable (a regex: `(a|b)` or `.+` for All) and
 // `$__rate_interval` is Grafana's rate window (≥ 4 scrape intervals, so rate() always has points).
@@ -56,7 +56,7 @@ function latencyPanel(gridPos: GridPos): GrafanaPanel {
       `{{task}} ${name}`,
     ),
   )
-  // The same percentiles from the native histograms (issue 17): Prometheus 2.x with
+  // The same percentiles from the native histograms: Prometheus 2.x with
   // --enable-feature=native-histograms (or 3.x with scrape_native_histograms) stores only those,
   // a classic Prometheus only the _bucket series; the panel has data either way.
   const native = PERCENTILES.map(([q, name], i) =>
@@ -162,7 +162,7 @@ function distributionPanel(gridPos: GridPos): GrafanaPanel {
     datasource: DATASOURCE_REF,
     targets: [
       target('A', `sum by (le) (increase(task_duration_seconds_bucket{${TASKS}}${RATE_WINDOW}))`, '{{le}}', 'heatmap'),
-      // Native histograms (issue 17): Grafana draws their buckets as heatmap rows.
+      // Native histograms: Grafana draws their buckets as heatmap rows.
       target('B', `sum(increase(task_duration_seconds{${TASKS}}${RATE_WINDOW}))`, 'native', 'heatmap'),
     ],
     fieldConfig: {

@@ -1,4 +1,4 @@
-// What every route shares (issue 9, item 6): unknown routes and methods answer 404 JSON, errors
+// What every route shares: unknown routes and methods answer 404 JSON, errors
 // never carry a stack trace to the client, and with --metrics-auth every route but the probes
 // (/healthz, /ready) needs the bearer token or basic credentials.
 import { timingSafeEqual } from 'node:crypto'

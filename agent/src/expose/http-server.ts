@@ -19,7 +19,7 @@ export interface HttpServerOptions {
   logger: FastifyBaseLogger
   /** --metrics-auth: required on every route but /healthz and /ready; null = open. */
   auth?: MetricsAuth | null
-  /** Brings the aggregator up to date before a read (--workers: merge the shards, issue 10). */
+  /** Brings the aggregator up to date before a read (--workers: merge the shards). */
   refresh?: (() => Promise<void>) | null
 }
 
@@ -36,7 +36,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   applyHardening(app, options.auth ?? null)
 
   app.get('/metrics', async (request, reply) => {
-    // Protobuf (with native histograms) when the scraper asks for it first (issue 17).
+    // Protobuf (with native histograms) when the scraper asks for it first.
     if (prefersProtobuf(request.headers.accept))
       return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
     const body = await options.renderer.renderBody()

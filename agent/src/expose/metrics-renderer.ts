@@ -23,14 +23,14 @@ export class MetricsRenderer {
   private readonly custom: CustomFamilyRenderer
   private readonly self: SelfStatsSource
   private readonly processRegistry: Registry
-  // Issue 17: the same families for protobuf scrapes and remote write, with native histograms.
+  // The same families for protobuf scrapes and remote write, with native histograms.
   private readonly sources: FamilySources
   private readonly protobuf = new ProtobufExposition()
   /** The text answer's bytes, kept for the next scrape. */
   private readonly text = new TextWriter(1024 * 1024)
   /** Families of optional parts (remote write's self-metrics), rendered after the self families. */
   extraFamilies: ((out: string[]) => void) | null
-  /** Brings the aggregator up to date before a render (--workers: merge the shards, issue 10). */
+  /** Brings the aggregator up to date before a render (--workers: merge the shards). */
   refresh: (() => Promise<void>) | null
   lastRenderSeconds: number
 

@@ -1,4 +1,4 @@
-// The protobuf answer (issue 17): golden bytes for fixed inputs decode to the expected families;
+// The protobuf answer: golden bytes for fixed inputs decode to the expected families;
 // every family of the text answer is in it with identical values; Accept negotiation.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'

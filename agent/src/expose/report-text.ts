@@ -1,4 +1,4 @@
-// GET /report: the human report, in the spirit of the origin example's `monitor.report()`.
+// GET /report: the human-readable report, the same text as the in-process monitor's `report()`.
 // Built from the /dashboard snapshot so both always show the same figures.
 import type { DashboardSnapshot, TaskSnapshot } from '../aggregate/dashboard-snapshot.js'
 

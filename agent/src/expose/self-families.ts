@@ -1,5 +1,6 @@
-// The agent's own health, prefixed taskmeter_ (house style §3). Every reason is listed, at 0 until
-// seen, so that rate() and alerts work from the first scrape.
+// The agent's own health, prefixed taskmeter_ so that it never mixes with the task or user
+// families. Every reason is listed, at 0 until seen, so that rate() and alerts work from the first
+// scrape.
 import { DATAGRAM_REASONS, EVENT_KIND_NAMES, EVENT_REASONS } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { AGENT_DROP_REASONS } from '../aggregate/drop-counters.js'
@@ -13,9 +14,9 @@ export interface SelfStatsSource {
   readonly decode: DecodeStats
   /** StatsD text decoder counters (absent in benchmarks: rendered as 0). */
   readonly statsd?: StatsdStats
-  /** The optional StatsD TCP listener (issue 15); null or absent when --tcp-port is not given. */
+  /** The optional StatsD TCP listener; null or absent when --tcp-port is not given. */
   readonly tcp?: TcpSelfStats | null
-  /** Datagrams the kernel dropped on our socket (the reliability issue reads /proc). */
+  /** Datagrams the kernel dropped on our socket (read from /proc/net/udp: kernel-socket-stats.ts). */
   kernelDrops(): number
   /** Seconds the previous /metrics render took. */
   lastRenderSeconds(): number

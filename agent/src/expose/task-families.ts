@@ -1,4 +1,4 @@
-// The seed's task families, computed in one pass over the tasks (each task's histogram and window
+// The per-task families, computed in one pass over the tasks (each task's histogram and window
 // are read once and written into every family's writer):
 // task_duration_seconds (histogram), task_duration_window_seconds (summary), requests_total,
 // requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.

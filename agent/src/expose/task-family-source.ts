@@ -1,4 +1,4 @@
-// The seed's task families for the protobuf and remote-write encoders, with the values of
+// The per-task families (task-families.ts) for the protobuf and remote-write encoders, with the values of
 // task-families.ts (the text renderer) and, for task_duration_seconds, native buckets derived from
 // the same HDR bucket list as the classic `le` counts. A protobuf family must hold all its series
 // at once, so this walks the tasks once per family; the window is read once, for two families.

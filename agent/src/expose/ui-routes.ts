@@ -1,4 +1,4 @@
-// The live dashboard page (issue 16): GET / and /ui serve the page, /ui/assets/* its files, and
+// The live dashboard page: GET / and /ui serve the page, /ui/assets/* its files, and
 // /dashboard/distribution one task's latency histogram. The page polls /dashboard itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Aggregator } from '../aggregate/aggregator.js'

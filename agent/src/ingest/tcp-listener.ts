@@ -1,4 +1,4 @@
-// Optional StatsD-over-TCP listener (--tcp-port, issue 15): newline-framed text, as the TCP
+// Optional StatsD-over-TCP listener (--tcp-port): newline-framed text, as the TCP
 // transports of hot-shots and the Datadog clients send it. Every resource a client can hold is
 // bounded: connections (past the limit a new one is closed at once and counted), the line buffer
 // of each (line-framer.ts), and idle time (a silent connection is closed and counted). Nothing a

@@ -1,6 +1,6 @@
-// `taskmeter-agent --compare`: the seed's sync-vs-async comparison. The same workload runs once
+// `taskmeter-agent --compare`: the sync-vs-async comparison. The same workload runs once
 // synchronously (one request at a time, blocking work) and once asynchronously (concurrent), each
-// measured by the agent's histograms, and prints the seed's report.
+// measured by the agent's histograms, and prints the Performance Comparison Report.
 import type { Config } from '../config/load-config.js'
 import { openMeasuringAgent } from './measuring-agent.js'
 import { waitForCount } from './measured-task.js'

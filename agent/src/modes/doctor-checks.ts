@@ -1,4 +1,4 @@
-// The checks of `taskmeter-agent doctor` (issue 18), after the origin's troubleshooting list:
+// The checks of `taskmeter-agent doctor`, the troubleshooting checks in order:
 // the agent reachable and ready, what it counted (kernel drops, invalid input, series dropped),
 // Prometheus reachable, a target for this agent, up, and its last scrape. Each check gives a row;
 // a failed one says how to fix it. Network errors become rows, never exceptions.

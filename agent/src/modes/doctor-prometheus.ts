@@ -1,4 +1,4 @@
-// Doctor's Prometheus rows (issue 18): reachable, a target scraping this agent (/api/v1/targets),
+// Doctor's Prometheus rows: reachable, a target scraping this agent (/api/v1/targets),
 // that target up, and its last scrape's time and error, each ✗ with what to change.
 import { type CheckRow, fail, get, ok, skip } from './doctor-checks.js'
 import {

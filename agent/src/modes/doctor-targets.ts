@@ -1,4 +1,4 @@
-// Which of Prometheus' targets scrape this agent (doctor, issue 18). Prometheus rarely uses the
+// Which of Prometheus' targets scrape this agent (doctor). Prometheus rarely uses the
 // address the agent is reached at here: in a pod it scrapes the pod IP, in compose a service
 // name, beside it 127.0.0.1. A target is this agent when its port is the agent's and its host
 // names or resolves to one of the agent's addresses, which for an agent on this machine (doctor

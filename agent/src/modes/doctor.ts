@@ -1,4 +1,4 @@
-// `taskmeter-agent doctor` (issue 18): checks a running agent and the Prometheus that should
+// `taskmeter-agent doctor`: checks a running agent and the Prometheus that should
 // scrape it, prints a ✓/✗ table with the fix under each ✗, and returns exit code 1 when anything
 // is wrong (0 when all is well). The agent is found at --agent-url, else at the agent's own
 // --host/--port (METRICS_PORT), a wildcard bind address read as loopback.

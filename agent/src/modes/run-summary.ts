@@ -1,4 +1,4 @@
-// The figures of one measured run and their JSON form (issue 8's shape, fields may be added).
+// The figures of one measured run and their JSON form (--json; fields may be added, these are kept).
 import type { TaskSnapshot } from '../aggregate/dashboard-snapshot.js'
 import type { WorkloadProgress } from './workload-process.js'
 

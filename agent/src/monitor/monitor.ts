@@ -1,4 +1,4 @@
-// The in-process monitor (issue 18): the origin example's PerformanceMonitor on the agent's own
+// The in-process monitor (createMonitor()): trackAsync, startTimer and report() on the agent's own
 // aggregation core, with no socket. Calls go straight to the Aggregator, as the decode stage's
 // would for the same events, so /dashboard, /report and /metrics read the same as the agent's for
 // the same calls. It implements protocol's Recorder, as TaskmeterClient does. Like the client it

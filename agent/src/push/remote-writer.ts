@@ -1,4 +1,4 @@
-// --remote-write (issue 17): every --remote-write-interval, a snapshot of every family (the same
+// --remote-write: every --remote-write-interval, a snapshot of every family (the same
 // walk as a protobuf scrape, native histograms included) is encoded once and queued for each
 // endpoint; each endpoint's queue sends in order with retries. Its health is in the
 // taskmeter_remote_write_* families of /metrics (and of the push itself).

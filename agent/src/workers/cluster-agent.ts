@@ -1,4 +1,4 @@
-// --workers N (issue 10), the primary process: N cluster workers (shard-worker.ts) share the UDP
+// --workers N, the primary process: N cluster workers (shard-worker.ts) share the UDP
 // port and aggregate a shard each; this process serves HTTP from one Aggregator into which every
 // read (/metrics, /dashboard, /report, remote write) first merges the shards' deltas
 // (shard-merge.ts). It opens no ingest socket itself; cluster's primary holds the shared one.

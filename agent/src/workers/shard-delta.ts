@@ -1,4 +1,4 @@
-// A --workers shard's side of the merge (issue 10): everything its aggregator took in since the
+// A --workers shard's side of the merge: everything its aggregator took in since the
 // previous collect, written as bytes (delta-bytes.ts), after which the shard forgets it. Counts
 // travel as deltas, so the primary adds them exactly: histogram buckets add, window slots add per
 // epoch, counters add, task starts and ends add. Gauges travel as their history since the last

@@ -1,4 +1,4 @@
-// --workers (issue 10): the same events split over two shard aggregators and merged at each
+// --workers: the same events split over two shard aggregators and merged at each
 // "scrape" must read exactly like one aggregator that saw them all: /dashboard and /metrics text.
 import { describe, expect, it } from 'vitest'
 import { Aggregator } from '../aggregate/aggregator.js'

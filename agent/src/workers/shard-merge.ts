@@ -1,4 +1,4 @@
-// The primary's side of --workers (issue 10): adds the shards' deltas (shard-delta.ts) into one
+// The primary's side of --workers: adds the shards' deltas (shard-delta.ts) into one
 // Aggregator, so /metrics, /dashboard and /report read exactly what one process would hold.
 // - Histogram buckets, window slots (per epoch; the shards share the primary's clock), request
 //   counts, sums and counters add. Task starts and ends add; the balance is floored at 0 after

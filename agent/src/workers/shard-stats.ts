@@ -1,4 +1,4 @@
-// The self-metric counters of a --workers shard (issue 10) as one flat vector of totals: decode
+// The self-metric counters of a --workers shard as one flat vector of totals: decode
 // stats, StatsD line stats, aggregator drops and series counters, TCP listener stats. The primary
 // adds each worker's increase since its previous vector into its own counters, so every counter
 // stays monotonic; the TCP connections gauge is the sum of the workers' latest values.

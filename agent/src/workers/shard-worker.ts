@@ -1,4 +1,4 @@
-// One --workers shard (issue 10), run in a cluster worker process: the agent's ingest pipeline
+// One --workers shard, run in a cluster worker process: the agent's ingest pipeline
 // (UDP, optional TCP, decode, aggregate) without HTTP. Cluster shares the primary's UDP socket
 // with every worker (Node's SharedHandle for dgram), so the kernel hands each datagram to
 // whichever worker reads first; TCP connections are dealt round-robin by the primary. On

@@ -1,4 +1,4 @@
-// The IPC messages between the --workers primary and its shard workers (issue 10). Cluster's
+// The IPC messages between the --workers primary and its shard workers. Cluster's
 // 'advanced' serialization carries the delta bytes as a Uint8Array.
 
 export type PrimaryMessage =

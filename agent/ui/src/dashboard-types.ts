@@ -1,5 +1,5 @@
 // The parts of the agent's JSON the page reads: GET /dashboard (agent/src/aggregate/
-// dashboard-snapshot.ts, issue 14's shape) and GET /dashboard/distribution
+// dashboard-snapshot.ts) and GET /dashboard/distribution
 // (agent/src/expose/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
 
 export interface LatencyMs {
