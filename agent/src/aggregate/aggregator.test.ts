@@ -88,6 +88,17 @@ describe('custom series types', () => {
     expect(plain.family).toBe('retries_total')
   })
 
+  it("keeps a user histogram's native family name to itself, in either order", () => {
+    const first = aggregator()
+    expect(first.series('histogram', 'x', null)).not.toBeNull()
+    expect(first.series('gauge', 'x_histogram', null)).toBeNull()
+    expect(first.lastRefusal).toBe('type_conflict')
+    const second = aggregator()
+    expect(second.series('gauge', 'y_histogram', null)).not.toBeNull()
+    expect(second.series('histogram', 'y', null)).toBeNull()
+    expect(second.dropReasonCount('type_conflict')).toBe(1)
+  })
+
   it('refuses the families the agent exposes itself', () => {
     const agg = aggregator()
     const refused: Array<[CustomSeries['kind'], string]> = [
@@ -105,9 +116,21 @@ describe('custom series types', () => {
       ['histogram', 'taskmeter.latency'], // sanitized to taskmeter_latency
       ['gauge', 'process_cpu_seconds_total'],
       ['gauge', 'nodejs_heap_size_total_bytes'],
+      // Sample names of those families: each would land inside the agent's own family.
+      ['gauge', 'task_duration_seconds_bucket'],
+      ['histogram', 'task_duration_seconds_sum'],
+      ['set', 'task_duration_seconds_count'],
+      ['gauge', 'task_duration_window_seconds_sum'],
+      ['histogram', 'task_duration_window_seconds_count'],
+      ['gauge', 'requests_created'],
+      ['gauge', 'task_duration_seconds_histogram'],
     ]
-    for (const [kind, name] of refused) expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
-    expect(agg.dropReasonCount('type_conflict')).toBe(refused.length)
+    for (const [kind, name] of refused) {
+      expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
+      expect(agg.lastRefusal, `${kind} ${name}`).toBe('reserved_name')
+    }
+    expect(agg.dropReasonCount('reserved_name')).toBe(refused.length)
+    expect(agg.dropReasonCount('type_conflict')).toBe(0)
     expect(agg.seriesCount).toBe(0)
     // Tasks are label values, not families: every task name is fine.
     expect(agg.task('requests_total', null)).not.toBeNull()

@@ -2,7 +2,7 @@
 // no sockets, HTTP or wire format: the decode stage calls it with names and numbers, the expose
 // stage reads it, and an in-process monitor can drive it directly. Time comes from `now`.
 import { BucketLayout, msToUs } from './bucket-layout.js'
-import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
+import { CustomSeries, type CustomKind, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from './custom-series.js'
 import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { TaskStats } from './task-stats.js'
@@ -20,8 +20,11 @@ export interface AggregatorOptions {
   shard?: boolean
 }
 
-// Families the agent itself exposes: a user metric may not take these names.
-const RESERVED_FAMILIES = new Set([
+// Families the agent itself exposes. A user metric may take none of their names, nor any name a
+// Prometheus parser reads as a sample of them: a user gauge `task_duration_seconds_bucket` would
+// otherwise land inside the task histogram and make every scrape fail to parse. Counters are also
+// reserved without `_total`, the family name OpenMetrics gives them.
+const AGENT_FAMILIES = [
   'task_duration_seconds',
   'task_duration_window_seconds',
   'requests_total',
@@ -29,11 +32,18 @@ const RESERVED_FAMILIES = new Set([
   'tasks_active',
   'tasks_completed_total',
   'tasks_failed_total',
-])
+]
+/** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
+const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
+const RESERVED_NAMES = new Set(
+  AGENT_FAMILIES.flatMap((family) => [family, family.replace(/_total$/, '')]).flatMap((family) =>
+    SAMPLE_SUFFIXES.map((suffix) => family + suffix),
+  ),
+)
 
 function isReservedFamily(family: string): boolean {
   return (
-    RESERVED_FAMILIES.has(family) ||
+    RESERVED_NAMES.has(family) ||
     family.startsWith('taskmeter_') ||
     family.startsWith('process_') ||
     family.startsWith('nodejs_')
@@ -42,10 +52,11 @@ function isReservedFamily(family: string): boolean {
 
 /**
  * Every name a user metric occupies: its family, the name as sent (so `x` cannot be both a counter
- * and a gauge although the counter is exposed as x_total), and a summary's _sum and _count lines.
+ * and a gauge although the counter is exposed as x_total), a summary's _sum and _count lines, and
+ * the native histogram family a protobuf scrape adds beside it.
  */
 function exposedNames(kind: CustomKind, base: string, family: string): string[] {
-  if (kind === 'histogram') return [family, family + '_sum', family + '_count']
+  if (kind === 'histogram') return [family, family + '_sum', family + '_count', family + NATIVE_COMPANION_SUFFIX]
   return family === base ? [family] : [family, base]
 }
 
@@ -62,6 +73,8 @@ export class Aggregator {
   /** family name → kind, so a name used as a counter cannot also be a gauge. */
   private readonly familyKinds = new Map<string, CustomKind>()
   seriesDropped: number
+  /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
+  lastRefusal: AgentDropReason | null = null
   /** Series removed by evictIdle (--ttl). */
   seriesEvicted: number
   // Between beginBatch() and endBatch() every event of one datagram shares one clock reading:
@@ -121,18 +134,16 @@ export class Aggregator {
     const labels: LabelPairs = tags === null || tags.length === 0 ? [] : canonicalLabels(tags)
     const id = seriesId(family, labels)
     const existing = this.custom.get(id)
+    this.lastRefusal = null
     if (existing !== undefined) {
       if (existing.kind === kind) return existing
-      this.drops.add('type_conflict')
-      return null
+      return this.refuse('type_conflict')
     }
     const names = exposedNames(kind, base, family)
     for (const exposed of names) {
+      if (isReservedFamily(exposed)) return this.refuse('reserved_name')
       const taken = this.familyKinds.get(exposed)
-      if ((taken !== undefined && taken !== kind) || isReservedFamily(exposed)) {
-        this.drops.add('type_conflict')
-        return null
-      }
+      if (taken !== undefined && taken !== kind) return this.refuse('type_conflict')
     }
     if (this.seriesCount >= this.maxSeries) {
       this.seriesDropped++
@@ -283,6 +294,12 @@ export class Aggregator {
   /** Seconds the window figures cover now: min(window, time since start). */
   uptimeSeconds(): number {
     return (this.now() - this.startedMs) / 1000
+  }
+
+  private refuse(reason: AgentDropReason): null {
+    this.drops.add(reason)
+    this.lastRefusal = reason
+    return null
   }
 
   dropReasonCount(reason: AgentDropReason): number {

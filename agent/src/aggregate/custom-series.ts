@@ -73,3 +73,6 @@ export class CustomSeries {
 
 /** Histogram values are stored as integers in milli-units. */
 export const HISTOGRAM_SCALE = 1000
+
+/** A user histogram's native buckets go in their own family, `<family>_histogram` (protobuf only). */
+export const NATIVE_COMPANION_SUFFIX = '_histogram'

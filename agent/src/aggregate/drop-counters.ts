@@ -5,6 +5,7 @@ export const AGENT_DROP_REASONS = [
   'negative_histogram_value',
   'inflight_clients_cap',
   'set_members_cap', // a new member of a StatsD set already holding MAX_SET_MEMBERS live members
+  'reserved_name', // a user metric named like a family the agent exposes (or one of its samples)
 ] as const
 export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 

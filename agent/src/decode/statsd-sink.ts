@@ -7,6 +7,7 @@
 // counted without re-resolving each one.
 import { EVENT_KIND, decodeText } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
+import type { AgentDropReason } from '../aggregate/drop-counters.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
@@ -58,10 +59,10 @@ export class StatsdSink {
   private readonly line = new StatsdLine()
   private readonly tasks: StatsdSeriesCache<TaskStats>
   // null = refused for its type (cached: the refusal is permanent while the series exists).
-  private readonly counters: StatsdSeriesCache<CustomSeries | null>
-  private readonly gauges: StatsdSeriesCache<CustomSeries | null>
-  private readonly histograms: StatsdSeriesCache<CustomSeries | null>
-  private readonly sets: StatsdSeriesCache<CustomSeries | null>
+  private readonly counters: StatsdSeriesCache<CustomSeries | AgentDropReason>
+  private readonly gauges: StatsdSeriesCache<CustomSeries | AgentDropReason>
+  private readonly histograms: StatsdSeriesCache<CustomSeries | AgentDropReason>
+  private readonly sets: StatsdSeriesCache<CustomSeries | AgentDropReason>
 
   constructor(aggregator: Aggregator, decodeStats: DecodeStats, stats: StatsdStats, rejects: RejectLog) {
     this.aggregator = aggregator
@@ -216,7 +217,7 @@ export class StatsdSink {
 
   private resolveCustom(
     kind: CustomKind,
-    cache: StatsdSeriesCache<CustomSeries | null>,
+    cache: StatsdSeriesCache<CustomSeries | AgentDropReason>,
     buf: Uint8Array,
     s: number,
   ): CustomSeries | null {
@@ -227,16 +228,15 @@ export class StatsdSink {
     const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
     const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
     const cached = cache.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
-    if (cached === null) {
-      this.aggregator.drops.add('type_conflict')
+    if (typeof cached === 'string') {
+      this.aggregator.drops.add(cached)
       return null
     }
     if (cached !== undefined) return cached
-    const conflictsBefore = this.aggregator.dropReasonCount('type_conflict')
     const series = this.aggregator.series(kind, decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
-    // Remember a refusal for the type only; past --max-series the next line must ask again.
-    if (series !== null || this.aggregator.dropReasonCount('type_conflict') !== conflictsBefore)
-      cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, series)
+    // Remember a refusal for its reason only; past --max-series the next line must ask again.
+    const remembered = series ?? this.aggregator.lastRefusal
+    if (remembered !== null) cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, remembered)
     return series
   }
 }

@@ -5,12 +5,11 @@
 // cannot carry native buckets, so only protobuf scrapes and remote write have it.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { BucketList } from '../aggregate/bucket-list.js'
-import { type CustomSeries, HISTOGRAM_SCALE } from '../aggregate/custom-series.js'
+import { type CustomSeries, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from '../aggregate/custom-series.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { type FamilySink, SeriesLabels } from './family-sink.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 
-export const NATIVE_COMPANION_SUFFIX = '_histogram'
 const NO_BOUNDS = new Float64Array(0)
 
 function seriesLabels(series: CustomSeries): SeriesLabels {
