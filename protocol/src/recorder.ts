@@ -1,4 +1,4 @@
-// The recording API both transports keep (issue 18): TaskmeterClient sends events over UDP to a
+// The recording API both transports keep: TaskmeterClient sends events over UDP to a
 // sidecar agent; the in-process monitor of @taskmeter/agent feeds the agent's aggregation core
 // directly. App code written against Recorder moves between them by changing the line that
 // creates it. Types only: protocol stays the wire format plus this contract, which is the one
