@@ -222,14 +222,45 @@ describe('label canonicalization', () => {
     expect(histogram.labels).toEqual([['tag_le', '0.5']])
   })
 
-  it('keeps one label when two keys sanitize to the same name', () => {
+  it('refuses an event whose tag keys sanitize to one label name, counted, never merged', () => {
     const agg = aggregator()
-    const task = taskOf(agg, 'predict', [
+    const colliding: Array<[string, string]> = [
       ['a.b', '1'],
       ['a-b', '2'],
-    ])
-    expect(task.labels.length).toBe(1)
-    expect(task.labels[0]?.[0]).toBe('a_b')
+    ]
+    expect(agg.task('predict', colliding)).toBeNull()
+    expect(
+      agg.series('gauge', 'g', [
+        ['a_b', '1'],
+        ['a b', '2'],
+      ]),
+    ).toBeNull()
+    expect(agg.dropReasonCount('label_collision')).toBe(2)
+    expect(agg.seriesCount).toBe(0)
+    expect(agg.task('predict', [['a.b', '1']])?.labels).toEqual([['a_b', '1']])
+  })
+
+  it('leaves out a tag with an empty value: Prometheus reads it as absent, so it is one series', () => {
+    const agg = aggregator()
+    const plain = taskOf(agg, 'predict', null)
+    expect(agg.task('predict', [['k', '']])).toBe(plain)
+    expect(
+      agg.task('predict', [
+        ['k', ''],
+        ['r', 'eu'],
+      ])?.labels,
+    ).toEqual([['r', 'eu']])
+  })
+
+  it('gives a family to the first spelling of a name and refuses the others', () => {
+    const agg = aggregator()
+    const first = seriesOf(agg, 'counter', 'a.b')
+    for (const other of ['a_b', 'a-b', 'a b', 'a_b_total']) expect(agg.series('counter', other, null), other).toBeNull()
+    expect(agg.series('counter', 'a.b', [['r', 'eu']])).not.toBeNull()
+    expect(agg.series('counter', 'a_b', [['r', 'eu']])).toBeNull()
+    expect(agg.dropReasonCount('name_collision')).toBe(5)
+    expect(agg.series('counter', 'a.b', null)).toBe(first)
+    expect(agg.series('counter', 'a.b_total', null)).toBe(first)
   })
 })
 

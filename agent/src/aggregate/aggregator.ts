@@ -35,6 +35,8 @@ const AGENT_FAMILIES = [
 ]
 /** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
 const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
+const NO_LABELS: LabelPairs = []
+
 const RESERVED_NAMES = new Set(
   AGENT_FAMILIES.flatMap((family) => [family, family.replace(/_total$/, '')]).flatMap((family) =>
     SAMPLE_SUFFIXES.map((suffix) => family + suffix),
@@ -60,6 +62,11 @@ function exposedNames(kind: CustomKind, base: string, family: string): string[] 
   return family === base ? [family] : [family, base]
 }
 
+/** A counter's name with or without `_total` is one spelling: StatsD apps send both for one counter. */
+function spellingOf(kind: CustomKind, name: string): string {
+  return kind === 'counter' && name.endsWith('_total') ? name.slice(0, -'_total'.length) : name
+}
+
 export class Aggregator {
   readonly layout: BucketLayout
   readonly windowSeconds: number
@@ -72,6 +79,8 @@ export class Aggregator {
   readonly drops = new DropCounters()
   /** family name → kind, so a name used as a counter cannot also be a gauge. */
   private readonly familyKinds = new Map<string, CustomKind>()
+  /** family name → the name as first sent, so two spellings never share one family. */
+  private readonly familySpelling = new Map<string, string>()
   seriesDropped: number
   /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
   lastRefusal: AgentDropReason | null = null
@@ -114,7 +123,11 @@ export class Aggregator {
 
   /** The task for a name + raw tag pairs, created on first use; null past --max-series. */
   task(name: string, tags: ReadonlyArray<readonly [string, string]> | null): TaskStats | null {
-    const labels: LabelPairs = tags === null || tags.length === 0 ? [] : canonicalLabels(tags)
+    const labels = tags === null || tags.length === 0 ? NO_LABELS : canonicalLabels(tags)
+    if (labels === null) {
+      this.drops.add('label_collision')
+      return null
+    }
     const id = seriesId(name, labels)
     const existing = this.tasks.get(id)
     if (existing !== undefined) return existing
@@ -131,13 +144,16 @@ export class Aggregator {
   series(kind: CustomKind, name: string, tags: ReadonlyArray<readonly [string, string]> | null): CustomSeries | null {
     const base = sanitizeMetricName(name)
     const family = kind === 'counter' && !base.endsWith('_total') ? base + '_total' : base
-    const labels: LabelPairs = tags === null || tags.length === 0 ? [] : canonicalLabels(tags)
+    this.lastRefusal = null
+    const labels = tags === null || tags.length === 0 ? NO_LABELS : canonicalLabels(tags)
+    if (labels === null) return this.refuse('label_collision')
     const id = seriesId(family, labels)
     const existing = this.custom.get(id)
-    this.lastRefusal = null
+    // One family, one spelling: `a.b`, `a_b` and `a-b` all sanitize to a_b, and the first one sent
+    // keeps it; merging them would add up metrics the app keeps apart.
     if (existing !== undefined) {
-      if (existing.kind === kind) return existing
-      return this.refuse('type_conflict')
+      if (existing.kind !== kind) return this.refuse('type_conflict')
+      return spellingOf(kind, existing.name) === spellingOf(kind, name) ? existing : this.refuse('name_collision')
     }
     const names = exposedNames(kind, base, family)
     for (const exposed of names) {
@@ -145,11 +161,14 @@ export class Aggregator {
       const taken = this.familyKinds.get(exposed)
       if (taken !== undefined && taken !== kind) return this.refuse('type_conflict')
     }
+    const spelling = this.familySpelling.get(family)
+    if (spelling !== undefined && spelling !== spellingOf(kind, name)) return this.refuse('name_collision')
     if (this.seriesCount >= this.maxSeries) {
       this.seriesDropped++
       return null
     }
     for (const exposed of names) this.familyKinds.set(exposed, kind)
+    this.familySpelling.set(family, spellingOf(kind, name))
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created
@@ -272,7 +291,9 @@ export class Aggregator {
     if (customEvicted > 0) {
       // Family names of evicted series are free again; the map must not grow with every name ever seen.
       this.familyKinds.clear()
+      this.familySpelling.clear()
       for (const series of this.custom.values()) {
+        this.familySpelling.set(series.family, spellingOf(series.kind, series.name))
         const base =
           series.family.endsWith('_total') && series.kind === 'counter'
             ? series.family.slice(0, -'_total'.length)

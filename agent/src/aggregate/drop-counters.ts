@@ -6,6 +6,8 @@ export const AGENT_DROP_REASONS = [
   'inflight_clients_cap',
   'set_members_cap', // a new member of a StatsD set already holding MAX_SET_MEMBERS live members
   'reserved_name', // a user metric named like a family the agent exposes (or one of its samples)
+  'name_collision', // a second spelling of a metric name that sanitizes to a family already taken
+  'label_collision', // two tag keys of one event that sanitize to the same label name
 ] as const
 export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 

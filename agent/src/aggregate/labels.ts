@@ -20,11 +20,18 @@ export function sanitizeMetricName(name: string): string {
   return out
 }
 
-export function canonicalLabels(pairs: ReadonlyArray<readonly [string, string]>): LabelPairs {
+/**
+ * The sorted label pairs of raw tags, or null when two keys become one label name (`a.b`, `a_b`,
+ * `a-b`): keeping either value would merge two spellings silently, so the caller refuses the event.
+ * A tag with an empty value is left out: Prometheus reads an empty label as an absent one, so
+ * `{k=""}` and no `k` are the same series, and must be one series here too.
+ */
+export function canonicalLabels(pairs: ReadonlyArray<readonly [string, string]>): LabelPairs | null {
   const byName = new Map<string, string>()
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i] as readonly [string, string]
-    byName.set(sanitizeLabelName(pair[0]), pair[1])
+  for (const [key, value] of pairs) {
+    const name = sanitizeLabelName(key)
+    if (byName.has(name)) return null
+    if (value !== '') byName.set(name, value)
   }
   return [...byName.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 }

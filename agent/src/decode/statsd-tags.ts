@@ -50,7 +50,10 @@ export function decodeTagPairs(
     tagStart = i + 1
     colon = -1
   }
-  // After the tags, so the field wins over a tag of the same name.
-  if (containerEnd > containerStart) pairs.push(['container_id', decodeText(buf, containerStart, containerEnd)])
-  return pairs
+  // The `c:` field is DogStatsD's own place for the container id: it wins over a tag of that name.
+  if (containerEnd <= containerStart) return pairs
+  const container = decodeText(buf, containerStart, containerEnd)
+  const others = pairs.filter(([key]) => key !== 'container_id')
+  others.push(['container_id', container])
+  return others
 }
