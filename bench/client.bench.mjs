@@ -1,10 +1,10 @@
 // ns per timing() call, amortized: our client against hot-shots (default mode: one datagram per
-// call; and its maxBufferSize batching mode), side by side in one run (issue 13). Each run times
-// N calls plus the flush that hands every datagram to the kernel, so deferred send work counts.
+// call; and its maxBufferSize batching mode), side by side in one run. Each run times N calls plus
+// the flush that hands every datagram to the kernel, so deferred send work counts.
 // A worker thread binds 127.0.0.1:0 and drains the datagrams on another core.
 // Plain JS over the BUILT packages: Node 20 cannot run .ts (npm run build first).
 // Run: npm run bench:client (node --expose-gc, so each run starts after a GC). BENCH_CALLS and
-// BENCH_RUNS shrink it for a quick look; the issue's figure needs the defaults (5 × 1 M).
+// BENCH_RUNS shrink it for a quick look; the README's figure needs the defaults (5 × 1 M).
 import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'

@@ -1,8 +1,8 @@
-// ns per HDR record (issue 10 target: ≤ 25 ns): our LatencyHistogram.record (the cumulative
-// histogram alone), Aggregator.recordRequest (what one request costs the agent: the histogram,
-// its window slot, sums and counts), and, as the baseline in the same run, hdr-histogram-js
-// (JS Int32 and WebAssembly) recordValue. Precision 2, lognormal latencies (median 20 ms) in µs,
-// fixed seed, warmed up, median of BENCH_RUNS interleaved runs.
+// ns per HDR record (target: ≤ 25 ns): our LatencyHistogram.record (the cumulative histogram
+// alone), Aggregator.recordRequest (what one request costs the agent: the histogram, its window
+// slot, sums and counts), and, as the baseline in the same run, hdr-histogram-js (JS Int32 and
+// WebAssembly) recordValue. Precision 2, lognormal latencies (median 20 ms) in µs, fixed seed,
+// warmed up, median of BENCH_RUNS interleaved runs.
 // Run: npm run bench:hdr
 import * as hdr from 'hdr-histogram-js'
 import { Aggregator } from '../agent/dist/aggregate/aggregator.js'

@@ -1,7 +1,7 @@
-// The ingest load shared by bench/ingest.bench.mjs and bench/peers/compare.mjs (issue 10): the
-// same datagrams (protocol v1 batches of 1432 bytes, or StatsD timing lines), sent from a separate
-// process. The sender is bench/senders/udp-mmsg-sender.c (sendmmsg, compiled here at bench time
-// when `cc` exists, into the git-ignored bench/results/) or, without a C compiler, the Node sender
+// The ingest load shared by bench/ingest.bench.mjs and bench/peers/compare.mjs: the same datagrams
+// (protocol v1 batches of 1432 bytes, or StatsD timing lines), sent from a separate process. The
+// sender is bench/senders/udp-mmsg-sender.c (sendmmsg, compiled here at bench time when `cc`
+// exists, into the git-ignored bench/results/) or, without a C compiler, the Node sender
 // bench/udp-blast.mjs. Loopback only; every send is bounded in time (≤ 120 s).
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'

@@ -1,11 +1,10 @@
-// Agent ingest (issues 10, 14, 15): events/s the agent counts from a sender in another process
-// (bench/ingest-load.mjs: a C sendmmsg sender compiled at bench time, or Node senders without cc),
-// agent CPU-seconds per million events (from /proc, every agent process), loss (sent vs counted,
-// and the kernel's drops on the agent's socket) and RSS, for protocol v1 batches (1432-byte
-// datagrams, ~57 timings each) and StatsD text at 1 and 20 timing lines per datagram. One step per
-// offered rate; the summary takes, per load, the fastest step with < 0.1 % loss and the peak
-// counted rate. Also, in the same run, the raw Node dgram ceiling: bench/udp-sink.mjs (an empty
-// handler) fed 1-line datagrams.
+// Agent ingest: events/s the agent counts from a sender in another process (bench/ingest-load.mjs:
+// a C sendmmsg sender compiled at bench time, or Node senders without cc), agent CPU-seconds per
+// million events (from /proc, every agent process), loss (sent vs counted, and the kernel's drops
+// on the agent's socket) and RSS, for protocol v1 batches (1432-byte datagrams, ~57 timings each)
+// and StatsD text at 1 and 20 timing lines per datagram. One step per offered rate; the summary
+// takes, per load, the fastest step with < 0.1 % loss and the peak counted rate. Also, in the same
+// run, the raw Node dgram ceiling: bench/udp-sink.mjs (an empty handler) fed 1-line datagrams.
 // Run: npm run bench:ingest [-- --seconds 5 --workers 2 --loads protocol,statsd:20 --rates-protocol 2e6,3e6]
 import { fork, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -19,7 +18,7 @@ const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) 
 const SECONDS = Number(flag('--seconds', '5'))
 const WORKERS = Number(flag('--workers', '1'))
 const SOCKETS = Number(flag('--sockets', String(Math.max(1, WORKERS * 4))))
-// --statsd (issue 15's command): the StatsD loads only, with the raw dgram ceiling.
+// --statsd: the StatsD loads only, with the raw dgram ceiling.
 const LOADS = flag('--loads', args.includes('--statsd') ? 'statsd:20,statsd:1' : 'protocol,statsd:20,statsd:1').split(
   ',',
 )

@@ -1,7 +1,7 @@
-// ns per monitor.timing() call (issue 18) beside prom-client's Histogram.observe with the same
-// buckets (the agent's default le bounds) and one label, in one run. prom-client is timed both
-// ways an app calls it: observe({ task }, v), and labels(task).observe(v) on a cached child (its
-// fastest path); the ratio is taken against the faster one, so it is the conservative figure.
+// ns per monitor.timing() call beside prom-client's Histogram.observe with the same buckets (the
+// agent's default le bounds) and one label, in one run. prom-client is timed both ways an app calls
+// it: observe({ task }, v), and labels(task).observe(v) on a cached child (its fastest path); the
+// ratio is taken against the faster one, so it is the conservative figure.
 // Each call of ours records the value in an HdrHistogram and the sliding window, and so gives
 // p50…p99.9 at any precision, which a bucketed histogram cannot.
 //

@@ -2,7 +2,7 @@
 // names, counts, a tagged gauge. Encode = reset + 40 BatchEncoder.append calls; decode =
 // decodeDatagram into a no-op sink (the agent's sink work is measured elsewhere). msgpackr, the
 // fastest general JS msgpack library, encodes and decodes the same 40 events in the same run as
-// the baseline. Target (issue "Foundation"): ≤ 60 ns/event each way.
+// the baseline. Target: ≤ 60 ns/event each way.
 // Plain JS over the BUILT package: Node 20 cannot run .ts (npm run build first).
 import { Packr, Unpackr } from 'msgpackr'
 import { BatchEncoder, collectDatagram, decodeDatagram, encodeName, encodeTags } from '@taskmeter/protocol'

@@ -1,6 +1,6 @@
-// npm run bench (issue 10): every benchmark in turn, each as its own process (each also runs alone
-// through its npm script), then one summary table of the goal figures and
-// bench/results/latest.json (git-ignored) with every benchmark's final JSON line.
+// npm run bench: every benchmark in turn, each as its own process (each also runs alone through its
+// npm script), then one summary table of the goal figures and bench/results/latest.json
+// (git-ignored) with every benchmark's final JSON line.
 // BENCH_QUICK=1 shortens the long ones (fewer runs, 3 s ingest steps) for a smoke run.
 import { spawn } from 'node:child_process'
 import os from 'node:os'
@@ -80,7 +80,7 @@ for (const bench of BENCHES) {
 }
 const by = Object.fromEntries(runs.map((r) => [r.name, r.json]))
 
-// The issue's goal figures, measured in this run.
+// The goal figures (bench/README.md), measured in this run.
 const goals = [
   [
     'protocol v1 ingest, 1 process, max with < 0.1 % loss',

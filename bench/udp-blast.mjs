@@ -1,6 +1,6 @@
 // Sender process for bench/ingest: sends pre-encoded protocol v1 datagrams (timings under 10
 // task names, 1432 bytes each) to 127.0.0.1:<port> at a target event rate for a bounded time.
-// With `statsd:<n>` it sends StatsD text instead, n timing lines per datagram (issue 15).
+// With `statsd:<n>` it sends StatsD text instead, n timing lines per datagram.
 // Usage: node bench/udp-blast.mjs <port> <events_per_second> <seconds> [statsd:<n>]. Prints one JSON line.
 import dgram from 'node:dgram'
 import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'

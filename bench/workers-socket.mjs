@@ -1,4 +1,4 @@
-// How N receiving processes can share one UDP port on this Node (issue 10, --workers): a cluster-
+// How N receiving processes can share one UDP port on this Node (what --workers needs): a cluster-
 // shared socket (Node's SharedHandle: one socket, every worker reads it; what --workers uses) vs
 // SO_REUSEPORT (one socket per worker, the kernel spreads by flow hash; dgram's `reusePort` needs
 // Node >= 22.12 / 23.1). Bare receivers (an empty 'message' handler, like bench/udp-sink.mjs), the

@@ -1,6 +1,6 @@
-// Issue 9, item 2: a cardinality attack (distinct task names and tag values) stays under
-// --max-series with the rest counted, RSS stays bounded, over-long names and tag values are
-// rejected and counted (never truncated), and --ttl evicts idle series.
+// A cardinality attack (distinct task names and tag values) stays under --max-series with the rest
+// counted, RSS stays bounded, over-long names and tag values are rejected and counted (never
+// truncated), and --ttl evicts idle series.
 // The default suite sends CARDINALITY_NAMES (100 000); CARDINALITY_NAMES=1000000 for the full run.
 import { readFileSync } from 'node:fs'
 import { BatchEncoder, EVENT_KIND, encodeName, encodeTags } from '@taskmeter/protocol'

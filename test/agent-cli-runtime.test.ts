@@ -1,6 +1,6 @@
-// The agent's command line at run time (issue 14): env fallbacks with flags winning, the memory
-// budget and series cap, health routes, and a clean exit on SIGTERM / SIGINT. Real child processes
-// on ephemeral 127.0.0.1 ports.
+// The agent's command line at run time: env fallbacks with flags winning, the memory budget and
+// series cap, health routes, and a clean exit on SIGTERM / SIGINT. Real child processes on
+// ephemeral 127.0.0.1 ports.
 import { spawn } from 'node:child_process'
 import { EVENT_KIND } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'

@@ -1,7 +1,7 @@
-// The agent's command line as a user meets it (issue 14, "CLI and configuration"): bad values exit 2
-// with one line naming the flag, --help lists every flag with its default, and the npm bin link
-// works. agent-cli-runtime.test.ts covers env fallbacks, the memory budget, the series cap and
-// signals. Every agent here is a real child process on ephemeral 127.0.0.1 ports.
+// The agent's command line as a user meets it: bad values exit 2 with one line naming the flag,
+// --help lists every flag with its default, and the npm bin link works. agent-cli-runtime.test.ts
+// covers env fallbacks, the memory budget, the series cap and signals. Every agent here is a real
+// child process on ephemeral 127.0.0.1 ports.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -160,7 +160,7 @@ describe('--version', () => {
 })
 
 describe('npx taskmeter-agent', () => {
-  it('runs through the npm bin link from the repo root (issue 3: npx taskmeter-agent --help)', async () => {
+  it('runs through the npm bin link from the repo root (npx taskmeter-agent --help)', async () => {
     const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'taskmeter-agent')
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(bin, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,5 +1,5 @@
-// Issue 14: `--demo` shows at least three tasks with data on /dashboard within 3 seconds, sent by
-// the real client over real UDP (the README's first command relies on it).
+// `--demo` shows at least three tasks with data on /dashboard within 3 seconds, sent by the real
+// client over real UDP (the README's first command relies on it).
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'

@@ -1,6 +1,6 @@
-// Issue 9, item 1: hostile datagrams never crash the agent; every datagram the kernel delivered is
-// counted as received; rejected ones are counted under a reason; /metrics stays parseable by
-// promtool. The default suite sends FUZZ_DATAGRAMS (100 000); `npm run test:fuzz` sends 1 000 000.
+// Hostile datagrams never crash the agent; every datagram the kernel delivered is counted as
+// received; rejected ones are counted under a reason; /metrics stays parseable by promtool. The
+// default suite sends FUZZ_DATAGRAMS (100 000); `npm run test:fuzz` sends 1 000 000.
 import { execFile } from 'node:child_process'
 import dgram from 'node:dgram'
 import { describe, expect, it } from 'vitest'

@@ -1,6 +1,5 @@
-// Issue 14, "Done when": 10 000 timings with a known distribution → /dashboard percentiles within
-// the HDR bound of the exact ones; task_duration_seconds count, le buckets and _sum checked
-// against the values sent.
+// 10 000 timings with a known distribution → /dashboard percentiles within the HDR bound of the
+// exact ones; task_duration_seconds count, le buckets and _sum checked against the values sent.
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

@@ -1,5 +1,5 @@
-// Issue 14, "Done when": a real `prometheus` scrapes the agent and rate(requests_total[1m]) and
-// histogram_quantile over task_duration_seconds return data; the target is up with no error.
+// A real `prometheus` scrapes the agent and rate(requests_total[1m]) and histogram_quantile over
+// task_duration_seconds return data; the target is up with no error.
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

@@ -1,6 +1,6 @@
-// The agent against promtool (issue 14, "Done when"): `promtool check metrics` lints a scrape of a
-// realistic mix of events and garbage (agent-prometheus-scrape.test.ts runs a real prometheus).
-// promtool comes from the Debian package "prometheus"; a missing tool fails the file (never a skip).
+// The agent against promtool: `promtool check metrics` lints a scrape of a realistic mix of events
+// and garbage (agent-prometheus-scrape.test.ts runs a real prometheus). promtool comes from the
+// Debian package "prometheus"; a missing tool fails the file (never a skip).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'

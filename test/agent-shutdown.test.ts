@@ -1,5 +1,5 @@
-// Issue 9, items 4 and 5: kernel drops on our socket are visible in
-// taskmeter_udp_kernel_drops_total, and SIGTERM loses no event the kernel had accepted for us.
+// Kernel drops on our socket are visible in taskmeter_udp_kernel_drops_total, and SIGTERM loses no
+// event the kernel had accepted for us.
 import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'
 import { startAgentProcess } from './harness/agent-process.js'

@@ -1,4 +1,4 @@
-// Issue 14 semantics through the real client over real UDP: trackAsync with failures gives exact
+// Task semantics through the real client over real UDP: trackAsync with failures gives exact
 // requests_total by status, tasks_failed_total and tasks_completed_total (completed = success +
 // error), and tasks_active shows 1-second tasks for their whole second, then returns to 0.
 import { createClient } from '@taskmeter/client'
@@ -28,7 +28,7 @@ describe('trackAsync semantics against a real agent', () => {
     let rethrown = 0
     const work: Array<Promise<unknown>> = []
     for (let i = 0; i < 1000; i++) {
-      const fails = i % 20 === 0 // 50 of 1000, as in the origin example (950 + 50)
+      const fails = i % 20 === 0 // 50 of 1000 (5 % errors)
       work.push(
         client
           .trackAsync('checkout', async () => {

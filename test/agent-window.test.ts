@@ -1,5 +1,5 @@
-// Issue 14, "Done when": req/s over the window matches the sent rate within 5 %, and window
-// expiry drops old data while cumulative totals stay.
+// Req/s over the window matches the sent rate within 5 %, and window expiry drops old data while
+// cumulative totals stay.
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

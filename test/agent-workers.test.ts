@@ -1,8 +1,8 @@
-// --workers (issue 10): the same load sent to an agent with --workers 1 and one with --workers 2
-// must give the same /dashboard and /metrics figures: the two shards of the second are merged
-// exactly at read time. Protocol v1 timings, task ends and an in-flight report, and StatsD text
-// (timers, counters, gauges, histograms, sets), over real UDP to each agent; each datagram goes
-// to both agents, and to whichever of the two workers reads it first.
+// --workers: the same load sent to an agent with --workers 1 and one with --workers 2 must give the
+// same /dashboard and /metrics figures: the two shards of the second are merged exactly at read
+// time. Protocol v1 timings, task ends and an in-flight report, and StatsD text (timers, counters,
+// gauges, histograms, sets), over real UDP to each agent; each datagram goes to both agents, and to
+// whichever of the two workers reads it first.
 import { EVENT_KIND, encodeName, encodeTags } from '@taskmeter/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

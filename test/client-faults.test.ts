@@ -1,5 +1,5 @@
-// Issue 9, item 7: with the agent down, restarted or unreachable, an app using the client keeps
-// running, never sees an exception, and loses only what it sent while the agent was down.
+// With the agent down, restarted or unreachable, an app using the client keeps running, never sees
+// an exception, and loses only what it sent while the agent was down.
 import dgram from 'node:dgram'
 import { createClient } from '@taskmeter/client'
 import { describe, expect, it } from 'vitest'

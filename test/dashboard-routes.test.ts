@@ -1,6 +1,6 @@
-// The live page's HTTP side (issue 16), without a browser: / and /ui serve the same page under a
-// strict CSP, every asset it names is served by the agent (no CDN), the page's files ship in the
-// npm package, and /dashboard/distribution bins a task's latencies.
+// The live page's HTTP side, without a browser: / and /ui serve the same page under a strict CSP,
+// every asset it names is served by the agent (no CDN), the page's files ship in the npm package,
+// and /dashboard/distribution bins a task's latencies.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'

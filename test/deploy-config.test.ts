@@ -1,8 +1,8 @@
-// deploy/ checked without a container engine (issue 16): promtool accepts the Prometheus config,
-// yamllint passes, the compose file validates against the Compose spec schema and every file it
-// mounts or builds from exists, the Dockerfile is multi-stage/non-root with EXPOSE and HEALTHCHECK,
-// and the contents run: the image's HEALTHCHECK command and the compose demo command are executed
-// against a real agent. Missing tools fail the file with the package to install (never a skip).
+// deploy/ checked without a container engine: promtool accepts the Prometheus config, yamllint
+// passes, the compose file validates against the Compose spec schema and every file it mounts or
+// builds from exists, the Dockerfile is multi-stage/non-root with EXPOSE and HEALTHCHECK, and the
+// contents run: the image's HEALTHCHECK command and the compose demo command are executed against a
+// real agent. Missing tools fail the file with the package to install (never a skip).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'

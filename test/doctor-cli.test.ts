@@ -1,6 +1,6 @@
-// `taskmeter-agent doctor` failure paths that need no Prometheus (issue 18): an agent that is not
-// there, a Prometheus that is not there, what the agent counted (invalid datagrams), and an agent
-// behind --metrics-auth. Each ✗ comes with its fix and the exit code is 1. Real agent processes on
+// `taskmeter-agent doctor` failure paths that need no Prometheus: an agent that is not there, a
+// Prometheus that is not there, what the agent counted (invalid datagrams), and an agent behind
+// --metrics-auth. Each ✗ comes with its fix and the exit code is 1. Real agent processes on
 // ephemeral 127.0.0.1 ports, real UDP.
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'

@@ -1,7 +1,7 @@
-// `taskmeter-agent doctor` against a real `prometheus` scraping a real agent (issue 18, "Done
-// when"): all ✓ and exit 0 when the scrape config is right; with the scrape target wrong, the
-// right ✗, its fix, and exit 1. Prometheus comes from the Debian package "prometheus"; a missing
-// binary fails this file (startPrometheus uses requireTool), it is never skipped.
+// `taskmeter-agent doctor` against a real `prometheus` scraping a real agent: all ✓ and exit 0 when
+// the scrape config is right; with the scrape target wrong, the right ✗, its fix, and exit 1.
+// Prometheus comes from the Debian package "prometheus"; a missing binary fails this file
+// (startPrometheus uses requireTool), it is never skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'

@@ -1,7 +1,7 @@
-// GET /grafana-dashboard (issue 16): the served dashboard is byte-equal to the committed
+// GET /grafana-dashboard: the served dashboard is byte-equal to the committed
 // deploy/grafana/taskmeter-dashboard.json, uses a `datasource` template variable (never
 // `__inputs`, which file provisioning does not resolve), a multi-select `task` variable, and the
-// five seed panels over the agent's metric names.
+// five dashboard panels over the agent's metric names.
 import { readFileSync } from 'node:fs'
 import { defaultDashboard } from '@grafana/schema'
 import path from 'node:path'
@@ -81,7 +81,7 @@ describe('the dashboard model', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
-  it('has the five seed panels over the agent metric names, every query filtered by $task', () => {
+  it('has the five dashboard panels over the agent metric names, every query filtered by $task', () => {
     const byTitle = new Map(dashboard.panels.map((p) => [p.title, p]))
     expect([...byTitle.keys()]).toEqual([
       'Latency percentiles',

@@ -28,7 +28,7 @@ export function substitute(expr: string, vars: { task: string; rateInterval: str
   return expr.replaceAll('$__rate_interval', () => vars.rateInterval).replaceAll('$task', () => vars.task)
 }
 
-/** A query over native histograms (issue 17): task_duration_seconds itself, not its _bucket series. */
+/** A query over native histograms: task_duration_seconds itself, not its _bucket series. */
 export function isNativeHistogramExpression(expr: string): boolean {
   return /task_duration_seconds\{/.test(expr)
 }

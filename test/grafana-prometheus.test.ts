@@ -3,9 +3,9 @@
 // rewritten to the test agent; scrape interval and the compose service's retention flag kept).
 // Template variables are substituted as Grafana does: `$task` as All (.+) and as a multi-select of
 // two tasks (one with a regex metacharacter), `$__rate_interval` as 4 scrape intervals.
-// It runs twice (issue 17): against a classic Prometheus, where every expression but the native
-// histogram ones returns data, and with --enable-feature=native-histograms, where 2.42 stores
-// only the native part of task_duration_seconds: there the classic `_bucket` ones are empty.
+// It runs twice: against a classic Prometheus, where every expression but the native histogram ones
+// returns data, and with --enable-feature=native-histograms, where 2.42 stores only the native part
+// of task_duration_seconds: there the classic `_bucket` ones are empty.
 // Every panel returns data in both.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'

@@ -1,5 +1,5 @@
-// Issue 9, item 6: read routes answer GET/HEAD only, unknown routes 404 JSON, no stack traces,
-// bounded bodies, and optional --metrics-auth on every route but the probes.
+// Read routes answer GET/HEAD only, unknown routes 404 JSON, no stack traces, bounded bodies, and
+// optional --metrics-auth on every route but the probes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 

@@ -1,5 +1,5 @@
-// Issue 8: `--load-test` and `--compare` as the user runs them (child processes, real client, real
-// UDP, figures from the agent's histograms), and their flag errors.
+// `--load-test` and `--compare` as the user runs them (child processes, real client, real UDP,
+// figures from the agent's histograms), and their flag errors.
 import { describe, expect, it } from 'vitest'
 import { runAgentCli } from './harness/agent-process.js'
 
@@ -67,7 +67,7 @@ describe('taskmeter-agent --load-test / --compare', () => {
     expect(comparison.improvement.throughput_x).toBeCloseTo(comparison.async.throughput / comparison.sync.throughput, 0)
   })
 
-  it('--compare without --json prints the seed report with the improvement line', async () => {
+  it('--compare without --json prints the Performance Comparison Report with the improvement line', async () => {
     const result = await runAgentCli(['--compare', '--requests', '50', '--concurrency', '10', ...PORTS], {}, 60_000)
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('Performance Comparison Report')

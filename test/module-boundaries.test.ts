@@ -1,4 +1,4 @@
-// House style §6, enforced: protocol imports nothing of ours; client and agent import protocol
+// Module boundaries, enforced: protocol imports nothing of ours; client and agent import protocol
 // only (through its package entry) and never each other; the agent's pipeline stages import only
 // the stages before them (aggregate knows no sockets, HTTP or decoders); no import cycles.
 import { readFileSync, readdirSync, statSync } from 'node:fs'

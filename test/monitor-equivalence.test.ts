@@ -1,9 +1,9 @@
-// One interface, two transports (issue 18, "Done when"): the same sequence of Recorder calls
-// (timings with a known distribution, tracked successes and failures, counters, gauges,
-// histograms) goes once through the client → real UDP → an agent process, and once through the
-// in-process monitor. Both must show identical /dashboard figures (counts, sums, percentiles,
-// error counts) and the same /metrics series. Durations come from a fake clock on both sides and
-// every value is a multiple of 1/8 ms, so sums are exact whatever the order of addition.
+// One interface, two transports: the same sequence of Recorder calls (timings with a known
+// distribution, tracked successes and failures, counters, gauges, histograms) goes once through the
+// client → real UDP → an agent process, and once through the in-process monitor. Both must show
+// identical /dashboard figures (counts, sums, percentiles, error counts) and the same /metrics
+// series. Durations come from a fake clock on both sides and every value is a multiple of 1/8 ms,
+// so sums are exact whatever the order of addition.
 import { createMonitor, wrap as monitorWrap } from '@taskmeter/agent'
 import { createClient, wrap as clientWrap } from '@taskmeter/client'
 import type { Recorder } from '@taskmeter/protocol'

@@ -1,9 +1,9 @@
-// Importing @taskmeter/agent starts nothing (issue 18): no socket, timer or server until asked, and
-// not the CLI (a separate entry, dist/cli.js). A child process imports the built package, uses a
-// monitor without serve(), and must then exit on its own: anything left listening or scheduled
-// would keep it alive. The calls start the window clock's ticker (agent/src/monitor/
-// window-clock.ts); with a one-hour window it ticks every 30 s, so only unref() lets the process
-// exit before the test's deadline.
+// Importing @taskmeter/agent starts nothing: no socket, timer or server until asked, and not the
+// CLI (a separate entry, dist/cli.js). A child process imports the built package, uses a monitor
+// without serve(), and must then exit on its own: anything left listening or scheduled would keep
+// it alive. The calls start the window clock's ticker (agent/src/monitor/window-clock.ts); with a
+// one-hour window it ticks every 30 s, so only unref() lets the process exit before the test's
+// deadline.
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from './harness/agent-process.js'

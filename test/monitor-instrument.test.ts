@@ -1,7 +1,7 @@
-// wrap() and @tracked (issue 18) over both recorder kinds (the in-process monitor and a mock
-// TaskmeterClient), for both copies of the helpers (@taskmeter/agent's and @taskmeter/client's):
-// sync, async, throwing and rejecting functions. The app's value, promise and error pass through
-// untouched; each call is one request with its status and its duration (a fake clock).
+// wrap() and @tracked over both recorder kinds (the in-process monitor and a mock TaskmeterClient),
+// for both copies of the helpers (@taskmeter/agent's and @taskmeter/client's): sync, async,
+// throwing and rejecting functions. The app's value, promise and error pass through untouched; each
+// call is one request with its status and its duration (a fake clock).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -1,6 +1,6 @@
-// monitor.serve() answers the agent's own routes from the host process (issue 18): /metrics,
-// /dashboard, /report, the live page, /grafana-dashboard, /healthz, /ready, all from the same
-// createHttpServer the agent uses, and the served figures are the monitor's own.
+// monitor.serve() answers the agent's own routes from the host process: /metrics, /dashboard,
+// /report, the live page, /grafana-dashboard, /healthz, /ready, all from the same createHttpServer
+// the agent uses, and the served figures are the monitor's own.
 import { createMonitor } from '@taskmeter/agent'
 import { afterAll, describe, expect, it } from 'vitest'
 import { getJson, getText } from './harness/poll.js'

@@ -1,6 +1,6 @@
 // Decorated classes for test/monitor-instrument.test.ts, which compiles this file with TypeScript
 // itself (type-checked against the built packages' declarations) and runs the output: vitest's
-// own transformer leaves standard decorators unlowered, and issue 18 asks for them as TS 5
+// own transformer leaves standard decorators unlowered, and the helpers must work with them as TS 5
 // compiles them. Only type imports: the emitted module has no imports at all.
 import type { tracked as agentTracked } from '@taskmeter/agent'
 import type { Recorder } from '@taskmeter/protocol'

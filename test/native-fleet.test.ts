@@ -1,5 +1,5 @@
-// Issue 17's fleet test: three agents on loopback with known latency mixes, scraped by a real
-// Prometheus 2.42 with --enable-feature=native-histograms (and, for comparison, one without it).
+// The fleet test: three agents on loopback with known latency mixes, scraped by a real Prometheus
+// 2.42 with --enable-feature=native-histograms (and, for comparison, one without it).
 // histogram_quantile over the summed native histograms must be within the schema's error bound of
 // the exact pooled percentiles; the classic-bucket error for the same data is printed beside it.
 // Cumulative sums, not rate(): rate extrapolates per series and would blur the comparison.

@@ -1,7 +1,7 @@
-// deploy/prometheus/examples/ (issue 17): the 2.x native-histogram and remote-write receiver
-// configs pass Debian's promtool 2.42; the 3.x one (settings 2.42 does not know) has them where
-// Prometheus 3 reads them; all lint clean. deploy/prometheus/prometheus.yml itself stays
-// promtool-2.42-valid (test/deploy-config.test.ts).
+// deploy/prometheus/examples/: the 2.x native-histogram and remote-write receiver configs pass
+// Debian's promtool 2.42; the 3.x one (settings 2.42 does not know) has them where Prometheus 3
+// reads them; all lint clean. deploy/prometheus/prometheus.yml itself stays promtool-2.42-valid
+// (test/deploy-config.test.ts).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'

@@ -1,7 +1,7 @@
-// GET /metrics of a real agent process by content negotiation (issue 17): Prometheus' native-
-// histogram Accept header gets delimited MetricFamily protobuf with every family of the text
-// answer (prom-client's process families included), the same types, and the same values for
-// everything that does not move between two requests.
+// GET /metrics of a real agent process by content negotiation: Prometheus' native-histogram Accept
+// header gets delimited MetricFamily protobuf with every family of the text answer (prom-client's
+// process families included), the same types, and the same values for everything that does not move
+// between two requests.
 import { EVENT_KIND, type EncodedBytes, encodeName, encodeTags } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

@@ -1,7 +1,7 @@
 // Runs the Python client's own test suite (clients/python/tests, stdlib unittest) from the README's
 // test command: the golden vectors byte for byte, batching, sampling, in-flight heartbeats,
-// never-raises, and an end-to-end run against the built agent (issue 11). A missing python3 is a
-// failure naming the package to install, never a skip.
+// never-raises, and an end-to-end run against the built agent. A missing python3 is a failure
+// naming the package to install, never a skip.
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { AGENT_CLI, REPO_ROOT } from './harness/agent-process.js'

@@ -1,4 +1,4 @@
-// `npm run rules` (deploy/prometheus/generate-rules.mjs, issue 19): the committed rules file and
+// `npm run rules` (deploy/prometheus/generate-rules.mjs): the committed rules file and
 // PrometheusRule are exactly its default output, its flags change what they say they change, bad
 // flags exit 2 with one line, every alert links to its own section of docs/runbook.md (and every
 // section to an alert), and the output lints clean for other options too, not only the defaults.

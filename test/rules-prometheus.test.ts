@@ -1,4 +1,4 @@
-// Issue 19, end to end: the agent under real UDP traffic, scraped every second by a real
+// The rules end to end: the agent under real UDP traffic, scraped every second by a real
 // `prometheus` that loads the rules generated with --test-windows (hours → minutes, minutes →
 // seconds). Task "checkout" fails 5% of its requests (50× the 0.1% budget of the 99.9% SLO);
 // task "search" fails 0.02% (a fifth of the budget). The recording rules must agree with the

@@ -1,8 +1,8 @@
-// The rules under promtool (issue 19, "Done when"): `promtool check rules` accepts the committed
-// file, the PrometheusRule's groups and the --test-windows variant; `promtool test rules` passes
-// the unit tests in deploy/prometheus/tests/, which cover every alert both firing and staying
-// quiet; and those tests do fail when the rules change under them (they are not vacuous).
-// promtool comes from the Debian package "prometheus"; a missing tool fails the file, never skips.
+// The rules under promtool: `promtool check rules` accepts the committed file, the PrometheusRule's
+// groups and the --test-windows variant; `promtool test rules` passes the unit tests in
+// deploy/prometheus/tests/, which cover every alert both firing and staying quiet; and those tests
+// do fail when the rules change under them (they are not vacuous). promtool comes from the Debian
+// package "prometheus"; a missing tool fails the file, never skips.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

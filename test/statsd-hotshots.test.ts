@@ -1,5 +1,5 @@
-// Issue 15 end to end: the real, unmodified hot-shots client sends StatsD / DogStatsD over UDP to
-// a real agent process on the protocol v1 port, and /metrics and /dashboard show exactly what was
+// StatsD end to end: the real, unmodified hot-shots client sends StatsD / DogStatsD over UDP to a
+// real agent process on the protocol v1 port, and /metrics and /dashboard show exactly what was
 // sent — timings as requests of their task, counters, gauges and deltas, sets, histograms and
 // distributions, tags and container ids as labels, a timestamped gauge. Sampling: hot-shots sends
 // about r of the calls, each tagged @r, so a sampled counter is checked against binomial bounds,
@@ -112,7 +112,7 @@ describe('hot-shots → agent over UDP', () => {
     )
     expect(invalid).toBe(0)
 
-    // Timers are requests of the task: every family of issue 14 works for StatsD users.
+    // Timers are requests of the task: every task family works for StatsD users.
     expect(sampleValue(text, 'requests_total', { task: 'checkout', status: 'success' })).toBe(1000)
     expect(sampleValue(text, 'requests_total', { task: 'checkout', status: 'error' })).toBe(0)
     expect(sampleValue(text, 'tasks_completed_total', { task: 'checkout' })).toBe(1000)

@@ -1,7 +1,7 @@
-// Issue 15 end to end from another language: Python's standard library (`python3 -c` with
-// `socket`) sends StatsD and DogStatsD text to a real agent process, over UDP on the protocol v1
-// port and over TCP (--tcp-port), and /metrics shows exactly what was sent. A missing python3 is a
-// failure naming the package to install, never a skip.
+// StatsD end to end from another language: Python's standard library (`python3 -c` with `socket`)
+// sends StatsD and DogStatsD text to a real agent process, over UDP on the protocol v1 port and
+// over TCP (--tcp-port), and /metrics shows exactly what was sent. A missing python3 is a failure
+// naming the package to install, never a skip.
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'

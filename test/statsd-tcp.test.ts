@@ -1,4 +1,4 @@
-// Issue 15's optional TCP listener against a real agent process (--tcp-port 0): hot-shots'
+// The optional StatsD TCP listener against a real agent process (--tcp-port 0): hot-shots'
 // unmodified TCP transport, then the bounds over real sockets — a line over 64 KiB is counted as
 // line_too_long and its neighbours still count, and past 64 connections a new one is closed at once
 // and counted, while the open ones keep working. (The idle timeout is 10 minutes in the agent; its

@@ -1,8 +1,8 @@
-// collectd's statsd plugin (Debian `collectd-core`) as a bench peer (issue 10). Never installed
-// from here: `apt-get install -y --no-install-recommends collectd-core` (root); without it the
-// peer is skipped. Started in the foreground with a config of our own in a temp dir: the statsd
-// plugin on loopback with TimerCount (and a p99, as an aggregator computes one), Interval 1, and
-// the csv plugin, from whose per-interval `count` values what it counted is summed.
+// collectd's statsd plugin (Debian `collectd-core`) as a bench peer. Never installed from here:
+// `apt-get install -y --no-install-recommends collectd-core` (root); without it the peer is
+// skipped. Started in the foreground with a config of our own in a temp dir: the statsd plugin on
+// loopback with TimerCount (and a p99, as an aggregator computes one), Interval 1, and the csv
+// plugin, from whose per-interval `count` values what it counted is summed.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'

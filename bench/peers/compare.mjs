@@ -1,10 +1,10 @@
-// Peers side by side (issue 10): the same StatsD-text load (timing lines, 20 and 1 per datagram,
-// from bench/ingest-load.mjs's sender in its own process) against taskmeter and every peer that
-// can run here: Etsy StatsD (npm, installed on first use into a temp dir) and collectd's statsd
-// plugin (Debian collectd-core). Each target in turn, alone on the machine; what each counted by
-// its own account, lines/s, loss, CPU-seconds per million lines (/proc) and RSS; then taskmeter's
-// ratio to each. A missing peer is skipped and said so. statsd_exporter (Go) is neither in Debian
-// nor on npm here, so it is not among the peers.
+// Peers side by side: the same StatsD-text load (timing lines, 20 and 1 per datagram, from
+// bench/ingest-load.mjs's sender in its own process) against taskmeter and every peer that can run
+// here: Etsy StatsD (npm, installed on first use into a temp dir) and collectd's statsd plugin
+// (Debian collectd-core). Each target in turn, alone on the machine; what each counted by its own
+// account, lines/s, loss, CPU-seconds per million lines (/proc) and RSS; then taskmeter's ratio to
+// each. A missing peer is skipped and said so. statsd_exporter (Go) is neither in Debian nor on npm
+// here, so it is not among the peers.
 // Run: npm run bench:peers [-- --seconds 5 --rates-statsd20 1.5e6 --rates-statsd1 3e5]
 import { cSender, writeResult } from '../ingest-load.mjs'
 import { cpuSeconds, measureStep, rssMiB, startAgent } from '../ingest.bench.mjs'

@@ -1,7 +1,7 @@
-// Etsy StatsD (npm `statsd`), the original aggregator, as a bench peer (issue 10). Installed on
-// first use into a temp dir (never the workspace's dependencies), started on loopback with no
-// backend and a one-hour flush so that nothing resets its counters during a run; what it counted
-// is its own `statsd.metrics_received` counter, read over its management TCP port.
+// Etsy StatsD (npm `statsd`), the original aggregator, as a bench peer. Installed on first use into
+// a temp dir (never the workspace's dependencies), started on loopback with no backend and a
+// one-hour flush so that nothing resets its counters during a run; what it counted is its own
+// `statsd.metrics_received` counter, read over its management TCP port.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import net from 'node:net'

@@ -1,6 +1,6 @@
-// Bench sender (issue 10): replays pre-built datagrams to 127.0.0.1:<port> with sendmmsg(2) at a
-// target event rate for a bounded time, so that the ingest benchmark measures the receiver and not
-// a Node sender (one Node sender sends about as fast as one Node receiver receives).
+// Bench sender: replays pre-built datagrams to 127.0.0.1:<port> with sendmmsg(2) at a target event
+// rate for a bounded time, so that the ingest benchmark measures the receiver and not a Node sender
+// (one Node sender sends about as fast as one Node receiver receives).
 // The datagrams come from a file written by bench/ingest-load.mjs: repeated [u32 LE length][bytes].
 // --sockets n sends from n sockets (n source ports) in turn: SO_REUSEPORT spreads by flow hash, so
 // one socket would feed one receiver only. Loopback only. Compiled at bench time, never committed:

@@ -1,5 +1,6 @@
 // report(): the agent's plain-text report (GET /report?task=a,b) for the tasks this client used.
-// It resolves to a one-line explanation on any failure instead of rejecting (issue 13).
+// It resolves to a one-line explanation on any failure instead of rejecting: it never throws into
+// the app.
 
 // Above this the task list would make an unwieldy URL: the report then asks for every task.
 const MAX_TASK_QUERY_CHARS = 4000

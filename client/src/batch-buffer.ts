@@ -1,6 +1,6 @@
 // Events are encoded straight into one preallocated datagram (protocol BatchEncoder); the
 // datagram goes to the transport when the next event would not fit, or when the client flushes.
-// One transport send per datagram, never per event (issue 13).
+// One transport send per datagram, never per event: the events of a datagram share one syscall.
 import { BatchEncoder, type EncodedBytes, MAX_DATAGRAM_BYTES } from '@taskmeter/protocol'
 import type { Transport } from './transport.js'
 

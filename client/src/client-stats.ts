@@ -1,6 +1,6 @@
 // The client's own telemetry (client.stats()) and the one place failures are reported: counted by
 // reason, then handed to errorHandler inside try/catch, or, with no handler, one console.warn per
-// client and silence after (issue 13: a throwing handler or a dead agent never reaches the app).
+// client and silence after (a throwing handler or a dead agent never reaches the app).
 import { DROP_REASONS, type DropReason, TaskmeterDropError, type TaskmeterError } from './errors.js'
 import type { ErrorHandler } from './options.js'
 

@@ -1,5 +1,5 @@
-// Random garbage arguments to every method never throw into the app (issue 13), every call is
-// accounted for (sent, sampled out or dropped by reason), and what is sent is always valid wire.
+// Random garbage arguments to every method never throw into the app, every call is accounted for
+// (sent, sampled out or dropped by reason), and what is sent is always valid wire.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from './index.js'

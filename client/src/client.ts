@@ -1,6 +1,6 @@
 // The public API. A TaskmeterClient is a scope (prefix + tags) over a ClientCore shared with its
 // children. Every method validates its arguments, drops and counts what is bad, and never throws
-// into the app (issue 13); the hot path (a cached name, no per-call tags) allocates nothing.
+// into the app; the hot path (a cached name, no per-call tags) allocates nothing.
 import { EVENT_KIND, type EventReason, type Recorder, type TagInput, kindName } from '@taskmeter/protocol'
 import { fetchReport, reportUrlFor } from './agent-report.js'
 import type { ClientCore } from './client-core.js'

@@ -1,6 +1,6 @@
-// Failure paths (house style §8: their own file). Agent down, DNS failure, bad arguments, a
-// closed client and a throwing errorHandler: nothing throws into the app; each drop is counted
-// by reason in stats() and handed to errorHandler.
+// Failure paths, in a file of their own. Agent down, DNS failure, bad arguments, a closed client
+// and a throwing errorHandler: nothing throws into the app; each drop is counted by reason in
+// stats() and handed to errorHandler.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, TaskmeterDropError, TaskmeterError } from './index.js'
 import type { ClientStats, TaskmeterClient } from './index.js'

@@ -1,5 +1,5 @@
-// The error registry stays honest (house style §4, as fastify's errors test): every drop reason
-// and error code the client can produce has a row in its README.
+// The error registry stays honest (as fastify's errors test keeps its own): every drop reason and
+// error code the client can produce has a row in its README.
 import { readFileSync } from 'node:fs'
 import { CLIENT_REASONS, EVENT_REASONS } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 // The client's error type. It is thrown only by createClient() for a bad option (API misuse at
 // startup); every failure after that is counted and handed to the optional errorHandler instead
-// (issue 13: the client never throws into the host app).
+// (the client never throws into the host app).
 import { CLIENT_REASONS, EVENT_REASONS } from '@taskmeter/protocol'
 
 export const ERROR_CODES = ['TM_ERR_INVALID_OPTION', 'TM_ERR_DROPPED', 'TM_ERR_SOCKET'] as const

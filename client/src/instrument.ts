@@ -1,5 +1,5 @@
-// wrap() and @tracked: the analogue of the origin's #[instrument] (issue 18), over any Recorder
-// (a TaskmeterClient, or @taskmeter/agent's in-process monitor). Each call of the instrumented
+// wrap() and @tracked: the analogue of Rust tracing's #[instrument], over any Recorder (a
+// TaskmeterClient, or @taskmeter/agent's in-process monitor). Each call of the instrumented
 // function is one request: active while it runs, then success or error with its duration. The
 // function's return value (the very same promise, for an async one) and its thrown error pass
 // through untouched.

@@ -1,6 +1,6 @@
 // createClient() options: names follow hot-shots where they overlap, so its users know them.
 // Validated once here, with environment fallbacks, into a frozen ResolvedOptions; nothing else in
-// the client reads process.env (house style §7).
+// the client reads process.env, so every setting is checked in one place, at startup.
 import { isIPv6 } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import {

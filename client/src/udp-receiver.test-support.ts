@@ -1,6 +1,6 @@
 // Test support (not built into dist): a real UDP socket on 127.0.0.1:0 that decodes every
-// datagram with the protocol's own decoder, and a poll-with-deadline helper (house style §8:
-// no fixed sleeps).
+// datagram with the protocol's own decoder, and a poll-with-deadline helper (so tests never sleep a
+// fixed time).
 import { type Socket, createSocket } from 'node:dgram'
 import { type DecodedEvent, type DecodedInflightReport, type DecodedItem, collectDatagram } from '@taskmeter/protocol'
 

@@ -1,5 +1,6 @@
-// A connected UDP socket: DNS is resolved once, at connect (issue 13), not per send, and each
-// datagram is one socket.send. The socket is unref()ed so it never keeps the process alive.
+// A connected UDP socket: DNS is resolved once, at connect, not per send (a lookup per send would
+// cost every datagram a resolver call), and each datagram is one socket.send. The socket is
+// unref()ed so it never keeps the process alive.
 import { type Socket, createSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import type { Transport, TransportListener } from './transport.js'

@@ -1,5 +1,5 @@
-// Known latency distributions for the fleet tests (issue 17): seeded, on whole microseconds (what
-// the agent records), with the exact pooled percentile by Prometheus' rank rule.
+// Known latency distributions for the fleet tests: seeded, on whole microseconds (what the agent
+// records), with the exact pooled percentile by Prometheus' rank rule.
 import { EVENT_KIND, type EncodedBytes, encodeName } from '@taskmeter/protocol'
 import { getText, waitFor } from './poll.js'
 import { sampleValue } from './prometheus-text.js'

@@ -1,4 +1,5 @@
-// Polls for a condition with a deadline instead of sleeping a fixed time (house style §8).
+// Polls for a condition with a deadline instead of sleeping a fixed time, which is either too long
+// (a slow suite) or too short (a flaky one).
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,

@@ -1,4 +1,4 @@
-// Sends raw StatsD text to an agent over real UDP or TCP (issue 15 end-to-end tests), and reads
+// Sends raw StatsD text to an agent over real UDP or TCP (the StatsD end-to-end tests), and reads
 // the StatsD TCP port from the agent's startup line.
 import dgram from 'node:dgram'
 import net from 'node:net'

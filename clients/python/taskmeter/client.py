@@ -1,7 +1,7 @@
 """The public API. A Client is a scope (prefix + tags) over a ClientCore shared with its children.
 Every method validates its arguments, drops and counts what is bad (stats()["dropped"]), and never
-raises into the app (issue 11, mirroring the TS client of issue 13); the hot path (a cached name,
-no per-call tags) is a dict lookup, a few type checks, one concatenation and a locked append."""
+raises into the app, as the TS client never throws into it; the hot path (a cached name, no
+per-call tags) is a dict lookup, a few type checks, one concatenation and a locked append."""
 import numbers
 from collections.abc import Mapping
 

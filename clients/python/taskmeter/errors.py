@@ -1,6 +1,6 @@
 """The client's error types. TaskmeterError is raised only by Client() for a bad option (API misuse
 at startup); every failure after that is counted in stats() and handed to the optional
-error_handler instead: the client never raises into the host app (issue 11, as issue 13)."""
+error_handler instead: the client never raises into the host app (as the TS client)."""
 from .spec import CLIENT_REASONS, EVENT_REASONS
 
 ERROR_CODES = ("TM_ERR_INVALID_OPTION", "TM_ERR_DROPPED", "TM_ERR_SOCKET")

@@ -1,5 +1,5 @@
-"""The client never raises into the app (issue 11, as issue 13): bad names, values, tags and rates,
-garbage of every type, a closed client, a dead agent, a failing DNS lookup and a throwing
+"""The client never raises into the app, as the TS client never throws: bad names, values, tags and
+rates, garbage of every type, a closed client, a dead agent, a failing DNS lookup and a throwing
 error_handler are dropped and counted by reason in stats(), and reported to error_handler or to
 one logging warning. A bad option at construction is the one TaskmeterError, by design."""
 import logging

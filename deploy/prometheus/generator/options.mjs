@@ -1,4 +1,4 @@
-// The generator's flags, parsed and validated once (house style §7). A bad value is one line on
+// The generator's flags, parsed and validated once, before any work. A bad value is one line on
 // stderr and exit code 2, like the agent's own flags.
 import path from 'node:path'
 import { parseArgs } from 'node:util'

@@ -74,7 +74,7 @@ export function sloGroups(options) {
   for (const q of QUANTILES) {
     requests.push({
       record: names.quantile,
-      // Classic buckets first; where only native histograms are scraped (issue 17), the native form.
+      // Classic buckets first; where only native histograms are scraped, the native form.
       expr: [
         `histogram_quantile(${q},`,
         `  sum by (job, task, le) (rate(task_duration_seconds_bucket${all}[${base}])))`,
