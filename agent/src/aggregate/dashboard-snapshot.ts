@@ -68,11 +68,25 @@ function summary(q: Float64Array, maxUs: number, sumMs: number, count: number): 
   }
 }
 
+/**
+ * A record keyed by names apps send. Without a prototype, a task named `__proto__` (or
+ * `constructor`) is an own key like any other, so it is listed and serialized.
+ */
+function byName<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>
+}
+
+function labelsOf(pairs: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const out = byName<string>()
+  for (const [name, value] of pairs) out[name] = value
+  return out
+}
+
 export function buildDashboard(aggregator: Aggregator, agent: Record<string, unknown>): DashboardSnapshot {
   aggregator.refreshActive()
   const figures = new TaskFigures(aggregator)
   const q = new Float64Array(4)
-  const tasks: Record<string, TaskSnapshot> = {}
+  const tasks = byName<TaskSnapshot>()
   let activeTotal = 0
   for (const task of aggregator.tasks.values()) {
     task.histogram.readFigures(QUANTILES, q, NO_THRESHOLDS, NO_THRESHOLDS)
@@ -86,7 +100,7 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
     activeTotal += task.active
     tasks[task.id] = {
       name: task.name,
-      labels: Object.fromEntries(task.labels),
+      labels: labelsOf(task.labels),
       active: task.active,
       completed,
       failed: task.errors,
@@ -105,9 +119,9 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
       },
     }
   }
-  const counters: Record<string, number> = {}
-  const gauges: Record<string, number> = {}
-  const histograms: Record<string, HistogramSnapshot> = {}
+  const counters = byName<number>()
+  const gauges = byName<number>()
+  const histograms = byName<HistogramSnapshot>()
   for (const series of aggregator.custom.values()) {
     if (series.kind === 'counter') counters[series.displayId] = series.value
     else if (series.kind === 'gauge') gauges[series.displayId] = series.value
@@ -117,7 +131,7 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
       figures.readHistogram(series.histogram, q)
       histograms[series.displayId] = {
         name: series.name,
-        labels: Object.fromEntries(series.labels),
+        labels: labelsOf(series.labels),
         count: series.histogram.totalCount,
         sum: series.sum,
         p50: (q[0] ?? 0) / HISTOGRAM_SCALE,

@@ -6,9 +6,17 @@ function ms(value: number): string {
   return value >= 100 ? value.toFixed(1) + 'ms' : value.toFixed(2) + 'ms'
 }
 
+// A task name is whatever an app sent: control characters are written as escapes, so a newline
+// in a name cannot add lines to the report.
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu
+
+function printable(name: string): string {
+  return name.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 function taskSection(id: string, task: TaskSnapshot, windowSeconds: number): string {
   const lines = [
-    `Task: ${id}`,
+    `Task: ${printable(id)}`,
     `  Total requests: ${task.completed} (success ${task.success}, error ${task.failed}, error rate ${(task.error_rate * 100).toFixed(1)}%)`,
     `  Active: ${task.active}`,
     `  Throughput: ${task.rps.toFixed(1)} req/s (last ${windowSeconds}s)`,
@@ -35,7 +43,9 @@ export function renderReport(snapshot: DashboardSnapshot, onlyTasks: readonly st
   const wanted = onlyTasks ?? Object.keys(snapshot.tasks)
   for (const id of wanted) {
     const task = snapshot.tasks[id]
-    sections.push(task === undefined ? `Task: ${id}\n  (no data yet)` : taskSection(id, task, snapshot.window_seconds))
+    sections.push(
+      task === undefined ? `Task: ${printable(id)}\n  (no data yet)` : taskSection(id, task, snapshot.window_seconds),
+    )
   }
   if (sections.length === 0) sections.push('(no tasks yet)')
   return header + sections.join('\n\n') + '\n'
