@@ -28,7 +28,7 @@ function run<R>(end: EndTimer, call: () => R): R {
     throw error
   }
   if (isThenable(result)) {
-    // Our reactions end the timer; the caller keeps the original promise and its rejection.
+    // Our reactions end the timer; the caller keeps the promise it passed in, and its rejection.
     try {
       result.then(
         () => end(),

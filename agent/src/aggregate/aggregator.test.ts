@@ -88,54 +88,6 @@ describe('custom series types', () => {
     expect(plain.family).toBe('retries_total')
   })
 
-  it("keeps a user histogram's native family name to itself, in either order", () => {
-    const first = aggregator()
-    expect(first.series('histogram', 'x', null)).not.toBeNull()
-    expect(first.series('gauge', 'x_histogram', null)).toBeNull()
-    expect(first.lastRefusal).toBe('type_conflict')
-    const second = aggregator()
-    expect(second.series('gauge', 'y_histogram', null)).not.toBeNull()
-    expect(second.series('histogram', 'y', null)).toBeNull()
-    expect(second.dropReasonCount('type_conflict')).toBe(1)
-  })
-
-  it('refuses the families the agent exposes itself', () => {
-    const agg = aggregator()
-    const refused: Array<[CustomSeries['kind'], string]> = [
-      ['counter', 'requests'], // becomes requests_total
-      ['counter', 'requests_total'],
-      ['gauge', 'requests_total'],
-      ['gauge', 'requests_per_second'],
-      ['gauge', 'tasks_active'],
-      ['counter', 'tasks_completed'],
-      ['counter', 'tasks_failed_total'],
-      ['histogram', 'task_duration_seconds'],
-      ['gauge', 'task_duration_window_seconds'],
-      ['gauge', 'taskmeter_x'],
-      ['counter', 'taskmeter_series_dropped'],
-      ['histogram', 'taskmeter.latency'], // sanitized to taskmeter_latency
-      ['gauge', 'process_cpu_seconds_total'],
-      ['gauge', 'nodejs_heap_size_total_bytes'],
-      // Sample names of those families: each would land inside the agent's own family.
-      ['gauge', 'task_duration_seconds_bucket'],
-      ['histogram', 'task_duration_seconds_sum'],
-      ['set', 'task_duration_seconds_count'],
-      ['gauge', 'task_duration_window_seconds_sum'],
-      ['histogram', 'task_duration_window_seconds_count'],
-      ['gauge', 'requests_created'],
-      ['gauge', 'task_duration_seconds_histogram'],
-    ]
-    for (const [kind, name] of refused) {
-      expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
-      expect(agg.lastRefusal, `${kind} ${name}`).toBe('reserved_name')
-    }
-    expect(agg.dropReasonCount('reserved_name')).toBe(refused.length)
-    expect(agg.dropReasonCount('type_conflict')).toBe(0)
-    expect(agg.seriesCount).toBe(0)
-    // Tasks are label values, not families: every task name is fine.
-    expect(agg.task('requests_total', null)).not.toBeNull()
-  })
-
   it('sanitizes metric names to the Prometheus charset', () => {
     const agg = aggregator()
     expect(seriesOf(agg, 'gauge', 'queue.depth-eu').family).toBe('queue_depth_eu')
@@ -220,47 +172,6 @@ describe('label canonicalization', () => {
     ])
     const histogram = seriesOf(agg, 'histogram', 'batch', [['le', '0.5']])
     expect(histogram.labels).toEqual([['tag_le', '0.5']])
-  })
-
-  it('refuses an event whose tag keys sanitize to one label name, counted, never merged', () => {
-    const agg = aggregator()
-    const colliding: Array<[string, string]> = [
-      ['a.b', '1'],
-      ['a-b', '2'],
-    ]
-    expect(agg.task('predict', colliding)).toBeNull()
-    expect(
-      agg.series('gauge', 'g', [
-        ['a_b', '1'],
-        ['a b', '2'],
-      ]),
-    ).toBeNull()
-    expect(agg.dropReasonCount('label_collision')).toBe(2)
-    expect(agg.seriesCount).toBe(0)
-    expect(agg.task('predict', [['a.b', '1']])?.labels).toEqual([['a_b', '1']])
-  })
-
-  it('leaves out a tag with an empty value: Prometheus reads it as absent, so it is one series', () => {
-    const agg = aggregator()
-    const plain = taskOf(agg, 'predict', null)
-    expect(agg.task('predict', [['k', '']])).toBe(plain)
-    expect(
-      agg.task('predict', [
-        ['k', ''],
-        ['r', 'eu'],
-      ])?.labels,
-    ).toEqual([['r', 'eu']])
-  })
-
-  it('gives a family to the first spelling of a name and refuses the others', () => {
-    const agg = aggregator()
-    const first = seriesOf(agg, 'counter', 'a.b')
-    for (const other of ['a_b', 'a-b', 'a b', 'a_b_total']) expect(agg.series('counter', other, null), other).toBeNull()
-    expect(agg.series('counter', 'a.b', [['r', 'eu']])).not.toBeNull()
-    expect(agg.series('counter', 'a_b', [['r', 'eu']])).toBeNull()
-    expect(agg.dropReasonCount('name_collision')).toBe(5)
-    expect(agg.series('counter', 'a.b', null)).toBe(first)
-    expect(agg.series('counter', 'a.b_total', null)).toBe(first)
   })
 })
 

@@ -2,7 +2,8 @@
 // no sockets, HTTP or wire format: the decode stage calls it with names and numbers, the expose
 // stage reads it, and an in-process monitor can drive it directly. Time comes from `now`.
 import { BucketLayout, msToUs } from './bucket-layout.js'
-import { CustomSeries, type CustomKind, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from './custom-series.js'
+import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
+import { exposedNames, isReservedFamily, spellingOf } from './family-names.js'
 import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { TaskStats } from './task-stats.js'
@@ -20,52 +21,7 @@ export interface AggregatorOptions {
   shard?: boolean
 }
 
-// Families the agent itself exposes. A user metric may take none of their names, nor any name a
-// Prometheus parser reads as a sample of them: a user gauge `task_duration_seconds_bucket` would
-// otherwise land inside the task histogram and make every scrape fail to parse. Counters are also
-// reserved without `_total`, the family name OpenMetrics gives them.
-const AGENT_FAMILIES = [
-  'task_duration_seconds',
-  'task_duration_window_seconds',
-  'requests_total',
-  'requests_per_second',
-  'tasks_active',
-  'tasks_completed_total',
-  'tasks_failed_total',
-]
-/** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
-const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
 const NO_LABELS: LabelPairs = []
-
-const RESERVED_NAMES = new Set(
-  AGENT_FAMILIES.flatMap((family) => [family, family.replace(/_total$/, '')]).flatMap((family) =>
-    SAMPLE_SUFFIXES.map((suffix) => family + suffix),
-  ),
-)
-
-function isReservedFamily(family: string): boolean {
-  return (
-    RESERVED_NAMES.has(family) ||
-    family.startsWith('taskmeter_') ||
-    family.startsWith('process_') ||
-    family.startsWith('nodejs_')
-  )
-}
-
-/**
- * Every name a user metric occupies: its family, the name as sent (so `x` cannot be both a counter
- * and a gauge although the counter is exposed as x_total), a summary's _sum and _count lines, and
- * the native histogram family a protobuf scrape adds beside it.
- */
-function exposedNames(kind: CustomKind, base: string, family: string): string[] {
-  if (kind === 'histogram') return [family, family + '_sum', family + '_count', family + NATIVE_COMPANION_SUFFIX]
-  return family === base ? [family] : [family, base]
-}
-
-/** A counter's name with or without `_total` is one spelling: StatsD apps send both for one counter. */
-function spellingOf(kind: CustomKind, name: string): string {
-  return kind === 'counter' && name.endsWith('_total') ? name.slice(0, -'_total'.length) : name
-}
 
 export class Aggregator {
   readonly layout: BucketLayout

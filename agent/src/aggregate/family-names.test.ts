@@ -1,0 +1,115 @@
+// Which names and labels a user series may take: reserved names, collisions, one spelling.
+import { describe, expect, it } from 'vitest'
+import { Aggregator } from './aggregator.js'
+import type { CustomSeries } from './custom-series.js'
+import type { TaskStats } from './task-stats.js'
+
+type Tags = ReadonlyArray<readonly [string, string]>
+
+function aggregator(maxSeries = 100): Aggregator {
+  let nowMs = 0
+  return new Aggregator({ windowSeconds: 60, precision: 2, maxSeries, now: () => nowMs++ })
+}
+
+function taskOf(agg: Aggregator, name: string, tags: Tags | null = null): TaskStats {
+  const task = agg.task(name, tags)
+  if (task === null) throw new Error(`no series for task ${name}`)
+  return task
+}
+
+function seriesOf(agg: Aggregator, kind: CustomSeries['kind'], name: string, tags: Tags | null = null): CustomSeries {
+  const series = agg.series(kind, name, tags)
+  if (series === null) throw new Error(`no series for ${kind} ${name}`)
+  return series
+}
+
+describe('names a user series may take', () => {
+  it("keeps a user histogram's native family name to itself, in either order", () => {
+    const first = aggregator()
+    expect(first.series('histogram', 'x', null)).not.toBeNull()
+    expect(first.series('gauge', 'x_histogram', null)).toBeNull()
+    expect(first.lastRefusal).toBe('type_conflict')
+    const second = aggregator()
+    expect(second.series('gauge', 'y_histogram', null)).not.toBeNull()
+    expect(second.series('histogram', 'y', null)).toBeNull()
+    expect(second.dropReasonCount('type_conflict')).toBe(1)
+  })
+
+  it('refuses the families the agent exposes itself', () => {
+    const agg = aggregator()
+    const refused: Array<[CustomSeries['kind'], string]> = [
+      ['counter', 'requests'], // becomes requests_total
+      ['counter', 'requests_total'],
+      ['gauge', 'requests_total'],
+      ['gauge', 'requests_per_second'],
+      ['gauge', 'tasks_active'],
+      ['counter', 'tasks_completed'],
+      ['counter', 'tasks_failed_total'],
+      ['histogram', 'task_duration_seconds'],
+      ['gauge', 'task_duration_window_seconds'],
+      ['gauge', 'taskmeter_x'],
+      ['counter', 'taskmeter_series_dropped'],
+      ['histogram', 'taskmeter.latency'], // sanitized to taskmeter_latency
+      ['gauge', 'process_cpu_seconds_total'],
+      ['gauge', 'nodejs_heap_size_total_bytes'],
+      // Sample names of those families: each would land inside the agent's own family.
+      ['gauge', 'task_duration_seconds_bucket'],
+      ['histogram', 'task_duration_seconds_sum'],
+      ['set', 'task_duration_seconds_count'],
+      ['gauge', 'task_duration_window_seconds_sum'],
+      ['histogram', 'task_duration_window_seconds_count'],
+      ['gauge', 'requests_created'],
+      ['gauge', 'task_duration_seconds_histogram'],
+    ]
+    for (const [kind, name] of refused) {
+      expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
+      expect(agg.lastRefusal, `${kind} ${name}`).toBe('reserved_name')
+    }
+    expect(agg.dropReasonCount('reserved_name')).toBe(refused.length)
+    expect(agg.dropReasonCount('type_conflict')).toBe(0)
+    expect(agg.seriesCount).toBe(0)
+    // Tasks are label values, not families: every task name is fine.
+    expect(agg.task('requests_total', null)).not.toBeNull()
+  })
+
+  it('refuses an event whose tag keys sanitize to one label name, counted, never merged', () => {
+    const agg = aggregator()
+    const colliding: Array<[string, string]> = [
+      ['a.b', '1'],
+      ['a-b', '2'],
+    ]
+    expect(agg.task('predict', colliding)).toBeNull()
+    expect(
+      agg.series('gauge', 'g', [
+        ['a_b', '1'],
+        ['a b', '2'],
+      ]),
+    ).toBeNull()
+    expect(agg.dropReasonCount('label_collision')).toBe(2)
+    expect(agg.seriesCount).toBe(0)
+    expect(agg.task('predict', [['a.b', '1']])?.labels).toEqual([['a_b', '1']])
+  })
+
+  it('leaves out a tag with an empty value: Prometheus reads it as absent, so it is one series', () => {
+    const agg = aggregator()
+    const plain = taskOf(agg, 'predict', null)
+    expect(agg.task('predict', [['k', '']])).toBe(plain)
+    expect(
+      agg.task('predict', [
+        ['k', ''],
+        ['r', 'eu'],
+      ])?.labels,
+    ).toEqual([['r', 'eu']])
+  })
+
+  it('gives a family to the first spelling of a name and refuses the others', () => {
+    const agg = aggregator()
+    const first = seriesOf(agg, 'counter', 'a.b')
+    for (const other of ['a_b', 'a-b', 'a b', 'a_b_total']) expect(agg.series('counter', other, null), other).toBeNull()
+    expect(agg.series('counter', 'a.b', [['r', 'eu']])).not.toBeNull()
+    expect(agg.series('counter', 'a_b', [['r', 'eu']])).toBeNull()
+    expect(agg.dropReasonCount('name_collision')).toBe(5)
+    expect(agg.series('counter', 'a.b', null)).toBe(first)
+    expect(agg.series('counter', 'a.b_total', null)).toBe(first)
+  })
+})

@@ -1,0 +1,48 @@
+// Which names a user metric may take: the agent's own families and their sample names are
+// reserved, each user metric occupies every name it renders, and one family has one spelling.
+import { type CustomKind, NATIVE_COMPANION_SUFFIX } from './custom-series.js'
+
+// Families the agent itself exposes. A user metric may take none of their names, nor any name a
+// Prometheus parser reads as a sample of them: a user gauge `task_duration_seconds_bucket` would
+// otherwise land inside the task histogram and make every scrape fail to parse. Counters are also
+// reserved without `_total`, the family name OpenMetrics gives them.
+const AGENT_FAMILIES = [
+  'task_duration_seconds',
+  'task_duration_window_seconds',
+  'requests_total',
+  'requests_per_second',
+  'tasks_active',
+  'tasks_completed_total',
+  'tasks_failed_total',
+]
+/** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
+const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
+const RESERVED_NAMES = new Set(
+  AGENT_FAMILIES.flatMap((family) => [family, family.replace(/_total$/, '')]).flatMap((family) =>
+    SAMPLE_SUFFIXES.map((suffix) => family + suffix),
+  ),
+)
+
+export function isReservedFamily(family: string): boolean {
+  return (
+    RESERVED_NAMES.has(family) ||
+    family.startsWith('taskmeter_') ||
+    family.startsWith('process_') ||
+    family.startsWith('nodejs_')
+  )
+}
+
+/**
+ * Every name a user metric occupies: its family, the name as sent (so `x` cannot be both a counter
+ * and a gauge although the counter is exposed as x_total), a summary's _sum and _count lines, and
+ * the native histogram family a protobuf scrape adds beside it.
+ */
+export function exposedNames(kind: CustomKind, base: string, family: string): string[] {
+  if (kind === 'histogram') return [family, family + '_sum', family + '_count', family + NATIVE_COMPANION_SUFFIX]
+  return family === base ? [family] : [family, base]
+}
+
+/** A counter's name with or without `_total` is one spelling: StatsD apps send both for one counter. */
+export function spellingOf(kind: CustomKind, name: string): string {
+  return kind === 'counter' && name.endsWith('_total') ? name.slice(0, -'_total'.length) : name
+}
