@@ -6,7 +6,8 @@ import path from 'node:path'
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
-import { getJson, waitFor } from './harness/poll.js'
+import { getJson, getText, waitFor } from './harness/poll.js'
+import { sendUdpDatagrams } from './harness/statsd-text.js'
 import { UdpSender } from './harness/udp-sender.js'
 
 interface Distribution {
@@ -119,5 +120,25 @@ describe('GET /dashboard/distribution', () => {
     expect((await fetch(`${agent.baseUrl}/dashboard/distribution`)).status).toBe(400)
     expect((await fetch(`${agent.baseUrl}/dashboard/distribution?task=render&scope=all`)).status).toBe(400)
     expect((await fetch(`${agent.baseUrl}/dashboard/distribution?task=nope`)).status).toBe(404)
+  })
+})
+
+describe('GET /report', () => {
+  it('reports the tasks named by ?task=a,b or ?task=a&task=b, each once, and every task without a filter', async () => {
+    await sendUdpDatagrams(agent.udpPort, ['report_a:5|ms', 'report_b:6|ms', 'report_c:7|ms'])
+    const all = await waitFor('three report tasks', async () => {
+      const text = await getText(`${agent.baseUrl}/report`)
+      return text.includes('Task: report_c\n') ? text : undefined
+    })
+    expect(all).toContain('Task: report_a\n')
+    const tasksIn = (text: string) => text.split('\n').filter((line) => line.startsWith('Task: '))
+    for (const query of [
+      'task=report_a,report_b',
+      'task=report_a&task=report_b',
+      'task=report_a&task=report_b,report_a',
+    ]) {
+      const text = await getText(`${agent.baseUrl}/report?${query}`)
+      expect(tasksIn(text), query).toEqual(['Task: report_a', 'Task: report_b'])
+    }
   })
 })

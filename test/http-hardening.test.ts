@@ -31,6 +31,13 @@ describe('HTTP hardening', () => {
     expect(body).not.toMatch(/at .*\.js:\d+/)
   })
 
+  it('tells browsers not to sniff sender-chosen text into HTML', async () => {
+    for (const route of ['/report', '/dashboard', '/metrics', '/no/such/route']) {
+      const response = await fetch(`${agent.baseUrl}${route}`)
+      expect(response.headers.get('x-content-type-options'), route).toBe('nosniff')
+    }
+  })
+
   it('refuses a body over the limit without a stack trace', async () => {
     const response = await fetch(`${agent.baseUrl}/dashboard`, {
       method: 'POST',
@@ -46,7 +53,13 @@ describe('--metrics-auth', () => {
   it('requires the bearer token on /metrics and /dashboard, not on the probes', async () => {
     const agent = await startAgentProcess(['--metrics-auth', 'bearer:s3cret'])
     try {
-      expect((await fetch(`${agent.baseUrl}/metrics`)).status).toBe(401)
+      const denied = await fetch(`${agent.baseUrl}/metrics`)
+      expect(denied.status).toBe(401)
+      expect(denied.headers.get('www-authenticate')).toBe('Bearer realm="taskmeter"')
+      for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+        const headers = { authorization: `${scheme} s3cret` }
+        expect((await fetch(`${agent.baseUrl}/metrics`, { headers })).status, scheme).toBe(200)
+      }
       expect((await fetch(`${agent.baseUrl}/dashboard`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
         401,
       )
@@ -68,6 +81,8 @@ describe('--metrics-auth', () => {
       expect(denied.headers.get('www-authenticate')).toContain('Basic')
       const good = 'Basic ' + Buffer.from('prom:pa:ss').toString('base64')
       expect((await fetch(`${agent.baseUrl}/metrics`, { headers: { authorization: good } })).status).toBe(200)
+      const lower = 'basic ' + Buffer.from('prom:pa:ss').toString('base64')
+      expect((await fetch(`${agent.baseUrl}/metrics`, { headers: { authorization: lower } })).status).toBe(200)
     } finally {
       await agent.stop()
     }

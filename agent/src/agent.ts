@@ -9,6 +9,7 @@ import { TurnBatch } from './decode/turn-batch.js'
 import { createHttpServer } from './expose/http-server.js'
 import { MetricsRenderer } from './expose/metrics-renderer.js'
 import { type NativeSettings, defaultNativeSchema } from './expose/native-histogram.js'
+import { listenOrExplain } from './ingest/listen-or-explain.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from './ingest/tcp-listener.js'
 import { UdpListener } from './ingest/udp-listener.js'
 import { RemoteWriter } from './push/remote-writer.js'
@@ -117,12 +118,16 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
 
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
   udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
-  const bound = await udp.bind(listenerOptions)
+  const udpSocket = udp
+  const bound = await listenOrExplain('--udp-port', config.udpHost, config.udpPort, () =>
+    udpSocket.bind(listenerOptions),
+  )
   warnIfRecvBufferCapped(udp, config.recvBufferBytes, logger)
   udpPort = bound.port
-  const tcpBound = tcp === null ? null : await tcp.listen()
+  const tcpBound =
+    tcp === null ? null : await listenOrExplain('--tcp-port', config.udpHost, config.tcpPort ?? 0, () => tcp.listen())
   tcpPort = tcpBound === null ? null : tcpBound.port
-  await http.listen({ port: config.port, host: config.host })
+  await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
   httpListening = true
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port

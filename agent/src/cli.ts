@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
-// agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT.
+// agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT/SIGQUIT.
 import cluster from 'node:cluster'
 import { type RunningAgent, startAgent } from './agent.js'
 import { TaskmeterError } from './config/config-error.js'
@@ -10,6 +10,7 @@ import { runCompare } from './modes/compare.js'
 import { runDoctor } from './modes/doctor.js'
 import { runLoadTest } from './modes/load-test.js'
 import { type ClusterAgent, startClusterAgent } from './workers/cluster-agent.js'
+import { handleSignals } from './signals.js'
 import { runShardWorker } from './workers/shard-worker.js'
 
 function readConfig(): Config | null {
@@ -43,11 +44,7 @@ async function main(): Promise<void> {
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    const message = err instanceof Error ? err.message : String(err)
-    process.stderr.write(
-      `taskmeter-agent: cannot start: ${message}${code === 'EADDRINUSE' ? ' (choose another --port / --udp-port)' : ''}\n`,
-    )
+    process.stderr.write(`taskmeter-agent: cannot start: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)
   }
   const demo = config.demo ? startDemoTraffic(agent.udpPort, agent.http.log) : null
@@ -65,8 +62,7 @@ async function main(): Promise<void> {
       () => process.exit(1),
     )
   }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
+  handleSignals(agent.http.log, stop)
 }
 
 void main()

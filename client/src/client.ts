@@ -34,10 +34,14 @@ export interface ReportOptions {
   tasks?: readonly string[]
 }
 
-function describe(name: unknown): string {
-  return typeof name === 'string'
-    ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)
-    : `a ${typeof name}`
+// `timing "a" dropped: …` for a name the app gave; `timing dropped: … (the name is undefined, …)`
+// when it gave no string at all, so the warning reads as a sentence either way.
+function describe(name: unknown): { subject: string; detail: string | undefined } {
+  if (typeof name === 'string')
+    return { subject: ` ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`, detail: undefined }
+  const given =
+    name === null ? 'null' : Array.isArray(name) ? 'an array' : name === undefined ? 'undefined' : `a ${typeof name}`
+  return { subject: '', detail: `the name is ${given}, not a string` }
 }
 
 export class TaskmeterClient implements Recorder {
@@ -291,7 +295,9 @@ export class TaskmeterClient implements Recorder {
   }
 
   private drop(reason: DropReason, kind: number, name: unknown, cause?: unknown, why?: string): void {
-    const what = `${kindName(kind) ?? 'event'} ${describe(name)} dropped: ${reason}${why === undefined ? '' : ` (${why})`}`
+    const { subject, detail } = describe(name)
+    const because = [detail, why].filter((text) => text !== undefined).join('; ')
+    const what = `${kindName(kind) ?? 'event'}${subject} dropped: ${reason}${because === '' ? '' : ` (${because})`}`
     this.core.telemetry.drop(reason, 1, what, cause)
   }
 }

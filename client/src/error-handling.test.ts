@@ -164,6 +164,15 @@ describe('agent down and transport failures', () => {
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/^taskmeter client: timing "" dropped: bad_name/)
     expect(client.stats().dropped).toEqual({ bad_name: 1, negative_duration: 1, non_finite_value: 1 })
   })
+
+  it('names what was given when the name is not a string', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const client = track(createClient({ port: 9 }))
+    client.timing(undefined as unknown as string, 5)
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(
+      /^taskmeter client: timing dropped: bad_name \(the name is undefined, not a string\)/,
+    )
+  })
 })
 
 describe('close', () => {

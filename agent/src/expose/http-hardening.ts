@@ -14,14 +14,30 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+// The scheme is case-insensitive (RFC 9110 §11.1): `bearer x` and `BEARER x` are `Bearer x`.
 function authorized(header: string | undefined, auth: MetricsAuth): boolean {
   if (header === undefined) return false
-  if (auth.kind === 'bearer') return header.startsWith('Bearer ') && sameSecret(header.slice(7), auth.token)
-  if (!header.startsWith('Basic ')) return false
-  return sameSecret(Buffer.from(header.slice(6), 'base64').toString('utf8'), `${auth.user}:${auth.password}`)
+  const space = header.indexOf(' ')
+  if (space < 0) return false
+  const scheme = header.slice(0, space).toLowerCase()
+  const credentials = header.slice(space + 1).trim()
+  if (auth.kind === 'bearer') return scheme === 'bearer' && sameSecret(credentials, auth.token)
+  if (scheme !== 'basic') return false
+  return sameSecret(Buffer.from(credentials, 'base64').toString('utf8'), `${auth.user}:${auth.password}`)
+}
+
+// Every 401 names the scheme to use, as RFC 9110 asks, so a browser or curl knows what to send.
+const CHALLENGE: Record<MetricsAuth['kind'], string> = {
+  bearer: 'Bearer realm="taskmeter"',
+  basic: 'Basic realm="taskmeter"',
 }
 
 export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): void {
+  // Task names are sender-chosen text: no browser may sniff /report or /dashboard into HTML.
+  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-content-type-options', 'nosniff')
+  })
+
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     void reply.code(404).send({ error: 'not found', method: request.method, url: request.url.split('?')[0] })
   })
@@ -38,7 +54,7 @@ export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (OPEN_ROUTES.has(request.url.split('?')[0] ?? '')) return
     if (authorized(request.headers.authorization, auth)) return
-    if (auth.kind === 'basic') void reply.header('www-authenticate', 'Basic realm="taskmeter"')
+    void reply.header('www-authenticate', CHALLENGE[auth.kind])
     return reply.code(401).send({ error: 'unauthorized' })
   })
 }

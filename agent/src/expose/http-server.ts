@@ -23,6 +23,14 @@ export interface HttpServerOptions {
   refresh?: (() => Promise<void>) | null
 }
 
+// `?task=a,b` and `?task=a&task=b` both mean "a and b", each once; no task (or empty) means all.
+function reportFilter(query: string | string[] | undefined): string[] | null {
+  const given = query === undefined ? [] : typeof query === 'string' ? [query] : query
+  const names = new Set<string>()
+  for (const value of given) for (const name of value.split(',')) if (name !== '') names.add(name)
+  return names.size === 0 ? null : [...names]
+}
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -49,10 +57,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return buildDashboard(options.aggregator, options.agentInfo())
   })
 
-  app.get<{ Querystring: { task?: string } }>('/report', async (request, reply) => {
+  app.get<{ Querystring: { task?: string | string[] } }>('/report', async (request, reply) => {
     if (refresh !== null) await refresh()
-    const filter =
-      typeof request.query.task === 'string' && request.query.task !== '' ? request.query.task.split(',') : null
+    const filter = reportFilter(request.query.task)
     const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
     return reply.type('text/plain; charset=utf-8').send(text)
   })

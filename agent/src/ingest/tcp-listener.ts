@@ -47,7 +47,10 @@ export class TcpListener {
     this.handler = handler
     this.listening = false
     this.server = net.createServer((socket) => this.accept(socket))
-    this.server.on('error', (err: Error) => logger.warn({ err }, 'tcp listener error'))
+    // Before listen() resolves, an error is listen()'s to report (one line, from the caller), not a log.
+    this.server.on('error', (err: Error) => {
+      if (this.listening) logger.warn({ err }, 'tcp listener error')
+    })
   }
 
   private accept(socket: net.Socket): void {

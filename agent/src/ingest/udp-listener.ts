@@ -37,7 +37,10 @@ export class UdpListener {
     this.dropsAtBind = 0
     this.socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', reuseAddr: false })
     this.socket.on('message', (msg: Buffer) => this.handler.handleDatagram(msg, msg.length))
-    this.socket.on('error', (err: Error) => logger.warn({ err }, 'udp socket error'))
+    // Before bind() resolves, an error is bind()'s to report (one line, from the caller), not a log.
+    this.socket.on('error', (err: Error) => {
+      if (this.bound) logger.warn({ err }, 'udp socket error')
+    })
   }
 
   bind(options: UdpListenerOptions): Promise<{ address: string; port: number }> {

@@ -4,6 +4,7 @@
 // (shard-merge.ts). It opens no ingest socket itself; cluster's primary holds the shared one.
 import cluster, { type Worker } from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
+import { listenOrExplain } from '../ingest/listen-or-explain.js'
 import { pino } from 'pino'
 import { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
@@ -176,7 +177,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     logger,
     auth: config.metricsAuth,
   })
-  await http.listen({ port: config.port, host: config.host })
+  await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
   httpListening = true
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port

@@ -8,6 +8,8 @@ import { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
 import { DatagramRouter } from '../decode/datagram-router.js'
 import { TurnBatch } from '../decode/turn-batch.js'
+import { ignoreAllSignals } from '../signals.js'
+import { listenOrExplain } from '../ingest/listen-or-explain.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
 import { UdpListener } from '../ingest/udp-listener.js'
 import { DeltaWriter } from './delta-bytes.js'
@@ -45,8 +47,7 @@ export async function runShardWorker(config: Config): Promise<void> {
 
 async function startShard(config: Config): Promise<void> {
   // The primary stops us by message; a Ctrl-C reaching the whole process group must not cut the drain.
-  process.on('SIGINT', () => {})
-  process.on('SIGTERM', () => {})
+  ignoreAllSignals()
   process.on('disconnect', () => process.exit(0))
   // Every shard stamps events on the primary's clock, so window slots (epochs) line up when merged.
   const offsetMs = performance.timeOrigin - (await waitForOrigin())
@@ -67,8 +68,9 @@ async function startShard(config: Config): Promise<void> {
       : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
   const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
   const udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
-  const bound = await udp.bind(listenerOptions)
-  const tcpBound = tcp === null ? null : await tcp.listen()
+  const bound = await listenOrExplain('--udp-port', config.udpHost, config.udpPort, () => udp.bind(listenerOptions))
+  const tcpBound =
+    tcp === null ? null : await listenOrExplain('--tcp-port', config.udpHost, config.tcpPort ?? 0, () => tcp.listen())
 
   const takeDelta = (): Uint8Array => {
     delta.write(bytes, readShardStats(router.stats, router.statsdStats, aggregator, tcp?.stats ?? null))
