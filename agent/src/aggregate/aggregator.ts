@@ -1,14 +1,19 @@
 // The aggregation core: tasks, custom series and in-flight reports, with the series cap. It knows
 // no sockets, HTTP or wire format: the decode stage calls it with names and numbers, the expose
 // stage reads it, and an in-process monitor can drive it directly. Time comes from `now`.
-import { BucketLayout, msToUs } from './bucket-layout.js'
+import { BucketLayout, MAX_TRACKABLE_US, msToUs } from './bucket-layout.js'
 import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
-import { exposedNames, isReservedFamily, spellingOf } from './family-names.js'
+import { FamilyClaims, spellingOf } from './family-names.js'
 import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { TaskStats } from './task-stats.js'
 import { type AgentDropReason, DropCounters } from './drop-counters.js'
 import { SLOT_COUNT } from './sliding-window.js'
+
+// A value past what a histogram holds is refused and counted, never clamped: a clamped 1e308 ms
+// would show as a 12.7-day p50 and poison every sum. Durations in ms; user histograms in their unit.
+const MAX_DURATION_MS = MAX_TRACKABLE_US / 1000
+const MAX_OBSERVATION = MAX_TRACKABLE_US / HISTOGRAM_SCALE
 
 export interface AggregatorOptions {
   windowSeconds: number
@@ -33,10 +38,7 @@ export class Aggregator {
   readonly custom = new Map<string, CustomSeries>()
   readonly inflight: InflightRegistry
   readonly drops = new DropCounters()
-  /** family name → kind, so a name used as a counter cannot also be a gauge. */
-  private readonly familyKinds = new Map<string, CustomKind>()
-  /** family name → the name as first sent, so two spellings never share one family. */
-  private readonly familySpelling = new Map<string, string>()
+  private readonly families = new FamilyClaims()
   seriesDropped: number
   /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
   lastRefusal: AgentDropReason | null = null
@@ -111,20 +113,13 @@ export class Aggregator {
       if (existing.kind !== kind) return this.refuse('type_conflict')
       return spellingOf(kind, existing.name) === spellingOf(kind, name) ? existing : this.refuse('name_collision')
     }
-    const names = exposedNames(kind, base, family)
-    for (const exposed of names) {
-      if (isReservedFamily(exposed)) return this.refuse('reserved_name')
-      const taken = this.familyKinds.get(exposed)
-      if (taken !== undefined && taken !== kind) return this.refuse('type_conflict')
-    }
-    const spelling = this.familySpelling.get(family)
-    if (spelling !== undefined && spelling !== spellingOf(kind, name)) return this.refuse('name_collision')
+    const refusal = this.families.refusal(kind, name, base, family)
+    if (refusal !== null) return this.refuse(refusal)
     if (this.seriesCount >= this.maxSeries) {
       this.seriesDropped++
       return null
     }
-    for (const exposed of names) this.familyKinds.set(exposed, kind)
-    this.familySpelling.set(family, spellingOf(kind, name))
+    this.families.claim(kind, name, base, family)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created
@@ -132,9 +127,13 @@ export class Aggregator {
 
   /** One request: a timing, or the end of a tracked task. `weight` = 1 / sampleRate, rounded. */
   recordRequest(task: TaskStats, durationMs: number, failed: boolean, weight: number): void {
+    if (durationMs > MAX_DURATION_MS) {
+      this.drops.add('value_out_of_range')
+      return
+    }
     const nowMs = this.clock()
     const valueUs = msToUs(durationMs)
-    const v = valueUs < 0 ? 0 : valueUs // msToUs already clamps the top
+    const v = valueUs < 0 ? 0 : valueUs
     const octave = this.layout.octaveOf(v)
     const slot = this.layout.slotOf(v, octave)
     // The window first: a slot it closes is packed from the histogram before this request.
@@ -170,8 +169,14 @@ export class Aggregator {
     task.lastUpdateMs = report.lastSeenMs
   }
 
+  // Counters and gauges stay finite: a delta that would overflow to ±Infinity is refused.
   addCounter(series: CustomSeries, delta: number): void {
-    series.value += delta
+    const next = series.value + delta
+    if (!Number.isFinite(next)) {
+      this.drops.add('value_out_of_range')
+      return
+    }
+    series.value = next
     series.lastUpdateMs = this.clock()
   }
 
@@ -187,8 +192,13 @@ export class Aggregator {
   }
 
   addGauge(series: CustomSeries, delta: number): void {
+    const next = series.value + delta
+    if (!Number.isFinite(next)) {
+      this.drops.add('value_out_of_range')
+      return
+    }
     const nowMs = this.clock()
-    series.value += delta
+    series.value = next
     series.lastUpdateMs = nowMs
     series.gaugeDeltaSum += delta
     if (series.gaugeFirstDeltaMs === Infinity) series.gaugeFirstDeltaMs = nowMs
@@ -196,8 +206,14 @@ export class Aggregator {
   }
 
   observe(series: CustomSeries, value: number, weight: number): void {
-    if (value < 0 || series.histogram === null) {
+    if (series.histogram === null) return
+    // The histogram's buckets are logarithmic from 0: a negative observation has no bucket.
+    if (value < 0) {
       this.drops.add('negative_histogram_value')
+      return
+    }
+    if (value > MAX_OBSERVATION) {
+      this.drops.add('value_out_of_range')
       return
     }
     series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
@@ -244,20 +260,8 @@ export class Aggregator {
       this.custom.delete(id)
       customEvicted++
     }
-    if (customEvicted > 0) {
-      // Family names of evicted series are free again; the map must not grow with every name ever seen.
-      this.familyKinds.clear()
-      this.familySpelling.clear()
-      for (const series of this.custom.values()) {
-        this.familySpelling.set(series.family, spellingOf(series.kind, series.name))
-        const base =
-          series.family.endsWith('_total') && series.kind === 'counter'
-            ? series.family.slice(0, -'_total'.length)
-            : series.family
-        const names = exposedNames(series.kind, base, series.family)
-        for (const exposed of names) this.familyKinds.set(exposed, series.kind)
-      }
-    }
+    // Family names of evicted series are free again.
+    if (customEvicted > 0) this.families.rebuild(this.custom.values())
     this.seriesEvicted += evicted + customEvicted
     return evicted + customEvicted
   }

@@ -2,12 +2,13 @@
 // taskmeter_events_dropped_total{reason}; the series cap has its own taskmeter_series_dropped_total.
 export const AGENT_DROP_REASONS = [
   'type_conflict',
-  'negative_histogram_value',
+  'negative_histogram_value', // a histogram observation below 0 (its buckets start at 0)
   'inflight_clients_cap',
   'set_members_cap', // a new member of a StatsD set already holding MAX_SET_MEMBERS live members
   'reserved_name', // a user metric named like a family the agent exposes (or one of its samples)
   'name_collision', // a second spelling of a metric name that sanitizes to a family already taken
   'label_collision', // two tag keys of one event that sanitize to the same label name
+  'value_out_of_range', // a duration or observation past 2^40 µs, or a counter/gauge delta that overflows
 ] as const
 export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 

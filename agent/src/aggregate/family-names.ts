@@ -1,6 +1,8 @@
 // Which names a user metric may take: the agent's own families and their sample names are
 // reserved, each user metric occupies every name it renders, and one family has one spelling.
+import type { CustomSeries } from './custom-series.js'
 import { type CustomKind, NATIVE_COMPANION_SUFFIX } from './custom-series.js'
+import type { AgentDropReason } from './drop-counters.js'
 
 // Families the agent itself exposes. A user metric may take none of their names, nor any name a
 // Prometheus parser reads as a sample of them: a user gauge `task_duration_seconds_bucket` would
@@ -45,4 +47,41 @@ export function exposedNames(kind: CustomKind, base: string, family: string): st
 /** A counter's name with or without `_total` is one spelling: StatsD apps send both for one counter. */
 export function spellingOf(kind: CustomKind, name: string): string {
   return kind === 'counter' && name.endsWith('_total') ? name.slice(0, -'_total'.length) : name
+}
+
+/** The family names user series hold now: which kind holds each name, and the spelling that owns it. */
+export class FamilyClaims {
+  /** exposed name → kind, so a name used as a counter cannot also be a gauge. */
+  private readonly kinds = new Map<string, CustomKind>()
+  /** family → the name as first sent, so two spellings never share one family. */
+  private readonly spellings = new Map<string, string>()
+
+  /** Why a new series of `kind` named `name` may not take `family`; null when it may. */
+  refusal(kind: CustomKind, name: string, base: string, family: string): AgentDropReason | null {
+    for (const exposed of exposedNames(kind, base, family)) {
+      if (isReservedFamily(exposed)) return 'reserved_name'
+      const taken = this.kinds.get(exposed)
+      if (taken !== undefined && taken !== kind) return 'type_conflict'
+    }
+    const spelling = this.spellings.get(family)
+    return spelling !== undefined && spelling !== spellingOf(kind, name) ? 'name_collision' : null
+  }
+
+  claim(kind: CustomKind, name: string, base: string, family: string): void {
+    for (const exposed of exposedNames(kind, base, family)) this.kinds.set(exposed, kind)
+    this.spellings.set(family, spellingOf(kind, name))
+  }
+
+  /** After evictions: only the series still held keep their names (the maps must not grow forever). */
+  rebuild(held: Iterable<CustomSeries>): void {
+    this.kinds.clear()
+    this.spellings.clear()
+    for (const series of held) {
+      const base =
+        series.kind === 'counter' && series.family.endsWith('_total')
+          ? series.family.slice(0, -'_total'.length)
+          : series.family
+      this.claim(series.kind, series.name, base, series.family)
+    }
+  }
 }

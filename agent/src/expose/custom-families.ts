@@ -35,12 +35,14 @@ export class CustomFamilyRenderer {
           continue
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
+        // No observations (all refused, say): a quantile of nothing is NaN, as Prometheus clients write it.
+        const empty = series.histogram.totalCount === 0
         for (let i = 0; i < QUANTILES.length; i++) {
           text +=
             family +
             labelBlock(series.labels, 'quantile', String(QUANTILES[i])) +
             ' ' +
-            formatNumber((this.quantiles[i] ?? 0) / HISTOGRAM_SCALE) +
+            formatNumber(empty ? Number.NaN : (this.quantiles[i] ?? 0) / HISTOGRAM_SCALE) +
             '\n'
         }
         text += family + '_sum' + labelBlock(series.labels) + ' ' + formatNumber(series.sum) + '\n'

@@ -75,7 +75,10 @@ export class CustomFamilySource {
           continue
         }
         this.figures.readHistogram(series.histogram, this.quantiles)
-        for (let i = 0; i < QUANTILES.length; i++) this.quantiles[i] = (this.quantiles[i] ?? 0) / HISTOGRAM_SCALE
+        // No observations (all refused, say): a quantile of nothing is NaN, as Prometheus clients write it.
+        const empty = series.histogram.totalCount === 0
+        for (let i = 0; i < QUANTILES.length; i++)
+          this.quantiles[i] = empty ? Number.NaN : (this.quantiles[i] ?? 0) / HISTOGRAM_SCALE
         sink.summary(this.labelsOf(series), series.histogram.totalCount, series.sum, QUANTILES, this.quantiles)
       }
     }
