@@ -98,23 +98,33 @@ export class Aggregator {
     return task
   }
 
-  /** The custom series for a name + tags; null past the cap or on a type conflict (counted). */
-  series(kind: CustomKind, name: string, tags: ReadonlyArray<readonly [string, string]> | null): CustomSeries | null {
+  /**
+   * The custom series for a name + tags; null past the cap or when refused (counted under the
+   * reason, `events` times: a worker merge passes how many events the refused series carries).
+   */
+  series(
+    kind: CustomKind,
+    name: string,
+    tags: ReadonlyArray<readonly [string, string]> | null,
+    events = 1,
+  ): CustomSeries | null {
     const base = sanitizeMetricName(name)
     const family = kind === 'counter' && !base.endsWith('_total') ? base + '_total' : base
     this.lastRefusal = null
     const labels = tags === null || tags.length === 0 ? NO_LABELS : canonicalLabels(tags)
-    if (labels === null) return this.refuse('label_collision')
+    if (labels === null) return this.refuse('label_collision', events)
     const id = seriesId(family, labels)
     const existing = this.custom.get(id)
     // One family, one spelling: `a.b`, `a_b` and `a-b` all sanitize to a_b, and the first one sent
     // keeps it; merging them would add up metrics the app keeps apart.
     if (existing !== undefined) {
-      if (existing.kind !== kind) return this.refuse('type_conflict')
-      return spellingOf(kind, existing.name) === spellingOf(kind, name) ? existing : this.refuse('name_collision')
+      if (existing.kind !== kind) return this.refuse('type_conflict', events)
+      return spellingOf(kind, existing.name) === spellingOf(kind, name)
+        ? existing
+        : this.refuse('name_collision', events)
     }
     const refusal = this.families.refusal(kind, name, base, family)
-    if (refusal !== null) return this.refuse(refusal)
+    if (refusal !== null) return this.refuse(refusal, events)
     if (this.seriesCount >= this.maxSeries) {
       this.seriesDropped++
       return null
@@ -177,18 +187,12 @@ export class Aggregator {
       return
     }
     series.value = next
+    series.eventsSinceMerge++
     series.lastUpdateMs = this.clock()
   }
 
   setGauge(series: CustomSeries, value: number): void {
-    const nowMs = this.clock()
-    series.value = value
-    series.lastUpdateMs = nowMs
-    series.gaugeSetMs = nowMs
-    series.gaugeSetValue = value
-    series.gaugeDeltaSum = 0
-    series.gaugeFirstDeltaMs = Infinity
-    series.gaugeLastDeltaMs = -Infinity
+    series.gaugeSet(value, this.clock())
   }
 
   addGauge(series: CustomSeries, delta: number): void {
@@ -197,12 +201,7 @@ export class Aggregator {
       this.drops.add('value_out_of_range')
       return
     }
-    const nowMs = this.clock()
-    series.value = next
-    series.lastUpdateMs = nowMs
-    series.gaugeDeltaSum += delta
-    if (series.gaugeFirstDeltaMs === Infinity) series.gaugeFirstDeltaMs = nowMs
-    series.gaugeLastDeltaMs = nowMs
+    series.gaugeMoved(next, delta, this.clock())
   }
 
   observe(series: CustomSeries, value: number, weight: number): void {
@@ -218,6 +217,7 @@ export class Aggregator {
     }
     series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
     series.sum += value * weight
+    series.eventsSinceMerge++
     series.lastUpdateMs = this.clock()
   }
 
@@ -225,6 +225,7 @@ export class Aggregator {
   addSetMember(series: CustomSeries, memberHash: number): void {
     if (series.members === null) return
     const nowMs = this.clock()
+    series.eventsSinceMerge++
     if (!series.members.add(memberHash, this.setEpoch(nowMs), SLOT_COUNT)) this.drops.add('set_members_cap')
     series.lastUpdateMs = nowMs
   }
@@ -277,8 +278,8 @@ export class Aggregator {
     return (this.now() - this.startedMs) / 1000
   }
 
-  private refuse(reason: AgentDropReason): null {
-    this.drops.add(reason)
+  private refuse(reason: AgentDropReason, events: number): null {
+    this.drops.add(reason, events)
     this.lastRefusal = reason
     return null
   }

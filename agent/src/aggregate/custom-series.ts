@@ -25,6 +25,8 @@ export class CustomSeries {
   readonly histogram: LatencyHistogram | null
   readonly members: SetMembers | null
   lastUpdateMs: number
+  /** Events recorded since a worker merge last took this series (--workers): a refusal counts them. */
+  eventsSinceMerge: number
   // A gauge's history since the last worker merge (--workers): the last absolute set
   // (when, value; -Infinity when none) and the relative changes after it (sum, first and last arrival).
   gaugeSetMs: number
@@ -54,11 +56,34 @@ export class CustomSeries {
     this.histogram = kind === 'histogram' ? new LatencyHistogram(layout) : null
     this.members = kind === 'set' ? new SetMembers() : null
     this.lastUpdateMs = nowMs
+    this.eventsSinceMerge = 0
     this.gaugeSetMs = -Infinity
     this.gaugeSetValue = 0
     this.gaugeDeltaSum = 0
     this.gaugeFirstDeltaMs = Infinity
     this.gaugeLastDeltaMs = -Infinity
+  }
+
+  /** An absolute gauge value: it also starts a new history for the worker merge. */
+  gaugeSet(value: number, nowMs: number): void {
+    this.value = value
+    this.eventsSinceMerge++
+    this.lastUpdateMs = nowMs
+    this.gaugeSetMs = nowMs
+    this.gaugeSetValue = value
+    this.gaugeDeltaSum = 0
+    this.gaugeFirstDeltaMs = Infinity
+    this.gaugeLastDeltaMs = -Infinity
+  }
+
+  /** A relative change that made the gauge `next` (the caller checked it is finite). */
+  gaugeMoved(next: number, delta: number, nowMs: number): void {
+    this.value = next
+    this.eventsSinceMerge++
+    this.lastUpdateMs = nowMs
+    this.gaugeDeltaSum += delta
+    if (this.gaugeFirstDeltaMs === Infinity) this.gaugeFirstDeltaMs = nowMs
+    this.gaugeLastDeltaMs = nowMs
   }
 
   /** Starts a new gauge history (after a worker merge took it). */

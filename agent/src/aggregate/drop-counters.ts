@@ -15,9 +15,9 @@ export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 export class DropCounters {
   private readonly counts = new Float64Array(AGENT_DROP_REASONS.length)
 
-  add(reason: AgentDropReason): void {
+  add(reason: AgentDropReason, count = 1): void {
     const i = AGENT_DROP_REASONS.indexOf(reason)
-    this.counts[i] = (this.counts[i] ?? 0) + 1
+    this.counts[i] = (this.counts[i] ?? 0) + count
   }
 
   /** Adds `count` under the reason at AGENT_DROP_REASONS[index] (merging workers' counts). */

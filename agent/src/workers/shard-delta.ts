@@ -134,6 +134,8 @@ export class ShardDeltaWriter {
     writer.str(series.name)
     writeLabels(writer, series.labels)
     writer.f64(series.lastUpdateMs)
+    writer.f64(series.eventsSinceMerge)
+    series.eventsSinceMerge = 0
     if (series.kind === 'counter') {
       writer.f64(series.value)
       series.value = 0

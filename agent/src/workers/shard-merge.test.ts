@@ -109,4 +109,30 @@ describe('shard merge', () => {
     }
     expect(i).toBe(3600)
   })
+
+  it('counts the events of a name two workers saw as two kinds as type_conflict', () => {
+    const options = { windowSeconds: 60, precision: 2, maxSeries: 1000, now: () => 1000 }
+    const shards = [new Aggregator({ ...options, shard: true }), new Aggregator({ ...options, shard: true })]
+    const master = new Aggregator(options)
+    const writers = shards.map((shard) => new ShardDeltaWriter(shard))
+    const merger = new ShardMerger(master)
+    const bytes = new DeltaWriter(1024)
+    const gauge = shards[0]?.series('gauge', 'depth', null)
+    const counter = shards[1]?.series('counter', 'depth', null)
+    if (gauge == null || counter == null) throw new Error('each shard takes its own kind')
+    const round = (gauges: number, counts: number): void => {
+      for (let n = 0; n < gauges; n++) shards[0]?.setGauge(gauge, n)
+      for (let n = 0; n < counts; n++) shards[1]?.addCounter(counter, 1)
+      for (const writer of writers) {
+        writer.write(bytes, new Float64Array(0))
+        merger.add(bytes.finish())
+      }
+      merger.endRound()
+    }
+    round(3, 5)
+    expect(master.dropReasonCount('type_conflict')).toBe(5)
+    round(1, 2)
+    expect(master.dropReasonCount('type_conflict')).toBe(7)
+    expect(master.custom.size).toBe(1)
+  })
 })

@@ -111,8 +111,12 @@ export class ShardMerger {
     const name = reader.str()
     const labels = readLabels(reader)
     const lastUpdateMs = reader.f64()
+    // Two workers may see one name as two kinds: the one the primary saw first keeps it, and the
+    // other's events are counted under the refusal (type_conflict), not lost silently.
+    const events = reader.f64()
     const known = this.aggregator.custom.get(id)
-    const series = known !== undefined && known.kind === kind ? known : this.aggregator.series(kind, name, labels)
+    const series =
+      known !== undefined && known.kind === kind ? known : this.aggregator.series(kind, name, labels, events)
     if (series !== null && lastUpdateMs > series.lastUpdateMs) series.lastUpdateMs = lastUpdateMs
     if (kind === 'counter') {
       const value = reader.f64()
