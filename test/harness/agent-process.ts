@@ -14,7 +14,8 @@ export interface AgentProcess {
   readonly baseUrl: string
   /** Everything the agent wrote so far (stdout + stderr). */
   output(): string
-  stop(signal?: NodeJS.Signals): Promise<number | null>
+  /** Sends the signal, then SIGKILL if the agent is still running after graceMs. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
 }
 
 export async function startAgentProcess(args: string[] = [], env: Record<string, string> = {}): Promise<AgentProcess> {
@@ -53,10 +54,10 @@ export async function startAgentProcess(args: string[] = [], env: Record<string,
     httpPort: ports.http,
     baseUrl: `http://127.0.0.1:${ports.http}`,
     output: () => text,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000) {
       if (child.exitCode !== null) return child.exitCode
       child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
       const code = await exited
       clearTimeout(timer)
       return code

@@ -7,6 +7,7 @@ import { type MetricsAuth, applyHardening } from './http-hardening.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from './metrics-renderer.js'
 import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from './protobuf-exposition.js'
 import { renderReport } from './report-text.js'
+import { drainResponsesOnClose } from './response-drain.js'
 import { registerUiRoutes } from './ui-routes.js'
 
 export interface HttpServerOptions {
@@ -42,6 +43,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     requestTimeout: 10_000,
   })
   applyHardening(app, options.auth ?? null)
+  drainResponsesOnClose(app)
 
   app.get('/metrics', async (request, reply) => {
     // Protobuf (with native histograms) when the scraper asks for it first.
