@@ -30,7 +30,7 @@ describe('env fallbacks, flags win', () => {
     expect((await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).window_seconds).toBe(9)
   })
 
-  // Precision 3 at the default 10 000 series exceeds the default 512MiB budget: keep few series.
+  // Precision 3 at the default 10 000 series exceeds the default --max-memory: keep few series.
   it('LATENCY_PRECISION=3 sets the precision; --precision 1 wins over it', async () => {
     const [fromEnv, fromFlag] = await Promise.all([
       start(['--max-series', '100'], cleanEnv({ LATENCY_PRECISION: '3' })),
@@ -105,7 +105,7 @@ describe('memory budget and series cap', () => {
     for (const flag of ['--precision', '--max-series', '--max-memory']) expect(lines[0]).toContain(flag)
   })
 
-  it('--max-series 10000000 at the default precision also exceeds 512MiB and refuses', async () => {
+  it('--max-series 10000000 at the default precision also exceeds the default --max-memory and refuses', async () => {
     const result = await runAgentCli([...SAFE, '--max-series', '10000000'], cleanEnv())
     expect(result.code).toBe(2)
     const lines = stderrLines(result.stderr)

@@ -103,7 +103,7 @@ describe('--workers 2 reads like --workers 1', () => {
   beforeAll(async () => {
     ;[one, two] = await Promise.all([
       startAgentProcess(['--window', '60']),
-      startAgentProcess(['--window', '60', '--workers', '2', '--max-memory', '2GiB']),
+      startAgentProcess(['--window', '60', '--workers', '2', '--max-memory', '3GiB']),
     ])
     for (const agent of [one, two]) await sendLoad(agent)
     for (const agent of [one, two]) {

@@ -66,6 +66,8 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
     windowSeconds: config.windowSeconds,
     precision: config.precision,
     maxSeries: config.maxSeries,
+    maxScrapeBytes: config.maxScrapeBytes,
+    taskBuckets: config.buckets.length,
   })
   const logger = pino({ level: config.logLevel })
   let udpPort = 0

@@ -6,6 +6,7 @@ import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.
 import { FamilyClaims, spellingOf } from './family-names.js'
 import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
+import { ScrapeBudget } from './scrape-cost.js'
 import { TaskStats } from './task-stats.js'
 import { type AgentDropReason, DropCounters } from './drop-counters.js'
 import { SLOT_COUNT } from './sliding-window.js'
@@ -20,8 +21,11 @@ export interface AggregatorOptions {
   precision: number
   maxSeries: number
   maxClients?: number
-  /** Monotonic milliseconds. */
-  now?: () => number
+  /** --max-scrape-bytes: new series are refused once held ones could render a body this large. */
+  maxScrapeBytes?: number
+  /** The `le` bounds of task_duration_seconds (--buckets), for the scrape budget. */
+  taskBuckets?: number
+  now?: () => number // monotonic milliseconds
   /** A --workers shard: keep zero in-flight entries so that the merge sees them. */
   shard?: boolean
 }
@@ -38,16 +42,17 @@ export class Aggregator {
   readonly custom = new Map<string, CustomSeries>()
   readonly inflight: InflightRegistry
   readonly drops = new DropCounters()
+  readonly scrape: ScrapeBudget
   private readonly families = new FamilyClaims()
-  seriesDropped: number
+  seriesDropped = 0
   /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
   lastRefusal: AgentDropReason | null = null
   /** Series removed by evictIdle (--ttl). */
-  seriesEvicted: number
+  seriesEvicted = 0
   // Between beginBatch() and endBatch() every event of one datagram shares one clock reading:
   // performance.now() per event was ~20 ns of a ~300 ns/event ingest profile.
-  private batchNowMs: number
-  private inBatch: boolean
+  private batchNowMs = 0
+  private inBatch = false
 
   constructor(options: AggregatorOptions) {
     this.layout = new BucketLayout(options.precision)
@@ -56,10 +61,7 @@ export class Aggregator {
     this.now = options.now ?? (() => performance.now())
     this.startedMs = this.now()
     this.inflight = new InflightRegistry(options.maxClients ?? 10_000, options.shard === true)
-    this.seriesDropped = 0
-    this.seriesEvicted = 0
-    this.batchNowMs = 0
-    this.inBatch = false
+    this.scrape = new ScrapeBudget(options.taskBuckets ?? 0, options.maxScrapeBytes ?? Number.POSITIVE_INFINITY)
   }
 
   beginBatch(): void {
@@ -89,10 +91,7 @@ export class Aggregator {
     const id = seriesId(name, labels)
     const existing = this.tasks.get(id)
     if (existing !== undefined) return existing
-    if (this.seriesCount >= this.maxSeries) {
-      this.seriesDropped++
-      return null
-    }
+    if (!this.admit(this.scrape.cost.task(name, labels), 1)) return null
     const task = new TaskStats(name, labels, id, this.layout, this.windowSeconds, this.now())
     this.tasks.set(id, task)
     return task
@@ -125,10 +124,7 @@ export class Aggregator {
     }
     const refusal = this.families.refusal(kind, name, base, family)
     if (refusal !== null) return this.refuse(refusal, events)
-    if (this.seriesCount >= this.maxSeries) {
-      this.seriesDropped++
-      return null
-    }
+    if (!this.admit(this.scrape.cost.custom(kind, family, name, labels), events)) return null
     this.families.claim(kind, name, base, family)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
@@ -252,6 +248,7 @@ export class Aggregator {
     for (const [id, task] of this.tasks) {
       if (task.lastUpdateMs >= cutoff || task.active > 0) continue
       this.tasks.delete(id)
+      this.scrape.release(this.scrape.cost.task(task.name, task.labels))
       this.inflight.forgetTask(task)
       evicted++
     }
@@ -259,6 +256,7 @@ export class Aggregator {
     for (const [id, series] of this.custom) {
       if (series.lastUpdateMs >= cutoff) continue
       this.custom.delete(id)
+      this.scrape.release(this.scrape.cost.custom(series.kind, series.family, series.name, series.labels))
       customEvicted++
     }
     // Family names of evicted series are free again.
@@ -276,6 +274,18 @@ export class Aggregator {
   /** Seconds the window figures cover now: min(window, time since start). */
   uptimeSeconds(): number {
     return (this.now() - this.startedMs) / 1000
+  }
+
+  /** Room for one more series under --max-series and --max-scrape-bytes; counts a refusal. */
+  private admit(scrapeBytes: number, events: number): boolean {
+    if (this.seriesCount >= this.maxSeries) {
+      this.seriesDropped++
+      return false
+    }
+    // Like the series cap, not remembered per series: once others go, the next event may fit.
+    if (this.scrape.take(scrapeBytes)) return true
+    this.drops.add('scrape_bytes_limit', events)
+    return false
   }
 
   private refuse(reason: AgentDropReason, events: number): null {

@@ -8,6 +8,7 @@ export const AGENT_DROP_REASONS = [
   'reserved_name', // a user metric named like a family the agent exposes (or one of its samples)
   'name_collision', // a second spelling of a metric name that sanitizes to a family already taken
   'label_collision', // two tag keys of one event that sanitize to the same label name
+  'scrape_bytes_limit', // a new series that could take a /metrics body past --max-scrape-bytes
   'value_out_of_range', // a duration or observation past 2^40 µs, or a counter/gauge delta that overflows
 ] as const
 export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]

@@ -5,10 +5,10 @@ import { BucketList } from './bucket-list.js'
 import type { LatencyHistogram } from './latency-histogram.js'
 import type { WindowTotals } from './sliding-window.js'
 import type { TaskStats } from './task-stats.js'
+import { QUANTILES } from './quantiles.js'
 import { WindowMerger } from './window-merger.js'
 
-/** The quantiles reported everywhere: p50, p95, p99, p99.9. */
-export const QUANTILES: readonly number[] = [0.5, 0.95, 0.99, 0.999]
+export { QUANTILES } from './quantiles.js'
 
 export class TaskFigures {
   private readonly aggregator: Aggregator

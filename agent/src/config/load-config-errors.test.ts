@@ -1,6 +1,6 @@
 // Every bad flag or env value is refused with one line naming the flag, and the memory budget.
 import { describe, expect, it } from 'vitest'
-import { BASE_PROCESS_BYTES, bytesPerSeries } from './memory-budget.js'
+import { BASE_PROCESS_BYTES, agentWorstCaseBytes, bytesPerSeries } from './memory-budget.js'
 import { MiB, load, configErrorOf, expectRefused } from './load-config.test-support.js'
 
 describe('loadConfig refuses bad values with one line naming the flag', () => {
@@ -97,14 +97,29 @@ describe('loadConfig refuses bad values with one line naming the flag', () => {
 })
 
 describe('loadConfig memory budget', () => {
-  it('refuses precision 5 at the default --max-series, naming the three flags', () => {
+  const budget = (maxSeries: number, workers = 1, precision = 2, maxScrapeBytes = 64 * MiB): number =>
+    agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
+  // The largest --max-series that fits `memory` with the other flags at their defaults.
+  const fittingSeries = (memory: number, workers = 1): number => {
+    let low = 1
+    let high = 10_000_000
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2)
+      if (budget(mid, workers) <= memory) low = mid
+      else high = mid - 1
+    }
+    return low
+  }
+
+  it('refuses precision 5 at the default --max-series, naming the flags that change it', () => {
     const err = configErrorOf(['--precision', '5'])
     expect(err.code).toBe('TM_ERR_CONFIG')
     expect(err.message).not.toMatch(/[\r\n]/)
-    for (const flag of ['--precision', '--max-series', '--max-memory']) expect(err.message).toContain(flag)
+    for (const flag of ['--precision', '--max-series', '--max-scrape-bytes', '--max-memory'])
+      expect(err.message).toContain(flag)
     expect(err.message).toContain('--precision 5')
     expect(err.message).toContain('--max-series 10000')
-    expect(err.message).toContain('512.0 MiB')
+    expect(err.message).toContain('1280.0 MiB')
   })
 
   it('refuses precision 5 from LATENCY_PRECISION too', () => {
@@ -113,25 +128,31 @@ describe('loadConfig memory budget', () => {
 
   it('allows precision 5 when --max-series is small enough', () => {
     const config = load(['--precision', '5', '--max-series', '1'])
-    expect(config.worstCaseBytes).toBe(BASE_PROCESS_BYTES + bytesPerSeries(5))
+    expect(config.worstCaseBytes).toBe(budget(1, 1, 5))
     expect(config.worstCaseBytes).toBeLessThanOrEqual(config.maxMemoryBytes)
   })
 
   it('refuses a --max-series that does not fit --max-memory, and accepts it with more memory', () => {
-    const perSeries = bytesPerSeries(2)
-    const fitting = Math.floor((512 * MiB - BASE_PROCESS_BYTES) / perSeries)
+    const fitting = fittingSeries(1280 * MiB)
     expect(load(['--max-series', String(fitting)]).maxSeries).toBe(fitting)
     const err = configErrorOf(['--max-series', String(fitting + 1)])
     for (const flag of ['--precision', '--max-series', '--max-memory']) expect(err.message).toContain(flag)
-    expect(load(['--max-series', String(fitting + 1), '--max-memory', '1GiB']).maxSeries).toBe(fitting + 1)
-    expect(configErrorOf(['--max-series', '1000000', '--max-memory', '1GiB']).message).toContain('--max-series 1000000')
+    expect(load(['--max-series', String(fitting + 1), '--max-memory', '2GiB']).maxSeries).toBe(fitting + 1)
+    expect(configErrorOf(['--max-series', '1000000', '--max-memory', '2GiB']).message).toContain('--max-series 1000000')
   })
 
-  it('counts every --workers process: N shards and the primary', () => {
+  it('a smaller --max-scrape-bytes makes room for more series', () => {
+    expect(configErrorOf(['--max-series', '20000']).message).toContain('--max-scrape-bytes 64.0 MiB')
+    expect(load(['--max-series', '20000', '--max-scrape-bytes', '8MiB']).maxScrapeBytes).toBe(8 * MiB)
+  })
+
+  it('counts every --workers process for the series: N shards and the primary; scrapes once', () => {
     const one = load(['--max-series', '1000'])
-    expect(load(['--max-series', '1000', '--workers', '3']).worstCaseBytes).toBe(one.worstCaseBytes * 4)
-    const perSeries = bytesPerSeries(2)
-    const fitting = Math.floor((512 * MiB - BASE_PROCESS_BYTES) / perSeries)
+    const scrape = 8 * 64 * MiB
+    expect(load(['--max-series', '1000', '--workers', '3']).worstCaseBytes - scrape).toBe(
+      (one.worstCaseBytes - scrape) * 4,
+    )
+    const fitting = fittingSeries(1280 * MiB)
     const err = configErrorOf(['--max-series', String(fitting), '--workers', '2'])
     for (const flag of ['--max-series', '--workers 2', '--max-memory']) expect(err.message).toContain(flag)
   })
@@ -141,5 +162,13 @@ describe('loadConfig memory budget', () => {
       expect(bytesPerSeries(precision + 1)).toBeGreaterThan(bytesPerSeries(precision))
     // Precision 5 costs megabytes per task.
     expect(bytesPerSeries(5)).toBeGreaterThan(MiB)
+  })
+
+  it('counts label text at the protocol limits until the scrape cap bounds it', () => {
+    const series = (n: number): number => BASE_PROCESS_BYTES + n * bytesPerSeries(2)
+    // 1 000 series of 4 424 label bytes each, held 6 times; the scrape cap 8 times.
+    expect(budget(1000) - series(1000)).toBe(6 * 1000 * 4424 + 8 * 64 * MiB)
+    // 100 000 series could carry 420 MiB of labels; a 64 MiB body cannot show more than 64 MiB.
+    expect(budget(100_000) - series(100_000)).toBe(6 * 64 * MiB + 8 * 64 * MiB)
   })
 })

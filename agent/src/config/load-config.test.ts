@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Config, DEFAULT_BUCKETS, loadConfig } from './load-config.js'
-import { worstCaseBytes } from './memory-budget.js'
+import { agentWorstCaseBytes } from './memory-budget.js'
 import { MiB, GiB, load, configErrorOf } from './load-config.test-support.js'
 
 describe('loadConfig defaults', () => {
@@ -17,7 +17,8 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       prometheusUrl: null,
       maxSeries: 10_000,
-      maxMemoryBytes: 512 * MiB,
+      maxMemoryBytes: 1280 * MiB,
+      maxScrapeBytes: 64 * MiB,
       recvBufferBytes: 4 * MiB,
       metricsAuth: null,
       ttlSeconds: 600,
@@ -37,7 +38,7 @@ describe('loadConfig defaults', () => {
         json: false,
       },
       doctor: { agentUrl: null },
-      worstCaseBytes: worstCaseBytes(2, 10_000),
+      worstCaseBytes: agentWorstCaseBytes({ precision: 2, maxSeries: 10_000, maxScrapeBytes: 64 * MiB, workers: 1 }),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
       remoteWrite: {
         urls: [],
@@ -89,7 +90,8 @@ describe('loadConfig defaults', () => {
       'default: "info", env: LOG_LEVEL',
       'env: PROMETHEUS_URL',
       'default: "10000"',
-      'default: "512MiB"',
+      'default: "1.25GiB"',
+      'default: "64MiB"',
       `default: "${DEFAULT_BUCKETS}"`,
     ]) {
       expect(flat).toContain(text)
@@ -212,7 +214,9 @@ describe('loadConfig flags and env', () => {
       recvBufferBytes: 0,
       demo: true,
     })
-    expect(config.worstCaseBytes).toBe(worstCaseBytes(2, 500))
+    expect(config.worstCaseBytes).toBe(
+      agentWorstCaseBytes({ precision: 2, maxSeries: 500, maxScrapeBytes: 64 * MiB, workers: 1 }),
+    )
   })
 
   it('accepts the limits of each range', () => {
@@ -247,7 +251,10 @@ describe('loadConfig sizes', () => {
   ]
   for (const [text, bytes] of sizes) {
     it(`parses --max-memory ${text}`, () => {
-      expect(load(['--max-memory', text]).maxMemoryBytes).toBe(bytes)
+      // Few series and a small scrape cap keep the worst case under the smallest of these sizes.
+      expect(load(['--max-memory', text, '--max-series', '1000', '--max-scrape-bytes', '8MiB']).maxMemoryBytes).toBe(
+        bytes,
+      )
     })
   }
 

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { configError } from './config-error.js'
 import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor-options.js'
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
-import { formatMiB, worstCaseBytes } from './memory-budget.js'
+import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from '../expose/http-hardening.js'
 import { AGENT_VERSION } from '../version.js'
@@ -27,6 +27,8 @@ export interface Config {
   readonly prometheusUrl: string | null
   readonly maxSeries: number
   readonly maxMemoryBytes: number
+  /** No new series once held ones could render a text /metrics body larger than this. */
+  readonly maxScrapeBytes: number
   readonly recvBufferBytes: number
   /** --metrics-auth / METRICS_AUTH: bearer token or basic credentials for every HTTP route but the probes. */
   readonly metricsAuth: MetricsAuth | null
@@ -93,8 +95,11 @@ function buildCommand(): Command {
     .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
     .addOption(
       new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default(
-        '512MiB',
+        '1.25GiB',
       ),
+    )
+    .addOption(
+      new Option('--max-scrape-bytes <bytes>', 'refuse new series once /metrics could grow past this').default('64MiB'),
     )
     .addOption(new Option('--ttl <s>', 'evict series not updated for this many seconds (0 = never)').default('600'))
     .addOption(
@@ -171,12 +176,12 @@ export function loadConfig(
   const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
   const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
   const workers = parseInteger('--workers', str('workers'), 1, 64)
-  // --workers N: each worker holds its shard and the primary the merged whole.
-  const worst = worstCaseBytes(precision, maxSeries) * (workers > 1 ? workers + 1 : 1)
+  const maxScrapeBytes = parseBytes('--max-scrape-bytes', str('maxScrapeBytes'), 1024 * 1024, 2 ** 40)
+  const worst = agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
   if (worst > maxMemoryBytes) {
     const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''
     throw configError(
-      `--precision ${precision} with --max-series ${maxSeries}${withWorkers} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision or --max-series${workers > 1 ? ' or --workers' : ''}, or raise --max-memory`,
+      `--precision ${precision} with --max-series ${maxSeries}, --max-scrape-bytes ${formatMiB(maxScrapeBytes)}${withWorkers} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision, --max-series or --max-scrape-bytes${workers > 1 ? ' or --workers' : ''}, or raise --max-memory`,
     )
   }
   const config: Config = {
@@ -194,6 +199,7 @@ export function loadConfig(
         : parseUrl(from('prometheusUrl', '--prometheus-url', 'PROMETHEUS_URL'), str('prometheusUrl')),
     maxSeries,
     maxMemoryBytes,
+    maxScrapeBytes,
     recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
     metricsAuth:
       o.metricsAuth === undefined

@@ -4,6 +4,7 @@
 // bucket of that span hit in every window slot: the cumulative histogram and the live slot hold
 // 8 dense octaves each, and each of the 11 closed slots packs every bucket at ~2.5 bytes. Values
 // spread wider than 256× cost more; nothing realistic does.
+import { MAX_NAME_BYTES, MAX_TAGS, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES } from '@taskmeter/protocol'
 import { BucketLayout } from '../aggregate/bucket-layout.js'
 import { SLOT_COUNT } from '../aggregate/sliding-window.js'
 
@@ -22,8 +23,40 @@ export function bytesPerSeries(precision: number): number {
 /** Baseline of the process itself (Node, fastify, prom-client) before any series. */
 export const BASE_PROCESS_BYTES = 64 * 1024 * 1024
 
+/** The series alone, with names and tags as short as an app's own code gives them (the monitor). */
 export function worstCaseBytes(precision: number, maxSeries: number): number {
   return BASE_PROCESS_BYTES + maxSeries * bytesPerSeries(precision)
+}
+
+// Label text a sender may give one series: a full name and 16 tags at their byte limits.
+const MAX_LABEL_TEXT_PER_SERIES = MAX_NAME_BYTES + MAX_TAGS * (MAX_TAG_KEY_BYTES + MAX_TAG_VALUE_BYTES)
+// Each label byte is held about six times: the decoded strings, the series id, the /dashboard
+// id, the escaped text cached for scrapes, the raw bytes keying the decode cache, and garbage
+// not yet collected. Measured: 9 900 gauges with 16 tags of 64 + 200 bytes held ~4 copies on the
+// heap and 2 outside it.
+const LABEL_COPIES = 6
+// A scrape holds up to eight bodies' worth: the text writers (1×), the protobuf writer and its
+// per-family scratch (each growing by doubling: up to 2× apiece), each format's finished answer,
+// and one earlier answer still being sent to a slow scraper.
+const SCRAPE_COPIES = 8
+
+export interface AgentBudget {
+  precision: number
+  maxSeries: number
+  maxScrapeBytes: number
+  workers: number
+}
+
+/**
+ * The agent's worst case: busy series whose labels are at the protocol's limits, up to
+ * --max-scrape-bytes of exposition. Under --workers N each worker holds its shard and the
+ * primary the merged whole (N + 1 processes of series), and only the primary renders scrapes.
+ */
+export function agentWorstCaseBytes(budget: AgentBudget): number {
+  const labelText = Math.min(budget.maxScrapeBytes, budget.maxSeries * MAX_LABEL_TEXT_PER_SERIES)
+  const perProcess = worstCaseBytes(budget.precision, budget.maxSeries) + LABEL_COPIES * labelText
+  const processes = budget.workers > 1 ? budget.workers + 1 : 1
+  return processes * perProcess + SCRAPE_COPIES * budget.maxScrapeBytes
 }
 
 export function formatMiB(bytes: number): string {

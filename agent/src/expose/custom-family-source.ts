@@ -9,6 +9,7 @@ import { type CustomSeries, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from '../
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { type FamilySink, SeriesLabels } from './family-sink.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
+import type { RenderPause } from './render-pause.js'
 
 const NO_BOUNDS = new Float64Array(0)
 
@@ -49,7 +50,7 @@ export class CustomFamilySource {
     return labels
   }
 
-  emit(sink: FamilySink): void {
+  async emit(sink: FamilySink, pause: RenderPause): Promise<void> {
     const families = new Map<string, CustomSeries[]>()
     for (const series of this.aggregator.custom.values()) {
       const members = families.get(series.family)
@@ -65,6 +66,7 @@ export class CustomFamilySource {
         kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind,
       )
       for (const series of members) {
+        if (pause.due()) await pause.resume()
         if (series.histogram === null) {
           sink.value(
             this.labelsOf(series),
@@ -89,6 +91,7 @@ export class CustomFamilySource {
       if (first.kind !== 'histogram' || families.has(family + NATIVE_COMPANION_SUFFIX)) continue
       sink.family(family + NATIVE_COMPANION_SUFFIX, `User histogram ${first.name} (native buckets)`, 'histogram')
       for (const series of members) {
+        if (pause.due()) await pause.resume()
         const histogram = series.histogram
         if (histogram === null) continue
         this.list.clear()

@@ -40,8 +40,8 @@ function toHex(bytes: Buffer): string {
   return (bytes.toString('hex').match(/.{1,64}/g) ?? []).join('\n') + '\n'
 }
 
-describe('protobuf exposition, golden bytes', () => {
-  const body = new ProtobufExposition().render(
+describe('protobuf exposition, golden bytes', async () => {
+  const body = await new ProtobufExposition().render(
     new FamilySources(fixedAggregator(), BUCKETS, { schema: 7, maxBuckets: 160 }),
     '',
     '',
@@ -108,9 +108,9 @@ describe('protobuf exposition, golden bytes', () => {
 })
 
 describe('--native-histograms=false', () => {
-  it('sends classic histograms only: no native fields, no <name>_histogram companion', () => {
+  it('sends classic histograms only: no native fields, no <name>_histogram companion', async () => {
     const families = decodeMetricFamilies(
-      new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''),
+      await new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''),
     )
     const h = families[0]?.metric[0]?.histogram
     expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([
@@ -135,7 +135,7 @@ describe('protobuf answer vs text answer', () => {
       version: 'test',
     }
     const renderer = new MetricsRenderer(aggregator, BUCKETS, self, false, { schema: 7, maxBuckets: 160 })
-    const text = renderer.renderOwn()
+    const text = await renderer.renderOwn()
     const families = decodeMetricFamilies(await renderer.renderProtobuf())
     const protoTypes = new Map(families.map((f) => [f.name, f.type]))
     for (const [name, type] of textFamilyTypes(text)) expect(protoTypes.get(name), name).toBe(type)

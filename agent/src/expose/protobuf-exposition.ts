@@ -6,6 +6,7 @@ import { CustomFamilySource } from './custom-family-source.js'
 import type { FamilySink } from './family-sink.js'
 import { MetricFamilyEncoder } from './metric-family-encoder.js'
 import type { NativeSettings } from './native-histogram.js'
+import { RenderPause, joinParts } from './render-pause.js'
 import { TaskFamilySource } from './task-family-source.js'
 import { emitTextFamilies } from './text-family-source.js'
 
@@ -56,9 +57,9 @@ export class FamilySources {
   }
 
   /** `selfText` and `processText` are the text renders of the small families (re-read, not re-listed). */
-  emit(sink: FamilySink, selfText: string, processText: string): void {
-    this.tasks.emit(sink)
-    this.custom.emit(sink)
+  async emit(sink: FamilySink, selfText: string, processText: string, pause: RenderPause): Promise<void> {
+    await this.tasks.emit(sink, pause)
+    await this.custom.emit(sink, pause)
     emitTextFamilies(selfText, sink)
     emitTextFamilies(processText, sink)
     sink.end()
@@ -69,9 +70,10 @@ export class FamilySources {
 export class ProtobufExposition {
   private readonly encoder = new MetricFamilyEncoder()
 
-  render(sources: FamilySources, selfText: string, processText: string): Buffer {
+  async render(sources: FamilySources, selfText: string, processText: string): Promise<Buffer> {
     this.encoder.writer.reset()
-    sources.emit(this.encoder, selfText, processText)
-    return this.encoder.writer.toBuffer()
+    const pause = new RenderPause()
+    await sources.emit(this.encoder, selfText, processText, pause)
+    return joinParts([this.encoder.writer.view()], pause)
   }
 }

@@ -156,6 +156,11 @@ export class ProtobufWriter {
     this.buf[at] = v
   }
 
+  /** What was written, not copied: valid until the next reset or write. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos)
+  }
+
   /** A copy of what was written (the writer is reused by the next render). */
   toBuffer(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos))

@@ -7,6 +7,7 @@ import type { LabelPairs } from '../aggregate/labels.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { escapeLabelValue, familyHeader, formatNumber } from './prometheus-format.js'
+import type { RenderPause } from './render-pause.js'
 import { TextWriter } from './text-writer.js'
 
 export const TASK_FAMILY_HELP = {
@@ -81,9 +82,13 @@ export class TaskFamilyRenderer {
     this.bucketCounts = new Float64Array(bucketBoundsSeconds.length)
   }
 
-  /** Writes the seven families, one after the other, into `out`. */
-  renderInto(out: TextWriter): void {
+  /**
+   * The seven families, one writer each, to be sent one after the other. The tasks are listed
+   * first: a series added or evicted while the render pauses changes no family half-way.
+   */
+  async render(pause: RenderPause): Promise<readonly TextWriter[]> {
     this.aggregator.refreshActive()
+    const tasks = [...this.aggregator.tasks.values()]
     const w = this.writers
     for (let i = 0; i < w.length; i++) {
       ;(w[i] as TextWriter).reset()
@@ -95,7 +100,8 @@ export class TaskFamilyRenderer {
     const figures = this.figures
     const q = this.quantilesUs
     const counts = this.bucketCounts
-    for (const task of this.aggregator.tasks.values()) {
+    for (const task of tasks) {
+      if (pause.due()) await pause.resume()
       let labels = this.labelBytes.get(task)
       if (labels === undefined) {
         labels = taskLabels(task.name, task.labels)
@@ -135,7 +141,7 @@ export class TaskFamilyRenderer {
       this.sample(w[COMPLETED] as TextWriter, OPEN[COMPLETED] as Buffer, labels, CLOSE, task.completed)
       this.sample(w[FAILED] as TextWriter, OPEN[FAILED] as Buffer, labels, CLOSE, task.errors)
     }
-    for (let i = 0; i < w.length; i++) out.append(w[i] as TextWriter)
+    return w
   }
 
   /** `<open><labels><close><value>\n`, e.g. `requests_total{task="a",status="error"} 3`. */

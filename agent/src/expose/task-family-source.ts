@@ -8,6 +8,7 @@ import type { TaskStats } from '../aggregate/task-stats.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
 import { type FamilySink, SeriesLabels } from './family-sink.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
+import type { RenderPause } from './render-pause.js'
 import { TASK_FAMILY_HELP } from './task-families.js'
 
 const US_PER_SECOND = 1e6
@@ -59,13 +60,15 @@ export class TaskFamilySource {
     return labels
   }
 
-  emit(sink: FamilySink): void {
-    const tasks = this.aggregator.tasks
+  /** The tasks are listed first: a series added or evicted during a pause changes no family half-way. */
+  async emit(sink: FamilySink, pause: RenderPause): Promise<void> {
     this.aggregator.refreshActive()
-    if (this.rates.length < tasks.size) this.rates = new Float64Array(tasks.size * 2)
+    const tasks = [...this.aggregator.tasks.values()]
+    if (this.rates.length < tasks.length) this.rates = new Float64Array(tasks.length * 2)
 
     sink.family('task_duration_seconds', TASK_FAMILY_HELP.task_duration_seconds, 'histogram')
-    for (const task of tasks.values()) {
+    for (const task of tasks) {
+      if (pause.due()) await pause.resume()
       const list = this.list
       list.clear()
       task.histogram.appendBucketsTo(list)
@@ -84,7 +87,8 @@ export class TaskFamilySource {
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
     let k = 0
-    for (const task of tasks.values()) {
+    for (const task of tasks) {
+      if (pause.due()) await pause.resume()
       this.figures.readWindowQuantiles(task, this.quantilesUs)
       const totals = this.figures.totals
       for (let i = 0; i < QUANTILES.length; i++)
@@ -94,18 +98,18 @@ export class TaskFamilySource {
     }
 
     sink.family('requests_total', TASK_FAMILY_HELP.requests_total, 'counter')
-    for (const task of tasks.values()) {
+    for (const task of tasks) {
       sink.value(this.labelsOf(task), 'status', 'success', task.success)
       sink.value(this.labelsOf(task), 'status', 'error', task.errors)
     }
     sink.family('requests_per_second', TASK_FAMILY_HELP.requests_per_second, 'gauge')
     k = 0
-    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, this.rates[k++] ?? 0)
+    for (const task of tasks) sink.value(this.labelsOf(task), null, null, this.rates[k++] ?? 0)
     sink.family('tasks_active', TASK_FAMILY_HELP.tasks_active, 'gauge')
-    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, task.active)
+    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.active)
     sink.family('tasks_completed_total', TASK_FAMILY_HELP.tasks_completed_total, 'counter')
-    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, task.completed)
+    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.completed)
     sink.family('tasks_failed_total', TASK_FAMILY_HELP.tasks_failed_total, 'counter')
-    for (const task of tasks.values()) sink.value(this.labelsOf(task), null, null, task.errors)
+    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.errors)
   }
 }

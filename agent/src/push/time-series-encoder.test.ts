@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { type DecodedSeries, decodeWriteRequest, nativeBuckets } from '../../../test/harness/prometheus-proto.js'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { FamilySources } from '../expose/protobuf-exposition.js'
+import { RenderPause } from '../expose/render-pause.js'
 import { TimeSeriesEncoder } from './time-series-encoder.js'
 
 function aggregator(): Aggregator {
@@ -32,13 +33,13 @@ describe('TimeSeriesEncoder', () => {
   const sources = new FamilySources(aggregator(), [0.001, 0.01], { schema: 7, maxBuckets: 160 })
   const selfText = '# HELP taskmeter_series x\n# TYPE taskmeter_series gauge\ntaskmeter_series 2\n'
 
-  it('writes sorted labels with __name__, external labels merged (the series own label wins)', () => {
+  it('writes sorted labels with __name__, external labels merged (the series own label wins)', async () => {
     const encoder = new TimeSeriesEncoder([
       ['job', 'api'],
       ['region', 'pod-1'],
     ])
     encoder.begin(1_700_000_000_123)
-    sources.emit(encoder, selfText, '')
+    await sources.emit(encoder, selfText, '', new RenderPause())
     const series = decode(encoder.finish().map((r) => r.body))
     for (const s of series) {
       const names = s.labels.map((l) => l.name)
@@ -71,10 +72,10 @@ describe('TimeSeriesEncoder', () => {
     expect(quantiles).toEqual(['0.5', '0.95', '0.99', '0.999'])
   })
 
-  it('sends native histograms with the buckets of the protobuf exposition', () => {
+  it('sends native histograms with the buckets of the protobuf exposition', async () => {
     const encoder = new TimeSeriesEncoder([])
     encoder.begin(42)
-    sources.emit(encoder, '', '')
+    await sources.emit(encoder, '', '', new RenderPause())
     const series = decode(encoder.finish().map((r) => r.body))
     const native = series.find((s) => labelsOf(s).includes('__name__=task_duration_seconds'))?.histograms[0]
     expect([
@@ -97,10 +98,10 @@ describe('TimeSeriesEncoder', () => {
     ])
   })
 
-  it('splits a snapshot into requests of about samplesPerRequest samples, at series boundaries', () => {
+  it('splits a snapshot into requests of about samplesPerRequest samples, at series boundaries', async () => {
     const encoder = new TimeSeriesEncoder([], 5)
     encoder.begin(1)
-    sources.emit(encoder, selfText, '')
+    await sources.emit(encoder, selfText, '', new RenderPause())
     const requests = encoder.finish()
     expect(requests.length).toBeGreaterThan(3)
     const total = requests.reduce((sum, r) => sum + r.samples, 0)

@@ -38,6 +38,8 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     windowSeconds: config.windowSeconds,
     precision: config.precision,
     maxSeries: config.maxSeries,
+    maxScrapeBytes: config.maxScrapeBytes,
+    taskBuckets: config.buckets.length,
   })
   const decode = new DecodeStats()
   const statsd = new StatsdStats()

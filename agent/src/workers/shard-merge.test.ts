@@ -76,7 +76,7 @@ const roundText = (text: string): string[] =>
     .sort()
 
 describe('shard merge', () => {
-  it('two shards merged at each scrape read like one aggregator', () => {
+  it('two shards merged at each scrape read like one aggregator', async () => {
     const clock = { ms: 1000 }
     const options = { windowSeconds: 60, precision: 2, maxSeries: 1000, now: () => clock.ms }
     const single = new Aggregator(options)
@@ -105,7 +105,7 @@ describe('shard merge', () => {
       const merged = buildDashboard(master, {})
       // Sums of floats add in another order: equal up to rounding, everything else exactly.
       expect(roundFloats(merged)).toEqual(roundFloats(one))
-      expect(roundText(renderer(master).renderOwn())).toEqual(roundText(renderer(single).renderOwn()))
+      expect(roundText(await renderer(master).renderOwn())).toEqual(roundText(await renderer(single).renderOwn()))
     }
     expect(i).toBe(3600)
   })

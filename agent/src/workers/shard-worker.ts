@@ -55,6 +55,8 @@ async function startShard(config: Config): Promise<void> {
     windowSeconds: config.windowSeconds,
     precision: config.precision,
     maxSeries: config.maxSeries,
+    maxScrapeBytes: config.maxScrapeBytes,
+    taskBuckets: config.buckets.length,
     now: () => performance.now() + offsetMs,
     shard: true,
   })
