@@ -122,10 +122,10 @@ export class Aggregator {
         ? existing
         : this.refuse('name_collision', events)
     }
-    const refusal = this.families.refusal(kind, name, base, family)
+    const refusal = this.families.refusal(kind, name, family)
     if (refusal !== null) return this.refuse(refusal, events)
     if (!this.admit(this.scrape.cost.custom(kind, family, name, labels), events)) return null
-    this.families.claim(kind, name, base, family)
+    this.families.claim(kind, name, family)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
     return created

@@ -112,4 +112,42 @@ describe('names a user series may take', () => {
     expect(agg.series('counter', 'a.b', null)).toBe(first)
     expect(agg.series('counter', 'a.b_total', null)).toBe(first)
   })
+
+  it("refuses a histogram named like another histogram's _sum or _count lines, in either order", () => {
+    const agg = aggregator()
+    seriesOf(agg, 'histogram', 'x')
+    for (const name of ['x_sum', 'x_count']) {
+      expect(agg.series('histogram', name, null), name).toBeNull()
+      expect(agg.lastRefusal, name).toBe('name_collision')
+    }
+    const reverse = aggregator()
+    seriesOf(reverse, 'histogram', 'y_count')
+    expect(reverse.series('histogram', 'y', null)).toBeNull()
+    expect(reverse.dropReasonCount('name_collision')).toBe(1)
+    // Another label set of the same histogram is still the same family.
+    expect(agg.series('histogram', 'x', [['r', 'eu']])).not.toBeNull()
+  })
+
+  it('refuses a gauge named like a counter without its _total, whichever was sent first', () => {
+    const agg = aggregator()
+    seriesOf(agg, 'counter', 'bar_total')
+    expect(agg.series('gauge', 'bar', null)).toBeNull()
+    expect(agg.lastRefusal).toBe('type_conflict')
+    const reverse = aggregator()
+    seriesOf(reverse, 'gauge', 'baz')
+    expect(reverse.series('counter', 'baz_total', null)).toBeNull()
+    expect(reverse.dropReasonCount('type_conflict')).toBe(1)
+  })
+
+  it('keeps a task whose name looks like a tagged series apart from the tagged task', () => {
+    const agg = aggregator()
+    const plain = taskOf(agg, 'al{k="v"}')
+    const tagged = taskOf(agg, 'al', [['k', 'v']])
+    expect(tagged).not.toBe(plain)
+    expect(plain.id).not.toBe(tagged.id)
+    expect(taskOf(agg, '"al"').id).not.toBe(taskOf(agg, 'al').id)
+    const counterA = seriesOf(agg, 'counter', 'ca{k="v"}')
+    const counterB = seriesOf(agg, 'counter', 'ca', [['k', 'v']])
+    expect(counterA.displayId).not.toBe(counterB.displayId)
+  })
 })

@@ -35,13 +35,14 @@ export function isReservedFamily(family: string): boolean {
 }
 
 /**
- * Every name a user metric occupies: its family, the name as sent (so `x` cannot be both a counter
- * and a gauge although the counter is exposed as x_total), a summary's _sum and _count lines, and
- * the native histogram family a protobuf scrape adds beside it.
+ * Every name a user metric occupies: its family, a counter's name without `_total` (the family
+ * name OpenMetrics gives it, so counter `x_total` and gauge `x` cannot both exist), a summary's
+ * _sum and _count lines, and the native histogram family a protobuf scrape adds beside it.
  */
-export function exposedNames(kind: CustomKind, base: string, family: string): string[] {
+export function exposedNames(kind: CustomKind, family: string): string[] {
   if (kind === 'histogram') return [family, family + '_sum', family + '_count', family + NATIVE_COMPANION_SUFFIX]
-  return family === base ? [family] : [family, base]
+  if (kind === 'counter') return [family, spellingOf(kind, family)]
+  return [family]
 }
 
 /** A counter's name with or without `_total` is one spelling: StatsD apps send both for one counter. */
@@ -49,39 +50,45 @@ export function spellingOf(kind: CustomKind, name: string): string {
   return kind === 'counter' && name.endsWith('_total') ? name.slice(0, -'_total'.length) : name
 }
 
-/** The family names user series hold now: which kind holds each name, and the spelling that owns it. */
+interface Claim {
+  readonly kind: CustomKind
+  readonly family: string
+}
+
+/** The family names user series hold now: which family holds each name, and the spelling that owns it. */
 export class FamilyClaims {
-  /** exposed name → kind, so a name used as a counter cannot also be a gauge. */
-  private readonly kinds = new Map<string, CustomKind>()
+  /**
+   * exposed name → the kind and family holding it. A name used as a counter cannot also be a
+   * gauge, and a name one family renders cannot be another's: histogram `x` renders `x_sum`, so
+   * a second histogram `x_sum` would put a second HELP line for `x` in the text exposition.
+   */
+  private readonly claims = new Map<string, Claim>()
   /** family → the name as first sent, so two spellings never share one family. */
   private readonly spellings = new Map<string, string>()
 
   /** Why a new series of `kind` named `name` may not take `family`; null when it may. */
-  refusal(kind: CustomKind, name: string, base: string, family: string): AgentDropReason | null {
-    for (const exposed of exposedNames(kind, base, family)) {
+  refusal(kind: CustomKind, name: string, family: string): AgentDropReason | null {
+    for (const exposed of exposedNames(kind, family)) {
       if (isReservedFamily(exposed)) return 'reserved_name'
-      const taken = this.kinds.get(exposed)
-      if (taken !== undefined && taken !== kind) return 'type_conflict'
+      const taken = this.claims.get(exposed)
+      if (taken === undefined) continue
+      if (taken.kind !== kind) return 'type_conflict'
+      if (taken.family !== family) return 'name_collision'
     }
     const spelling = this.spellings.get(family)
     return spelling !== undefined && spelling !== spellingOf(kind, name) ? 'name_collision' : null
   }
 
-  claim(kind: CustomKind, name: string, base: string, family: string): void {
-    for (const exposed of exposedNames(kind, base, family)) this.kinds.set(exposed, kind)
+  claim(kind: CustomKind, name: string, family: string): void {
+    const claim: Claim = { kind, family }
+    for (const exposed of exposedNames(kind, family)) this.claims.set(exposed, claim)
     this.spellings.set(family, spellingOf(kind, name))
   }
 
   /** After evictions: only the series still held keep their names (the maps must not grow forever). */
   rebuild(held: Iterable<CustomSeries>): void {
-    this.kinds.clear()
+    this.claims.clear()
     this.spellings.clear()
-    for (const series of held) {
-      const base =
-        series.kind === 'counter' && series.family.endsWith('_total')
-          ? series.family.slice(0, -'_total'.length)
-          : series.family
-      this.claim(series.kind, series.name, base, series.family)
-    }
+    for (const series of held) this.claim(series.kind, series.name, series.family)
   }
 }

@@ -36,10 +36,15 @@ export function canonicalLabels(pairs: ReadonlyArray<readonly [string, string]>)
   return [...byName.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 }
 
-/** A stable text key for a name + canonical labels (also the /dashboard key of a tagged task). */
+/**
+ * A stable text key for a name + canonical labels (also the /dashboard key of a tagged task). A
+ * task name is any text, so one that holds a `{` or starts with a quote is written as a JSON
+ * string: untagged `al{k="v"}` and `al` tagged k:v must be two keys, not one merged task.
+ */
 export function seriesId(name: string, labels: LabelPairs): string {
-  if (labels.length === 0) return name
-  let id = name + '{'
+  const head = name.includes('{') || name.startsWith('"') ? JSON.stringify(name) : name
+  if (labels.length === 0) return head
+  let id = head + '{'
   for (let i = 0; i < labels.length; i++) {
     const pair = labels[i] as readonly [string, string]
     id += (i > 0 ? ',' : '') + pair[0] + '=' + JSON.stringify(pair[1])
