@@ -10,7 +10,7 @@ import { Deployment } from 'kubernetes-models/apps/v1'
 import { Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { REPO_ROOT } from './harness/agent-process.js'
+import { REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
 import { typeCheckLiterals } from './type-check-literal.js'
 
 const K8S_DIR = path.join(REPO_ROOT, 'deploy', 'k8s')
@@ -146,6 +146,20 @@ describe('the sidecar deployment', () => {
     expect(sidecar.args?.join(' ')).toContain('--udp-host 127.0.0.1')
     expect(app.args?.join(' ')).toContain('--host 127.0.0.1 --port 8125')
   })
+
+  it("starts with the sidecar's flags, and its memory limit covers the worst case the agent computes for them", async () => {
+    const limit = /^(\d+)Mi$/.exec(sidecar.resources?.limits?.memory ?? '')
+    expect(limit, 'the limit is written in Mi').not.toBeNull()
+    // The manifest's own flags, then loopback and ephemeral ports so the test binds nothing else.
+    const agent = await startAgentProcess([...(sidecar.args ?? []), '--host', '127.0.0.1', '--udp-host', '127.0.0.1'])
+    try {
+      const worst = /"worst_case_mib":([\d.]+)/.exec(agent.output())
+      expect(worst, agent.output()).not.toBeNull()
+      expect(Number(worst?.[1])).toBeLessThanOrEqual(Number(limit?.[1]))
+    } finally {
+      await agent.stop()
+    }
+  }, 20_000)
 
   it('probes /ready for readiness and /healthz for liveness on the metrics port', () => {
     expect(sidecar.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'metrics' })
