@@ -19,6 +19,17 @@ describe('collectDatagram', () => {
     expect(Object.getPrototypeOf(report.inflight)).toBe(Object.prototype)
   })
 
+  it('keeps a leading U+FEFF in a name and a tag value: it is text the app sent, not a byte-order mark', () => {
+    const encoder = new BatchEncoder()
+    const tags = encodeTags(new Map([['k', '\uFEFFv']]))
+    if (!(tags instanceof Uint8Array)) throw new Error('tags did not encode')
+    encoder.append(3, encoded(encodeName('\uFEFFg')), 1, 1, tags)
+    const event = collectDatagram(encoder.datagram()).items[0]
+    if (event?.kind !== 'gauge') throw new Error('expected a gauge')
+    expect(event.name).toBe('\uFEFFg')
+    expect(event.tags).toEqual({ k: '\uFEFFv' })
+  })
+
   it('keeps a tag named __proto__ as an own property', () => {
     const encoder = new BatchEncoder()
     const tags = encodeTags(new Map([['__proto__', 'x']]))

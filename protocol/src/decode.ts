@@ -243,7 +243,8 @@ export function decodeDatagram(buf: Uint8Array, length: number, sink: EventSink)
   return null
 }
 
-const utf8 = new TextDecoder('utf-8')
+// ignoreBOM keeps a leading U+FEFF: it is part of the name or tag the app sent, not a byte-order mark.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** UTF-8 text of buf[start, end): for the slow path (a name seen for the first time). */
 export function decodeText(buf: Uint8Array, start: number, end: number): string {
