@@ -4,7 +4,14 @@
 // a task or metric name may hold `{k="v"}`, which must not read as the tags of another.
 import { describe, expect, it } from 'vitest'
 import { agentRun } from './harness/hostile-cases.js'
-import { type Labels, type Scrape, dashboardTasks, protoValues } from './harness/hostile-exposition.js'
+import {
+  type CustomKind,
+  type Labels,
+  type Scrape,
+  dashboardCustom,
+  dashboardTasks,
+  protoValues,
+} from './harness/hostile-exposition.js'
 import { textFamilyTypes } from './harness/prometheus-proto.js'
 
 const APART = /^(kept apart|second refused and counted)$/
@@ -18,13 +25,11 @@ function pairOutcome(shown: number[], exposed: number[], refusedSecond: Record<s
   return `on /dashboard ${JSON.stringify(shown)}, in /metrics ${JSON.stringify(exposed)}, refused ${refused}`
 }
 
-/**
- * /dashboard entries of one kind whose key starts with `prefix` (or a quote and then it: a key may
- * quote a name that holds `{`): values, or histogram counts.
- */
-function shownCustom(s: Scrape, kind: 'counters' | 'gauges' | 'histograms', prefix: string): number[] {
-  const entries = Object.entries(s.dashboard[kind]).filter(([id]) => id.replace(/^"/, '').startsWith(prefix))
-  return entries.map(([, v]) => (typeof v === 'number' ? v : v.count))
+/** /dashboard entries of one kind whose name starts with `prefix`: values, or histogram counts. */
+function shownCustom(s: Scrape, kind: CustomKind, prefix: string): number[] {
+  return dashboardCustom(s, kind)
+    .filter(([name]) => name.startsWith(prefix))
+    .map(([, value]) => value)
 }
 
 function exposed(s: Scrape, ...series: Array<readonly [string, Labels]>): number[] {
@@ -92,7 +97,7 @@ describe('names that must not merge into one series', () => {
 
   it('gauges, histograms and sets named like a tagged series are both on /dashboard, or refused and counted', () => {
     const { refused, scrape: s } = run()
-    const outcome = (kind: 'gauges' | 'histograms', name: string, second: number): string =>
+    const outcome = (kind: CustomKind, name: string, second: number): string =>
       pairOutcome(shownCustom(s, kind, name), exposed(s, [`${name}_k__v__`, {}], [name, { k: 'v' }]), refused[second])
     expect({
       gauge: outcome('gauges', 'ga', 9),

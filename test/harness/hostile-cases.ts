@@ -7,8 +7,10 @@ import type { AgentDropReason } from '../../agent/src/aggregate/drop-counters.js
 import type { LineReason } from '../../agent/src/decode/statsd-reasons.js'
 import { type AgentProcess, startAgentProcess } from './agent-process.js'
 import {
+  type CustomKind,
   type Labels,
   type Scrape,
+  dashboardCustom,
   dashboardTasks,
   expectDashboardHoldsEverySeries,
   expectPromtoolAccepts,
@@ -101,15 +103,24 @@ export function expectCase(c: HostileCase, refused: Record<string, number>, s: S
       task.count,
     ])
   }
-  const custom = { counters: c.counters, gauges: c.gauges, histograms: c.histograms }
-  for (const [kind, expected] of Object.entries(custom))
+  const custom: Array<[CustomKind, Readonly<Record<string, number>> | undefined]> = [
+    ['counters', c.counters],
+    ['gauges', c.gauges],
+    ['histograms', c.histograms],
+  ]
+  for (const [kind, expected] of custom)
     for (const [id, value] of Object.entries(expected ?? {})) {
-      const shown = kind === 'histograms' ? s.dashboard.histograms[id]?.count : s.dashboard[kind as 'counters'][id]
-      expect(shown, `/dashboard ${kind}[${JSON.stringify(id)}]`).toBe(value)
+      const shown = dashboardCustom(s, kind).filter(([name]) => name === id)
+      expect(shown, `/dashboard ${kind}[${JSON.stringify(id)}]`).toEqual([[id, value]])
     }
   for (const [family, labels, value] of c.series ?? [])
     expect(protoValues(s, family, labels), `${family} ${JSON.stringify(labels)}`).toEqual([value])
 }
+
+const shownNames = (s: Scrape, kind: CustomKind): string[] =>
+  dashboardCustom(s, kind)
+    .map(([name]) => name)
+    .sort()
 
 /** The user series on /dashboard are exactly those the cases expect: no refused event made one. */
 export function expectNothingUnexpected(cases: readonly HostileCase[], s: Scrape): void {
@@ -117,9 +128,9 @@ export function expectNothingUnexpected(cases: readonly HostileCase[], s: Scrape
     cases.flatMap((c) => Object.keys(pick(c) ?? {})).sort()
   expect({
     tasks: Object.values(s.dashboard.tasks).length,
-    counters: Object.keys(s.dashboard.counters).sort(),
-    gauges: Object.keys(s.dashboard.gauges).sort(),
-    histograms: Object.keys(s.dashboard.histograms).sort(),
+    counters: shownNames(s, 'counters'),
+    gauges: shownNames(s, 'gauges'),
+    histograms: shownNames(s, 'histograms'),
   }).toEqual({
     tasks: cases.reduce((n, c) => n + (c.tasks?.length ?? 0), 0),
     counters: union((c) => c.counters),

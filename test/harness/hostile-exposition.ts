@@ -207,6 +207,21 @@ export function dashboardTasks(s: Scrape, name: string, labels: Labels = {}): nu
     .map((t) => t.count)
 }
 
+export type CustomKind = 'counters' | 'gauges' | 'histograms'
+
+/**
+ * A /dashboard kind's entries as `[key, value or histogram count]`, a quoted name in a key read
+ * back unquoted: how a key spells a name that holds `{` (or starts with a quote) is the agent's
+ * business, the name it shows is what a test checks.
+ */
+export function dashboardCustom(s: Scrape, kind: CustomKind): Array<[string, number]> {
+  return Object.entries(s.dashboard[kind]).map(([key, v]) => {
+    const quoted = key.startsWith('"') ? /^"(?:[^"\\]|\\.)*"/.exec(key) : null
+    const name = quoted === null ? key : (JSON.parse(quoted[0]) as string) + key.slice(quoted[0].length)
+    return [name, typeof v === 'number' ? v : v.count]
+  })
+}
+
 /** Every task and user series of the exposition is on /dashboard, one entry each. */
 export function expectDashboardHoldsEverySeries(s: Scrape): void {
   const completed = s.families.find((f) => f.name === 'tasks_completed_total')?.metric ?? []
