@@ -1,7 +1,7 @@
 // Two names that must stay two series, or the second be refused and counted: never one series
 // holding both, and never one of them missing from /dashboard while /metrics shows it. A counter's
-// name with and without `_total` is one name (StatsD apps send both), so a gauge may take neither;
-// a task or metric name may hold `{k="v"}`, which must not read as the tags of another.
+// name with and without `_total` is one name (StatsD apps send both), so a gauge may take neither
+// and neither may be a name the agent reserves; a task or metric name may hold `{k="v"}`, which must not read as the tags of another.
 import { describe, expect, it } from 'vitest'
 import { agentRun } from './harness/hostile-cases.js'
 import {
@@ -52,6 +52,7 @@ describe('names that must not merge into one series', () => {
     ['ha:1|h|#k:v'],
     ['sa{k="v"}:m|s'],
     ['sa:m|s|#k:v'],
+    ['task_duration_seconds_bucket_total:1|c', 'tasks_active_total_total:1|c'],
   ])
 
   /** The pair's first event kept; its second refused as type_conflict, on neither /dashboard nor /metrics. */
@@ -107,6 +108,14 @@ describe('names that must not merge into one series', () => {
       gauge: expect.stringMatching(APART),
       histogram: expect.stringMatching(APART),
       set: expect.stringMatching(APART),
+    })
+  })
+
+  it('counters whose names without _total are reserved (task_duration_seconds_bucket_total) are reserved_name', () => {
+    const { refused, scrape } = run()
+    expect({ refused: refused[14], onDashboard: shownCustom(scrape, 'counters', 'task') }).toEqual({
+      refused: { 'events_dropped:reserved_name': 2 },
+      onDashboard: [],
     })
   })
 })
