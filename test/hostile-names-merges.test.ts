@@ -53,6 +53,10 @@ describe('names that must not merge into one series', () => {
     ['sa{k="v"}:m|s'],
     ['sa:m|s|#k:v'],
     ['task_duration_seconds_bucket_total:1|c', 'tasks_active_total_total:1|c'],
+    ['cc:1|c|#a.b:1'],
+    ['cc:1|c|#a_b:1'],
+    ['tk:1|ms|#a.b:1'],
+    ['tk:1|ms|#a-b:1'],
   ])
 
   /** The pair's first event kept; its second refused as type_conflict, on neither /dashboard nor /metrics. */
@@ -116,6 +120,21 @@ describe('names that must not merge into one series', () => {
     expect({ refused: refused[14], onDashboard: shownCustom(scrape, 'counters', 'task') }).toEqual({
       refused: { 'events_dropped:reserved_name': 2 },
       onDashboard: [],
+    })
+  })
+
+  it('tag keys spelled two ways on two lines (a.b, then a_b) stay the first series; the second is refused', () => {
+    const { refused, scrape: s } = run()
+    expect({
+      counterSecond: refused[16],
+      counter: exposed(s, ['cc_total', { a_b: '1' }]),
+      taskSecond: refused[18],
+      task: exposed(s, ['tasks_completed_total', { task: 'tk', a_b: '1' }]),
+    }).toEqual({
+      counterSecond: { 'events_dropped:label_collision': 1 },
+      counter: [1],
+      taskSecond: { 'events_dropped:label_collision': 1 },
+      task: [1],
     })
   })
 })

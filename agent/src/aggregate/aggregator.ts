@@ -5,6 +5,7 @@ import { BucketLayout, MAX_TRACKABLE_US, msToUs } from './bucket-layout.js'
 import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
 import { FamilyClaims, spellingOf } from './family-names.js'
 import { InflightRegistry, type ClientReport } from './inflight-registry.js'
+import { KeySpellings, keySpelling } from './key-spellings.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { ScrapeBudget } from './scrape-cost.js'
 import { TaskStats } from './task-stats.js'
@@ -44,6 +45,8 @@ export class Aggregator {
   readonly drops = new DropCounters()
   readonly scrape: ScrapeBudget
   private readonly families = new FamilyClaims()
+  private readonly taskKeys = new KeySpellings()
+  private readonly seriesKeys = new KeySpellings()
   seriesDropped = 0
   /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
   lastRefusal: AgentDropReason | null = null
@@ -84,16 +87,16 @@ export class Aggregator {
   /** The task for a name + raw tag pairs, created on first use; null past --max-series. */
   task(name: string, tags: ReadonlyArray<readonly [string, string]> | null): TaskStats | null {
     const labels = tags === null || tags.length === 0 ? NO_LABELS : canonicalLabels(tags)
-    if (labels === null) {
-      this.drops.add('label_collision')
-      return null
-    }
-    const id = seriesId(name, labels)
+    const id = labels === null ? '' : seriesId(name, labels)
+    const spelling = keySpelling(tags)
     const existing = this.tasks.get(id)
+    if (labels === null || (existing !== undefined && !this.taskKeys.matches(id, spelling)))
+      return this.refuse('label_collision', 1)
     if (existing !== undefined) return existing
     if (!this.admit(this.scrape.cost.task(name, labels), 1)) return null
     const task = new TaskStats(name, labels, id, this.layout, this.windowSeconds, this.now())
     this.tasks.set(id, task)
+    this.taskKeys.remember(id, spelling)
     return task
   }
 
@@ -114,13 +117,13 @@ export class Aggregator {
     if (labels === null) return this.refuse('label_collision', events)
     const id = seriesId(family, labels)
     const existing = this.custom.get(id)
+    const spelling = keySpelling(tags)
     // One family, one spelling: `a.b`, `a_b` and `a-b` all sanitize to a_b, and the first one sent
-    // keeps it; merging them would add up metrics the app keeps apart.
+    // keeps it; merging them would add up metrics the app keeps apart. The same for tag keys.
     if (existing !== undefined) {
       if (existing.kind !== kind) return this.refuse('type_conflict', events)
-      return spellingOf(kind, existing.name) === spellingOf(kind, name)
-        ? existing
-        : this.refuse('name_collision', events)
+      if (spellingOf(kind, existing.name) !== spellingOf(kind, name)) return this.refuse('name_collision', events)
+      return this.seriesKeys.matches(id, spelling) ? existing : this.refuse('label_collision', events)
     }
     const refusal = this.families.refusal(kind, name, family)
     if (refusal !== null) return this.refuse(refusal, events)
@@ -128,15 +131,13 @@ export class Aggregator {
     this.families.claim(kind, name, family)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
     this.custom.set(id, created)
+    this.seriesKeys.remember(id, spelling)
     return created
   }
 
   /** One request: a timing, or the end of a tracked task. `weight` = 1 / sampleRate, rounded. */
   recordRequest(task: TaskStats, durationMs: number, failed: boolean, weight: number): void {
-    if (durationMs > MAX_DURATION_MS) {
-      this.drops.add('value_out_of_range')
-      return
-    }
+    if (!this.inRange(!(durationMs > MAX_DURATION_MS))) return
     const nowMs = this.clock()
     const valueUs = msToUs(durationMs)
     const v = valueUs < 0 ? 0 : valueUs
@@ -178,10 +179,7 @@ export class Aggregator {
   // Counters and gauges stay finite: a delta that would overflow to ±Infinity is refused.
   addCounter(series: CustomSeries, delta: number): void {
     const next = series.value + delta
-    if (!Number.isFinite(next)) {
-      this.drops.add('value_out_of_range')
-      return
-    }
+    if (!this.inRange(Number.isFinite(next))) return
     series.value = next
     series.eventsSinceMerge++
     series.lastUpdateMs = this.clock()
@@ -193,10 +191,7 @@ export class Aggregator {
 
   addGauge(series: CustomSeries, delta: number): void {
     const next = series.value + delta
-    if (!Number.isFinite(next)) {
-      this.drops.add('value_out_of_range')
-      return
-    }
+    if (!this.inRange(Number.isFinite(next))) return
     series.gaugeMoved(next, delta, this.clock())
   }
 
@@ -207,10 +202,7 @@ export class Aggregator {
       this.drops.add('negative_histogram_value')
       return
     }
-    if (value > MAX_OBSERVATION) {
-      this.drops.add('value_out_of_range')
-      return
-    }
+    if (!this.inRange(!(value > MAX_OBSERVATION))) return
     series.histogram.recordCount(Math.round(value * HISTOGRAM_SCALE), weight)
     series.sum += value * weight
     series.eventsSinceMerge++
@@ -248,6 +240,7 @@ export class Aggregator {
     for (const [id, task] of this.tasks) {
       if (task.lastUpdateMs >= cutoff || task.active > 0) continue
       this.tasks.delete(id)
+      this.taskKeys.forget(id)
       this.scrape.release(this.scrape.cost.task(task.name, task.labels))
       this.inflight.forgetTask(task)
       evicted++
@@ -256,6 +249,7 @@ export class Aggregator {
     for (const [id, series] of this.custom) {
       if (series.lastUpdateMs >= cutoff) continue
       this.custom.delete(id)
+      this.seriesKeys.forget(id)
       this.scrape.release(this.scrape.cost.custom(series.kind, series.family, series.name, series.labels))
       customEvicted++
     }
@@ -286,6 +280,12 @@ export class Aggregator {
     if (this.scrape.take(scrapeBytes)) return true
     this.drops.add('scrape_bytes_limit', events)
     return false
+  }
+
+  /** True when `ok`; otherwise the value is counted as out of range, never clamped. */
+  private inRange(ok: boolean): boolean {
+    if (!ok) this.drops.add('value_out_of_range')
+    return ok
   }
 
   private refuse(reason: AgentDropReason, events: number): null {

@@ -150,4 +150,17 @@ describe('names a user series may take', () => {
     const counterB = seriesOf(agg, 'counter', 'ca', [['k', 'v']])
     expect(counterA.displayId).not.toBe(counterB.displayId)
   })
+
+  it('keeps the tag-key spelling a series was created with; another spelling of it is refused', () => {
+    const agg = aggregator()
+    const dotted = taskOf(agg, 'predict', [['a.b', '1']])
+    expect(agg.task('predict', [['a_b', '1']])).toBeNull()
+    expect(agg.task('predict', [['a-b', '1']])).toBeNull()
+    expect(agg.task('predict', [['a.b', '1']])).toBe(dotted)
+    const plain = seriesOf(agg, 'counter', 'c', [['k_1', 'x']])
+    expect(agg.series('counter', 'c', [['k.1', 'x']])).toBeNull()
+    expect(agg.lastRefusal).toBe('label_collision')
+    expect(agg.series('counter', 'c', [['k_1', 'x']])).toBe(plain)
+    expect(agg.dropReasonCount('label_collision')).toBe(3)
+  })
 })
