@@ -91,6 +91,12 @@ describe('module boundaries', () => {
     }
   })
 
+  it('config imports nothing from expose: flags are parsed before any route exists', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'config'))) {
+      for (const spec of importsOf(file)) expect(/\/expose\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+    }
+  })
+
   it('has no import cycles inside a package', () => {
     for (const pkg of ['protocol', 'client', 'agent']) {
       const files = sourceFiles(path.join(REPO_ROOT, pkg, 'src'))

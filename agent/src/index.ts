@@ -11,7 +11,7 @@ export type {
 export { Monitor, createMonitor, type MonitorStats } from './monitor/monitor.js'
 export type { MonitorOptions } from './monitor/monitor-options.js'
 export type { MonitorServer, ServeOptions } from './monitor/monitor-exposure.js'
-export type { MetricsAuth } from './expose/http-hardening.js'
+export type { MetricsAuth } from './config/metrics-auth.js'
 export { wrap, tracked } from './monitor/instrument.js'
 export { TaskmeterError } from './config/config-error.js'
 export type { Recorder, EndTimer, TaskStatus, TimerResult, TagInput } from '@taskmeter/protocol'

@@ -6,7 +6,7 @@ import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
-import { type MetricsAuth, parseMetricsAuth } from '../expose/http-hardening.js'
+import { type MetricsAuth, parseMetricsAuth } from './metrics-auth.js'
 import { AGENT_VERSION } from '../version.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 

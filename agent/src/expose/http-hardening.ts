@@ -3,8 +3,7 @@
 // (/healthz, /ready) needs the bearer token or basic credentials.
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-
-export type MetricsAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string }
+import type { MetricsAuth } from '../config/metrics-auth.js'
 
 const OPEN_ROUTES = new Set(['/healthz', '/ready'])
 
@@ -57,11 +56,4 @@ export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): 
     void reply.header('www-authenticate', CHALLENGE[auth.kind])
     return reply.code(401).send({ error: 'unauthorized' })
   })
-}
-
-/** `bearer:TOKEN` or `basic:USER:PASSWORD`; null when the text is not one of them. */
-export function parseMetricsAuth(text: string): MetricsAuth | null {
-  if (text.startsWith('bearer:') && text.length > 7) return { kind: 'bearer', token: text.slice(7) }
-  const basic = /^basic:([^:]+):(.+)$/.exec(text)
-  return basic === null ? null : { kind: 'basic', user: basic[1] as string, password: basic[2] as string }
 }

@@ -4,7 +4,7 @@
 // a failed one says how to fix it. Network errors become rows, never exceptions.
 import http from 'node:http'
 import https from 'node:https'
-import type { MetricsAuth } from '../expose/http-hardening.js'
+import type { MetricsAuth } from '../config/metrics-auth.js'
 
 export type CheckStatus = 'ok' | 'fail' | 'skip'
 
