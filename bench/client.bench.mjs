@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import StatsD from 'hot-shots'
 import { createClient } from '@taskmeter/client'
+import { logUniformLatenciesMs } from './seeded-random.mjs'
 
 const CALLS_PER_RUN = Number(process.env.BENCH_CALLS ?? 1_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -23,20 +24,7 @@ const SMALL_DATAGRAM_BYTES = 1432
 const FLUSH_INTERVAL_MS = 100
 
 // Fixed-seed latencies (xorshift32, a log-uniform 0.1..1000 ms mix) so every run sends the same values.
-function latencies(count, seed) {
-  const out = new Float64Array(count)
-  let x = seed >>> 0
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out[i] = Math.round(10 ** ((x / 0x100000000) * 4 - 1) * 1000) / 1000
-  }
-  return out
-}
-const VALUES = latencies(4096, 0x5eed)
+const VALUES = logUniformLatenciesMs(4096, 0x5eed)
 const VALUE_MASK = VALUES.length - 1
 
 const SINK_SOURCE = `

@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks'
 import { createMonitor } from '@taskmeter/agent'
 import { Histogram, Registry } from 'prom-client'
+import { logUniformLatenciesMs } from './seeded-random.mjs'
 
 const CALLS_PER_RUN = Number(process.env.BENCH_CALLS ?? 2_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
@@ -25,20 +26,7 @@ const TARGET_NS = 50
 const TARGET_RATIO = 3
 
 // Fixed-seed latencies (xorshift32, log-uniform 0.1..1000 ms), the same values for every contender.
-function latencies(count, seed) {
-  const out = new Float64Array(count)
-  let x = seed >>> 0
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out[i] = Math.round(10 ** ((x / 0x100000000) * 4 - 1) * 1000) / 1000
-  }
-  return out
-}
-const VALUES_MS = latencies(4096, 0x5eed)
+const VALUES_MS = logUniformLatenciesMs(4096, 0x5eed)
 const VALUES_S = VALUES_MS.map((ms) => ms / 1000)
 const MASK = VALUES_MS.length - 1
 

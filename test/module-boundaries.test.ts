@@ -1,6 +1,7 @@
-// Module boundaries, enforced: protocol imports nothing of ours; client and agent import protocol
-// only (through its package entry) and never each other; the agent's pipeline stages import only
-// the stages before them (aggregate knows no sockets, HTTP or decoders); no import cycles.
+// Module boundaries, enforced: protocol and instrument import nothing of ours; client and agent
+// import protocol and instrument only (through their package entries) and never each other; the
+// agent's pipeline stages import only the stages before them (aggregate knows no sockets, HTTP or
+// decoders); no import cycles.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -32,6 +33,9 @@ function importsOf(file: string): string[] {
 
 const rel = (file: string): string => path.relative(REPO_ROOT, file)
 
+// The packages client and agent may import; each through its package entry only.
+const SHARED = new Set(['@taskmeter/protocol', '@taskmeter/instrument'])
+
 describe('module boundaries', () => {
   it('protocol imports nothing of ours and no Node I/O', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'protocol', 'src'))) {
@@ -42,29 +46,37 @@ describe('module boundaries', () => {
     }
   })
 
-  it('client imports protocol only, never the agent', () => {
+  it('instrument imports nothing of ours and no Node I/O', () => {
+    const files = sourceFiles(path.join(REPO_ROOT, 'instrument', 'src'))
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith('@taskmeter/') || spec.startsWith('../'), `${rel(file)} imports ${spec}`).toBe(false)
+        expect(/^(node:)?(dgram|net|http|https|fs)$/.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+      }
+    }
+  })
+
+  it('client imports protocol and instrument only, never the agent', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'client', 'src'))) {
       for (const spec of importsOf(file)) {
-        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(
-          false,
-        )
+        expect(spec.startsWith('@taskmeter/') && !SHARED.has(spec), `${rel(file)} imports ${spec}`).toBe(false)
         expect(
-          /(^|\/)(agent|protocol)\//.test(spec) && spec.startsWith('..'),
+          /(^|\/)(agent|protocol|instrument)\//.test(spec) && spec.startsWith('..'),
           `${rel(file)} reaches into ${spec}`,
         ).toBe(false)
       }
     }
   })
 
-  it('agent imports protocol only, never the client', () => {
+  it('agent imports protocol and instrument only, never the client', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src'))) {
       for (const spec of importsOf(file)) {
-        expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(
-          false,
-        )
-        expect(spec.includes('/client/') || spec.includes('/protocol/src'), `${rel(file)} reaches into ${spec}`).toBe(
-          false,
-        )
+        expect(spec.startsWith('@taskmeter/') && !SHARED.has(spec), `${rel(file)} imports ${spec}`).toBe(false)
+        expect(
+          spec.includes('/client/') || spec.includes('/protocol/src') || spec.includes('/instrument/src'),
+          `${rel(file)} reaches into ${spec}`,
+        ).toBe(false)
       }
     }
   })
@@ -98,7 +110,7 @@ describe('module boundaries', () => {
   })
 
   it('has no import cycles inside a package', () => {
-    for (const pkg of ['protocol', 'client', 'agent']) {
+    for (const pkg of ['protocol', 'instrument', 'client', 'agent']) {
       const files = sourceFiles(path.join(REPO_ROOT, pkg, 'src'))
       const graph = new Map<string, string[]>()
       for (const file of files) {

@@ -8,6 +8,7 @@ import { createMonitor, wrap as monitorWrap } from '@taskmeter/agent'
 import { createClient, wrap as clientWrap } from '@taskmeter/client'
 import type { Recorder } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
+import { random } from '../bench/seeded-random.mjs'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getJson, getText, waitFor } from './harness/poll.js'
 
@@ -41,16 +42,9 @@ const TAGS = { service: 'shop' }
 
 // xorshift32 with a fixed seed: a log-uniform spread over 0.125 ms … 1 s, in steps of 1/8 ms.
 function latencies(count: number, seed: number): number[] {
+  const rand = random(seed)
   const out: number[] = []
-  let x = seed >>> 0
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out.push(Math.max(1, Math.round(10 ** ((x / 0x100000000) * 3.9))) / 8)
-  }
+  for (let i = 0; i < count; i++) out.push(Math.max(1, Math.round(10 ** (rand() * 3.9))) / 8)
   return out
 }
 const TIMINGS = latencies(3000, 0x5eed)

@@ -3,7 +3,7 @@
 // agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT/SIGQUIT.
 import cluster from 'node:cluster'
 import { type RunningAgent, startAgent } from './agent.js'
-import { TaskmeterError } from './config/config-error.js'
+import { TaskmeterError } from './config/taskmeter-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { startDemoTraffic } from './demo-process.js'
 import { runCompare } from './modes/compare.js'

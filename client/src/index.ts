@@ -13,5 +13,5 @@ export {
   type TaskmeterErrorCode,
 } from './errors.js'
 export type { TagInput } from '@taskmeter/protocol'
-export { wrap, tracked } from './instrument.js'
+export { wrap, tracked } from '@taskmeter/instrument'
 export type { Recorder } from '@taskmeter/protocol'

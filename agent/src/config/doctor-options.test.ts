@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TaskmeterError } from './config-error.js'
+import { TaskmeterError } from './taskmeter-error.js'
 import { type Config, type Env, loadConfig } from './load-config.js'
 
 function load(argv: readonly string[], env: Env = {}): Config {

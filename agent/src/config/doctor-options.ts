@@ -4,7 +4,7 @@
 // --metrics-auth / METRICS_AUTH), so run beside the agent with the same environment it finds it
 // with no flag at all; --agent-url points it at an agent elsewhere.
 import { type Command, Option } from 'commander'
-import { configError } from './config-error.js'
+import { configError } from './taskmeter-error.js'
 import type { LoadTestConfig, RunMode } from './load-test-options.js'
 import { parseUrl } from './parse-values.js'
 

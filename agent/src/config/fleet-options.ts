@@ -2,7 +2,7 @@
 // push. They live in the agent's one command so that --help shows them; this file declares and
 // validates them. Remote-write flags without --remote-write are an error, not silently ignored.
 import { type Command, Option } from 'commander'
-import { configError } from './config-error.js'
+import { configError } from './taskmeter-error.js'
 import { parseInteger, parseUrl } from './parse-values.js'
 
 export interface NativeHistogramConfig {

@@ -1,6 +1,6 @@
 // Shared by the config tests: load a config from argv/env, and catch the one-line errors.
 import { expect } from 'vitest'
-import { TaskmeterError } from './config-error.js'
+import { TaskmeterError } from './taskmeter-error.js'
 import { type Config, type Env, loadConfig } from './load-config.js'
 
 export const MiB = 1024 ** 2

@@ -1,7 +1,7 @@
 // Reads flags (commander) and env fallbacks, validates each value once, and returns a frozen
 // Config. Flags win over env; env wins over defaults. Nothing else in the agent reads process.env.
 import { Command, CommanderError, Option } from 'commander'
-import { configError } from './config-error.js'
+import { configError } from './taskmeter-error.js'
 import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor-options.js'
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'

@@ -2,7 +2,7 @@
 // agent's flags in one command so that --help shows everything; this file declares and validates
 // them. A flag of one mode given without that mode is an error, not silently ignored.
 import { type Command, Option } from 'commander'
-import { configError } from './config-error.js'
+import { configError } from './taskmeter-error.js'
 import { parseHost, parseInteger, parseUrl } from './parse-values.js'
 
 export type RunMode = 'agent' | 'load-test' | 'compare' | 'doctor'

@@ -1,6 +1,6 @@
 // Parsers for flag and env values. Each returns the value or throws a config error that names the
 // flag, what is allowed, and what was given.
-import { configError } from './config-error.js'
+import { configError } from './taskmeter-error.js'
 
 export function parseInteger(flag: string, raw: string, min: number, max: number): number {
   const value = Number(raw)

@@ -4,7 +4,7 @@
 import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from './decode-stats.js'
-import { type DebugLogger, RejectLog } from './debug-log.js'
+import { type DebugLogger, RejectLog } from './reject-log.js'
 import { ProtocolSink } from './protocol-sink.js'
 import { StatsdSink } from './statsd-sink.js'
 import { StatsdStats } from './statsd-stats.js'

@@ -7,7 +7,7 @@ import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import type { ClientReport } from '../aggregate/inflight-registry.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import type { DecodeStats } from './decode-stats.js'
-import type { RejectLog } from './debug-log.js'
+import type { RejectLog } from './reject-log.js'
 
 import { ByteKeyTable } from './byte-key-table.js'
 

@@ -11,7 +11,7 @@ import type { AgentDropReason } from '../aggregate/drop-counters.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
-import type { RejectLog } from './debug-log.js'
+import type { RejectLog } from './reject-log.js'
 import type { DecodeStats } from './decode-stats.js'
 import { MIN_SAMPLE_RATE } from './protocol-sink.js'
 import {

@@ -3,7 +3,7 @@
 // createClient() line becomes a createMonitor() line. Validated once; a bad option is API misuse
 // and throws a TaskmeterError (the recording calls themselves never throw).
 import { type TagInput, encodeTags } from '@taskmeter/protocol'
-import { TaskmeterError } from '../config/config-error.js'
+import { TaskmeterError } from '../config/taskmeter-error.js'
 import { DEFAULT_BUCKETS } from '../config/load-config.js'
 import { worstCaseBytes } from '../config/memory-budget.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TaskmeterError } from '../config/config-error.js'
+import { TaskmeterError } from '../config/taskmeter-error.js'
 import { type Monitor, createMonitor } from './monitor.js'
 
 class FakeClock {

@@ -1,12 +1,24 @@
-// wrap() and @tracked: the analogue of Rust tracing's #[instrument], over any Recorder
-// (this monitor or a TaskmeterClient). Each call of the instrumented function is one request:
-// active while it runs, then success or error with its duration. The function's return value
-// (the very same promise, for an async one) and its thrown error pass through untouched.
+// wrap() and @tracked: the analogue of Rust tracing's #[instrument], over any recorder with
+// startTimer() (a TaskmeterClient, or @taskmeter/agent's in-process monitor). Each call of the
+// instrumented function is one request: active while it runs, then success or error with its
+// duration. The function's return value (the very same promise, for an async one) and its thrown
+// error pass through untouched.
 //
-// @taskmeter/client exports the same two helpers (client/src/instrument.ts): client and agent may
-// share only protocol, and protocol holds the Recorder type but no runtime code beyond the wire
-// format. test/monitor-instrument.test.ts runs one suite against both copies.
-import type { EndTimer, Recorder, TagInput } from '@taskmeter/protocol'
+// A package of its own so that @taskmeter/client and @taskmeter/agent export one implementation
+// while neither imports the other and protocol stays the wire format plus types. It imports
+// nothing of ours: a recorder is anything with a startTimer() of the shape below, which protocol's
+// Recorder has.
+
+/** How the helpers end a timer: no argument for a success, `{ status: 'error' }` for a failure. */
+export type StopTimer = (result?: { status?: 'success' | 'error' }) => unknown
+
+/**
+ * What wrap() and @tracked need of a recorder. `Tags` is whatever its startTimer() accepts, and the
+ * helpers' own tags argument is checked against that (NoInfer: the recorder decides, not the call).
+ */
+export interface TimerSource<Tags> {
+  startTimer(name: string, tags?: Tags): StopTimer
+}
 
 const ERROR = { status: 'error' } as const
 
@@ -18,7 +30,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   )
 }
 
-function run<R>(end: EndTimer, call: () => R): R {
+function run<R>(end: StopTimer, call: () => R): R {
   let result: R
   try {
     result = call()
@@ -43,11 +55,11 @@ function run<R>(end: EndTimer, call: () => R): R {
 }
 
 /** `fn` instrumented as task `name`; `this` and the arguments are passed through. */
-export function wrap<This, Args extends unknown[], R>(
-  recorder: Recorder,
+export function wrap<This, Args extends unknown[], R, Tags>(
+  recorder: TimerSource<Tags>,
   name: string,
   fn: (this: This, ...args: Args) => R,
-  tags?: TagInput,
+  tags?: NoInfer<Tags>,
 ): (this: This, ...args: Args) => R {
   return function (this: This, ...args: Args): R {
     return run(recorder.startTimer(name, tags), () => fn.apply(this, args))
@@ -59,10 +71,10 @@ export function wrap<This, Args extends unknown[], R>(
  * `@tracked(monitor, 'predict')`. The recorder may be a function of the instance, for recorders
  * held in a field: `@tracked((self: Model) => self.monitor)`. The name defaults to the method's.
  */
-export function tracked<This, Args extends unknown[], R>(
-  recorder: Recorder | ((self: This) => Recorder),
+export function tracked<This, Args extends unknown[], R, Tags>(
+  recorder: TimerSource<Tags> | ((self: This) => TimerSource<Tags>),
   name?: string,
-  tags?: TagInput,
+  tags?: NoInfer<Tags>,
 ): (
   method: (this: This, ...args: Args) => R,
   context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
