@@ -92,6 +92,12 @@ describe('module boundaries', () => {
     }
   })
 
+  it('the self-metric registry does not reach into expose: every stage may declare into it', () => {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'self-metrics'))) {
+      for (const spec of importsOf(file)) expect(/\/expose\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+    }
+  })
+
   it('decode does not reach into expose or ingest; ingest does not reach into aggregate or expose', () => {
     for (const file of sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'decode'))) {
       for (const spec of importsOf(file))

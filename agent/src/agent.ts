@@ -13,6 +13,8 @@ import { listenOrExplain } from './ingest/listen-or-explain.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from './ingest/tcp-listener.js'
 import { UdpListener } from './ingest/udp-listener.js'
 import { RemoteWriter } from './push/remote-writer.js'
+import { agentSelfMetrics } from './self-metrics/agent-self-metrics.js'
+import { SelfMetrics } from './self-metrics/self-registry.js'
 import { AGENT_VERSION } from './version.js'
 
 export interface RunningAgent {
@@ -79,25 +81,23 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
       : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
   let tcpPort: number | null = null
   let httpListening = false
-  const renderer: MetricsRenderer = new MetricsRenderer(
-    aggregator,
-    config.buckets,
-    {
+  const self = new SelfMetrics()
+  const renderer = new MetricsRenderer(aggregator, config.buckets, self, true, nativeSettings(config, aggregator))
+  self.register(
+    ...agentSelfMetrics({
       aggregator,
       decode: router.stats,
       statsd: router.statsdStats,
       tcp: tcp?.stats ?? null,
       kernelDrops: () => udp?.kernelDrops() ?? 0,
-      lastRenderSeconds: () => renderer.lastRenderSeconds,
+      renderSeconds: renderer.renderSeconds,
       version: AGENT_VERSION,
-    },
-    true,
-    nativeSettings(config, aggregator),
+    }),
   )
   // --remote-write: its queue health joins the self families of /metrics.
   const remoteWriter =
     config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
-  if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
+  if (remoteWriter !== null) self.register(...remoteWriter.selfMetrics)
   const agentInfo = (): Record<string, unknown> => ({
     version: AGENT_VERSION,
     datagrams_received: router.stats.datagramsReceived,

@@ -1,5 +1,6 @@
 // Events the aggregator refuses after they decoded fine. Counted in
-// taskmeter_events_dropped_total{reason}; the series cap has its own taskmeter_series_dropped_total.
+// taskmeter_events_dropped_total{reason}, declared here (figure); the series cap has its own
+// taskmeter_series_dropped_total (self-figures.ts).
 export const AGENT_DROP_REASONS = [
   'type_conflict',
   'negative_histogram_value', // a histogram observation below 0 (its buckets start at 0)
@@ -16,14 +17,21 @@ export type AgentDropReason = (typeof AGENT_DROP_REASONS)[number]
 export class DropCounters {
   private readonly counts = new Float64Array(AGENT_DROP_REASONS.length)
 
-  add(reason: AgentDropReason, count = 1): void {
-    const i = AGENT_DROP_REASONS.indexOf(reason)
-    this.counts[i] = (this.counts[i] ?? 0) + count
-  }
+  /** The family for the agent's self-metric registry (self-metrics/self-metric.ts, structurally). */
+  readonly figure = {
+    name: 'taskmeter_events_dropped_total',
+    help: 'Valid events the aggregator refused, by reason',
+    type: 'counter',
+    label: { name: 'reason', values: AGENT_DROP_REASONS },
+    read: (index: number): number => this.counts[index] ?? 0,
+    /** A --workers primary adds its shards' counts under the reason at AGENT_DROP_REASONS[index]. */
+    add: (index: number, count: number): void => {
+      this.counts[index] = (this.counts[index] ?? 0) + count
+    },
+  } as const
 
-  /** Adds `count` under the reason at AGENT_DROP_REASONS[index] (merging workers' counts). */
-  addAt(index: number, count: number): void {
-    this.counts[index] = (this.counts[index] ?? 0) + count
+  add(reason: AgentDropReason, count = 1): void {
+    this.figure.add(AGENT_DROP_REASONS.indexOf(reason), count)
   }
 
   get(reason: AgentDropReason): number {

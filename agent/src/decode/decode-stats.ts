@@ -1,5 +1,6 @@
 // Counters of the decode stage, read by /metrics: datagrams seen, events accepted per kind, and
-// every rejection under its reason (protocol/src/reasons.ts).
+// every rejection under its reason (protocol/src/reasons.ts). Their taskmeter_* families are
+// declared here (selfMetrics), where they are counted.
 import {
   DATAGRAM_REASONS,
   type DatagramReason,
@@ -7,6 +8,14 @@ import {
   EVENT_REASONS,
   type EventReason,
 } from '@taskmeter/protocol'
+import { type SelfMetric, cellsOf, fieldOf } from '../self-metrics/self-metric.js'
+import { SET_EVENT_KIND, type StatsdStats } from './statsd-stats.js'
+
+/** The family of the datagrams counter: --workers reports it per worker. */
+export const DATAGRAMS_RECEIVED_FAMILY = 'taskmeter_datagrams_received_total'
+
+// protocol v1's kinds, then the StatsD kind it has no event for.
+const EVENT_KIND_LABELS: readonly string[] = [...EVENT_KIND_NAMES, SET_EVENT_KIND]
 
 export class DecodeStats {
   datagramsReceived: number
@@ -37,5 +46,49 @@ export class DecodeStats {
   eventInvalid(reason: EventReason): void {
     const i = EVENT_REASONS.indexOf(reason)
     this.eventsInvalid[i] = (this.eventsInvalid[i] ?? 0) + 1
+  }
+
+  /** The decode families; taskmeter_events_total covers every decoder, so StatsD's set events join it. */
+  selfMetrics(statsd: StatsdStats): SelfMetric[] {
+    const kinds = this.eventsByKind
+    return [
+      {
+        name: DATAGRAMS_RECEIVED_FAMILY,
+        help: 'UDP datagrams received (all formats)',
+        type: 'counter',
+        ...fieldOf(this, 'datagramsReceived'),
+      },
+      {
+        name: 'taskmeter_received_bytes_total',
+        help: 'UDP payload bytes received',
+        type: 'counter',
+        ...fieldOf(this, 'bytesReceived'),
+      },
+      {
+        name: 'taskmeter_events_total',
+        help: 'Events accepted, by kind (all decoders)',
+        type: 'counter',
+        label: { name: 'kind', values: EVENT_KIND_LABELS },
+        read: (index) => (index < kinds.length ? (kinds[index] ?? 0) : statsd.setEvents),
+        add: (index, amount) => {
+          if (index < kinds.length) kinds[index] = (kinds[index] ?? 0) + amount
+          else statsd.setEvents += amount
+        },
+      },
+      {
+        name: 'taskmeter_datagrams_invalid_total',
+        help: 'Datagrams rejected or cut short, by reason',
+        type: 'counter',
+        label: { name: 'reason', values: DATAGRAM_REASONS },
+        ...cellsOf(this.datagramsInvalid),
+      },
+      {
+        name: 'taskmeter_events_invalid_total',
+        help: 'Events rejected by the decoder, by reason',
+        type: 'counter',
+        label: { name: 'reason', values: EVENT_REASONS },
+        ...cellsOf(this.eventsInvalid),
+      },
+    ]
   }
 }

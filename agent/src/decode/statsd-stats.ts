@@ -1,6 +1,8 @@
 // Counters of the StatsD text decoder, read by /metrics: lines seen, rejections by reason, and set
 // events (the one StatsD kind protocol v1 has no event kind for; the others count in
-// DecodeStats.eventsByKind beside protocol v1's, so taskmeter_events_total covers all decoders).
+// DecodeStats.eventsByKind beside protocol v1's, so taskmeter_events_total covers all decoders, and
+// decode-stats.ts declares it with the set events). The line families are declared here.
+import { type SelfMetric, cellsOf, fieldOf } from '../self-metrics/self-metric.js'
 import { LINE_REASONS, LINE_REASON_INDEX, type LineReason } from './statsd-reasons.js'
 
 /** taskmeter_events_total{kind} label of StatsD set members. */
@@ -11,11 +13,27 @@ export class StatsdStats {
   linesReceived: number
   setEvents: number
   readonly linesInvalid: Float64Array
+  readonly selfMetrics: readonly SelfMetric[]
 
   constructor() {
     this.linesReceived = 0
     this.setEvents = 0
     this.linesInvalid = new Float64Array(LINE_REASONS.length)
+    this.selfMetrics = [
+      {
+        name: 'taskmeter_lines_received_total',
+        help: 'StatsD text lines received (UDP and TCP, empty lines not counted)',
+        type: 'counter',
+        ...fieldOf(this, 'linesReceived'),
+      },
+      {
+        name: 'taskmeter_lines_invalid_total',
+        help: 'StatsD text lines rejected, by reason',
+        type: 'counter',
+        label: { name: 'reason', values: LINE_REASONS },
+        ...cellsOf(this.linesInvalid),
+      },
+    ]
   }
 
   lineInvalid(reason: LineReason): void {

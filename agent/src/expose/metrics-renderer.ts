@@ -2,11 +2,13 @@
 // scrape time, nothing per event), followed by prom-client's default process metrics.
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import type { Aggregator } from '../aggregate/aggregator.js'
+import type { SelfMetric } from '../self-metrics/self-metric.js'
+import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { CustomFamilyRenderer } from './custom-families.js'
 import type { FamilySink } from './family-sink.js'
 import type { NativeSettings } from './native-histogram.js'
 import { FamilySources, ProtobufExposition } from './protobuf-exposition.js'
-import { type SelfStatsSource, renderSelfFamilies } from './self-families.js'
+import { renderSelfFamilies } from './self-families.js'
 import { TaskFamilyRenderer } from './task-families.js'
 import { RenderPause, Serial, SharedRender, joinParts } from './render-pause.js'
 
@@ -21,7 +23,7 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export class MetricsRenderer {
   private readonly tasks: TaskFamilyRenderer
   private readonly custom: CustomFamilyRenderer
-  private readonly self: SelfStatsSource
+  private readonly self: SelfMetrics
   private readonly processRegistry: Registry
   // The same families for protobuf scrapes and remote write, with native histograms.
   private readonly sources: FamilySources
@@ -31,16 +33,21 @@ export class MetricsRenderer {
   private readonly writersInUse = new Serial()
   /** Protobuf scrapes and remote write share the family sources' scratch: one at a time. */
   private readonly sourcesInUse = new Serial()
-  /** Families of optional parts (remote write's self-metrics), rendered after the self families. */
-  extraFamilies: ((out: string[]) => void) | null
   /** Brings the aggregator up to date before a render (--workers: merge the shards). */
   refresh: (() => Promise<void>) | null
   lastRenderSeconds: number
+  /** Its own figure, for the agent's self-metric registry (self-metrics/agent-self-metrics.ts). */
+  readonly renderSeconds: SelfMetric = {
+    name: 'taskmeter_scrape_render_seconds',
+    help: 'Time the previous /metrics render took',
+    type: 'gauge',
+    read: () => this.lastRenderSeconds,
+  }
 
   constructor(
     aggregator: Aggregator,
     bucketBoundsSeconds: readonly number[],
-    self: SelfStatsSource,
+    self: SelfMetrics,
     withProcessMetrics = true,
     native: NativeSettings | null = null,
   ) {
@@ -55,7 +62,6 @@ export class MetricsRenderer {
       for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
     }
     this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native)
-    this.extraFamilies = null
     this.refresh = null
     this.lastRenderSeconds = 0
   }
@@ -66,10 +72,7 @@ export class MetricsRenderer {
     const parts: Uint8Array[] = []
     for (const writer of await this.tasks.render(pause)) writer.viewsInto(parts)
     ;(await this.custom.render(pause)).viewsInto(parts)
-    const out: string[] = []
-    renderSelfFamilies(this.self, out)
-    this.extraFamilies?.(out)
-    for (const family of out) parts.push(Buffer.from(family))
+    parts.push(Buffer.from(renderSelfFamilies(this.self)))
     this.lastRenderSeconds = (performance.now() - started) / 1000
     return parts
   }
@@ -106,13 +109,6 @@ export class MetricsRenderer {
     })
   }
 
-  private selfText(): string {
-    const out: string[] = []
-    renderSelfFamilies(this.self, out)
-    this.extraFamilies?.(out)
-    return out.join('')
-  }
-
   /** The protobuf answer: every family of render(), plus native histograms. */
   renderProtobuf(): Promise<Buffer> {
     return this.protobufRender.run(() =>
@@ -120,7 +116,7 @@ export class MetricsRenderer {
         if (this.refresh !== null) await this.refresh()
         const processText = await this.processRegistry.metrics()
         const started = performance.now()
-        const body = await this.protobuf.render(this.sources, this.selfText(), processText)
+        const body = await this.protobuf.render(this.sources, this.self, processText)
         this.lastRenderSeconds = (performance.now() - started) / 1000
         return body
       }),
@@ -132,7 +128,7 @@ export class MetricsRenderer {
     return this.sourcesInUse.run(async () => {
       if (this.refresh !== null) await this.refresh()
       const processText = await this.processRegistry.metrics()
-      await this.sources.emit(sink, this.selfText(), processText, new RenderPause())
+      await this.sources.emit(sink, this.self, processText, new RenderPause())
     })
   }
 }

@@ -10,8 +10,8 @@ import {
   textFamilyTypes,
 } from '../../../test/harness/prometheus-proto.js'
 import { Aggregator } from '../aggregate/aggregator.js'
-import { DecodeStats } from '../decode/decode-stats.js'
-import { MetricsRenderer } from './metrics-renderer.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
+import { testRenderer } from './metrics-renderer.test-support.js'
 import { FamilySources, ProtobufExposition, prefersProtobuf } from './protobuf-exposition.js'
 
 const GOLDEN = new URL('./testdata/protobuf-exposition.golden.hex', import.meta.url)
@@ -43,7 +43,7 @@ function toHex(bytes: Buffer): string {
 describe('protobuf exposition, golden bytes', async () => {
   const body = await new ProtobufExposition().render(
     new FamilySources(fixedAggregator(), BUCKETS, { schema: 7, maxBuckets: 160 }),
-    '',
+    new SelfMetrics(),
     '',
   )
 
@@ -110,7 +110,7 @@ describe('protobuf exposition, golden bytes', async () => {
 describe('--native-histograms=false', () => {
   it('sends classic histograms only: no native fields, no <name>_histogram companion', async () => {
     const families = decodeMetricFamilies(
-      await new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), '', ''),
+      await new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), new SelfMetrics(), ''),
     )
     const h = families[0]?.metric[0]?.histogram
     expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([
@@ -127,14 +127,7 @@ describe('--native-histograms=false', () => {
 describe('protobuf answer vs text answer', () => {
   it('has every text family, with the same type and identical values', async () => {
     const aggregator = fixedAggregator()
-    const self = {
-      aggregator,
-      decode: new DecodeStats(),
-      kernelDrops: () => 3,
-      lastRenderSeconds: () => 0,
-      version: 'test',
-    }
-    const renderer = new MetricsRenderer(aggregator, BUCKETS, self, false, { schema: 7, maxBuckets: 160 })
+    const renderer = testRenderer(aggregator, BUCKETS, 3, { schema: 7, maxBuckets: 160 })
     const text = await renderer.renderOwn()
     const families = decodeMetricFamilies(await renderer.renderProtobuf())
     const protoTypes = new Map(families.map((f) => [f.name, f.type]))

@@ -2,8 +2,9 @@
 // it first when native histograms are on (2.x: --enable-feature=native-histograms; 3.x:
 // scrape_native_histograms), because only protobuf can carry native buckets.
 import type { Aggregator } from '../aggregate/aggregator.js'
+import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { CustomFamilySource } from './custom-family-source.js'
-import type { FamilySink } from './family-sink.js'
+import { type FamilySink, SeriesLabels } from './family-sink.js'
 import { MetricFamilyEncoder } from './metric-family-encoder.js'
 import type { NativeSettings } from './native-histogram.js'
 import { RenderPause, joinParts } from './render-pause.js'
@@ -50,17 +51,19 @@ export function prefersProtobuf(accept: string | undefined): boolean {
 export class FamilySources {
   readonly tasks: TaskFamilySource
   readonly custom: CustomFamilySource
+  /** The self families' own labels: none (their one label goes as the sink's extra). */
+  private readonly selfLabels = new SeriesLabels([], [])
 
   constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], native: NativeSettings | null) {
     this.tasks = new TaskFamilySource(aggregator, bucketBoundsSeconds, native)
     this.custom = new CustomFamilySource(aggregator, native)
   }
 
-  /** `selfText` and `processText` are the text renders of the small families (re-read, not re-listed). */
-  async emit(sink: FamilySink, selfText: string, processText: string, pause: RenderPause): Promise<void> {
+  /** `processText` is prom-client's text render of the process metrics (re-read, not re-listed). */
+  async emit(sink: FamilySink, self: SelfMetrics, processText: string, pause: RenderPause): Promise<void> {
     await this.tasks.emit(sink, pause)
     await this.custom.emit(sink, pause)
-    emitTextFamilies(selfText, sink)
+    self.emit(sink, this.selfLabels)
     emitTextFamilies(processText, sink)
     sink.end()
   }
@@ -70,10 +73,10 @@ export class FamilySources {
 export class ProtobufExposition {
   private readonly encoder = new MetricFamilyEncoder()
 
-  async render(sources: FamilySources, selfText: string, processText: string): Promise<Buffer> {
+  async render(sources: FamilySources, self: SelfMetrics, processText: string): Promise<Buffer> {
     this.encoder.writer.reset()
     const pause = new RenderPause()
-    await sources.emit(this.encoder, selfText, processText, pause)
+    await sources.emit(this.encoder, self, processText, pause)
     return joinParts([this.encoder.writer.view()], pause)
   }
 }

@@ -3,6 +3,7 @@
 // is matched by local port and by the inode of one of our own sockets, so another process's socket
 // on the same port (SO_REUSEPORT) is never counted as ours. Linux only; elsewhere 0.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import type { SelfMetric } from '../self-metrics/self-metric.js'
 
 export interface KernelSocketStats {
   drops: number
@@ -86,4 +87,14 @@ export function sumKernelDrops(port: number, ipv6: boolean): number {
     if (columns.length >= 13 && (columns[1] as string).endsWith(portHex)) drops += Number(columns[12])
   }
   return drops
+}
+
+/** taskmeter_udp_kernel_drops_total, read by `drops` (the agent's socket, or the --workers port's). */
+export function kernelDropsMetric(drops: () => number): SelfMetric {
+  return {
+    name: 'taskmeter_udp_kernel_drops_total',
+    help: 'Datagrams the kernel dropped on the agent socket (receive queue full)',
+    type: 'counter',
+    read: drops,
+  }
 }

@@ -4,6 +4,7 @@
 // of each (line-framer.ts), and idle time (a silent connection is closed and counted). Nothing a
 // client sends can throw out of here; socket errors end only that connection.
 import net from 'node:net'
+import { type SelfMetric, fieldOf } from '../self-metrics/self-metric.js'
 import { LineFramer, type TextHandler } from './line-framer.js'
 import type { SocketLogger } from './udp-listener.js'
 
@@ -25,13 +26,45 @@ export const TCP_LISTENER_DEFAULTS = {
   idleTimeoutMs: 10 * 60_000,
 } as const
 
-/** Read by /metrics (expose/self-families.ts, taskmeter_tcp_*). */
+/** The listener's counters and its taskmeter_tcp_* families (also zeros without --tcp-port). */
 export class TcpStats {
   connectionsOpen = 0
   connectionsAccepted = 0
   connectionsRejected = 0
   idleTimeouts = 0
   bytesReceived = 0
+  readonly selfMetrics: readonly SelfMetric[] = [
+    {
+      name: 'taskmeter_tcp_connections',
+      help: 'StatsD TCP connections open now',
+      type: 'gauge',
+      ...fieldOf(this, 'connectionsOpen'),
+    },
+    {
+      name: 'taskmeter_tcp_connections_accepted_total',
+      help: 'StatsD TCP connections accepted',
+      type: 'counter',
+      ...fieldOf(this, 'connectionsAccepted'),
+    },
+    {
+      name: 'taskmeter_tcp_connections_rejected_total',
+      help: 'StatsD TCP connections closed at once: the connection limit was reached',
+      type: 'counter',
+      ...fieldOf(this, 'connectionsRejected'),
+    },
+    {
+      name: 'taskmeter_tcp_idle_timeouts_total',
+      help: 'StatsD TCP connections closed after the idle timeout',
+      type: 'counter',
+      ...fieldOf(this, 'idleTimeouts'),
+    },
+    {
+      name: 'taskmeter_tcp_received_bytes_total',
+      help: 'StatsD TCP payload bytes received',
+      type: 'counter',
+      ...fieldOf(this, 'bytesReceived'),
+    },
+  ]
 }
 
 export class TcpListener {

@@ -11,6 +11,8 @@ import type { MetricsAuth } from '../config/metrics-auth.js'
 import { createHttpServer } from '../expose/http-server.js'
 import { MetricsRenderer } from '../expose/metrics-renderer.js'
 import { renderReport } from '../expose/report-text.js'
+import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
 
 export interface ServeOptions {
@@ -112,17 +114,16 @@ export class MonitorExposure {
 
   private metricsRenderer(): MetricsRenderer {
     if (this.renderer === null) {
-      const renderer: MetricsRenderer = new MetricsRenderer(
-        this.aggregator,
-        this.buckets,
-        {
+      const self = new SelfMetrics()
+      const renderer = new MetricsRenderer(this.aggregator, this.buckets, self, this.processMetrics)
+      self.register(
+        ...agentSelfMetrics({
           aggregator: this.aggregator,
           decode: this.stats,
           kernelDrops: () => 0, // no socket
-          lastRenderSeconds: () => renderer.lastRenderSeconds,
+          renderSeconds: renderer.renderSeconds,
           version: AGENT_VERSION,
-        },
-        this.processMetrics,
+        }),
       )
       this.renderer = renderer
     }

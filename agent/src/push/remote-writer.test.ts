@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { decodeWriteRequest } from '../../../test/harness/prometheus-proto.js'
 import type { RemoteWriteConfig } from '../config/fleet-options.js'
 import type { FamilySink } from '../expose/family-sink.js'
+import { renderSelfFamilies } from '../expose/self-families.js'
 import { emitTextFamilies } from '../expose/text-family-source.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { RemoteWriter } from './remote-writer.js'
 
 interface Received {
@@ -47,13 +49,16 @@ function config(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWrit
   }
 }
 
+/** The writer's self families as /metrics text. */
+function familiesText(writer: RemoteWriter): string {
+  return renderSelfFamilies(new SelfMetrics().register(...writer.selfMetrics))
+}
+
 /** The writer's self-metric text once it matches (the client sees the answer after the server sent it). */
 async function familiesMatching(writer: RemoteWriter, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + 5000
   for (;;) {
-    const out: string[] = []
-    writer.renderFamilies(out)
-    const text = out.join('')
+    const text = familiesText(writer)
     if (pattern.test(text) || Date.now() > deadline) return text
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
@@ -97,10 +102,9 @@ describe('RemoteWriter', () => {
     const writer = new RemoteWriter(config(`http://us%40er:p%3Ass@127.0.0.1:${port}/push`), source, quiet)
     await pushAndWait(writer, 1)
     expect(received[0]?.headers.authorization).toBe('Basic ' + Buffer.from('us@er:p:ss').toString('base64'))
-    const text: string[] = []
-    writer.renderFamilies(text)
-    expect(text.join('')).toContain(`{remote="http://127.0.0.1:${port}/push"}`)
-    expect(text.join('')).not.toContain('p%3Ass')
+    const text = familiesText(writer)
+    expect(text).toContain(`{remote="http://127.0.0.1:${port}/push"}`)
+    expect(text).not.toContain('p%3Ass')
     await writer.close(500)
   })
 

@@ -1,10 +1,10 @@
 // --remote-write: every --remote-write-interval, a snapshot of every family (the same
 // walk as a protobuf scrape, native histograms included) is encoded once and queued for each
 // endpoint; each endpoint's queue sends in order with retries. Its health is in the
-// taskmeter_remote_write_* families of /metrics (and of the push itself).
+// taskmeter_remote_write_* families of /metrics (and of the push itself), declared here.
 import type { RemoteWriteConfig } from '../config/fleet-options.js'
 import type { FamilySink } from '../expose/family-sink.js'
-import { familyHeader, formatNumber } from '../expose/prometheus-format.js'
+import type { SelfMetric, SelfMetricType } from '../self-metrics/self-metric.js'
 import { RemoteWriteQueue, type RemoteWriteStats, type SendOutcome } from './remote-write-queue.js'
 import { TimeSeriesEncoder } from './time-series-encoder.js'
 
@@ -39,6 +39,73 @@ function authorizationOf(url: URL, config: RemoteWriteConfig): string | null {
   return null
 }
 
+/** One taskmeter_remote_write_* family: a series per endpoint, labelled by its URL without credentials. */
+function endpointFamily(
+  endpoints: readonly Endpoint[],
+  name: string,
+  type: SelfMetricType,
+  help: string,
+  read: (stats: RemoteWriteStats) => number,
+): SelfMetric {
+  return {
+    name,
+    help,
+    type,
+    label: { name: 'remote', values: endpoints.map((e) => e.name) },
+    read: (index) => {
+      const endpoint = endpoints[index]
+      return endpoint === undefined ? 0 : read(endpoint.queue.stats)
+    },
+  }
+}
+
+function endpointFamilies(endpoints: readonly Endpoint[]): SelfMetric[] {
+  return [
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_samples_sent_total',
+      'counter',
+      'Samples the remote-write endpoint accepted (a native histogram is one sample)',
+      (s) => s.samplesSent,
+    ),
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_samples_failed_total',
+      'counter',
+      'Samples the remote-write endpoint refused with a 4xx (not retried)',
+      (s) => s.samplesFailed,
+    ),
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_samples_dropped_total',
+      'counter',
+      'Samples dropped because the queue (--remote-write-queue) was full',
+      (s) => s.samplesDropped,
+    ),
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_samples_pending',
+      'gauge',
+      'Samples queued for the remote-write endpoint',
+      (s) => s.samplesPending,
+    ),
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_retries_total',
+      'counter',
+      'Sends retried after a network error, 5xx or 429',
+      (s) => s.retries,
+    ),
+    endpointFamily(
+      endpoints,
+      'taskmeter_remote_write_last_success_timestamp_seconds',
+      'gauge',
+      'When the endpoint last accepted a request (0 = never)',
+      (s) => s.lastSuccessMs / 1000,
+    ),
+  ]
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 export class RemoteWriter {
@@ -51,6 +118,8 @@ export class RemoteWriter {
   private pushing: Promise<void> | null = null
   /** Samples queued since start, per snapshot sum (sent + failed + dropped + pending). */
   samplesQueued = 0
+  /** Its health, the taskmeter_remote_write_* families: registered after the agent's other self families. */
+  readonly selfMetrics: readonly SelfMetric[]
 
   constructor(config: RemoteWriteConfig, source: FamilyEmitter, logger: Logger) {
     this.config = config
@@ -70,6 +139,7 @@ export class RemoteWriter {
       }
       return endpoint
     })
+    this.selfMetrics = endpointFamilies(this.endpoints)
   }
 
   start(): void {
@@ -116,52 +186,6 @@ export class RemoteWriter {
       'remote write: the receiver refused a request; its samples are counted as failed',
     )
     return 'rejected'
-  }
-
-  /** The taskmeter_remote_write_* families (text; the protobuf answer and the push re-read them). */
-  renderFamilies(out: string[]): void {
-    const family = (name: string, type: string, help: string, read: (s: RemoteWriteStats) => number): void => {
-      let text = familyHeader(name, type, help)
-      for (const e of this.endpoints)
-        text += `${name}{remote="${e.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"} ${formatNumber(read(e.queue.stats))}\n`
-      out.push(text)
-    }
-    family(
-      'taskmeter_remote_write_samples_sent_total',
-      'counter',
-      'Samples the remote-write endpoint accepted (a native histogram is one sample)',
-      (s) => s.samplesSent,
-    )
-    family(
-      'taskmeter_remote_write_samples_failed_total',
-      'counter',
-      'Samples the remote-write endpoint refused with a 4xx (not retried)',
-      (s) => s.samplesFailed,
-    )
-    family(
-      'taskmeter_remote_write_samples_dropped_total',
-      'counter',
-      'Samples dropped because the queue (--remote-write-queue) was full',
-      (s) => s.samplesDropped,
-    )
-    family(
-      'taskmeter_remote_write_samples_pending',
-      'gauge',
-      'Samples queued for the remote-write endpoint',
-      (s) => s.samplesPending,
-    )
-    family(
-      'taskmeter_remote_write_retries_total',
-      'counter',
-      'Sends retried after a network error, 5xx or 429',
-      (s) => s.retries,
-    )
-    family(
-      'taskmeter_remote_write_last_success_timestamp_seconds',
-      'gauge',
-      'When the endpoint last accepted a request (0 = never)',
-      (s) => s.lastSuccessMs / 1000,
-    )
   }
 
   /** Stops the timer, pushes a last snapshot and waits up to `timeoutMs` for the queues. */

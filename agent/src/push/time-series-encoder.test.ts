@@ -6,6 +6,7 @@ import { type DecodedSeries, decodeWriteRequest, nativeBuckets } from '../../../
 import { Aggregator } from '../aggregate/aggregator.js'
 import { FamilySources } from '../expose/protobuf-exposition.js'
 import { RenderPause } from '../expose/render-pause.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { TimeSeriesEncoder } from './time-series-encoder.js'
 
 function aggregator(): Aggregator {
@@ -31,7 +32,7 @@ function labelsOf(series: DecodedSeries): string[] {
 
 describe('TimeSeriesEncoder', () => {
   const sources = new FamilySources(aggregator(), [0.001, 0.01], { schema: 7, maxBuckets: 160 })
-  const selfText = '# HELP taskmeter_series x\n# TYPE taskmeter_series gauge\ntaskmeter_series 2\n'
+  const selfText = new SelfMetrics().register({ name: 'taskmeter_series', help: 'x', type: 'gauge', read: () => 2 })
 
   it('writes sorted labels with __name__, external labels merged (the series own label wins)', async () => {
     const encoder = new TimeSeriesEncoder([
@@ -75,7 +76,7 @@ describe('TimeSeriesEncoder', () => {
   it('sends native histograms with the buckets of the protobuf exposition', async () => {
     const encoder = new TimeSeriesEncoder([])
     encoder.begin(42)
-    await sources.emit(encoder, '', '', new RenderPause())
+    await sources.emit(encoder, new SelfMetrics(), '', new RenderPause())
     const series = decode(encoder.finish().map((r) => r.body))
     const native = series.find((s) => labelsOf(s).includes('__name__=task_duration_seconds'))?.histograms[0]
     expect([

@@ -14,11 +14,14 @@ import { createHttpServer } from '../expose/http-server.js'
 import { MetricsRenderer } from '../expose/metrics-renderer.js'
 import { defaultNativeSchema } from '../expose/native-histogram.js'
 import { sumKernelDrops } from '../ingest/kernel-socket-stats.js'
+import { TcpStats } from '../ingest/tcp-listener.js'
 import { RemoteWriter } from '../push/remote-writer.js'
+import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
 import { ShardMerger } from './shard-merge.js'
 import { ShardStatsMerger } from './shard-stats.js'
-import type { PrimaryMessage, WorkerMessage } from './worker-messages.js'
+import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
 
 /** A worker that does not answer a collect within this is skipped for that read (and logged). */
 const COLLECT_TIMEOUT_MS = 5_000
@@ -43,7 +46,8 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   })
   const decode = new DecodeStats()
   const statsd = new StatsdStats()
-  const stats = new ShardStatsMerger(decode, statsd, aggregator)
+  const self = new SelfMetrics()
+  const stats = new ShardStatsMerger(self)
   const merger = new ShardMerger(aggregator)
   const ipv6 = config.udpHost.includes(':')
   let udpPort = 0
@@ -52,7 +56,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
 
   cluster.setupPrimary({ serialization: 'advanced' })
   const workers: Worker[] = []
-  const waiting = new Map<string, (bytes: Uint8Array | null) => void>()
+  const waiting = new Map<string, (delta: DeltaMessage | null) => void>()
   let restarts = 0
   const fork = (index: number): Promise<WorkerMessage> => {
     const worker = cluster.fork()
@@ -60,7 +64,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     let ready = false
     const started = new Promise<WorkerMessage>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
-        if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message.bytes)
+        if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message)
         else if (message.t === 'hello')
           worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
         else if (message.t === 'failed') reject(new Error(message.message))
@@ -71,6 +75,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
       })
       worker.on('exit', (code) => {
         for (const [key, resolveWait] of waiting) if (key.startsWith(`${index}:`)) resolveWait(null)
+        stats.forget(index)
         if (!ready) return reject(new Error(`shard worker ${index} exited with ${code} before it listened`))
         if (stopping) return
         if (restarts++ >= MAX_RESTARTS)
@@ -101,7 +106,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   dropsAtStart = sumKernelDrops(udpPort, ipv6)
 
   let nextId = 0
-  const ask = (index: number, message: PrimaryMessage & { id: number }): Promise<Uint8Array | null> =>
+  const ask = (index: number, message: PrimaryMessage & { id: number }): Promise<DeltaMessage | null> =>
     new Promise((resolve) => {
       const key = `${index}:${message.id}`
       const timer = setTimeout(() => {
@@ -109,10 +114,10 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
         logger.warn({ worker: index }, 'shard worker did not answer in time: its data waits for the next read')
         resolve(null)
       }, COLLECT_TIMEOUT_MS)
-      waiting.set(key, (bytes) => {
+      waiting.set(key, (delta) => {
         clearTimeout(timer)
         waiting.delete(key)
-        resolve(bytes)
+        resolve(delta)
       })
       workers[index]?.send(message)
     })
@@ -122,10 +127,9 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     const id = nextId++
     const deltas = await Promise.all(workers.map((_, i) => ask(i, { t: kind, id })))
     for (let i = 0; i < deltas.length; i++) {
-      const bytes = deltas[i]
-      if (bytes === null || bytes === undefined) continue
-      const totals = merger.add(bytes)
-      if (totals !== null) stats.add(i, totals)
+      const delta = deltas[i]
+      if (delta === null || delta === undefined) continue
+      if (merger.add(delta.bytes) !== null) stats.add(i, delta.stats)
     }
     merger.endRound()
   }
@@ -134,18 +138,10 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     return round
   }
 
-  const renderer: MetricsRenderer = new MetricsRenderer(
+  const renderer = new MetricsRenderer(
     aggregator,
     config.buckets,
-    {
-      aggregator,
-      decode,
-      statsd,
-      tcp: config.tcpPort === null ? null : stats,
-      kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart),
-      lastRenderSeconds: () => renderer.lastRenderSeconds,
-      version: AGENT_VERSION,
-    },
+    self,
     true,
     config.nativeHistograms.enabled
       ? {
@@ -155,9 +151,21 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
       : null,
   )
   renderer.refresh = refresh
+  // The shards' counters merge into these (shard-stats.ts); kernel drops are read here, on the port.
+  self.register(
+    ...agentSelfMetrics({
+      aggregator,
+      decode,
+      statsd,
+      tcp: new TcpStats(),
+      kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart),
+      renderSeconds: renderer.renderSeconds,
+      version: AGENT_VERSION,
+    }),
+  )
   const remoteWriter =
     config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
-  if (remoteWriter !== null) renderer.extraFamilies = (out) => remoteWriter.renderFamilies(out)
+  if (remoteWriter !== null) self.register(...remoteWriter.selfMetrics)
   let httpListening = false
   const http = createHttpServer({
     aggregator,
@@ -166,7 +174,7 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     agentInfo: () => ({
       version: AGENT_VERSION,
       workers: config.workers,
-      datagrams_by_worker: stats.datagramsByWorker(),
+      datagrams_by_worker: stats.datagramsByWorker(config.workers),
       datagrams_received: decode.datagramsReceived,
       series: aggregator.seriesCount,
       max_series: aggregator.maxSeries,

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { hashSetMember } from '../aggregate/set-members.js'
-import { DecodeStats } from '../decode/decode-stats.js'
-import { MetricsRenderer } from '../expose/metrics-renderer.js'
+import type { MetricsRenderer } from '../expose/metrics-renderer.js'
+import { testRenderer } from '../expose/metrics-renderer.test-support.js'
 import { DeltaWriter } from './delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import { ShardMerger } from './shard-merge.js'
@@ -52,12 +52,7 @@ function apply(aggregator: Aggregator, i: number, rand: () => number): void {
 }
 
 function renderer(aggregator: Aggregator): MetricsRenderer {
-  return new MetricsRenderer(
-    aggregator,
-    BUCKETS,
-    { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'test' },
-    false,
-  )
+  return testRenderer(aggregator, BUCKETS, 0)
 }
 
 function roundFloats(value: unknown): unknown {

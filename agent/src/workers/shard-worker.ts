@@ -2,7 +2,8 @@
 // (UDP, optional TCP, decode, aggregate) without HTTP. Cluster shares the primary's UDP socket
 // with every worker (Node's SharedHandle for dgram), so the kernel hands each datagram to
 // whichever worker reads first; TCP connections are dealt round-robin by the primary. On
-// `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts).
+// `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts) and a
+// snapshot of its pipeline's self-metrics (shard-stats.ts).
 import { pino } from 'pino'
 import { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
@@ -12,10 +13,14 @@ import { ignoreAllSignals } from '../signals.js'
 import { listenOrExplain } from '../ingest/listen-or-explain.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
 import { UdpListener } from '../ingest/udp-listener.js'
+import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
+import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { DeltaWriter } from './delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
-import { readShardStats } from './shard-stats.js'
-import type { PrimaryMessage, WorkerMessage } from './worker-messages.js'
+import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
+
+/** The self-metrics travel keyed in the delta message, not positionally in its bytes. */
+const NO_POSITIONAL_STATS = new Float64Array(0)
 
 function send(message: WorkerMessage): void {
   process.send?.(message)
@@ -74,9 +79,12 @@ async function startShard(config: Config): Promise<void> {
   const tcpBound =
     tcp === null ? null : await listenOrExplain('--tcp-port', config.udpHost, config.tcpPort ?? 0, () => tcp.listen())
 
-  const takeDelta = (): Uint8Array => {
-    delta.write(bytes, readShardStats(router.stats, router.statsdStats, aggregator, tcp?.stats ?? null))
-    return bytes.finish()
+  const self = new SelfMetrics().register(
+    ...pipelineSelfMetrics({ decode: router.stats, statsd: router.statsdStats, aggregator, tcp: tcp?.stats ?? null }),
+  )
+  const takeDelta = (id: number): DeltaMessage => {
+    delta.write(bytes, NO_POSITIONAL_STATS)
+    return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
   }
   const sweepTimer =
     config.ttlSeconds > 0
@@ -90,14 +98,14 @@ async function startShard(config: Config): Promise<void> {
 
   process.on('message', (raw: unknown) => {
     const message = raw as PrimaryMessage
-    if (message.t === 'collect') send({ t: 'delta', id: message.id, bytes: takeDelta() })
+    if (message.t === 'collect') send(takeDelta(message.id))
     else if (message.t === 'stop') {
       if (sweepTimer !== null) clearInterval(sweepTimer)
       void (async () => {
         await udp.drain(1000)
         await udp.close()
         await tcp?.close()
-        send({ t: 'delta', id: message.id, bytes: takeDelta() })
+        send(takeDelta(message.id))
         process.disconnect?.()
       })()
     }

@@ -1,0 +1,57 @@
+// The agent's self families in /metrics order: the ingest pipeline's (what a --workers shard
+// counts and ships to its primary), then the UDP socket's kernel drops, the renderer's figure and the
+// build info. Each stage declares its own families where it counts them; this only puts the stages
+// in order, so that adding a counter stays one declaration in its stage's file.
+import type { Aggregator } from '../aggregate/aggregator.js'
+import { aggregatorFigures } from '../aggregate/self-figures.js'
+import type { DecodeStats } from '../decode/decode-stats.js'
+import { StatsdStats } from '../decode/statsd-stats.js'
+import { kernelDropsMetric } from '../ingest/kernel-socket-stats.js'
+import { TcpStats } from '../ingest/tcp-listener.js'
+import type { SelfMetric } from './self-metric.js'
+
+export interface PipelineParts {
+  readonly decode: DecodeStats
+  /** StatsD text decoder counters; absent (benchmarks, the in-process monitor): listed at 0. */
+  readonly statsd?: StatsdStats
+  readonly aggregator: Aggregator
+  /** The StatsD TCP listener's; null or absent without --tcp-port: listed at 0. */
+  readonly tcp?: TcpStats | null
+}
+
+export interface AgentParts extends PipelineParts {
+  /** Datagrams the kernel dropped on our socket (read from /proc/net/udp: kernel-socket-stats.ts). */
+  kernelDrops(): number
+  /** The renderer's own figure (MetricsRenderer.renderSeconds). */
+  readonly renderSeconds: SelfMetric
+  readonly version: string
+}
+
+export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
+  const statsd = parts.statsd ?? new StatsdStats()
+  return [
+    ...parts.decode.selfMetrics(statsd),
+    ...statsd.selfMetrics,
+    ...aggregatorFigures(parts.aggregator),
+    ...(parts.tcp ?? new TcpStats()).selfMetrics,
+  ]
+}
+
+function buildInfo(version: string): SelfMetric {
+  return {
+    name: 'taskmeter_build_info',
+    help: 'Agent version',
+    type: 'gauge',
+    label: { name: 'version', values: [version] },
+    read: () => 1,
+  }
+}
+
+export function agentSelfMetrics(parts: AgentParts): SelfMetric[] {
+  return [
+    ...pipelineSelfMetrics(parts),
+    kernelDropsMetric(parts.kernelDrops),
+    parts.renderSeconds,
+    buildInfo(parts.version),
+  ]
+}
