@@ -3,8 +3,7 @@
 // snappy step alone on those same bodies, beside snappyjs, the library that compresses them.
 // Run: npm run bench:remote-write
 import snappyjs from 'snappyjs'
-import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
-import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+import { benchRenderer } from './bench-renderer.mjs'
 import { TimeSeriesEncoder } from '../agent/dist/push/time-series-encoder.js'
 import { fill, median } from './busy-tasks.mjs'
 import { writeResult } from './ingest-load.mjs'
@@ -14,14 +13,7 @@ const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const NATIVE = { schema: 7, maxBuckets: 160 }
 
 function renderer(aggregator) {
-  const self = {
-    aggregator,
-    decode: new DecodeStats(),
-    kernelDrops: () => 0,
-    lastRenderSeconds: () => 0,
-    version: 'bench',
-  }
-  return new MetricsRenderer(aggregator, BUCKETS, self, false, NATIVE)
+  return benchRenderer(aggregator, BUCKETS, NATIVE)
 }
 
 async function push(source, encoder) {

@@ -5,8 +5,7 @@
 // Protobuf mode (target ≤ 200 ms at 10 k tasks): the same scrape as delimited MetricFamily
 // messages with native histograms (schema 7, 160-bucket cap), from our writer and, as the baseline
 // it was chosen over, from protobufjs encoding the same families built as objects.
-import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
-import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+import { benchRenderer } from './bench-renderer.mjs'
 import { fill, median } from './busy-tasks.mjs'
 import { random } from './seeded-random.mjs'
 import { writeResult } from './ingest-load.mjs'
@@ -25,13 +24,7 @@ const MODES = {
 }
 
 async function renderTimes(aggregator, clock, mode = 'text') {
-  const renderer = new MetricsRenderer(
-    aggregator,
-    BUCKETS,
-    { aggregator, decode: new DecodeStats(), kernelDrops: () => 0, lastRenderSeconds: () => 0, version: 'bench' },
-    false,
-    NATIVE,
-  )
+  const renderer = benchRenderer(aggregator, BUCKETS, NATIVE)
   const render = MODES[mode]
   await render(renderer) // warm-up
   const times = []

@@ -92,7 +92,9 @@ describe.each([
       const first = await scrapeWhileProbing(agent)
       const after = selfSamples(await getText(`${agent.baseUrl}/metrics`))
       // The first render of a body this large took 1.5 s in one piece; now it pauses every 10 ms.
-      expect(sampleValue(after, 'nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.1)
+      // The bound is far above the ~50 ms measured alone, so a loaded CI machine cannot trip it,
+      // and far below the one-piece render it guards against.
+      expect(sampleValue(after, 'nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.75)
       expect(first.probes).toBeGreaterThanOrEqual(1)
       // The user series fill at most the cap; the agent's own families add a few KiB.
       expect(first.bytes).toBeLessThanOrEqual(MAX_SCRAPE_BYTES + MiB)
