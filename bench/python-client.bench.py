@@ -48,7 +48,7 @@ print(counts[0], counts[1], flush=True)
 
 
 def latencies(count, seed):
-    """Fixed-seed latencies (xorshift32, log-uniform 0.1..1000 ms, 3 decimals), as bench/client.bench.mjs."""
+    """Fixed-seed latencies (xorshift32, log-uniform 0.1..1000 ms, 3 decimals), as bench/seeded-random.mjs."""
     out = []
     x = seed & 0xFFFFFFFF
     for _ in range(count):

@@ -1,5 +1,5 @@
 // wrap() and @tracked over both recorder kinds (the in-process monitor and a mock TaskmeterClient),
-// for both copies of the helpers (@taskmeter/agent's and @taskmeter/client's): sync, async,
+// through both packages that export the helpers (@taskmeter/agent and @taskmeter/client): sync, async,
 // throwing and rejecting functions. The app's value, promise and error pass through untouched; each
 // call is one request with its status and its duration (a fake clock).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -5,7 +5,7 @@ import { EVENT_KIND, type EventReason, type Recorder, type TagInput, kindName } 
 import { fetchReport, reportUrlFor } from './agent-report.js'
 import type { ClientCore } from './client-core.js'
 import type { ClientStats } from './client-stats.js'
-import type { DropReason } from './errors.js'
+import { type DropReason, describeName } from './errors.js'
 import type { MockEvent } from './mock-transport.js'
 import { type CachedName, NameCache } from './name-cache.js'
 import { ScopeTags } from './tag-cache.js'
@@ -32,16 +32,6 @@ export interface ChildOptions {
 export interface ReportOptions {
   /** Task names (this scope's prefix is added); default: every task this client has sent. */
   tasks?: readonly string[]
-}
-
-// `timing "a" dropped: …` for a name the app gave; `timing dropped: … (the name is undefined, …)`
-// when it gave no string at all, so the warning reads as a sentence either way.
-function describe(name: unknown): { subject: string; detail: string | undefined } {
-  if (typeof name === 'string')
-    return { subject: ` ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`, detail: undefined }
-  const given =
-    name === null ? 'null' : Array.isArray(name) ? 'an array' : name === undefined ? 'undefined' : `a ${typeof name}`
-  return { subject: '', detail: `the name is ${given}, not a string` }
 }
 
 export class TaskmeterClient implements Recorder {
@@ -108,7 +98,7 @@ export class TaskmeterClient implements Recorder {
       this.core.telemetry.drop(
         'bad_argument',
         1,
-        `trackAsync(${describe(name)}): fn is ${typeof fn}, not a function; resolving to undefined`,
+        `trackAsync(${describeName(name)}): fn is ${typeof fn}, not a function; resolving to undefined`,
       )
       return undefined as unknown as T
     }
@@ -295,7 +285,7 @@ export class TaskmeterClient implements Recorder {
   }
 
   private drop(reason: DropReason, kind: number, name: unknown, cause?: unknown, why?: string): void {
-    const { subject, detail } = describe(name)
+    const { subject, detail } = describeName(name)
     const because = [detail, why].filter((text) => text !== undefined).join('; ')
     const what = `${kindName(kind) ?? 'event'}${subject} dropped: ${reason}${because === '' ? '' : ` (${because})`}`
     this.core.telemetry.drop(reason, 1, what, cause)

@@ -33,3 +33,13 @@ export class TaskmeterDropError extends TaskmeterError {
     this.eventCount = eventCount
   }
 }
+
+// `timing "a" dropped: …` for a name the app gave; `timing dropped: … (the name is undefined, …)`
+// when it gave no string at all, so the warning reads as a sentence either way.
+export function describeName(name: unknown): { subject: string; detail: string | undefined } {
+  if (typeof name === 'string')
+    return { subject: ` ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`, detail: undefined }
+  const given =
+    name === null ? 'null' : Array.isArray(name) ? 'an array' : name === undefined ? 'undefined' : `a ${typeof name}`
+  return { subject: '', detail: `the name is ${given}, not a string` }
+}

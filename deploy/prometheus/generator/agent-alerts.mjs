@@ -1,4 +1,4 @@
-// The agent's own health: alerts on the taskmeter_* self-metrics (agent/src/expose/self-families.ts)
+// The agent's own health: alerts on the taskmeter_* self-metrics (each declared where it is counted: agent/src/self-metrics/)
 // and on Prometheus' per-target series (up, scrape_duration_seconds). Each one keeps the target's
 // labels (job, instance, …) so the page says which sidecar is sick.
 import { formatDuration, windowScaler } from './prom-duration.mjs'
