@@ -4,7 +4,7 @@
 // requests per slot, dealt at random over the two shards, as the kernel deals datagrams.
 // Run: npm run bench:delta
 import { Aggregator } from '../agent/dist/aggregate/aggregator.js'
-import { DeltaWriter } from '../agent/dist/workers/delta-bytes.js'
+import { DeltaWriter } from '../agent/dist/aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from '../agent/dist/workers/shard-delta.js'
 import { ShardMerger } from '../agent/dist/workers/shard-merge.js'
 import { median } from './busy-tasks.mjs'

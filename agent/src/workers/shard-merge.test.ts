@@ -6,7 +6,7 @@ import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { MetricsRenderer } from '../expose/metrics-renderer.js'
-import { DeltaWriter } from './delta-bytes.js'
+import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import { ShardMerger } from './shard-merge.js'
 
