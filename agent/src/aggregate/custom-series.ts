@@ -5,7 +5,7 @@
 import type { BucketLayout } from './bucket-layout.js'
 import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
 import type { DropCounters } from './drop-counters.js'
-import type { GaugeRound } from './gauge-round.js'
+import type { MergeRound } from './merge-round.js'
 import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
@@ -114,7 +114,7 @@ export class CustomSeries {
 
   /**
    * A --workers shard: writes the key and what changed since the last take, then forgets it.
-   * Counters, sums and histograms travel as deltas; a gauge as its history (gauge-round.ts); a
+   * Counters, sums and histograms travel as deltas; a gauge as its history (merge-round.ts); a
    * set as its live members at `setEpoch` (the set sub-window now), each with its epoch.
    */
   takeDelta(sink: DeltaSink, setEpoch: number): void {
@@ -148,14 +148,14 @@ export class CustomSeries {
 
   /**
    * The primary: adds what follows a key (readKey) into `into`, of the key's kind; null reads past
-   * it. A gauge's history joins the round (resolved once every shard's delta is in); set members
+   * it. A gauge's history joins the round (merge-round.ts); set members
    * past the cap count under set_members_cap.
    */
   static applyDelta(
     source: DeltaSource,
     key: SeriesKey,
     into: CustomSeries | null,
-    gauges: GaugeRound,
+    round: MergeRound,
     drops: DropCounters,
   ): void {
     const lastUpdateMs = source.f64()
@@ -168,7 +168,7 @@ export class CustomSeries {
       const setValue = source.f64()
       const deltaSum = source.f64()
       const lastDeltaMs = source.f64()
-      if (into !== null) gauges.add(into, setMs, setValue, deltaSum, lastDeltaMs)
+      if (into !== null) round.gauge(into, setMs, setValue, deltaSum, lastDeltaMs)
     } else if (key.kind === 'histogram') {
       applyHistogramDelta(source, into === null ? null : into.histogram)
       const sum = source.f64()

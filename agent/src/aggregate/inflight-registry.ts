@@ -76,19 +76,20 @@ export class InflightRegistry {
 
   /** One (task, count) of the report begun last; stale (older sequence) entries are ignored. */
   entry(client: ClientReport, task: TaskStats, count: number): void {
-    this.setEntry(client, task, count, client.sequence)
+    this.setEntry(client, task, count, client.sequence, this.keepZeros)
   }
 
-  // With keepZeros (a --workers shard) a zero stays as an entry: another worker may hold an older,
-  // non-zero count for the same (client, task), and the merge needs the newer zero to win.
-  private setEntry(client: ClientReport, task: TaskStats, count: number, sequence: number): void {
+  // With keepZeros (a --workers shard, and every merge into the primary) a zero stays as an entry:
+  // another worker may hold an older, non-zero count for the same (client, task), and the merge
+  // needs the newer zero to win.
+  private setEntry(client: ClientReport, task: TaskStats, count: number, sequence: number, keepZeros: boolean): void {
     const existing = client.entries.get(task)
     if (existing === undefined) {
-      if (count > 0 || this.keepZeros) client.entries.set(task, new InflightEntry(count, sequence))
+      if (count > 0 || keepZeros) client.entries.set(task, new InflightEntry(count, sequence))
       return
     }
     if (!isNewer(sequence, existing.sequence) && sequence !== existing.sequence) return
-    if (count === 0 && !this.keepZeros) client.entries.delete(task)
+    if (count === 0 && !keepZeros) client.entries.delete(task)
     else {
       existing.count = count
       existing.sequence = sequence
@@ -130,7 +131,9 @@ export class InflightRegistry {
         const stats = task(TaskStats.readKey(source))
         const count = source.f64()
         const sequence = source.f64()
-        if (client !== null && stats !== null) this.setEntry(client, stats, count, sequence)
+        // A zero is kept here too: another shard's older count for the same (client, task) may
+        // come after it in this round, and the newer zero must win over it.
+        if (client !== null && stats !== null) this.setEntry(client, stats, count, sequence, true)
       }
     }
   }

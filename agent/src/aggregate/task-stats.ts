@@ -7,6 +7,7 @@ import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './del
 import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
+import type { MergeRound } from './merge-round.js'
 import { SlidingWindow } from './sliding-window.js'
 
 /** Which task a delta speaks of: the primary finds or creates it (Aggregator.task). */
@@ -106,10 +107,10 @@ export class TaskStats {
 
   /**
    * The primary: adds what follows a key (readKey) into `into`; null reads past it (the task was
-   * refused). Starts and ends add and the balance is floored at 0 after each merge, where one
-   * process floors after each event.
+   * refused). Starts and ends join the round, which floors the balance once every shard's delta
+   * is in (merge-round.ts).
    */
-  static applyDelta(source: DeltaSource, into: TaskStats | null): void {
+  static applyDelta(source: DeltaSource, into: TaskStats | null, round: MergeRound): void {
     SlidingWindow.applyDelta(source, into === null ? null : into.window)
     applyHistogramDelta(source, into === null ? null : into.histogram)
     const sumMs = source.f64()
@@ -122,7 +123,7 @@ export class TaskStats {
     into.sumMs += sumMs
     into.success += success
     into.errors += errors
-    into.startBalance = Math.max(0, into.startBalance + starts - ends)
+    round.balance(into, starts, ends)
     if (lastUpdateMs > into.lastUpdateMs) into.lastUpdateMs = lastUpdateMs
   }
 

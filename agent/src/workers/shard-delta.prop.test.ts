@@ -82,17 +82,11 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 })
 
 /**
- * The shard an event goes to. A gauge's events keep to one shard (two shards' changes that
- * straddle the winning set are added whole: the documented inexact case). So do a task's starts
- * and ends (the balance is floored after each shard's delta, so an end merged before its start
- * from the other shard is lost) and a client's reports (a newer zero entry merged before the
- * other shard's older count for the same task is lost, the primary keeping no zero entries).
+ * The shard an event goes to. A gauge's events keep to one shard: two shards' changes that
+ * straddle the winning set are added whole, the documented inexact case (merge-round.ts).
  */
 function shardOf(step: Step, shards: number): number {
-  const op = step.op
-  if (op.t === 'set' || op.t === 'move') return op.series % shards
-  if (op.t === 'start' || op.t === 'end') return op.task % shards
-  if (op.t === 'report') return op.client % shards
+  if (step.op.t === 'set' || step.op.t === 'move') return step.op.series % shards
   return step.shard % shards
 }
 

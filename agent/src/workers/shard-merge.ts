@@ -1,21 +1,21 @@
 // The primary's side of --workers: adds the shards' deltas (shard-delta.ts) into one
 // Aggregator, so /metrics, /dashboard and /report read exactly what one process would hold.
 // How each part adds is beside its type in aggregate/: task counts, histograms and window slots
-// (task-stats.ts, sliding-window.ts), custom series (custom-series.ts), gauges, resolved once per
-// round (gauge-round.ts), sets (set-members.ts), in-flight reports (inflight-registry.ts).
+// (task-stats.ts, sliding-window.ts), custom series (custom-series.ts), gauges and start balances,
+// settled once per round (merge-round.ts), sets (set-members.ts), in-flight reports (inflight-registry.ts).
 // Here: the frame, and which series a delta's key is in the primary. Type conflicts and the
 // series cap apply again here, and count here.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { CustomSeries, type SeriesKey } from '../aggregate/custom-series.js'
 import { type DeltaSource, DeltaReader } from '../aggregate/delta-bytes.js'
-import { GaugeRound } from '../aggregate/gauge-round.js'
+import { MergeRound } from '../aggregate/merge-round.js'
 import { type TaskKey, TaskStats } from '../aggregate/task-stats.js'
 import { readFrameHeader } from './delta-bytes.js'
 
 export class ShardMerger {
   private readonly aggregator: Aggregator
-  /** One merge round's gauge histories, resolved together in endRound(). */
-  private readonly gauges = new GaugeRound()
+  /** What one merge round settles together in endRound(): gauges, task balances. */
+  private readonly round = new MergeRound()
   private readonly findTask = (key: TaskKey): TaskStats | null =>
     this.aggregator.tasks.get(key.id) ?? this.aggregator.task(key.name, key.labels)
 
@@ -33,12 +33,12 @@ export class ShardMerger {
     const stats = readFrameHeader(source)
     if (stats === null) return null
     const tasks = source.u32()
-    for (let t = 0; t < tasks; t++) TaskStats.applyDelta(source, this.findTask(TaskStats.readKey(source)))
+    for (let t = 0; t < tasks; t++) TaskStats.applyDelta(source, this.findTask(TaskStats.readKey(source)), this.round)
     const series = source.u32()
     const drops = this.aggregator.drops
     for (let s = 0; s < series; s++) {
       const key = CustomSeries.readKey(source)
-      CustomSeries.applyDelta(source, key, this.findSeries(key), this.gauges, drops)
+      CustomSeries.applyDelta(source, key, this.findSeries(key), this.round, drops)
     }
     this.aggregator.inflight.applyDelta(source, this.findTask)
     return stats
@@ -52,8 +52,8 @@ export class ShardMerger {
     return this.aggregator.series(key.kind, key.name, key.labels, key.events)
   }
 
-  /** Resolves the round's gauges (every worker's delta of one collect has been added). */
+  /** Settles the round (every worker's delta of one collect has been added). */
   endRound(): void {
-    this.gauges.resolve()
+    this.round.resolve()
   }
 }
