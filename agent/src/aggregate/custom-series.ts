@@ -1,13 +1,31 @@
 // A user metric from increment / gauge / histogram events (or StatsD c/g/h/d/s lines): one name +
 // tag set. Histogram observations are kept in an HDR layout at 1/1000 of the sent unit, so any
 // non-negative value (a batch size of 64, 0.25 of a ratio) keeps the configured precision.
+// Its --workers delta (delta-bytes.ts) is written and applied here, beside the fields it carries.
 import type { BucketLayout } from './bucket-layout.js'
+import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
+import type { DropCounters } from './drop-counters.js'
+import type { MergeRound } from './merge-round.js'
+import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import { SetMembers } from './set-members.js'
+import { SLOT_COUNT } from './sliding-window.js'
 
 /** A StatsD set is exposed as a gauge: its unique members over the sliding window. */
 export type CustomKind = 'counter' | 'gauge' | 'histogram' | 'set'
+
+const KIND_CODES: readonly CustomKind[] = ['counter', 'gauge', 'histogram', 'set']
+
+/** Which series a delta speaks of; the primary finds or creates it (Aggregator.series). */
+export interface SeriesKey {
+  kind: CustomKind
+  id: string
+  name: string
+  labels: Array<[string, string]>
+  /** Events the delta carries: a primary that refuses the series counts them under the reason. */
+  events: number
+}
 
 export class CustomSeries {
   readonly kind: CustomKind
@@ -86,8 +104,83 @@ export class CustomSeries {
     this.gaugeLastDeltaMs = nowMs
   }
 
+  /** Changed since the last takeDelta() (a shard also sends a series once when it is new). */
+  get hasDelta(): boolean {
+    if (this.kind === 'counter') return this.value !== 0
+    if (this.kind === 'gauge') return this.gaugeSetMs !== -Infinity || this.gaugeFirstDeltaMs !== Infinity
+    if (this.kind === 'histogram') return this.histogram !== null && this.histogram.totalCount > 0
+    return true
+  }
+
+  /**
+   * A --workers shard: writes the key and what changed since the last take, then forgets it.
+   * Counters, sums and histograms travel as deltas; a gauge as its history (merge-round.ts); a
+   * set as its live members at `setEpoch` (the set sub-window now), each with its epoch.
+   */
+  takeDelta(sink: DeltaSink, setEpoch: number): void {
+    sink.u8(KIND_CODES.indexOf(this.kind))
+    sink.str(this.id)
+    sink.str(this.name)
+    writeLabels(sink, this.labels)
+    sink.f64(this.eventsSinceMerge)
+    sink.f64(this.lastUpdateMs)
+    this.eventsSinceMerge = 0
+    if (this.kind === 'counter') {
+      sink.f64(this.value)
+      this.value = 0
+    } else if (this.kind === 'gauge') {
+      sink.f64(this.gaugeSetMs)
+      sink.f64(this.gaugeSetValue)
+      sink.f64(this.gaugeDeltaSum)
+      sink.f64(this.gaugeLastDeltaMs)
+      this.resetGaugeHistory()
+    } else if (this.histogram !== null) {
+      takeHistogramDelta(sink, this.histogram)
+      sink.f64(this.sum)
+      this.sum = 0
+    } else if (this.members !== null) this.members.takeDelta(sink, setEpoch, SLOT_COUNT)
+  }
+
+  static readKey(source: DeltaSource): SeriesKey {
+    const kind = KIND_CODES[source.u8()] ?? 'counter'
+    return { kind, id: source.str(), name: source.str(), labels: readLabels(source), events: source.f64() }
+  }
+
+  /**
+   * The primary: adds what follows a key (readKey) into `into`, of the key's kind; null reads past
+   * it. A gauge's history joins the round (merge-round.ts); set members
+   * past the cap count under set_members_cap.
+   */
+  static applyDelta(
+    source: DeltaSource,
+    key: SeriesKey,
+    into: CustomSeries | null,
+    round: MergeRound,
+    drops: DropCounters,
+  ): void {
+    const lastUpdateMs = source.f64()
+    if (into !== null && lastUpdateMs > into.lastUpdateMs) into.lastUpdateMs = lastUpdateMs
+    if (key.kind === 'counter') {
+      const value = source.f64()
+      if (into !== null) into.value += value
+    } else if (key.kind === 'gauge') {
+      const setMs = source.f64()
+      const setValue = source.f64()
+      const deltaSum = source.f64()
+      const lastDeltaMs = source.f64()
+      if (into !== null) round.gauge(into, setMs, setValue, deltaSum, lastDeltaMs)
+    } else if (key.kind === 'histogram') {
+      applyHistogramDelta(source, into === null ? null : into.histogram)
+      const sum = source.f64()
+      if (into !== null) into.sum += sum
+    } else {
+      const refused = SetMembers.applyDelta(source, into === null ? null : into.members, SLOT_COUNT)
+      if (refused > 0) drops.add('set_members_cap', refused)
+    }
+  }
+
   /** Starts a new gauge history (after a worker merge took it). */
-  resetGaugeHistory(): void {
+  private resetGaugeHistory(): void {
     this.gaugeSetMs = -Infinity
     this.gaugeSetValue = 0
     this.gaugeDeltaSum = 0

@@ -2,7 +2,8 @@
 // while the client is heard from. A client's entries expire when nothing arrived from it for
 // 3 × the flush interval it states, so a dead client stops counting within three intervals while a
 // minutes-long task stays active for minutes (SPEC.md §3.1).
-import type { TaskStats } from './task-stats.js'
+import type { DeltaSink, DeltaSource } from './delta-bytes.js'
+import { type TaskKey, TaskStats } from './task-stats.js'
 
 const EXPIRY_INTERVALS = 3
 
@@ -75,36 +76,74 @@ export class InflightRegistry {
 
   /** One (task, count) of the report begun last; stale (older sequence) entries are ignored. */
   entry(client: ClientReport, task: TaskStats, count: number): void {
-    this.setEntry(client, task, count, client.sequence)
+    this.setEntry(client, task, count, client.sequence, this.keepZeros)
   }
 
-  // With keepZeros (a --workers shard) a zero stays as an entry: another worker may hold an older,
-  // non-zero count for the same (client, task), and the merge needs the newer zero to win.
-  private setEntry(client: ClientReport, task: TaskStats, count: number, sequence: number): void {
+  // With keepZeros (a --workers shard, and every merge into the primary) a zero stays as an entry:
+  // another worker may hold an older, non-zero count for the same (client, task), and the merge
+  // needs the newer zero to win.
+  private setEntry(client: ClientReport, task: TaskStats, count: number, sequence: number, keepZeros: boolean): void {
     const existing = client.entries.get(task)
     if (existing === undefined) {
-      if (count > 0 || this.keepZeros) client.entries.set(task, new InflightEntry(count, sequence))
+      if (count > 0 || keepZeros) client.entries.set(task, new InflightEntry(count, sequence))
       return
     }
     if (!isNewer(sequence, existing.sequence) && sequence !== existing.sequence) return
-    if (count === 0 && !this.keepZeros) client.entries.delete(task)
+    if (count === 0 && !keepZeros) client.entries.delete(task)
     else {
       existing.count = count
       existing.sequence = sequence
     }
   }
 
-  /** Live clients (a --workers shard hands them to the merge). */
-  liveClients(nowMs: number): IterableIterator<ClientReport> {
+  /**
+   * A --workers shard: writes every live client whole (reports are state, not counts), zero
+   * entries included (keepZeros), each entry naming its task by key.
+   */
+  writeDelta(sink: DeltaSink, nowMs: number): void {
     this.expire(nowMs)
-    return this.clients.values()
+    sink.u32(this.clients.size)
+    for (const client of this.clients.values()) {
+      sink.str(client.clientId)
+      sink.f64(client.lastSeenMs)
+      sink.f64(client.flushIntervalMs)
+      sink.f64(client.sequence)
+      sink.u32(client.entries.size)
+      for (const [task, entry] of client.entries) {
+        task.writeKey(sink)
+        sink.f64(entry.count)
+        sink.f64(entry.sequence)
+      }
+    }
   }
 
   /**
-   * Merges one worker's view of a client: the latest sighting wins for liveness, and per task the
-   * entry with the newest sequence wins, as if every report had reached one agent.
+   * The primary: merges a delta from writeDelta(), as if every report had reached one agent: the
+   * latest sighting wins for liveness, and per (client, task) the entry with the newest sequence.
+   * `task` finds or creates the task of a key (null: refused, the entry is read past).
    */
-  mergeClient(clientId: string, lastSeenMs: number, flushIntervalMs: number, sequence: number): ClientReport | null {
+  applyDelta(source: DeltaSource, task: (key: TaskKey) => TaskStats | null): void {
+    const clients = source.u32()
+    for (let c = 0; c < clients; c++) {
+      const client = this.mergeClient(source.str(), source.f64(), source.f64(), source.f64())
+      const entries = source.u32()
+      for (let e = 0; e < entries; e++) {
+        const stats = task(TaskStats.readKey(source))
+        const count = source.f64()
+        const sequence = source.f64()
+        // A zero is kept here too: another shard's older count for the same (client, task) may
+        // come after it in this round, and the newer zero must win over it.
+        if (client !== null && stats !== null) this.setEntry(client, stats, count, sequence, true)
+      }
+    }
+  }
+
+  private mergeClient(
+    clientId: string,
+    lastSeenMs: number,
+    flushIntervalMs: number,
+    sequence: number,
+  ): ClientReport | null {
     let client = this.clients.get(clientId)
     if (client === undefined) {
       if (this.clients.size >= this.maxClients) {
@@ -122,10 +161,6 @@ export class InflightRegistry {
       client.flushIntervalMs = flushIntervalMs
     }
     return client
-  }
-
-  mergeEntry(client: ClientReport, task: TaskStats, count: number, sequence: number): void {
-    this.setEntry(client, task, count, sequence)
   }
 
   /** Drops clients not heard from for 3 × their interval. */

@@ -4,6 +4,8 @@
 // MAX_SET_MEMBERS holds 2 × 1024 slots = 24 KiB, below a busy task's worst case at precision 2
 // (37 KiB, config/memory-budget.ts). Two members collide with probability n²/2⁵⁴ ≈ 6e-11 at 1024.
 
+import type { DeltaSink, DeltaSource } from './delta-bytes.js'
+
 export const MAX_SET_MEMBERS = 1024
 
 const INITIAL_SLOTS = 16
@@ -87,17 +89,42 @@ export class SetMembers {
     return count
   }
 
-  /** Calls visit(hash, epoch) for each member seen after epoch − liveEpochs (a worker's share). */
-  forEachLive(epoch: number, liveEpochs: number, visit: (hash: number, epoch: number) => void): void {
+  /**
+   * A --workers shard: writes the members seen after epoch − liveEpochs, each with the epoch it
+   * was last seen in, then forgets every member (the primary holds them now).
+   */
+  takeDelta(sink: DeltaSink, epoch: number, liveEpochs: number): void {
+    const hashes = this.hashes
+    const epochs = this.epochs
     const oldest = epoch - liveEpochs
-    for (let slot = 0; slot < this.hashes.length; slot++) {
-      const hash = this.hashes[slot] ?? 0
-      if (hash !== EMPTY && (this.epochs[slot] ?? 0) > oldest) visit(hash, this.epochs[slot] ?? 0)
+    sink.u32(this.liveCount(epoch, liveEpochs))
+    for (let slot = 0; slot < hashes.length; slot++) {
+      const hash = hashes[slot] ?? 0
+      const seen = epochs[slot] ?? 0
+      if (hash === EMPTY || seen <= oldest) continue
+      sink.f64(hash)
+      sink.f64(seen)
     }
+    this.clear()
   }
 
-  /** Forgets every member (a worker after handing them over), keeping the table's size. */
-  clear(): void {
+  /**
+   * The primary: adds a delta from takeDelta() (the union, each member at its latest epoch); null
+   * reads past it. Returns how many new members the cap refused (the caller counts them).
+   */
+  static applyDelta(source: DeltaSource, into: SetMembers | null, liveEpochs: number): number {
+    const members = source.u32()
+    let refused = 0
+    for (let i = 0; i < members; i++) {
+      const hash = source.f64()
+      const epoch = source.f64()
+      if (into !== null && !into.add(hash, epoch, liveEpochs)) refused++
+    }
+    return refused
+  }
+
+  /** Forgets every member (a shard after handing them over), keeping the table's size. */
+  private clear(): void {
     this.hashes.fill(EMPTY)
     this.epochs.fill(0)
     this.occupied = 0

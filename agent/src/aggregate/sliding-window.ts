@@ -7,6 +7,7 @@
 // epoch number, so nothing needs a timer: stale slots are recognised and recycled when touched.
 import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
 import { mergePackedCounts, packCounts, packCountsSince } from './compact-counts.js'
+import { type DeltaSink, type DeltaSource, copyBytes } from './delta-bytes.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { WindowMerger } from './window-merger.js'
 
@@ -156,38 +157,59 @@ export class SlidingWindow {
   }
 
   /**
-   * Worker side of --workers: hands every live slot that holds data to visit(epoch,
-   * requests, errors, sumMs, packed buckets), then empties the slots; the epochs stay, so later
-   * events of the current slot keep landing in it. Slots already outside the window are dropped.
+   * Worker side of --workers: writes every live slot that holds data (epoch, requests, errors,
+   * sumMs, packed buckets), then empties the slots; the epochs stay, so later events of the
+   * current slot keep landing in it. Slots already outside the window are dropped. The owner
+   * empties the cumulative histogram next (TaskStats.takeDelta): nothing is left to subtract.
    */
-  takeSlots(
-    nowMs: number,
-    visit: (epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array) => void,
-  ): void {
+  takeDelta(sink: DeltaSink, nowMs: number): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
+    let sent = 0
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.holdsNews(slot, epochNow)) sent++
+    sink.u32(sent)
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      const epoch = this.epochs[slot] ?? 0
-      const requests = this.requests[slot] ?? 0
-      if (this.isLive(slot, epochNow) && requests > 0) {
-        const packed = epoch === this.currentEpoch ? packCountsSince(this.cumulative, this.base) : this.packed[slot]
-        if (packed !== null && packed !== undefined)
-          visit(epoch, requests, this.errors[slot] ?? 0, this.sumMs[slot] ?? 0, packed)
+      if (this.holdsNews(slot, epochNow)) {
+        const epoch = this.epochs[slot] ?? 0
+        sink.f64(epoch)
+        sink.f64(this.requests[slot] ?? 0)
+        sink.f64(this.errors[slot] ?? 0)
+        sink.f64(this.sumMs[slot] ?? 0)
+        const closed = this.packed[slot] as Uint8Array
+        sink.bytes(epoch === this.currentEpoch ? packCountsSince(this.cumulative, this.base) : closed)
       }
       this.requests[slot] = 0
       this.errors[slot] = 0
       this.sumMs[slot] = 0
       this.packed[slot] = null
     }
-    // The shard's owner resets the cumulative histogram next (shard-delta.ts): nothing to subtract.
     this.base = null
   }
 
+  /** A live slot with requests and their buckets (the live one's are the cumulative's gain). */
+  private holdsNews(slot: number, epochNow: number): boolean {
+    if (!this.isLive(slot, epochNow) || (this.requests[slot] ?? 0) === 0) return false
+    return this.epochs[slot] === this.currentEpoch || (this.packed[slot] ?? null) !== null
+  }
+
+  /** Merging side: adds a delta from takeDelta() (a shard's slots); null reads past it. */
+  static applyDelta(source: DeltaSource, into: SlidingWindow | null): void {
+    const slots = source.u32()
+    for (let i = 0; i < slots; i++) {
+      const epoch = source.f64()
+      const requests = source.f64()
+      const errors = source.f64()
+      const sumMs = source.f64()
+      const packed = source.bytesView()
+      into?.mergeSlot(epoch, requests, errors, sumMs, copyBytes(packed))
+    }
+  }
+
   /**
-   * Merging side: adds one worker's data for `epoch`. A slot holding an older epoch is recycled
-   * first; data older than the slot's epoch is outside the window and ignored. Two live epochs
-   * never share a slot, so per-epoch sums are exact whatever order the workers' data comes in.
+   * Adds one shard's data for `epoch`. A slot holding an older epoch is recycled first; data
+   * older than the slot's epoch is outside the window and ignored. Two live epochs never share a
+   * slot, so per-epoch sums are exact whatever order the shards' data comes in.
    */
-  mergeSlot(epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array): void {
+  private mergeSlot(epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array): void {
     const slot = epoch % SLOT_COUNT
     const stored = this.epochs[slot] ?? 0
     if (stored > epoch) return

@@ -1,10 +1,21 @@
 // Everything the agent knows about one task (one name + tag set): the cumulative latency
 // histogram, exact sum, success/error totals, the sliding window, and the start/end balance of
-// clients that send no in-flight reports. A plain record: Aggregator owns the rules.
+// clients that send no in-flight reports. A plain record: Aggregator owns the rules, except for
+// its --workers delta (delta-bytes.ts), written and applied here beside the fields it carries.
 import type { BucketLayout } from './bucket-layout.js'
+import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
+import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
+import type { MergeRound } from './merge-round.js'
 import { SlidingWindow } from './sliding-window.js'
+
+/** Which task a delta speaks of: the primary finds or creates it (Aggregator.task). */
+export interface TaskKey {
+  id: string
+  name: string
+  labels: Array<[string, string]>
+}
 
 export class TaskStats {
   readonly name: string
@@ -54,6 +65,66 @@ export class TaskStats {
 
   get active(): number {
     return this.startBalance + this.reportedActive
+  }
+
+  /** Something for the primary since the last takeDelta(): requests, starts or ends. */
+  get hasDelta(): boolean {
+    return this.histogram.totalCount > 0 || this.startEvents > 0 || this.endEvents > 0
+  }
+
+  /** Writes the task's identity; TaskStats.readKey() reads it (a delta's entries name tasks so). */
+  writeKey(sink: DeltaSink): void {
+    sink.str(this.id)
+    sink.str(this.name)
+    writeLabels(sink, this.labels)
+  }
+
+  static readKey(source: DeltaSource): TaskKey {
+    return { id: source.str(), name: source.str(), labels: readLabels(source) }
+  }
+
+  /**
+   * A --workers shard: writes the key and what came in since the last take, then forgets it.
+   * Counts travel as deltas, so the primary adds them; the balance stays (the shard's own floor).
+   */
+  takeDelta(sink: DeltaSink, nowMs: number): void {
+    this.writeKey(sink)
+    // The window first: its live slot is read from the cumulative histogram, emptied next.
+    this.window.takeDelta(sink, nowMs)
+    takeHistogramDelta(sink, this.histogram)
+    sink.f64(this.sumMs)
+    sink.f64(this.success)
+    sink.f64(this.errors)
+    sink.f64(this.startEvents)
+    sink.f64(this.endEvents)
+    sink.f64(this.lastUpdateMs)
+    this.sumMs = 0
+    this.success = 0
+    this.errors = 0
+    this.startEvents = 0
+    this.endEvents = 0
+  }
+
+  /**
+   * The primary: adds what follows a key (readKey) into `into`; null reads past it (the task was
+   * refused). Starts and ends join the round, which floors the balance once every shard's delta
+   * is in (merge-round.ts).
+   */
+  static applyDelta(source: DeltaSource, into: TaskStats | null, round: MergeRound): void {
+    SlidingWindow.applyDelta(source, into === null ? null : into.window)
+    applyHistogramDelta(source, into === null ? null : into.histogram)
+    const sumMs = source.f64()
+    const success = source.f64()
+    const errors = source.f64()
+    const starts = source.f64()
+    const ends = source.f64()
+    const lastUpdateMs = source.f64()
+    if (into === null) return
+    into.sumMs += sumMs
+    into.success += success
+    into.errors += errors
+    round.balance(into, starts, ends)
+    if (lastUpdateMs > into.lastUpdateMs) into.lastUpdateMs = lastUpdateMs
   }
 
   footprintBytes(): number {

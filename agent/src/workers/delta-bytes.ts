@@ -1,111 +1,23 @@
-// The byte layout of a shard delta (shard-delta.ts → shard-merge.ts): one growable buffer with
-// slack (one bounds check per field, as msgpackr's pack.js), little-endian float64s, u32 counts,
-// length-prefixed UTF-8 strings and byte runs. It never leaves the machine: the agent's own
-// processes over their IPC channel, so no versioning beyond a magic byte.
+// The frame of a shard's delta message (shard-delta.ts writes it, shard-merge.ts reads it), around
+// what each state type writes of itself (aggregate/delta-bytes.ts): a magic byte, the worker's
+// self-metric vector (shard-stats.ts), then three sections, each a u32 count and that many items:
+// tasks (TaskStats.takeDelta), custom series (CustomSeries.takeDelta), and the in-flight registry
+// (InflightRegistry.writeDelta, which counts its own clients). It never leaves the machine, so no
+// versioning beyond the magic byte.
+import type { DeltaSink, DeltaSource } from '../aggregate/delta-bytes.js'
 
-export const DELTA_MAGIC = 0x7a
+const DELTA_MAGIC = 0x7a
 
-export class DeltaWriter {
-  private buf: Buffer
-  length: number
-
-  constructor(initialBytes = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialBytes)
-    this.length = 0
-  }
-
-  reset(): void {
-    this.length = 0
-  }
-
-  private ensure(bytes: number): void {
-    if (this.length + bytes <= this.buf.length) return
-    let size = this.buf.length * 2
-    while (size < this.length + bytes) size *= 2
-    const grown = Buffer.allocUnsafe(size)
-    this.buf.copy(grown, 0, 0, this.length)
-    this.buf = grown
-  }
-
-  u8(value: number): void {
-    this.ensure(1)
-    this.buf[this.length++] = value
-  }
-
-  u32(value: number): void {
-    this.ensure(4)
-    this.buf.writeUInt32LE(value, this.length)
-    this.length += 4
-  }
-
-  f64(value: number): void {
-    this.ensure(8)
-    this.buf.writeDoubleLE(value, this.length)
-    this.length += 8
-  }
-
-  str(value: string): void {
-    const max = Buffer.byteLength(value)
-    this.ensure(4 + max)
-    this.buf.writeUInt32LE(max, this.length)
-    this.buf.write(value, this.length + 4)
-    this.length += 4 + max
-  }
-
-  bytes(value: Uint8Array): void {
-    this.ensure(4 + value.length)
-    this.buf.writeUInt32LE(value.length, this.length)
-    this.buf.set(value, this.length + 4)
-    this.length += 4 + value.length
-  }
-
-  /** A copy of what was written (the writer is reused). */
-  finish(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buf, 0, this.length)
-  }
+export function writeFrameHeader(sink: DeltaSink, stats: Float64Array): void {
+  sink.u8(DELTA_MAGIC)
+  sink.u32(stats.length)
+  for (let i = 0; i < stats.length; i++) sink.f64(stats[i] ?? 0)
 }
 
-export class DeltaReader {
-  private readonly buf: Buffer
-  private pos: number
-
-  constructor(bytes: Uint8Array) {
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    this.pos = 0
-  }
-
-  get done(): boolean {
-    return this.pos >= this.buf.length
-  }
-
-  u8(): number {
-    return this.buf[this.pos++] ?? 0
-  }
-
-  u32(): number {
-    const value = this.buf.readUInt32LE(this.pos)
-    this.pos += 4
-    return value
-  }
-
-  f64(): number {
-    const value = this.buf.readDoubleLE(this.pos)
-    this.pos += 8
-    return value
-  }
-
-  str(): string {
-    const length = this.u32()
-    const value = this.buf.toString('utf8', this.pos, this.pos + length)
-    this.pos += length
-    return value
-  }
-
-  /** A view into the delta: copy it before keeping it. */
-  bytesView(): Uint8Array {
-    const length = this.u32()
-    const view = this.buf.subarray(this.pos, this.pos + length)
-    this.pos += length
-    return view
-  }
+/** The worker's stats vector, or null when the bytes are no delta. */
+export function readFrameHeader(source: DeltaSource): Float64Array | null {
+  if (source.u8() !== DELTA_MAGIC) return null
+  const stats = new Float64Array(source.u32())
+  for (let i = 0; i < stats.length; i++) stats[i] = source.f64()
+  return stats
 }

@@ -6,7 +6,7 @@ import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { MetricsRenderer } from '../expose/metrics-renderer.js'
 import { testRenderer } from '../expose/metrics-renderer.test-support.js'
-import { DeltaWriter } from './delta-bytes.js'
+import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import { ShardMerger } from './shard-merge.js'
 
@@ -70,6 +70,26 @@ const roundText = (text: string): string[] =>
     .split('\n')
     .sort()
 
+/** Two shards and a primary at one fixed time; collect() merges one round. */
+function twoShards(): { shards: [Aggregator, Aggregator]; master: Aggregator; collect: () => void } {
+  const options = { windowSeconds: 60, precision: 2, maxSeries: 1000, now: () => 1000 }
+  const shards: [Aggregator, Aggregator] = [
+    new Aggregator({ ...options, shard: true }),
+    new Aggregator({ ...options, shard: true }),
+  ]
+  const master = new Aggregator(options)
+  const merger = new ShardMerger(master)
+  const bytes = new DeltaWriter(1024)
+  const collect = (): void => {
+    for (const shard of shards) {
+      new ShardDeltaWriter(shard).write(bytes, new Float64Array(0))
+      merger.add(bytes.finish())
+    }
+    merger.endRound()
+  }
+  return { shards, master, collect }
+}
+
 describe('shard merge', () => {
   it('two shards merged at each scrape read like one aggregator', async () => {
     const clock = { ms: 1000 }
@@ -129,5 +149,30 @@ describe('shard merge', () => {
     round(1, 2)
     expect(master.dropReasonCount('type_conflict')).toBe(7)
     expect(master.custom.size).toBe(1)
+  })
+  it("settles a round's starts and ends together: an end merged before its start from the other shard", () => {
+    const { shards, master, collect } = twoShards()
+    const started = shards[1].task('job', null)
+    const ended = shards[0].task('job', null)
+    if (started === null || ended === null) throw new Error('each shard takes the task')
+    shards[1].taskStarted(started)
+    shards[0].taskEnded(ended)
+    collect()
+    expect(master.tasks.get('job')?.active).toBe(0)
+  })
+
+  it("lets a client's newer zero win over another shard's older count merged after it", () => {
+    const { shards, master, collect } = twoShards()
+    const report = (shard: Aggregator, sequence: number, count: number): void => {
+      const client = shard.beginInflightReport('client-a', sequence, 1000)
+      const task = shard.task('job', null)
+      if (client === null || task === null) throw new Error('the shard takes the report')
+      shard.inflightEntry(client, task, count)
+    }
+    report(shards[1], 1, 3)
+    report(shards[0], 2, 0)
+    collect()
+    master.refreshActive()
+    expect(master.tasks.get('job')?.active).toBe(0)
   })
 })

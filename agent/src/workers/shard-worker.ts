@@ -15,7 +15,7 @@ import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
 import { UdpListener } from '../ingest/udp-listener.js'
 import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
-import { DeltaWriter } from './delta-bytes.js'
+import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
 

@@ -1,0 +1,39 @@
+// A LatencyHistogram's part of a --workers delta (delta-bytes.ts): its count, value range and
+// packed buckets (compact-counts.ts). A shard's histograms hold only what came in since its last
+// delta, so the delta is the whole histogram and the primary adds it: HdrHistograms add exactly.
+// Beside the histogram rather than in it: compact-counts.ts packs any BucketSource, and
+// latency-histogram.ts stays free of the packing it is read by.
+import { PackedCountsReader, packCounts } from './compact-counts.js'
+import type { DeltaSink, DeltaSource } from './delta-bytes.js'
+import type { LatencyHistogram } from './latency-histogram.js'
+
+const NO_BUCKETS = new Uint8Array(0)
+
+/** Writes the histogram's delta, then empties it (the shard has handed its counts over). */
+export function takeHistogramDelta(sink: DeltaSink, histogram: LatencyHistogram): void {
+  sink.f64(histogram.totalCount)
+  sink.f64(histogram.minUs)
+  sink.f64(histogram.maxUs)
+  sink.bytes(histogram.totalCount > 0 ? packCounts(histogram) : NO_BUCKETS)
+  histogram.reset()
+}
+
+/** Adds a delta from takeHistogramDelta() into `into`; null reads past it (a refused series). */
+export function applyHistogramDelta(source: DeltaSource, into: LatencyHistogram | null): void {
+  const count = source.f64()
+  const minUs = source.f64()
+  const maxUs = source.f64()
+  const packed = source.bytesView()
+  if (into !== null && count > 0) addPackedToHistogram(into, packed, minUs, maxUs)
+}
+
+/** Adds a packed bucket list whose values lay in [minUs, maxUs]: counts add exactly. */
+function addPackedToHistogram(histogram: LatencyHistogram, packed: Uint8Array, minUs: number, maxUs: number): void {
+  const layout = histogram.layout
+  const reader = new PackedCountsReader(packed)
+  while (reader.next()) {
+    const octave = layout.octaveOfFlat(reader.flat)
+    histogram.addAt(octave, reader.flat - layout.flatIndex(octave, 0), maxUs, reader.count)
+  }
+  if (minUs < histogram.minUs) histogram.minUs = minUs
+}
