@@ -23,6 +23,7 @@ const BENCHES = [
   { name: 'hdr', script: 'hdr.bench.mjs' },
   { name: 'scrape', script: 'scrape.bench.mjs', node: ['--expose-gc'], env: quick ? { BENCH_RUNS: '5' } : {} },
   { name: 'remote-write', script: 'remote-write.bench.mjs', env: quick ? { BENCH_RUNS: '3' } : {} },
+  { name: 'delta', script: 'delta.bench.mjs', env: quick ? { BENCH_RUNS: '3' } : {} },
   { name: 'ingest', script: 'ingest.bench.mjs', args: ['--seconds', ingestSeconds] },
   {
     name: 'ingest_workers_2',
