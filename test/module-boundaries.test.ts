@@ -115,6 +115,31 @@ describe('module boundaries', () => {
     }
   })
 
+  it('workers import nothing from expose: the serving half is wired in pipeline/, in front of either topology', () => {
+    const files = sourceFiles(path.join(REPO_ROOT, 'agent', 'src', 'workers'))
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      for (const spec of importsOf(file)) expect(/\/expose\//.test(spec), `${rel(file)} imports ${spec}`).toBe(false)
+    }
+  })
+
+  it('aggregate imports nothing of ours but @taskmeter/protocol, and reaches no further than its own folder', () => {
+    const dir = path.join(REPO_ROOT, 'agent', 'src', 'aggregate')
+    const files = sourceFiles(dir)
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) {
+          const target = path.resolve(path.dirname(file), spec)
+          expect(target.startsWith(dir + path.sep), `${rel(file)} imports ${spec}`).toBe(true)
+        } else
+          expect(spec.startsWith('@taskmeter/') && spec !== '@taskmeter/protocol', `${rel(file)} imports ${spec}`).toBe(
+            false,
+          )
+      }
+    }
+  })
+
   it('has no import cycles inside a package', () => {
     for (const pkg of ['protocol', 'instrument', 'client', 'agent']) {
       const files = sourceFiles(path.join(REPO_ROOT, pkg, 'src'))

@@ -2,14 +2,13 @@
 // taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
 // agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT/SIGQUIT.
 import cluster from 'node:cluster'
-import { type RunningAgent, startAgent } from './agent.js'
+import { type ClusterAgent, type RunningAgent, startAgent, startClusterAgent } from './agent.js'
 import { TaskmeterError } from './config/taskmeter-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { startDemoTraffic } from './demo-process.js'
 import { runCompare } from './modes/compare.js'
 import { runDoctor } from './modes/doctor.js'
 import { runLoadTest } from './modes/load-test.js'
-import { type ClusterAgent, startClusterAgent } from './workers/cluster-agent.js'
 import { handleSignals } from './signals.js'
 import { runShardWorker } from './workers/shard-worker.js'
 

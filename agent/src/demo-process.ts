@@ -3,13 +3,9 @@
 // import the client (the packages stay independent); it only starts its published script.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { Logger } from './logger.js'
 
-export interface DemoLogger {
-  info(obj: object, msg: string): void
-  warn(obj: object, msg: string): void
-}
-
-export function startDemoTraffic(udpPort: number, logger: DemoLogger): ChildProcess | null {
+export function startDemoTraffic(udpPort: number, logger: Logger): ChildProcess | null {
   let script: string
   try {
     script = fileURLToPath(import.meta.resolve('@taskmeter/client/demo'))

@@ -3,17 +3,15 @@
 // them to every process. None of those may kill it or (SIGUSR1, Node's default) open the inspector
 // on 127.0.0.1:9229; a JS listener replaces Node's handler, so the debugger never starts.
 
+import type { Logger } from './logger.js'
+
 /** Drain and exit: SIGQUIT too, as nginx and other daemons treat it (graceful, no core dump). */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const
 
 /** Logged and ignored: there is no config to reload and no debugger to open. */
 export const IGNORED_SIGNALS = ['SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const
 
-interface SignalLogger {
-  info(obj: object, msg: string): void
-}
-
-export function handleSignals(logger: SignalLogger, stop: (signal: NodeJS.Signals) => void): void {
+export function handleSignals(logger: Logger, stop: (signal: NodeJS.Signals) => void): void {
   for (const signal of STOP_SIGNALS) process.on(signal, stop)
   for (const signal of IGNORED_SIGNALS)
     process.on(signal, () => logger.info({ signal }, 'signal ignored: send SIGTERM to stop the agent'))

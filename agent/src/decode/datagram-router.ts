@@ -4,7 +4,8 @@
 import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from './decode-stats.js'
-import { type DebugLogger, RejectLog } from './reject-log.js'
+import type { Logger } from '../logger.js'
+import { RejectLog } from './reject-log.js'
 import { ProtocolSink } from './protocol-sink.js'
 import { StatsdSink } from './statsd-sink.js'
 import { StatsdStats } from './statsd-stats.js'
@@ -20,7 +21,7 @@ export class DatagramRouter {
   /** Inside beginTurn() … endTurn(): the clock was read once for the whole event-loop turn. */
   private turnOpen: boolean
 
-  constructor(aggregator: Aggregator, logger: DebugLogger | null) {
+  constructor(aggregator: Aggregator, logger: Logger | null) {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)

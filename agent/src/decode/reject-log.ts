@@ -1,20 +1,17 @@
 // Rate-limited debug logging of rejected input: a flood of bad datagrams must not become a flood
 // of log lines. The enabled check is decided once, not per event, so a disabled debug log costs the hot path nothing.
-export interface DebugLogger {
-  debug(obj: object, msg: string): void
-  readonly level: string
-}
+import type { Logger } from '../logger.js'
 
 const MAX_LINES_PER_SECOND = 10
 
 export class RejectLog {
-  private readonly logger: DebugLogger | null
+  private readonly logger: Logger | null
   private windowStartMs: number
   private linesInWindow: number
   suppressed: number
 
-  constructor(logger: DebugLogger | null) {
-    this.logger = logger !== null && (logger.level === 'debug' || logger.level === 'trace') ? logger : null
+  constructor(logger: Logger | null) {
+    this.logger = logger?.isLevelEnabled?.('debug') === true ? logger : null
     this.windowStartMs = 0
     this.linesInWindow = 0
     this.suppressed = 0

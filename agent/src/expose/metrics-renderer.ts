@@ -34,7 +34,7 @@ export class MetricsRenderer {
   /** Protobuf scrapes and remote write share the family sources' scratch: one at a time. */
   private readonly sourcesInUse = new Serial()
   /** Brings the aggregator up to date before a render (--workers: merge the shards). */
-  refresh: (() => Promise<void>) | null
+  private readonly refresh: (() => Promise<void>) | null
   lastRenderSeconds: number
   /** Its own figure, for the agent's self-metric registry (self-metrics/agent-self-metrics.ts). */
   readonly renderSeconds: SelfMetric = {
@@ -50,6 +50,7 @@ export class MetricsRenderer {
     self: SelfMetrics,
     withProcessMetrics = true,
     native: NativeSettings | null = null,
+    refresh: (() => Promise<void>) | null = null,
   ) {
     this.tasks = new TaskFamilyRenderer(aggregator, bucketBoundsSeconds)
     this.custom = new CustomFamilyRenderer(aggregator)
@@ -62,7 +63,7 @@ export class MetricsRenderer {
       for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
     }
     this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native)
-    this.refresh = null
+    this.refresh = refresh
     this.lastRenderSeconds = 0
   }
 

@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { DatagramRouter } from '../decode/datagram-router.js'
 import { LINE_REASON_INDEX } from '../decode/statsd-reasons.js'
+import type { Logger } from '../logger.js'
 import { TcpListener, type TcpListenerOptions } from './tcp-listener.js'
 
-const quietLogger = { warn: (): void => {} }
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs

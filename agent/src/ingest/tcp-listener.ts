@@ -4,9 +4,9 @@
 // of each (line-framer.ts), and idle time (a silent connection is closed and counted). Nothing a
 // client sends can throw out of here; socket errors end only that connection.
 import net from 'node:net'
+import type { Logger } from '../logger.js'
 import { type SelfMetric, fieldOf } from '../self-metrics/self-metric.js'
 import { LineFramer, type TextHandler } from './line-framer.js'
-import type { SocketLogger } from './udp-listener.js'
 
 export interface TcpListenerOptions {
   host: string
@@ -75,7 +75,7 @@ export class TcpListener {
   private readonly sockets = new Set<net.Socket>()
   private listening: boolean
 
-  constructor(options: TcpListenerOptions, handler: TextHandler, logger: SocketLogger) {
+  constructor(options: TcpListenerOptions, handler: TextHandler, logger: Logger) {
     this.options = options
     this.handler = handler
     this.listening = false

@@ -1,6 +1,7 @@
 // The UDP socket. It only receives and hands each datagram to the decode stage; a bad datagram
 // can never throw out of here (the router never throws, and a socket error is logged, not fatal).
 import dgram from 'node:dgram'
+import type { Logger } from '../logger.js'
 import { type KernelSocketStats, findOwnSocketInode, readKernelSocketStats } from './kernel-socket-stats.js'
 
 export interface DatagramHandler {
@@ -14,10 +15,6 @@ export interface UdpListenerOptions {
   recvBufferBytes: number
 }
 
-export interface SocketLogger {
-  warn(obj: object, msg: string): void
-}
-
 export class UdpListener {
   private readonly socket: dgram.Socket
   private readonly handler: DatagramHandler
@@ -28,7 +25,7 @@ export class UdpListener {
   /** Drops already counted by the kernel when we bound (a reused port starts at its old count). */
   private dropsAtBind: number
 
-  constructor(options: UdpListenerOptions, handler: DatagramHandler, logger: SocketLogger) {
+  constructor(options: UdpListenerOptions, handler: DatagramHandler, logger: Logger) {
     this.handler = handler
     this.ipv6 = options.host.includes(':')
     this.bound = false

@@ -8,6 +8,7 @@ import type { RemoteWriteConfig } from '../config/fleet-options.js'
 import type { FamilySink } from '../expose/family-sink.js'
 import { renderSelfFamilies } from '../expose/self-families.js'
 import { emitTextFamilies } from '../expose/text-family-source.js'
+import type { Logger } from '../logger.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { RemoteWriter } from './remote-writer.js'
 
@@ -35,7 +36,7 @@ const source = {
   emitFamilies: async (sink: FamilySink) =>
     emitTextFamilies('# HELP up_total x\n# TYPE up_total counter\nup_total 3\n', sink),
 }
-const quiet = { warn: () => {} }
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 function config(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
   return {

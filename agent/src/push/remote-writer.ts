@@ -4,16 +4,13 @@
 // taskmeter_remote_write_* families of /metrics (and of the push itself), declared here.
 import type { RemoteWriteConfig } from '../config/fleet-options.js'
 import type { FamilySink } from '../expose/family-sink.js'
+import type { Logger } from '../logger.js'
 import type { SelfMetric, SelfMetricType } from '../self-metrics/self-metric.js'
 import { RemoteWriteQueue, type RemoteWriteStats, type SendOutcome } from './remote-write-queue.js'
 import { TimeSeriesEncoder } from './time-series-encoder.js'
 
 export interface FamilyEmitter {
   emitFamilies(sink: FamilySink): Promise<void>
-}
-
-interface Logger {
-  warn(obj: object, msg: string): void
 }
 
 const SEND_TIMEOUT_MS = 10_000

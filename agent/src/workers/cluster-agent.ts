@@ -1,24 +1,14 @@
-// --workers N, the primary process: N cluster workers (shard-worker.ts) share the UDP
-// port and aggregate a shard each; this process serves HTTP from one Aggregator into which every
-// read (/metrics, /dashboard, /report, remote write) first merges the shards' deltas
-// (shard-merge.ts). It opens no ingest socket itself; cluster's primary holds the shared one.
+// --workers N, the primary process's topology: N cluster workers (shard-worker.ts) share the UDP
+// port and aggregate a shard each; every read of the served aggregator (/metrics, /dashboard,
+// /report, remote write) first merges the shards' deltas into it (shard-merge.ts). It opens no
+// ingest socket itself; cluster's primary holds the shared one. The serving half in front of it
+// is the same as one process's (pipeline/serving.ts).
 import cluster, { type Worker } from 'node:cluster'
-import type { FastifyInstance } from 'fastify'
-import { listenOrExplain } from '../ingest/listen-or-explain.js'
-import { pino } from 'pino'
-import { Aggregator } from '../aggregate/aggregator.js'
-import type { Config } from '../config/load-config.js'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { StatsdStats } from '../decode/statsd-stats.js'
-import { createHttpServer } from '../expose/http-server.js'
-import { MetricsRenderer } from '../expose/metrics-renderer.js'
-import { defaultNativeSchema } from '../expose/native-histogram.js'
 import { sumKernelDrops } from '../ingest/kernel-socket-stats.js'
 import { TcpStats } from '../ingest/tcp-listener.js'
-import { RemoteWriter } from '../push/remote-writer.js'
-import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
-import { SelfMetrics } from '../self-metrics/self-registry.js'
-import { AGENT_VERSION } from '../version.js'
+import type { StartTopology, Topology } from '../pipeline/topology.js'
 import { ShardMerger } from './shard-merge.js'
 import { ShardStatsMerger } from './shard-stats.js'
 import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
@@ -28,30 +18,12 @@ const COLLECT_TIMEOUT_MS = 5_000
 /** Workers that die are replaced, this many times at most over the agent's life. */
 const MAX_RESTARTS = 20
 
-export interface ClusterAgent {
-  readonly udpPort: number
-  readonly httpPort: number
-  readonly http: FastifyInstance
-  close(): Promise<{ datagrams_received: number; events_accepted: number; kernel_drops: number }>
-}
-
-export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
-  const logger = pino({ level: config.logLevel })
-  const aggregator = new Aggregator({
-    windowSeconds: config.windowSeconds,
-    precision: config.precision,
-    maxSeries: config.maxSeries,
-    maxScrapeBytes: config.maxScrapeBytes,
-    taskBuckets: config.buckets.length,
-  })
+export const startShardedIngest: StartTopology<Topology> = async (config, { aggregator, self, logger }) => {
   const decode = new DecodeStats()
   const statsd = new StatsdStats()
-  const self = new SelfMetrics()
   const stats = new ShardStatsMerger(self)
   const merger = new ShardMerger(aggregator)
   const ipv6 = config.udpHost.includes(':')
-  let udpPort = 0
-  let dropsAtStart = 0
   let stopping = false
 
   cluster.setupPrimary({ serialization: 'advanced' })
@@ -102,8 +74,9 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
   }
   const first = ready[0]
   if (first === undefined || first.t !== 'ready') throw new Error('shard worker did not start')
-  udpPort = first.udpPort
-  dropsAtStart = sumKernelDrops(udpPort, ipv6)
+  const udpPort = first.udpPort
+  const dropsAtStart = sumKernelDrops(udpPort, ipv6)
+  const kernelDrops = (): number => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart)
 
   let nextId = 0
   const ask = (index: number, message: PrimaryMessage & { id: number }): Promise<DeltaMessage | null> =>
@@ -133,102 +106,28 @@ export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
     }
     merger.endRound()
   }
-  const refresh = (): Promise<void> => {
-    if (round === null) round = mergeRound('collect').finally(() => (round = null))
-    return round
-  }
-
-  const renderer = new MetricsRenderer(
-    aggregator,
-    config.buckets,
-    self,
-    true,
-    config.nativeHistograms.enabled
-      ? {
-          schema: config.nativeHistograms.schema ?? defaultNativeSchema(aggregator.layout),
-          maxBuckets: config.nativeHistograms.maxBuckets,
-        }
-      : null,
-  )
-  renderer.refresh = refresh
-  // The shards' counters merge into these (shard-stats.ts); kernel drops are read here, on the port.
-  self.register(
-    ...agentSelfMetrics({
-      aggregator,
-      decode,
-      statsd,
-      tcp: new TcpStats(),
-      kernelDrops: () => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart),
-      renderSeconds: renderer.renderSeconds,
-      version: AGENT_VERSION,
-    }),
-  )
-  const remoteWriter =
-    config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
-  if (remoteWriter !== null) self.register(...remoteWriter.selfMetrics)
-  let httpListening = false
-  const http = createHttpServer({
-    aggregator,
-    renderer,
-    refresh,
-    agentInfo: () => ({
-      version: AGENT_VERSION,
-      workers: config.workers,
-      datagrams_by_worker: stats.datagramsByWorker(config.workers),
-      datagrams_received: decode.datagramsReceived,
-      series: aggregator.seriesCount,
-      max_series: aggregator.maxSeries,
-      series_dropped: aggregator.seriesDropped,
-      udp_port: udpPort,
-      tcp_port: first.tcpPort,
-      prometheus_url: config.prometheusUrl,
-    }),
-    isReady: () => httpListening && !stopping,
-    logger,
-    auth: config.metricsAuth,
-  })
-  await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
-  httpListening = true
-  const address = http.server.address()
-  const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
-  logger.info(
-    {
-      udp: `${first.udpAddress}:${udpPort}`,
-      http: `${config.host}:${httpPort}`,
-      ...(first.tcpPort === null ? {} : { tcp: `${first.tcpAddress}:${first.tcpPort}` }),
-      workers: config.workers,
-      window_s: config.windowSeconds,
-      precision: config.precision,
-      max_series: config.maxSeries,
-    },
-    'taskmeter agent listening',
-  )
-  remoteWriter?.start()
-  const sweepTimer =
-    config.ttlSeconds > 0
-      ? setInterval(
-          () => aggregator.evictIdle(config.ttlSeconds * 1000),
-          Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10)),
-        ).unref()
-      : null
 
   return {
-    udpPort,
-    httpPort,
-    http,
-    async close() {
+    udp: { address: first.udpAddress, port: udpPort },
+    tcp:
+      first.tcpAddress === null || first.tcpPort === null ? null : { address: first.tcpAddress, port: first.tcpPort },
+    // The shards' counters merge into these (shard-stats.ts); kernel drops are read here, on the port.
+    counters: { decode, statsd, tcp: new TcpStats(), kernelDrops },
+    refresh: () => {
+      if (round === null) round = mergeRound('collect').finally(() => (round = null))
+      return round
+    },
+    listeningFields: { workers: config.workers },
+    agentInfo: () => ({ workers: config.workers, datagrams_by_worker: stats.datagramsByWorker(config.workers) }),
+    isReady: () => !stopping,
+    // Each shard sweeps its own series and clears its own decoder caches.
+    onEvicted: () => {},
+    async stop() {
       stopping = true
-      if (sweepTimer !== null) clearInterval(sweepTimer)
       if (round !== null) await round
-      const kernelDrops = Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart)
+      const drops = kernelDrops()
       await mergeRound('stop') // each worker drains its socket share and sends its last delta
-      const pushed = await remoteWriter?.close()
-      if (pushed !== undefined) logger.info({ remote_write: pushed }, 'remote write stopped')
-      httpListening = false
-      await http.close()
-      let events = 0
-      for (let i = 0; i < decode.eventsByKind.length; i++) events += decode.eventsByKind[i] ?? 0
-      return { datagrams_received: decode.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
+      return drops
     },
   }
 }

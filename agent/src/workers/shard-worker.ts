@@ -5,14 +5,11 @@
 // `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts) and a
 // snapshot of its pipeline's self-metrics (shard-stats.ts).
 import { pino } from 'pino'
-import { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
-import { DatagramRouter } from '../decode/datagram-router.js'
-import { TurnBatch } from '../decode/turn-batch.js'
+import { aggregatorFromConfig } from '../pipeline/aggregator-from-config.js'
+import { startIngest } from '../pipeline/ingest.js'
+import { startTtlSweep } from '../pipeline/ttl-sweep.js'
 import { ignoreAllSignals } from '../signals.js'
-import { listenOrExplain } from '../ingest/listen-or-explain.js'
-import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
-import { UdpListener } from '../ingest/udp-listener.js'
 import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { DeltaWriter } from '../aggregate/delta-bytes.js'
@@ -56,55 +53,24 @@ async function startShard(config: Config): Promise<void> {
   process.on('disconnect', () => process.exit(0))
   // Every shard stamps events on the primary's clock, so window slots (epochs) line up when merged.
   const offsetMs = performance.timeOrigin - (await waitForOrigin())
-  const aggregator = new Aggregator({
-    windowSeconds: config.windowSeconds,
-    precision: config.precision,
-    maxSeries: config.maxSeries,
-    maxScrapeBytes: config.maxScrapeBytes,
-    taskBuckets: config.buckets.length,
-    now: () => performance.now() + offsetMs,
-    shard: true,
-  })
-  const logger = pino({ level: config.logLevel })
-  const router = new DatagramRouter(aggregator, logger)
+  const aggregator = aggregatorFromConfig(config, { now: () => performance.now() + offsetMs, shard: true })
   const delta = new ShardDeltaWriter(aggregator)
   const bytes = new DeltaWriter()
-  const tcp =
-    config.tcpPort === null
-      ? null
-      : new TcpListener({ host: config.udpHost, port: config.tcpPort, ...TCP_LISTENER_DEFAULTS }, router, logger)
-  const listenerOptions = { host: config.udpHost, port: config.udpPort, recvBufferBytes: config.recvBufferBytes }
-  const udp = new UdpListener(listenerOptions, new TurnBatch(router), logger)
-  const bound = await listenOrExplain('--udp-port', config.udpHost, config.udpPort, () => udp.bind(listenerOptions))
-  const tcpBound =
-    tcp === null ? null : await listenOrExplain('--tcp-port', config.udpHost, config.tcpPort ?? 0, () => tcp.listen())
-
-  const self = new SelfMetrics().register(
-    ...pipelineSelfMetrics({ decode: router.stats, statsd: router.statsdStats, aggregator, tcp: tcp?.stats ?? null }),
-  )
+  const ingest = await startIngest(config, aggregator, pino({ level: config.logLevel }))
+  const self = new SelfMetrics().register(...pipelineSelfMetrics(ingest.parts))
   const takeDelta = (id: number): DeltaMessage => {
     delta.write(bytes, NO_POSITIONAL_STATS)
     return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
   }
-  const sweepTimer =
-    config.ttlSeconds > 0
-      ? setInterval(
-          () => {
-            if (aggregator.evictIdle(config.ttlSeconds * 1000) > 0) router.clearCaches()
-          },
-          Math.min(30_000, Math.max(100, (config.ttlSeconds * 1000) / 10)),
-        ).unref()
-      : null
+  const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
 
   process.on('message', (raw: unknown) => {
     const message = raw as PrimaryMessage
     if (message.t === 'collect') send(takeDelta(message.id))
     else if (message.t === 'stop') {
-      if (sweepTimer !== null) clearInterval(sweepTimer)
+      stopSweep()
       void (async () => {
-        await udp.drain(1000)
-        await udp.close()
-        await tcp?.close()
+        await ingest.close()
         send(takeDelta(message.id))
         process.disconnect?.()
       })()
@@ -112,9 +78,9 @@ async function startShard(config: Config): Promise<void> {
   })
   send({
     t: 'ready',
-    udpAddress: bound.address,
-    udpPort: bound.port,
-    tcpAddress: tcpBound?.address ?? null,
-    tcpPort: tcpBound?.port ?? null,
+    udpAddress: ingest.udpBound.address,
+    udpPort: ingest.udpBound.port,
+    tcpAddress: ingest.tcpBound?.address ?? null,
+    tcpPort: ingest.tcpBound?.port ?? null,
   })
 }

@@ -1,0 +1,45 @@
+// One process: the ingest half runs here, straight into the served aggregator.
+import type { DatagramRouter } from '../decode/datagram-router.js'
+import type { UdpListener } from '../ingest/udp-listener.js'
+import type { Logger } from '../logger.js'
+import { startIngest } from './ingest.js'
+import type { StartTopology, Topology } from './topology.js'
+
+export interface LocalIngest extends Topology {
+  readonly router: DatagramRouter
+}
+
+// Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the value set): say how to raise it.
+function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger: Logger): void {
+  if (requestedBytes === 0) return
+  const actualBytes = udp.recvBufferBytes()
+  if (actualBytes < requestedBytes) {
+    logger.warn(
+      {
+        requested_bytes: requestedBytes,
+        actual_bytes: actualBytes,
+        fix: `sysctl -w net.core.rmem_max=${requestedBytes}`,
+      },
+      'the kernel capped --recv-buffer; bursts may be dropped (see taskmeter_udp_kernel_drops_total)',
+    )
+  }
+}
+
+export const startLocalIngest: StartTopology<LocalIngest> = async (config, { aggregator, logger }) => {
+  const ingest = await startIngest(config, aggregator, logger)
+  const { router, udp, tcp } = ingest
+  warnIfRecvBufferCapped(udp, config.recvBufferBytes, logger)
+  return {
+    router,
+    udp: ingest.udpBound,
+    tcp: ingest.tcpBound,
+    counters: { ...ingest.parts, kernelDrops: () => udp.kernelDrops() },
+    refresh: null,
+    listeningFields: { worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
+    agentInfo: () => ({ recv_buffer_bytes: udp.recvBufferBytes() }),
+    isReady: () => udp.isBound && (tcp === null || tcp.isListening),
+    // Evicted series may still be cached by the decoders: a new event must find them gone.
+    onEvicted: () => router.clearCaches(),
+    stop: () => ingest.close(),
+  }
+}

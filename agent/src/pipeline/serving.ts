@@ -1,0 +1,125 @@
+// The serving half: /metrics renderer, self-metric registry, --remote-write, the HTTP routes and
+// the --ttl sweep over the served aggregator, in front of either topology. close() stops in the
+// order a graceful shutdown needs: the ingest drains first, remote write pushes what it received,
+// and HTTP closes last, letting in-flight responses finish.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { Aggregator } from '../aggregate/aggregator.js'
+import type { Config } from '../config/load-config.js'
+import { createHttpServer } from '../expose/http-server.js'
+import { MetricsRenderer } from '../expose/metrics-renderer.js'
+import { type NativeSettings, defaultNativeSchema } from '../expose/native-histogram.js'
+import { listenOrExplain } from '../ingest/listen-or-explain.js'
+import { RemoteWriter } from '../push/remote-writer.js'
+import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
+import type { SelfMetrics } from '../self-metrics/self-registry.js'
+import { AGENT_VERSION } from '../version.js'
+import { type FinalCounts, type Topology, finalCounts } from './topology.js'
+import { startTtlSweep } from './ttl-sweep.js'
+
+export interface ServingParts {
+  readonly aggregator: Aggregator
+  readonly self: SelfMetrics
+  /** fastify logs through it too, so it is the pino logger itself. */
+  readonly logger: FastifyBaseLogger
+}
+
+export interface ServedAgent {
+  readonly udpPort: number
+  readonly httpPort: number
+  /** The StatsD TCP port, or null without --tcp-port. */
+  readonly tcpPort: number | null
+  readonly aggregator: Aggregator
+  readonly http: FastifyInstance
+  /** Stops the ingest (queued datagrams drain), pushes, closes HTTP; resolves with the last counts. */
+  close(): Promise<FinalCounts>
+}
+
+/** Native histograms for protobuf scrapes and remote write; null = classic only. */
+function nativeSettings(config: Config, aggregator: Aggregator): NativeSettings | null {
+  const native = config.nativeHistograms
+  return native.enabled
+    ? { schema: native.schema ?? defaultNativeSchema(aggregator.layout), maxBuckets: native.maxBuckets }
+    : null
+}
+
+function listeningLine(config: Config, topology: Topology, httpPort: number): Record<string, unknown> {
+  const { udp, tcp } = topology
+  return {
+    udp: `${udp.address}:${udp.port}`,
+    http: `${config.host}:${httpPort}`,
+    ...(tcp === null ? {} : { tcp: `${tcp.address}:${tcp.port}` }),
+    window_s: config.windowSeconds,
+    precision: config.precision,
+    max_series: config.maxSeries,
+    ...topology.listeningFields,
+  }
+}
+
+export async function startServing(config: Config, parts: ServingParts, topology: Topology): Promise<ServedAgent> {
+  const { aggregator, self, logger } = parts
+  const renderer = new MetricsRenderer(
+    aggregator,
+    config.buckets,
+    self,
+    true,
+    nativeSettings(config, aggregator),
+    topology.refresh,
+  )
+  self.register(
+    ...agentSelfMetrics({
+      ...topology.counters,
+      aggregator,
+      renderSeconds: renderer.renderSeconds,
+      version: AGENT_VERSION,
+    }),
+  )
+  // --remote-write: its queue health joins the self families of /metrics.
+  const remoteWriter =
+    config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+  if (remoteWriter !== null) self.register(...remoteWriter.selfMetrics)
+  let httpListening = false
+  const http = createHttpServer({
+    aggregator,
+    renderer,
+    refresh: topology.refresh,
+    agentInfo: () => ({
+      version: AGENT_VERSION,
+      datagrams_received: topology.counters.decode.datagramsReceived,
+      series: aggregator.seriesCount,
+      max_series: aggregator.maxSeries,
+      series_dropped: aggregator.seriesDropped,
+      udp_port: topology.udp.port,
+      tcp_port: topology.tcp?.port ?? null,
+      prometheus_url: config.prometheusUrl,
+      ...topology.agentInfo(),
+    }),
+    isReady: () => httpListening && topology.isReady(),
+    logger,
+    auth: config.metricsAuth,
+  })
+  await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
+  httpListening = true
+  const address = http.server.address()
+  const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
+  logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')
+  remoteWriter?.start()
+  const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())
+
+  return {
+    udpPort: topology.udp.port,
+    httpPort,
+    tcpPort: topology.tcp?.port ?? null,
+    aggregator,
+    http,
+    async close() {
+      stopSweep()
+      const kernelDrops = await topology.stop()
+      // A last snapshot with everything received, then a bounded wait for the queues.
+      const pushed = await remoteWriter?.close()
+      if (pushed !== undefined) logger.info({ remote_write: pushed }, 'remote write stopped')
+      httpListening = false
+      await http.close()
+      return finalCounts(topology.counters.decode, kernelDrops)
+    },
+  }
+}
