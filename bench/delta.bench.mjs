@@ -92,7 +92,7 @@ class ValueSource {
 const ENCODINGS = {
   bytes: {
     encode(writer, scratch) {
-      writer.write(scratch, NO_STATS)
+      writer.write(scratch)
       return scratch.finish()
     },
     decode: (merger, encoded) => merger.add(encoded),
@@ -100,13 +100,12 @@ const ENCODINGS = {
   v8: {
     encode(writer) {
       const sink = new ValueSink()
-      writer.writeTo(sink, NO_STATS)
+      writer.writeTo(sink)
       return v8.serialize(sink.values)
     },
     decode: (merger, encoded) => merger.apply(new ValueSource(v8.deserialize(encoded))),
   },
 }
-const NO_STATS = new Float64Array(0)
 
 /** Both encodings of one shard's delta, the same traffic into each (one seed), interleaved. */
 function encodingTimes(tasks) {
@@ -165,7 +164,7 @@ function mergeTimes(tasks) {
   for (let run = 0; run <= RUNS; run++) {
     traffic(shards, tasks, clock, rand)
     const deltas = writers.map((writer) => {
-      writer.write(bytes, new Float64Array(0))
+      writer.write(bytes)
       return bytes.finish()
     })
     deltaBytes = deltas.reduce((sum, d) => sum + d.length, 0)

@@ -102,7 +102,7 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
     for (let i = 0; i < deltas.length; i++) {
       const delta = deltas[i]
       if (delta === null || delta === undefined) continue
-      if (merger.add(delta.bytes) !== null) stats.add(i, delta.stats)
+      if (merger.add(delta.bytes)) stats.add(i, delta.stats)
     }
     merger.endRound()
   }

@@ -18,17 +18,17 @@ export class ShardDeltaWriter {
     this.aggregator = aggregator
   }
 
-  /** Writes the delta after `stats` (shard-stats.ts) into the reused `writer`, and resets what it wrote. */
-  write(writer: DeltaWriter, stats: Float64Array): void {
+  /** Writes the delta into the reused `writer`, and resets what it wrote. */
+  write(writer: DeltaWriter): void {
     writer.reset()
-    this.writeTo(writer, stats)
+    this.writeTo(writer)
   }
 
   /** write() into any sink (the delta benchmark compares the bytes with other encodings). */
-  writeTo(sink: DeltaSink, stats: Float64Array): void {
+  writeTo(sink: DeltaSink): void {
     const aggregator = this.aggregator
     const nowMs = aggregator.now()
-    writeFrameHeader(sink, stats)
+    writeFrameHeader(sink)
 
     let count = 0
     for (const task of aggregator.tasks.values()) if (task.hasDelta) count++

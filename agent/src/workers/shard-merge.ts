@@ -23,15 +23,14 @@ export class ShardMerger {
     this.aggregator = aggregator
   }
 
-  /** Adds one delta; returns the worker's stats vector (shard-stats.ts), or null for bad bytes. */
-  add(bytes: Uint8Array): Float64Array | null {
+  /** Adds one delta; false for bytes that are no delta. */
+  add(bytes: Uint8Array): boolean {
     return this.apply(new DeltaReader(bytes))
   }
 
   /** add() from any source of the delta's values (the delta benchmark compares encodings). */
-  apply(source: DeltaSource): Float64Array | null {
-    const stats = readFrameHeader(source)
-    if (stats === null) return null
+  apply(source: DeltaSource): boolean {
+    if (!readFrameHeader(source)) return false
     const tasks = source.u32()
     for (let t = 0; t < tasks; t++) TaskStats.applyDelta(source, this.findTask(TaskStats.readKey(source)), this.round)
     const series = source.u32()
@@ -41,7 +40,7 @@ export class ShardMerger {
       CustomSeries.applyDelta(source, key, this.findSeries(key), this.round, drops)
     }
     this.aggregator.inflight.applyDelta(source, this.findTask)
-    return stats
+    return true
   }
 
   // Two workers may see one name as two kinds: the one the primary saw first keeps it, and the

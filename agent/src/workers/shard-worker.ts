@@ -16,9 +16,6 @@ import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
 
-/** The self-metrics travel keyed in the delta message, not positionally in its bytes. */
-const NO_POSITIONAL_STATS = new Float64Array(0)
-
 function send(message: WorkerMessage): void {
   process.send?.(message)
 }
@@ -59,7 +56,7 @@ async function startShard(config: Config): Promise<void> {
   const ingest = await startIngest(config, aggregator, pino({ level: config.logLevel }))
   const self = new SelfMetrics().register(...pipelineSelfMetrics(ingest.parts))
   const takeDelta = (id: number): DeltaMessage => {
-    delta.write(bytes, NO_POSITIONAL_STATS)
+    delta.write(bytes)
     return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
   }
   const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
