@@ -1,40 +1,19 @@
-// Re-reads small text-format families (the agent's taskmeter_* families and prom-client's process
-// metrics, ~100 lines) into a FamilySink, so that the protobuf answer and remote write carry every
-// self-metric that self-families.ts renders, including ones added later, without a second list.
+// Re-reads the agent's self-metric families (taskmeter_*: self-families.ts, and the optional parts'
+// families such as remote write's) from their text render into a FamilySink, so that every encoder
+// carries every self-metric without a second list. A bridge: once the self families are emitted
+// into a FamilySink directly, this file goes.
 // Text format 0.0.4: https://prometheus.io/docs/instrumenting/exposition_formats/
-import { type FamilySink, type FamilyType, SeriesLabels } from './family-sink.js'
-
-interface Series {
-  labels: SeriesLabels
-  value: number
-  count: number
-  sum: number
-  /** quantile or le values, and their sample values, in order */
-  keys: number[]
-  values: number[]
-}
-
-interface Family {
-  name: string
-  help: string
-  type: FamilyType
-  series: Map<string, Series>
-}
+import { FamilyCollector, type LabelPair, parseValue } from './family-collector.js'
+import type { FamilySink, FamilySource, FamilyType } from './family-sink.js'
 
 const TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'summary', 'histogram', 'untyped'])
-
-function parseValue(text: string): number {
-  if (text === '+Inf') return Infinity
-  if (text === '-Inf') return -Infinity
-  return Number(text)
-}
 
 function unescapeLabel(text: string): string {
   return text.replace(/\\(.)/g, (_match, c: string) => (c === 'n' ? '\n' : c))
 }
 
 /** `name{a="1",b="2"} value` → [name, label pairs, value text]; null for a line we cannot read. */
-function parseSample(line: string): [string, Array<[string, string]>, string] | null {
+function parseSample(line: string): [string, LabelPair[], string] | null {
   const brace = line.indexOf('{')
   const space = line.indexOf(' ')
   if (brace < 0 || (space >= 0 && space < brace)) {
@@ -48,7 +27,7 @@ function parseSample(line: string): [string, Array<[string, string]>, string] | 
         .split(' ')[0] as string,
     ]
   }
-  const pairs: Array<[string, string]> = []
+  const pairs: LabelPair[] = []
   const pattern = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/y
   pattern.lastIndex = brace + 1
   for (;;) {
@@ -68,18 +47,9 @@ function parseSample(line: string): [string, Array<[string, string]>, string] | 
   ]
 }
 
-function flush(family: Family | null, sink: FamilySink): void {
-  if (family === null) return
-  sink.family(family.name, family.help, family.type)
-  for (const s of family.series.values()) {
-    if (family.type === 'summary') sink.summary(s.labels, s.count, s.sum, s.keys, s.values)
-    else if (family.type === 'histogram') sink.histogram(s.labels, s.count, s.sum, s.keys, s.values, null)
-    else sink.value(s.labels, null, null, s.value)
-  }
-}
-
+/** Every family of `text` into `sink` (the sink's end() is the caller's). */
 export function emitTextFamilies(text: string, sink: FamilySink): void {
-  let family: Family | null = null
+  const families = new FamilyCollector(sink)
   const helps = new Map<string, string>()
   for (const line of text.split('\n')) {
     if (line.startsWith('# HELP ')) {
@@ -98,56 +68,26 @@ export function emitTextFamilies(text: string, sink: FamilySink): void {
     }
     if (line.startsWith('# TYPE ')) {
       const [name, type] = line.slice(7).split(' ') as [string, string]
-      flush(family, sink)
-      family = {
-        name,
-        help: helps.get(name) ?? '',
-        type: TYPES.has(type) ? (type as FamilyType) : 'untyped',
-        series: new Map(),
-      }
+      families.start(name, helps.get(name) ?? '', TYPES.has(type) ? (type as FamilyType) : 'untyped')
       continue
     }
-    if (line === '' || line.startsWith('#') || family === null) continue
+    if (line === '' || line.startsWith('#') || !families.started) continue
     const sample = parseSample(line)
     if (sample === null) continue
-    const [name, pairs, valueText] = sample
-    const value = parseValue(valueText)
-    let keyName: string | null = null
-    let suffix = name.slice(family.name.length)
-    if (!name.startsWith(family.name)) suffix = '?'
-    if (family.type === 'summary' && suffix === '') keyName = 'quantile'
-    if (family.type === 'histogram' && suffix === '_bucket') keyName = 'le'
-    let key = Number.NaN
-    const own = pairs.filter(([n, v]) => {
-      if (n !== keyName) return true
-      key = parseValue(v)
-      return false
-    })
-    const id = own.map(([n, v]) => n + '\u0000' + v).join('\u0001')
-    let series = family.series.get(id)
-    if (series === undefined) {
-      series = {
-        labels: new SeriesLabels(
-          own.map((p) => p[0]),
-          own.map((p) => p[1]),
-        ),
-        value: 0,
-        count: 0,
-        sum: 0,
-        keys: [],
-        values: [],
-      }
-      family.series.set(id, series)
-    }
-    if (keyName !== null) {
-      // The +Inf bucket is the count, which protobuf carries on its own.
-      if (key !== Infinity) {
-        series.keys.push(key)
-        series.values.push(value)
-      }
-    } else if ((family.type === 'summary' || family.type === 'histogram') && suffix === '_sum') series.sum = value
-    else if ((family.type === 'summary' || family.type === 'histogram') && suffix === '_count') series.count = value
-    else series.value = value
+    families.sample(sample[0], sample[1], parseValue(sample[2]))
   }
-  flush(family, sink)
+  families.flush()
+}
+
+/** The families of a text render made at each emit (the self families: the bridge above). */
+export class TextFamilySource implements FamilySource {
+  private readonly render: () => string
+
+  constructor(render: () => string) {
+    this.render = render
+  }
+
+  emit(sink: FamilySink): void {
+    emitTextFamilies(this.render(), sink)
+  }
 }
