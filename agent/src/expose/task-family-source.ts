@@ -1,9 +1,10 @@
 // The per-task families, for every encoder (text, protobuf, remote write):
 // task_duration_seconds (histogram; native buckets too when configured), task_duration_window_seconds
 // (summary), requests_total, requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.
-// A family must hold all its series at once, so the families come one after the other; each task's
-// histogram and window are read once, in the first family's pass, and the window figures kept in
-// typed arrays for the families after it.
+// A family must hold all its series at once, so the families come one after the other; each task is
+// read once, in the first family's pass (its histogram and window, and its counts at that moment, so
+// that the families agree with each other however long the render pauses), into typed arrays that
+// the families after it write out.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { BucketList } from '../aggregate/bucket-list.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
@@ -42,11 +43,15 @@ export class TaskFamilySource {
   private readonly nativeTable: NativeIndexTable | null
   private readonly nativeBuckets = new NativeBuckets()
   private readonly labels: LabelCache
-  // Window figures of the tasks, by position in the render's task list.
+  // The tasks' figures, by position in the render's task list.
   private windowQuantiles = new Float64Array(1024 * Q)
   private windowCounts = new Float64Array(1024)
   private windowSums = new Float64Array(1024)
   private rates = new Float64Array(1024)
+  private success = new Float64Array(1024)
+  private errors = new Float64Array(1024)
+  private active = new Float64Array(1024)
+  private completed = new Float64Array(1024)
   /** The tasks' labels, looked up once a render (the families after the first read them by position). */
   private readonly taskLabels: SeriesLabels[] = []
 
@@ -75,11 +80,15 @@ export class TaskFamilySource {
     this.windowCounts = new Float64Array(room)
     this.windowSums = new Float64Array(room)
     this.rates = new Float64Array(room)
+    this.success = new Float64Array(room)
+    this.errors = new Float64Array(room)
+    this.active = new Float64Array(room)
+    this.completed = new Float64Array(room)
   }
 
   /**
    * The task's `le` counts into this.cumulative (and native buckets into this.nativeBuckets when
-   * on); its window figures into the arrays at `k`.
+   * on); its window figures and counts into the arrays at `k`.
    */
   private readTask(task: TaskStats, k: number): void {
     const figures = this.figures
@@ -103,6 +112,10 @@ export class TaskFamilySource {
     this.windowCounts[k] = totals.requests
     this.windowSums[k] = totals.sumMs / 1000
     this.rates[k] = figures.windowRate()
+    this.success[k] = task.success
+    this.errors[k] = task.errors
+    this.active[k] = task.active
+    this.completed[k] = task.completed
   }
 
   /** The tasks are listed first: a series added or evicted during a pause changes no family half-way. */
@@ -137,35 +150,31 @@ export class TaskFamilySource {
     sink.family('requests_total', TASK_FAMILY_HELP.requests_total, 'counter')
     for (let k = 0; k < n; k++) {
       if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
-      const task = tasks[k] as TaskStats
-      sink.value(labels[k] as SeriesLabels, 'status', 'success', task.success)
-      sink.value(labels[k] as SeriesLabels, 'status', 'error', task.errors)
+      sink.value(labels[k] as SeriesLabels, 'status', 'success', this.success[k] ?? 0)
+      sink.value(labels[k] as SeriesLabels, 'status', 'error', this.errors[k] ?? 0)
     }
-    sink.family('requests_per_second', TASK_FAMILY_HELP.requests_per_second, 'gauge')
-    for (let k = 0; k < n; k++) {
-      if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
-      sink.value(labels[k] as SeriesLabels, null, null, this.rates[k] ?? 0)
-    }
-    await this.counts(sink, 'tasks_active', 'gauge', tasks, pause, (task) => task.active)
-    await this.counts(sink, 'tasks_completed_total', 'counter', tasks, pause, (task) => task.completed)
-    await this.counts(sink, 'tasks_failed_total', 'counter', tasks, pause, (task) => task.errors)
+    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates)
+    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active)
+    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed)
+    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors)
     // An evicted task's labels go with it, not at the next render.
     labels.length = 0
   }
 
-  /** A family of one plain number per task. */
-  private async counts(
+  /** A family of one plain number per task, from `values` by position. */
+  private async plain(
     sink: FamilySink,
-    name: 'tasks_active' | 'tasks_completed_total' | 'tasks_failed_total',
+    name: 'requests_per_second' | 'tasks_active' | 'tasks_completed_total' | 'tasks_failed_total',
     type: 'gauge' | 'counter',
-    tasks: readonly TaskStats[],
+    n: number,
     pause: RenderPause,
-    read: (task: TaskStats) => number,
+    values: Float64Array,
   ): Promise<void> {
     sink.family(name, TASK_FAMILY_HELP[name], type)
-    for (let k = 0; k < tasks.length; k++) {
+    const labels = this.taskLabels
+    for (let k = 0; k < n; k++) {
       if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
-      sink.value(this.taskLabels[k] as SeriesLabels, null, null, read(tasks[k] as TaskStats))
+      sink.value(labels[k] as SeriesLabels, null, null, values[k] ?? 0)
     }
   }
 }

@@ -3,6 +3,7 @@
 // comes out unchanged; the walk pauses for the event loop.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { sampleValue } from '../../../test/harness/prometheus-text.js'
 import { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { SeriesLabels } from './family-sink.js'
@@ -134,5 +135,32 @@ describe('the text walk', () => {
     await emitAll([new FamilySources(aggregator, [0.1], null)], encoder, pause)
     // Every series of the two read-heavy families, and every 256th of the others.
     expect(resumed).toBeGreaterThanOrEqual(600)
+  })
+
+  it('reads each task once: requests that land during its pauses change no family half-way', async () => {
+    const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 10, now: () => 1000 })
+    const task = aggregator.task('a', null)
+    aggregator.task('b', null)
+    if (task === null) throw new Error('no task')
+    const pause = new RenderPause()
+    pause.due = () => true
+    pause.resume = async () => {
+      aggregator.recordRequest(task, 5, false, 1)
+      aggregator.recordRequest(task, 5, true, 1)
+    }
+    const encoder = new TextFamilyEncoder()
+    encoder.reset()
+    await emitAll([new FamilySources(aggregator, [0.1], null)], encoder, pause)
+    const parts: Uint8Array[] = []
+    encoder.viewsInto(parts)
+    const text = Buffer.concat(parts).toString()
+    const count = sampleValue(text, 'task_duration_seconds_count', { task: 'a' })
+    expect(count).toBe(2)
+    expect(sampleValue(text, 'task_duration_window_seconds_count', { task: 'a' })).toBe(count)
+    expect(sampleValue(text, 'requests_total', { task: 'a', status: 'success' })).toBe(1)
+    expect(sampleValue(text, 'requests_total', { task: 'a', status: 'error' })).toBe(1)
+    expect(sampleValue(text, 'tasks_completed_total', { task: 'a' })).toBe(count)
+    expect(sampleValue(text, 'tasks_failed_total', { task: 'a' })).toBe(1)
+    expect(task.completed).toBeGreaterThan(2)
   })
 })
