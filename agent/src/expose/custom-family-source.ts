@@ -1,28 +1,18 @@
-// User counters, gauges, sets and histograms for the protobuf and remote-write encoders, with the
-// values of custom-families.ts (histograms as summaries of the HDR quantiles). With native
-// histograms on, each user histogram also gets a native histogram family `<family>_histogram`
-// (no classic buckets: the values have no unit for fixed `le` bounds to fit). The text format
-// cannot carry native buckets, so only protobuf scrapes and remote write have it.
+// User counters, gauges, sets and histograms, grouped by family, for every encoder (text, protobuf,
+// remote write). Histograms are exposed as summaries (p50/p95/p99/p99.9 from the HDR layout, with
+// _sum and _count): their values have no unit, so fixed `le` buckets would fit nobody. With native
+// histograms on, each user histogram also gets a native histogram family `<family>_histogram` (no
+// classic buckets); the text format cannot carry native buckets, so its walk is made without them.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { BucketList } from '../aggregate/bucket-list.js'
 import { type CustomSeries, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from '../aggregate/custom-series.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
-import { type FamilySink, SeriesLabels } from './family-sink.js'
+import type { FamilySink } from './family-sink.js'
+import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
 
 const NO_BOUNDS = new Float64Array(0)
-
-function seriesLabels(series: CustomSeries): SeriesLabels {
-  const names: string[] = []
-  const values: string[] = []
-  for (let i = 0; i < series.labels.length; i++) {
-    const pair = series.labels[i] as readonly [string, string]
-    names.push(pair[0])
-    values.push(pair[1])
-  }
-  return new SeriesLabels(names, values)
-}
 
 export class CustomFamilySource {
   private readonly aggregator: Aggregator
@@ -32,22 +22,14 @@ export class CustomFamilySource {
   private readonly nativeTable: NativeIndexTable
   private readonly nativeBuckets = new NativeBuckets()
   private readonly list = new BucketList()
-  private readonly labels = new WeakMap<CustomSeries, SeriesLabels>()
+  private readonly labels: LabelCache
 
-  constructor(aggregator: Aggregator, native: NativeSettings | null) {
+  constructor(aggregator: Aggregator, native: NativeSettings | null, labels: LabelCache = new LabelCache()) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
     this.native = native
     this.nativeTable = new NativeIndexTable(aggregator.layout, HISTOGRAM_SCALE)
-  }
-
-  private labelsOf(series: CustomSeries): SeriesLabels {
-    let labels = this.labels.get(series)
-    if (labels === undefined) {
-      labels = seriesLabels(series)
-      this.labels.set(series, labels)
-    }
-    return labels
+    this.labels = labels
   }
 
   async emit(sink: FamilySink, pause: RenderPause): Promise<void> {
@@ -69,7 +51,7 @@ export class CustomFamilySource {
         if (pause.due()) await pause.resume()
         if (series.histogram === null) {
           sink.value(
-            this.labelsOf(series),
+            this.labels.ofCustom(series),
             null,
             null,
             series.members === null ? series.value : this.aggregator.setSize(series),
@@ -81,7 +63,7 @@ export class CustomFamilySource {
         const empty = series.histogram.totalCount === 0
         for (let i = 0; i < QUANTILES.length; i++)
           this.quantiles[i] = empty ? Number.NaN : (this.quantiles[i] ?? 0) / HISTOGRAM_SCALE
-        sink.summary(this.labelsOf(series), series.histogram.totalCount, series.sum, QUANTILES, this.quantiles)
+        sink.summary(this.labels.ofCustom(series), series.histogram.totalCount, series.sum, QUANTILES, this.quantiles)
       }
     }
     if (this.native === null) return
@@ -98,7 +80,7 @@ export class CustomFamilySource {
         histogram.appendBucketsTo(this.list)
         this.nativeBuckets.load(this.list, this.nativeTable, this.native)
         sink.histogram(
-          this.labelsOf(series),
+          this.labels.ofCustom(series),
           histogram.totalCount,
           series.sum,
           NO_BOUNDS,

@@ -1,8 +1,10 @@
-// What the protobuf exposition and the remote-write push have in common: the families of a scrape,
-// family by family, series by series. The sources (task-family-source.ts, custom-family-source.ts,
-// text-family-source.ts) walk the aggregator once per render and call a sink; the sinks encode
-// (metric-family-encoder.ts: MetricFamily messages; push/time-series-encoder.ts: TimeSeries).
+// The families of a scrape, family by family, series by series: what the text exposition, the
+// protobuf exposition and the remote-write push have in common. The sources (task-family-source.ts,
+// custom-family-source.ts, process-family-source.ts, self-family-source.ts) walk their state once per
+// render and call a sink; the sinks encode (text-family-encoder.ts: text format 0.0.4;
+// metric-family-encoder.ts: MetricFamily messages; push/time-series-encoder.ts: TimeSeries).
 import type { NativeBuckets } from './native-histogram.js'
+import type { RenderPause } from './render-pause.js'
 
 export type FamilyType = 'counter' | 'gauge' | 'summary' | 'histogram' | 'untyped'
 
@@ -17,11 +19,14 @@ export class SeriesLabels {
   sortedNames: string[] | null
   sortedBytes: Buffer[] | null
   sortedOwner: object | null
+  /** Text format: `a="1",b="2"` escaped, as UTF-8 (empty for no labels). */
+  textBytes: Buffer | null
 
   constructor(names: readonly string[], values: readonly string[]) {
     this.names = names
     this.values = values
     this.protoBytes = null
+    this.textBytes = null
     this.sortedNames = null
     this.sortedBytes = null
     this.sortedOwner = null
@@ -55,4 +60,9 @@ export interface FamilySink {
   ): void
   /** Ends the last family. */
   end(): void
+}
+
+/** Families to emit into a sink, pausing when `pause` is due; ending the last family is the caller's. */
+export interface FamilySource {
+  emit(sink: FamilySink, pause: RenderPause): Promise<void> | void
 }

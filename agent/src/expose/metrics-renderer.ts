@@ -1,16 +1,20 @@
-// GET /metrics: our own text renderer for the task, custom and self families (the cost is paid at
-// scrape time, nothing per event), followed by prom-client's default process metrics.
+// GET /metrics and remote write: one walk of the task, custom and self families (the cost is paid at
+// scrape time, nothing per event) into the encoder of the answer (text, protobuf, remote write),
+// plus prom-client's default process metrics (its own text for the text answer, its structured
+// values for the others: process-family-source.ts).
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { SelfMetric } from '../self-metrics/self-metric.js'
 import type { SelfMetrics } from '../self-metrics/self-registry.js'
-import { CustomFamilyRenderer } from './custom-families.js'
 import type { FamilySink } from './family-sink.js'
+import { FamilySources, emitAll } from './family-sources.js'
+import { LabelCache } from './label-cache.js'
 import type { NativeSettings } from './native-histogram.js'
-import { FamilySources, ProtobufExposition } from './protobuf-exposition.js'
-import { renderSelfFamilies } from './self-families.js'
-import { TaskFamilyRenderer } from './task-families.js'
+import { collectProcessFamilies } from './process-family-source.js'
+import { ProtobufExposition } from './protobuf-exposition.js'
 import { RenderPause, Serial, SharedRender, joinParts } from './render-pause.js'
+import { SelfFamilySource } from './self-family-source.js'
+import { TextFamilyEncoder } from './text-family-encoder.js'
 
 const LINT_FAILING_DEFAULTS = [
   'nodejs_active_handles_total',
@@ -21,12 +25,14 @@ const LINT_FAILING_DEFAULTS = [
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export class MetricsRenderer {
-  private readonly tasks: TaskFamilyRenderer
-  private readonly custom: CustomFamilyRenderer
-  private readonly self: SelfMetrics
   private readonly processRegistry: Registry
-  // The same families for protobuf scrapes and remote write, with native histograms.
+  /** The text walk: its own scratch, so a text scrape need not wait for a protobuf one. */
+  private readonly textSources: FamilySources
+  /** The same families for protobuf scrapes and remote write, with native histograms. */
   private readonly sources: FamilySources
+  /** The agent's own families, straight from the self-metric registry. */
+  private readonly selfFamilies: SelfFamilySource
+  private readonly text = new TextFamilyEncoder()
   private readonly protobuf = new ProtobufExposition()
   private readonly textRender = new SharedRender<Buffer>()
   private readonly protobufRender = new SharedRender<Buffer>()
@@ -52,9 +58,6 @@ export class MetricsRenderer {
     native: NativeSettings | null = null,
     refresh: (() => Promise<void>) | null = null,
   ) {
-    this.tasks = new TaskFamilyRenderer(aggregator, bucketBoundsSeconds)
-    this.custom = new CustomFamilyRenderer(aggregator)
-    this.self = self
     this.processRegistry = new Registry()
     if (withProcessMetrics) {
       collectDefaultMetrics({ register: this.processRegistry })
@@ -62,23 +65,26 @@ export class MetricsRenderer {
       // figures remain as nodejs_active_handles / _requests / _resources.
       for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
     }
-    this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native)
+    const labels = new LabelCache()
+    this.textSources = new FamilySources(aggregator, bucketBoundsSeconds, null, labels)
+    this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native, labels)
+    this.selfFamilies = new SelfFamilySource(self)
     this.refresh = refresh
     this.lastRenderSeconds = 0
   }
 
-  /** Our families as byte parts, in order (the task writers are reused by the next render). */
+  /** Our families as byte parts, in order (views of the text encoder's writer, reused by the next render). */
   private async renderOwnParts(pause: RenderPause): Promise<Uint8Array[]> {
     const started = performance.now()
+    this.text.reset()
+    await emitAll([this.textSources, this.selfFamilies], this.text, pause)
     const parts: Uint8Array[] = []
-    for (const writer of await this.tasks.render(pause)) writer.viewsInto(parts)
-    ;(await this.custom.render(pause)).viewsInto(parts)
-    parts.push(Buffer.from(renderSelfFamilies(this.self)))
+    this.text.viewsInto(parts)
     this.lastRenderSeconds = (performance.now() - started) / 1000
     return parts
   }
 
-  /** Our families and `tail` as one buffer; the parts are views of writers the next render reuses. */
+  /** Our families and `tail` (prom-client's own text) as one buffer; the parts are views the next render reuses. */
   private ownBytes(tail: string): Promise<Buffer> {
     return this.writersInUse.run(async () => {
       const pause = new RenderPause()
@@ -115,9 +121,9 @@ export class MetricsRenderer {
     return this.protobufRender.run(() =>
       this.sourcesInUse.run(async () => {
         if (this.refresh !== null) await this.refresh()
-        const processText = await this.processRegistry.metrics()
+        const process = await collectProcessFamilies(this.processRegistry)
         const started = performance.now()
-        const body = await this.protobuf.render(this.sources, this.self, processText)
+        const body = await this.protobuf.render([this.sources, this.selfFamilies, process])
         this.lastRenderSeconds = (performance.now() - started) / 1000
         return body
       }),
@@ -128,8 +134,8 @@ export class MetricsRenderer {
   emitFamilies(sink: FamilySink): Promise<void> {
     return this.sourcesInUse.run(async () => {
       if (this.refresh !== null) await this.refresh()
-      const processText = await this.processRegistry.metrics()
-      await this.sources.emit(sink, this.self, processText, new RenderPause())
+      const process = await collectProcessFamilies(this.processRegistry)
+      await emitAll([this.sources, this.selfFamilies, process], sink, new RenderPause())
     })
   }
 }

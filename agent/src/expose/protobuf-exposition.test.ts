@@ -9,43 +9,21 @@ import {
   nativeBuckets,
   textFamilyTypes,
 } from '../../../test/harness/prometheus-proto.js'
-import { Aggregator } from '../aggregate/aggregator.js'
-import { SelfMetrics } from '../self-metrics/self-registry.js'
-import { testRenderer } from './metrics-renderer.test-support.js'
-import { FamilySources, ProtobufExposition, prefersProtobuf } from './protobuf-exposition.js'
+import { FamilySources } from './family-sources.js'
+import { ProtobufExposition, prefersProtobuf } from './protobuf-exposition.js'
+import { fixedAggregator, fixedRenderer } from './fixed-state.test-support.js'
 
 const GOLDEN = new URL('./testdata/protobuf-exposition.golden.hex', import.meta.url)
 const BUCKETS = [0.001, 0.01, 0.1, 1]
-
-function fixedAggregator(): Aggregator {
-  const clock = { ms: 1000 }
-  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100, now: () => clock.ms })
-  const checkout = aggregator.task('checkout', [['region', 'eu']])
-  if (checkout === null) throw new Error('no task')
-  for (const ms of [0, 0.1, 1, 1.003, 3, 250]) aggregator.recordRequest(checkout, ms, false, 1)
-  aggregator.recordRequest(checkout, 3, true, 1)
-  const orders = aggregator.series('counter', 'orders', [['payment', 'card']])
-  const depth = aggregator.series('gauge', 'queue_depth', null)
-  const batch = aggregator.series('histogram', 'batch_size', null)
-  if (orders === null || depth === null || batch === null) throw new Error('no series')
-  aggregator.addCounter(orders, 3)
-  aggregator.setGauge(depth, 17)
-  aggregator.observe(batch, 64, 1)
-  aggregator.observe(batch, 128, 1)
-  clock.ms = 2000
-  return aggregator
-}
 
 function toHex(bytes: Buffer): string {
   return (bytes.toString('hex').match(/.{1,64}/g) ?? []).join('\n') + '\n'
 }
 
 describe('protobuf exposition, golden bytes', async () => {
-  const body = await new ProtobufExposition().render(
+  const body = await new ProtobufExposition().render([
     new FamilySources(fixedAggregator(), BUCKETS, { schema: 7, maxBuckets: 160 }),
-    new SelfMetrics(),
-    '',
-  )
+  ])
 
   it('matches the committed bytes (UPDATE_GOLDEN=1 rewrites them after a deliberate change)', () => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, toHex(body))
@@ -110,7 +88,7 @@ describe('protobuf exposition, golden bytes', async () => {
 describe('--native-histograms=false', () => {
   it('sends classic histograms only: no native fields, no <name>_histogram companion', async () => {
     const families = decodeMetricFamilies(
-      await new ProtobufExposition().render(new FamilySources(fixedAggregator(), BUCKETS, null), new SelfMetrics(), ''),
+      await new ProtobufExposition().render([new FamilySources(fixedAggregator(), BUCKETS, null)]),
     )
     const h = families[0]?.metric[0]?.histogram
     expect([h?.sample_count, h?.bucket?.length, h?.schema, h?.zero_threshold, h?.positive_span ?? []]).toEqual([
@@ -126,8 +104,7 @@ describe('--native-histograms=false', () => {
 
 describe('protobuf answer vs text answer', () => {
   it('has every text family, with the same type and identical values', async () => {
-    const aggregator = fixedAggregator()
-    const renderer = testRenderer(aggregator, BUCKETS, 3, { schema: 7, maxBuckets: 160 })
+    const renderer = fixedRenderer(fixedAggregator(), BUCKETS)
     const text = await renderer.renderOwn()
     const families = decodeMetricFamilies(await renderer.renderProtobuf())
     const protoTypes = new Map(families.map((f) => [f.name, f.type]))

@@ -1,15 +1,10 @@
 // GET /metrics in the protobuf exposition format, chosen by content negotiation. Prometheus asks for
 // it first when native histograms are on (2.x: --enable-feature=native-histograms; 3.x:
 // scrape_native_histograms), because only protobuf can carry native buckets.
-import type { Aggregator } from '../aggregate/aggregator.js'
-import type { SelfMetrics } from '../self-metrics/self-registry.js'
-import { CustomFamilySource } from './custom-family-source.js'
-import { type FamilySink, SeriesLabels } from './family-sink.js'
+import type { FamilySource } from './family-sink.js'
+import { emitAll } from './family-sources.js'
 import { MetricFamilyEncoder } from './metric-family-encoder.js'
-import type { NativeSettings } from './native-histogram.js'
 import { RenderPause, joinParts } from './render-pause.js'
-import { TaskFamilySource } from './task-family-source.js'
-import { emitTextFamilies } from './text-family-source.js'
 
 export const PROTOBUF_CONTENT_TYPE =
   'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
@@ -47,36 +42,14 @@ export function prefersProtobuf(accept: string | undefined): boolean {
   return protobufQ > 0 && protobufQ >= textQ
 }
 
-/** Every family of a scrape, in the order of the text answer, into one sink. */
-export class FamilySources {
-  readonly tasks: TaskFamilySource
-  readonly custom: CustomFamilySource
-  /** The self families' own labels: none (their one label goes as the sink's extra). */
-  private readonly selfLabels = new SeriesLabels([], [])
-
-  constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], native: NativeSettings | null) {
-    this.tasks = new TaskFamilySource(aggregator, bucketBoundsSeconds, native)
-    this.custom = new CustomFamilySource(aggregator, native)
-  }
-
-  /** `processText` is prom-client's text render of the process metrics (re-read, not re-listed). */
-  async emit(sink: FamilySink, self: SelfMetrics, processText: string, pause: RenderPause): Promise<void> {
-    await this.tasks.emit(sink, pause)
-    await this.custom.emit(sink, pause)
-    self.emit(sink, this.selfLabels)
-    emitTextFamilies(processText, sink)
-    sink.end()
-  }
-}
-
 /** The delimited MetricFamily stream of every family (one reused buffer; the answer is a copy). */
 export class ProtobufExposition {
   private readonly encoder = new MetricFamilyEncoder()
 
-  async render(sources: FamilySources, self: SelfMetrics, processText: string): Promise<Buffer> {
+  async render(sources: readonly FamilySource[]): Promise<Buffer> {
     this.encoder.writer.reset()
     const pause = new RenderPause()
-    await sources.emit(this.encoder, self, processText, pause)
+    await emitAll(sources, this.encoder, pause)
     return joinParts([this.encoder.writer.view()], pause)
   }
 }

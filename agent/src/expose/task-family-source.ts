@@ -1,28 +1,33 @@
-// The per-task families (task-families.ts) for the protobuf and remote-write encoders, with the values of
-// task-families.ts (the text renderer) and, for task_duration_seconds, native buckets derived from
-// the same HDR bucket list as the classic `le` counts. A protobuf family must hold all its series
-// at once, so this walks the tasks once per family; the window is read once, for two families.
+// The per-task families, for every encoder (text, protobuf, remote write):
+// task_duration_seconds (histogram; native buckets too when configured), task_duration_window_seconds
+// (summary), requests_total, requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.
+// A family must hold all its series at once, so the families come one after the other; each task is
+// read once, in the first family's pass (its histogram and window, and its counts at that moment, so
+// that the families agree with each other however long the render pauses), into typed arrays that
+// the families after it write out.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { BucketList } from '../aggregate/bucket-list.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
-import { type FamilySink, SeriesLabels } from './family-sink.js'
+import type { FamilySink, SeriesLabels } from './family-sink.js'
+import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
-import { TASK_FAMILY_HELP } from './task-families.js'
+
+export const TASK_FAMILY_HELP = {
+  task_duration_seconds: 'Task execution duration',
+  task_duration_window_seconds: 'Task execution duration over the sliding window (HdrHistogram percentiles)',
+  requests_total: 'Total number of requests',
+  requests_per_second: 'Current request rate over the sliding window',
+  tasks_active: 'Currently active tasks',
+  tasks_completed_total: 'Completed tasks',
+  tasks_failed_total: 'Failed tasks',
+} as const
 
 const US_PER_SECOND = 1e6
-
-function taskLabels(task: TaskStats): SeriesLabels {
-  const names = ['task']
-  const values = [task.name]
-  for (let i = 0; i < task.labels.length; i++) {
-    const pair = task.labels[i] as readonly [string, string]
-    names.push(pair[0])
-    values.push(pair[1])
-  }
-  return new SeriesLabels(names, values)
-}
+const Q = QUANTILES.length
+// The cheap families check the pause every this many series rather than every one.
+const PAUSE_STRIDE = 256
 
 export class TaskFamilySource {
   private readonly aggregator: Aggregator
@@ -31,15 +36,31 @@ export class TaskFamilySource {
   private readonly boundFlats: Float64Array
   private readonly cumulative: Float64Array
   private readonly list = new BucketList()
-  private readonly quantilesUs = new Float64Array(QUANTILES.length)
-  private readonly quantileSeconds = new Float64Array(QUANTILES.length)
+  private readonly quantilesUs = new Float64Array(Q)
+  private readonly windowUs = new Float64Array(Q)
+  private readonly quantileSeconds = new Float64Array(Q)
   private readonly native: NativeSettings | null
-  private readonly nativeTable: NativeIndexTable
+  private readonly nativeTable: NativeIndexTable | null
   private readonly nativeBuckets = new NativeBuckets()
-  private readonly labels = new WeakMap<TaskStats, SeriesLabels>()
+  private readonly labels: LabelCache
+  // The tasks' figures, by position in the render's task list.
+  private windowQuantiles = new Float64Array(1024 * Q)
+  private windowCounts = new Float64Array(1024)
+  private windowSums = new Float64Array(1024)
   private rates = new Float64Array(1024)
+  private success = new Float64Array(1024)
+  private errors = new Float64Array(1024)
+  private active = new Float64Array(1024)
+  private completed = new Float64Array(1024)
+  /** The tasks' labels, looked up once a render (the families after the first read them by position). */
+  private readonly taskLabels: SeriesLabels[] = []
 
-  constructor(aggregator: Aggregator, bucketBoundsSeconds: readonly number[], native: NativeSettings | null) {
+  constructor(
+    aggregator: Aggregator,
+    bucketBoundsSeconds: readonly number[],
+    native: NativeSettings | null,
+    labels: LabelCache = new LabelCache(),
+  ) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
     this.bounds = bucketBoundsSeconds
@@ -48,68 +69,112 @@ export class TaskFamilySource {
     )
     this.cumulative = new Float64Array(bucketBoundsSeconds.length)
     this.native = native
-    this.nativeTable = new NativeIndexTable(aggregator.layout, US_PER_SECOND)
+    this.nativeTable = native === null ? null : new NativeIndexTable(aggregator.layout, US_PER_SECOND)
+    this.labels = labels
   }
 
-  private labelsOf(task: TaskStats): SeriesLabels {
-    let labels = this.labels.get(task)
-    if (labels === undefined) {
-      labels = taskLabels(task)
-      this.labels.set(task, labels)
+  private ensureRoom(tasks: number): void {
+    if (this.rates.length >= tasks) return
+    const room = tasks * 2
+    this.windowQuantiles = new Float64Array(room * Q)
+    this.windowCounts = new Float64Array(room)
+    this.windowSums = new Float64Array(room)
+    this.rates = new Float64Array(room)
+    this.success = new Float64Array(room)
+    this.errors = new Float64Array(room)
+    this.active = new Float64Array(room)
+    this.completed = new Float64Array(room)
+  }
+
+  /**
+   * The task's `le` counts into this.cumulative (and native buckets into this.nativeBuckets when
+   * on); its window figures and counts into the arrays at `k`.
+   */
+  private readTask(task: TaskStats, k: number): void {
+    const figures = this.figures
+    const wq = this.windowUs
+    if (this.native === null || this.nativeTable === null)
+      // One scan of the histogram for the `le` counts and the window's live slot.
+      figures.readTaskFigures(task, this.boundFlats, this.cumulative, this.quantilesUs, wq)
+    else {
+      // Native buckets need the bucket list; the window is read on its own.
+      const list = this.list
+      list.clear()
+      task.histogram.appendBucketsTo(list)
+      list.countsAtOrBelow(this.boundFlats, this.cumulative)
+      this.nativeBuckets.load(list, this.nativeTable, this.native)
+      figures.readWindowQuantiles(task, wq)
     }
-    return labels
+    const totals = figures.totals
+    const at = k * Q
+    for (let i = 0; i < Q; i++)
+      this.windowQuantiles[at + i] = totals.requests > 0 ? (wq[i] ?? 0) / US_PER_SECOND : Number.NaN
+    this.windowCounts[k] = totals.requests
+    this.windowSums[k] = totals.sumMs / 1000
+    this.rates[k] = figures.windowRate()
+    this.success[k] = task.success
+    this.errors[k] = task.errors
+    this.active[k] = task.active
+    this.completed[k] = task.completed
   }
 
   /** The tasks are listed first: a series added or evicted during a pause changes no family half-way. */
   async emit(sink: FamilySink, pause: RenderPause): Promise<void> {
     this.aggregator.refreshActive()
     const tasks = [...this.aggregator.tasks.values()]
-    if (this.rates.length < tasks.length) this.rates = new Float64Array(tasks.length * 2)
+    const n = tasks.length
+    this.ensureRoom(n)
+    const labels = this.taskLabels
+    labels.length = 0
+    const native = this.native === null ? null : this.nativeBuckets
 
     sink.family('task_duration_seconds', TASK_FAMILY_HELP.task_duration_seconds, 'histogram')
-    for (const task of tasks) {
+    for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
-      const list = this.list
-      list.clear()
-      task.histogram.appendBucketsTo(list)
-      list.countsAtOrBelow(this.boundFlats, this.cumulative)
-      const native = this.native === null ? null : this.nativeBuckets
-      if (native !== null && this.native !== null) native.load(list, this.nativeTable, this.native)
-      sink.histogram(
-        this.labelsOf(task),
-        task.histogram.totalCount,
-        task.sumMs / 1000,
-        this.bounds,
-        this.cumulative,
-        native,
-      )
+      const task = tasks[k] as TaskStats
+      this.readTask(task, k)
+      const series = this.labels.ofTask(task)
+      labels[k] = series
+      sink.histogram(series, task.histogram.totalCount, task.sumMs / 1000, this.bounds, this.cumulative, native)
     }
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
-    let k = 0
-    for (const task of tasks) {
+    const seconds = this.quantileSeconds
+    for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
-      this.figures.readWindowQuantiles(task, this.quantilesUs)
-      const totals = this.figures.totals
-      for (let i = 0; i < QUANTILES.length; i++)
-        this.quantileSeconds[i] = totals.requests > 0 ? (this.quantilesUs[i] ?? 0) / US_PER_SECOND : NaN
-      sink.summary(this.labelsOf(task), totals.requests, totals.sumMs / 1000, QUANTILES, this.quantileSeconds)
-      this.rates[k++] = this.figures.windowRate()
+      for (let i = 0; i < Q; i++) seconds[i] = this.windowQuantiles[k * Q + i] ?? 0
+      const count = this.windowCounts[k] ?? 0
+      sink.summary(labels[k] as SeriesLabels, count, this.windowSums[k] ?? 0, QUANTILES, seconds)
     }
 
     sink.family('requests_total', TASK_FAMILY_HELP.requests_total, 'counter')
-    for (const task of tasks) {
-      sink.value(this.labelsOf(task), 'status', 'success', task.success)
-      sink.value(this.labelsOf(task), 'status', 'error', task.errors)
+    for (let k = 0; k < n; k++) {
+      if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
+      sink.value(labels[k] as SeriesLabels, 'status', 'success', this.success[k] ?? 0)
+      sink.value(labels[k] as SeriesLabels, 'status', 'error', this.errors[k] ?? 0)
     }
-    sink.family('requests_per_second', TASK_FAMILY_HELP.requests_per_second, 'gauge')
-    k = 0
-    for (const task of tasks) sink.value(this.labelsOf(task), null, null, this.rates[k++] ?? 0)
-    sink.family('tasks_active', TASK_FAMILY_HELP.tasks_active, 'gauge')
-    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.active)
-    sink.family('tasks_completed_total', TASK_FAMILY_HELP.tasks_completed_total, 'counter')
-    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.completed)
-    sink.family('tasks_failed_total', TASK_FAMILY_HELP.tasks_failed_total, 'counter')
-    for (const task of tasks) sink.value(this.labelsOf(task), null, null, task.errors)
+    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates)
+    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active)
+    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed)
+    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors)
+    // An evicted task's labels go with it, not at the next render.
+    labels.length = 0
+  }
+
+  /** A family of one plain number per task, from `values` by position. */
+  private async plain(
+    sink: FamilySink,
+    name: 'requests_per_second' | 'tasks_active' | 'tasks_completed_total' | 'tasks_failed_total',
+    type: 'gauge' | 'counter',
+    n: number,
+    pause: RenderPause,
+    values: Float64Array,
+  ): Promise<void> {
+    sink.family(name, TASK_FAMILY_HELP[name], type)
+    const labels = this.taskLabels
+    for (let k = 0; k < n; k++) {
+      if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
+      sink.value(labels[k] as SeriesLabels, null, null, values[k] ?? 0)
+    }
   }
 }

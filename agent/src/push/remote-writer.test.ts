@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { decodeWriteRequest } from '../../../test/harness/prometheus-proto.js'
 import type { RemoteWriteConfig } from '../config/fleet-options.js'
 import type { FamilySink } from '../expose/family-sink.js'
-import { renderSelfFamilies } from '../expose/self-families.js'
-import { emitTextFamilies } from '../expose/text-family-source.js'
+import { selfFamiliesText } from '../expose/self-family-source.js'
+import { emitTextFamilies } from '../expose/text-family-source.test-support.js'
 import type { Logger } from '../logger.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { RemoteWriter } from './remote-writer.js'
@@ -52,7 +52,7 @@ function config(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWrit
 
 /** The writer's self families as /metrics text. */
 function familiesText(writer: RemoteWriter): string {
-  return renderSelfFamilies(new SelfMetrics().register(...writer.selfMetrics))
+  return selfFamiliesText(new SelfMetrics().register(...writer.selfMetrics))
 }
 
 /** The writer's self-metric text once it matches (the client sees the answer after the server sent it). */

@@ -4,8 +4,9 @@ import snappyjs from 'snappyjs'
 import { describe, expect, it } from 'vitest'
 import { type DecodedSeries, decodeWriteRequest, nativeBuckets } from '../../../test/harness/prometheus-proto.js'
 import { Aggregator } from '../aggregate/aggregator.js'
-import { FamilySources } from '../expose/protobuf-exposition.js'
+import { FamilySources, emitAll } from '../expose/family-sources.js'
 import { RenderPause } from '../expose/render-pause.js'
+import { SelfFamilySource } from '../expose/self-family-source.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { TimeSeriesEncoder } from './time-series-encoder.js'
 
@@ -32,7 +33,9 @@ function labelsOf(series: DecodedSeries): string[] {
 
 describe('TimeSeriesEncoder', () => {
   const sources = new FamilySources(aggregator(), [0.001, 0.01], { schema: 7, maxBuckets: 160 })
-  const selfText = new SelfMetrics().register({ name: 'taskmeter_series', help: 'x', type: 'gauge', read: () => 2 })
+  const selfFamilies = new SelfFamilySource(
+    new SelfMetrics().register({ name: 'taskmeter_series', help: 'x', type: 'gauge', read: () => 2 }),
+  )
 
   it('writes sorted labels with __name__, external labels merged (the series own label wins)', async () => {
     const encoder = new TimeSeriesEncoder([
@@ -40,7 +43,7 @@ describe('TimeSeriesEncoder', () => {
       ['region', 'pod-1'],
     ])
     encoder.begin(1_700_000_000_123)
-    await sources.emit(encoder, selfText, '', new RenderPause())
+    await emitAll([sources, selfFamilies], encoder, new RenderPause())
     const series = decode(encoder.finish().map((r) => r.body))
     for (const s of series) {
       const names = s.labels.map((l) => l.name)
@@ -76,7 +79,7 @@ describe('TimeSeriesEncoder', () => {
   it('sends native histograms with the buckets of the protobuf exposition', async () => {
     const encoder = new TimeSeriesEncoder([])
     encoder.begin(42)
-    await sources.emit(encoder, new SelfMetrics(), '', new RenderPause())
+    await emitAll([sources], encoder, new RenderPause())
     const series = decode(encoder.finish().map((r) => r.body))
     const native = series.find((s) => labelsOf(s).includes('__name__=task_duration_seconds'))?.histograms[0]
     expect([
@@ -102,7 +105,7 @@ describe('TimeSeriesEncoder', () => {
   it('splits a snapshot into requests of about samplesPerRequest samples, at series boundaries', async () => {
     const encoder = new TimeSeriesEncoder([], 5)
     encoder.begin(1)
-    await sources.emit(encoder, selfText, '', new RenderPause())
+    await emitAll([sources, selfFamilies], encoder, new RenderPause())
     const requests = encoder.finish()
     expect(requests.length).toBeGreaterThan(3)
     const total = requests.reduce((sum, r) => sum + r.samples, 0)

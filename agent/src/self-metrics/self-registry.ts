@@ -1,6 +1,6 @@
 // The agent's self-metric registry: the stages' declarations (self-metric.ts) in /metrics order.
 // It emits every family straight into a sink of FamilySink's shape (expose/family-sink.ts: the
-// protobuf and remote-write encoders; expose/self-families.ts renders the text), and takes and adds
+// protobuf and remote-write encoders; the text exposition too), and takes and adds
 // the snapshots that --workers shards send their primary. It imports nothing from expose/, so that
 // any stage may declare into it.
 import type { SelfMetric, SelfMetricType } from './self-metric.js'
