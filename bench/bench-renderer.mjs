@@ -1,7 +1,7 @@
 // The /metrics renderer as the agent builds it, without process metrics or sockets: what the
 // scrape and remote-write benchmarks measure. One place, so the benches follow the agent's wiring.
 import { DecodeStats } from '../agent/dist/decode/decode-stats.js'
-import { MetricsRenderer } from '../agent/dist/expose/metrics-renderer.js'
+import { MetricsRenderer } from '../agent/dist/expose/prometheus/metrics-renderer.js'
 import { agentSelfMetrics } from '../agent/dist/self-metrics/agent-self-metrics.js'
 import { SelfMetrics } from '../agent/dist/self-metrics/self-registry.js'
 

@@ -2,7 +2,7 @@
 // walk, native buckets included) built as plain objects and encoded with protobufjs' generated
 // MetricFamily.encodeDelimited. A devDependency: only tests and this baseline use protobufjs.
 import protobuf from 'protobufjs'
-import { NATIVE_ZERO_THRESHOLD, forEachSpan } from '../agent/dist/expose/native-histogram.js'
+import { NATIVE_ZERO_THRESHOLD, forEachSpan } from '../agent/dist/expose/prometheus/native-histogram.js'
 
 const { root } = protobuf.parse(
   `syntax = "proto2"; package io.prometheus.client;

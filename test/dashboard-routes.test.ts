@@ -83,7 +83,7 @@ describe('GET / and /ui', () => {
         'ui/static/index.html',
         'ui/static/dashboard.css',
         'dist/ui/main.js',
-        'dist/expose/ui-assets.js',
+        'dist/expose/ui/ui-assets.js',
       ]),
     )
   }, 30_000)

@@ -1,6 +1,6 @@
 // Reads the PromQL of every panel of the Grafana dashboard and substitutes the template variables
 // the way Grafana does, so tests can run each expression against a real Prometheus.
-import type { GrafanaDashboard } from '../agent/src/expose/grafana-model.js'
+import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
 
 export interface PanelExpression {
   panel: string

@@ -5,7 +5,7 @@
 // Cumulative sums, not rate(): rate extrapolates per series and would blur the comparison.
 import { afterAll, describe, expect, it } from 'vitest'
 import { BucketLayout } from '../agent/src/aggregate/bucket-layout.js'
-import { nativeErrorBound } from '../agent/src/expose/native-histogram.js'
+import { nativeErrorBound } from '../agent/src/expose/prometheus/native-histogram.js'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { bimodalUs, exactQuantile, lognormalUs, pooledSeconds, sendTimings } from './harness/latency-mix.js'
 import { waitFor } from './harness/poll.js'

@@ -4,7 +4,7 @@
 // schema bound of the exact percentiles; counters and classic buckets arrive too.
 import { afterAll, describe, expect, it } from 'vitest'
 import { BucketLayout } from '../agent/src/aggregate/bucket-layout.js'
-import { nativeErrorBound } from '../agent/src/expose/native-histogram.js'
+import { nativeErrorBound } from '../agent/src/expose/prometheus/native-histogram.js'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { exactQuantile, lognormalUs, pooledSeconds, sendTimings } from './harness/latency-mix.js'
 import { waitFor } from './harness/poll.js'

@@ -3,7 +3,7 @@
 // endpoint; each endpoint's queue sends in order with retries. Its health is in the
 // taskmeter_remote_write_* families of /metrics (and of the push itself), declared here.
 import type { RemoteWriteConfig } from '../config/fleet-options.js'
-import type { FamilySink } from '../expose/family-sink.js'
+import type { FamilySink } from '../expose/prometheus/family-sink.js'
 import type { Logger } from '../logger.js'
 import type { SelfMetric, SelfMetricType } from '../self-metrics/self-metric.js'
 import { RemoteWriteQueue, type RemoteWriteStats, type SendOutcome } from './remote-write-queue.js'

@@ -5,11 +5,11 @@
 // quantile, _sum and _count series; histograms their classic _bucket/_sum/_count series and, when
 // native, one native histogram sample. Labels are sorted by name with __name__ among them, as the
 // spec requires; --label pairs are merged in (a series' own label of the same name wins).
-import type { FamilySink, FamilyType, SeriesLabels } from '../expose/family-sink.js'
-import { writeNative } from '../expose/metric-family-encoder.js'
-import type { NativeBuckets } from '../expose/native-histogram.js'
-import { formatNumber } from '../expose/prometheus-format.js'
-import { ProtobufWriter } from '../expose/protobuf-writer.js'
+import type { FamilySink, FamilyType, SeriesLabels } from '../expose/prometheus/family-sink.js'
+import { writeNative } from '../expose/prometheus/metric-family-encoder.js'
+import type { NativeBuckets } from '../expose/prometheus/native-histogram.js'
+import { formatNumber } from '../expose/prometheus/prometheus-format.js'
+import { ProtobufWriter } from '../expose/prometheus/protobuf-writer.js'
 import snappyjs from 'snappyjs'
 
 export interface EncodedRequest {

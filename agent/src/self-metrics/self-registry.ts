@@ -1,5 +1,5 @@
 // The agent's self-metric registry: the stages' declarations (self-metric.ts) in /metrics order.
-// It emits every family straight into a sink of FamilySink's shape (expose/family-sink.ts: the
+// It emits every family straight into a sink of FamilySink's shape (expose/prometheus/family-sink.ts: the
 // protobuf and remote-write encoders; the text exposition too), and takes and adds
 // the snapshots that --workers shards send their primary. It imports nothing from expose/, so that
 // any stage may declare into it.

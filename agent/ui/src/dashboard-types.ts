@@ -1,6 +1,6 @@
 // The parts of the agent's JSON the page reads: GET /dashboard (agent/src/aggregate/
 // dashboard-snapshot.ts) and GET /dashboard/distribution
-// (agent/src/expose/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
+// (agent/src/expose/http/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
 
 export interface LatencyMs {
   p50: number

@@ -1,8 +1,8 @@
 // Native buckets from HDR buckets: hand-computed spans and deltas at schemas 0, 3, 5 and 8, the
 // default schema per precision, and down-scaling under --native-max-buckets by exact pair merges.
 import { describe, expect, it } from 'vitest'
-import { BucketLayout } from '../aggregate/bucket-layout.js'
-import { BucketList } from '../aggregate/bucket-list.js'
+import { BucketLayout } from '../../aggregate/bucket-layout.js'
+import { BucketList } from '../../aggregate/bucket-list.js'
 import {
   NativeBuckets,
   NativeIndexTable,

@@ -3,10 +3,10 @@
 // _sum and _count): their values have no unit, so fixed `le` buckets would fit nobody. With native
 // histograms on, each user histogram also gets a native histogram family `<family>_histogram` (no
 // classic buckets); the text format cannot carry native buckets, so its walk is made without them.
-import type { Aggregator } from '../aggregate/aggregator.js'
-import { BucketList } from '../aggregate/bucket-list.js'
-import { type CustomSeries, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from '../aggregate/custom-series.js'
-import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import { BucketList } from '../../aggregate/bucket-list.js'
+import { type CustomSeries, HISTOGRAM_SCALE, NATIVE_COMPANION_SUFFIX } from '../../aggregate/custom-series.js'
+import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
 import type { FamilySink } from './family-sink.js'
 import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'

@@ -2,8 +2,8 @@
 // for the live page, regrouped from the HdrHistogram's buckets into log-spaced bins (4 per
 // doubling, each ~19 % wide), contiguous from the fastest to the slowest request so gaps show.
 // Default scope: the sliding window, so the chart follows what the percentile lines show.
-import type { Aggregator } from '../aggregate/aggregator.js'
-import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
 
 const BINS_PER_DOUBLING = 4
 

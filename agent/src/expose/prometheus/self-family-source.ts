@@ -1,7 +1,7 @@
 // The agent's taskmeter_* families (self-metrics/: each stage declares its own) as a family source
 // like the task and custom ones, so every encoder (text, protobuf, remote write) takes them from
 // the registry directly. A self family has at most one label, passed as the sink's extra label.
-import type { SelfMetrics } from '../self-metrics/self-registry.js'
+import type { SelfMetrics } from '../../self-metrics/self-registry.js'
 import { type FamilySink, type FamilySource, SeriesLabels } from './family-sink.js'
 import { TextFamilyEncoder } from './text-family-encoder.js'
 

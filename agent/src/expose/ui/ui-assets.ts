@@ -25,9 +25,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
 }
 
-// From agent/dist/expose/ (and agent/src/expose/ under a test runner): the package's ui/ folders.
-const STATIC_DIR = fileURLToPath(new URL('../../ui/static/', import.meta.url))
-const APP_DIR = fileURLToPath(new URL('../ui/', import.meta.url))
+// From agent/dist/expose/ui/ (and agent/src/expose/ui/ under a test runner): the package's ui/ folders.
+const STATIC_DIR = fileURLToPath(new URL('../../../ui/static/', import.meta.url))
+const APP_DIR = fileURLToPath(new URL('../../ui/', import.meta.url))
 
 function asset(file: string): UiAsset {
   const body = readFileSync(file)

@@ -3,9 +3,9 @@
 // plus prom-client's default process metrics (its own text for the text answer, its structured
 // values for the others: process-family-source.ts).
 import { Registry, collectDefaultMetrics } from 'prom-client'
-import type { Aggregator } from '../aggregate/aggregator.js'
-import type { SelfMetric } from '../self-metrics/self-metric.js'
-import type { SelfMetrics } from '../self-metrics/self-registry.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import type { SelfMetric } from '../../self-metrics/self-metric.js'
+import type { SelfMetrics } from '../../self-metrics/self-registry.js'
 import type { FamilySink } from './family-sink.js'
 import { FamilySources, emitAll } from './family-sources.js'
 import { LabelCache } from './label-cache.js'

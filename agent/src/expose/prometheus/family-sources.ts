@@ -2,7 +2,7 @@
 // encoder is the sink. Text scrapes and protobuf / remote-write take one instance each, so a text
 // scrape need not wait for a protobuf one; they share the series' labels (and the label bytes each
 // encoder caches on them).
-import type { Aggregator } from '../aggregate/aggregator.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
 import { CustomFamilySource } from './custom-family-source.js'
 import type { FamilySink, FamilySource } from './family-sink.js'
 import { LabelCache } from './label-cache.js'

@@ -3,7 +3,7 @@
 // (/healthz, /ready) needs the bearer token or basic credentials.
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { MetricsAuth } from '../config/metrics-auth.js'
+import type { MetricsAuth } from '../../config/metrics-auth.js'
 
 const OPEN_ROUTES = new Set(['/healthz', '/ready'])
 

@@ -3,13 +3,13 @@
 // registry; the walk pauses for the event loop.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { sampleValue } from '../../../test/harness/prometheus-text.js'
-import { Aggregator } from '../aggregate/aggregator.js'
+import { sampleValue } from '../../../../test/harness/prometheus-text.js'
+import { Aggregator } from '../../aggregate/aggregator.js'
 import { SeriesLabels } from './family-sink.js'
 import { FamilySources, emitAll } from './family-sources.js'
 import { RenderPause } from './render-pause.js'
 import { fixedAggregator, fixedRenderer } from './fixed-state.test-support.js'
-import { SelfMetrics } from '../self-metrics/self-registry.js'
+import { SelfMetrics } from '../../self-metrics/self-registry.js'
 import { selfFamiliesText } from './self-family-source.js'
 import { TextFamilyEncoder } from './text-family-encoder.js'
 

@@ -8,8 +8,8 @@
 // HDR bucket that straddles a native boundary is off by at most half its width, so a quantile
 // that Prometheus interpolates inside native bucket i is within base·(1 + 1/(2·half)) − 1 of the
 // exact value (base = 2^(2^−s); `half` HDR sub-buckets per octave): nativeErrorBound().
-import type { BucketLayout } from '../aggregate/bucket-layout.js'
-import type { BucketList } from '../aggregate/bucket-list.js'
+import type { BucketLayout } from '../../aggregate/bucket-layout.js'
+import type { BucketList } from '../../aggregate/bucket-list.js'
 
 export const NATIVE_SCHEMA_MIN = -4
 export const NATIVE_SCHEMA_MAX = 8

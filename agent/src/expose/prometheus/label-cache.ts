@@ -1,9 +1,9 @@
 // A series' SeriesLabels, made once and kept while the series lives (WeakMap: an evicted series
 // takes its labels with it). Shared by the text, protobuf and remote-write walks, so the encoded
 // label bytes each encoder caches on them are held once per series, not once per walk.
-import type { CustomSeries } from '../aggregate/custom-series.js'
-import type { LabelPairs } from '../aggregate/labels.js'
-import type { TaskStats } from '../aggregate/task-stats.js'
+import type { CustomSeries } from '../../aggregate/custom-series.js'
+import type { LabelPairs } from '../../aggregate/labels.js'
+import type { TaskStats } from '../../aggregate/task-stats.js'
 import { SeriesLabels } from './family-sink.js'
 
 function fromPairs(names: string[], values: string[], pairs: LabelPairs): SeriesLabels {

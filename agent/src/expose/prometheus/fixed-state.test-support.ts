@@ -1,6 +1,6 @@
 // A fixed aggregator state, and a MetricsRenderer over it with fixed self stats and no process
 // metrics, so that the answers' bytes are the same at every run (the golden tests).
-import { Aggregator } from '../aggregate/aggregator.js'
+import { Aggregator } from '../../aggregate/aggregator.js'
 import type { MetricsRenderer } from './metrics-renderer.js'
 import { testRenderer } from './metrics-renderer.test-support.js'
 

@@ -1,9 +1,9 @@
 // The live dashboard page: GET / and /ui serve the page, /ui/assets/* its files, and
 // /dashboard/distribution one task's latency histogram. The page polls /dashboard itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Aggregator } from '../aggregate/aggregator.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
 import { type DistributionScope, latencyDistribution } from './latency-distribution.js'
-import { type UiAsset, type UiAssets, loadUiAssets } from './ui-assets.js'
+import { type UiAsset, type UiAssets, loadUiAssets } from '../ui/ui-assets.js'
 
 // Only the agent's own origin: no inline script or style, nothing fetched from elsewhere.
 const PAGE_CSP =

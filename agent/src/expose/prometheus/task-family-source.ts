@@ -5,10 +5,10 @@
 // read once, in the first family's pass (its histogram and window, and its counts at that moment, so
 // that the families agree with each other however long the render pauses), into typed arrays that
 // the families after it write out.
-import type { Aggregator } from '../aggregate/aggregator.js'
-import { BucketList } from '../aggregate/bucket-list.js'
-import type { TaskStats } from '../aggregate/task-stats.js'
-import { QUANTILES, TaskFigures } from '../aggregate/task-figures.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import { BucketList } from '../../aggregate/bucket-list.js'
+import type { TaskStats } from '../../aggregate/task-stats.js'
+import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
 import type { FamilySink, SeriesLabels } from './family-sink.js'
 import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'

@@ -1,9 +1,9 @@
 // A MetricsRenderer with the agent's self families, for tests that compare two renders: the render
 // time reads 0, so that it never differs between them.
-import type { Aggregator } from '../aggregate/aggregator.js'
-import { DecodeStats } from '../decode/decode-stats.js'
-import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
-import { SelfMetrics } from '../self-metrics/self-registry.js'
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import { DecodeStats } from '../../decode/decode-stats.js'
+import { agentSelfMetrics } from '../../self-metrics/agent-self-metrics.js'
+import { SelfMetrics } from '../../self-metrics/self-registry.js'
 import { MetricsRenderer } from './metrics-renderer.js'
 import type { NativeSettings } from './native-histogram.js'
 

@@ -8,7 +8,7 @@ import {
   flattenText,
   nativeBuckets,
   textFamilyTypes,
-} from '../../../test/harness/prometheus-proto.js'
+} from '../../../../test/harness/prometheus-proto.js'
 import { FamilySources } from './family-sources.js'
 import { ProtobufExposition, prefersProtobuf } from './protobuf-exposition.js'
 import { fixedAggregator, fixedRenderer } from './fixed-state.test-support.js'
