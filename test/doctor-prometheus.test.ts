@@ -3,7 +3,9 @@
 // Prometheus comes from the Debian package "prometheus"; a missing binary fails this file
 // (startPrometheus uses requireTool), it is never skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv } from './harness/agent-env.js'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { row } from './harness/doctor-output.js'
 import { getJson, waitFor } from './harness/poll.js'
 import { type PrometheusServer, freePort, startPrometheus } from './prometheus-server.js'
 
@@ -12,23 +14,6 @@ interface TargetsResponse {
 }
 
 const NEVER = '0001-01-01T00:00:00Z'
-// Env names the agent reads: cleared so the caller's shell cannot leak in.
-const AGENT_ENV = [
-  'METRICS_PORT',
-  'UDP_PORT',
-  'WINDOW_SIZE',
-  'LATENCY_PRECISION',
-  'LOG_LEVEL',
-  'PROMETHEUS_URL',
-  'METRICS_AUTH',
-]
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
-  return { ...env, ...extra }
-}
-
 function scrapeConfig(target: string, metricsPath = '/metrics'): string {
   return [
     'global:',
@@ -57,15 +42,6 @@ async function scraped(prometheus: PrometheusServer): Promise<void> {
     30_000,
     200,
   )
-}
-
-/** The table row of one check: its mark and text, with the fix line under it when there is one. */
-function row(stdout: string, check: string): string {
-  const lines = stdout.split('\n')
-  const at = lines.findIndex((line) => new RegExp(`^  [✓✗–] ${check} `).test(line))
-  if (at < 0) throw new Error(`no row "${check}" in:\n${stdout}`)
-  const next = lines[at + 1] ?? ''
-  return /^\s+fix: /.test(next) ? `${lines[at]}\n${next}` : (lines[at] as string)
 }
 
 const CHECKS = [
