@@ -8,7 +8,9 @@ import type { AgentDropReason } from './drop-counters.js'
 // Prometheus parser reads as a sample of them: a user gauge `task_duration_seconds_bucket` would
 // otherwise land inside the task histogram and make every scrape fail to parse. Counters are also
 // reserved without `_total`, the family name OpenMetrics gives them.
-const AGENT_FAMILIES = [
+// expose/task-families.ts writes the same seven names in the same order (FAMILIES); it may import
+// this list instead (workers/ and expose/ may import aggregate/, not the other way round).
+export const AGENT_FAMILIES = [
   'task_duration_seconds',
   'task_duration_window_seconds',
   'requests_total',
@@ -16,7 +18,7 @@ const AGENT_FAMILIES = [
   'tasks_active',
   'tasks_completed_total',
   'tasks_failed_total',
-]
+] as const
 /** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
 const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
 const RESERVED_NAMES = new Set(
