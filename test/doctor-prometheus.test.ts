@@ -69,11 +69,22 @@ afterAll(async () => {
   await agent?.stop()
 })
 
+/** A Prometheus scraping `target` at `metricsPath`, stopped after the file, once it has scraped. */
+async function scrapingPrometheus(target: string, metricsPath?: string): Promise<PrometheusServer> {
+  const prometheus = await startPrometheus(scrapeConfig(target, metricsPath))
+  servers.push(prometheus)
+  await scraped(prometheus)
+  return prometheus
+}
+
+/** `doctor` pointed at the agent and at `prometheus` by flags, with a clean environment. */
+function doctorByFlags(prometheus: PrometheusServer): ReturnType<typeof runAgentCli> {
+  return runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
+}
+
 describe('taskmeter-agent doctor with a real prometheus', () => {
   it('all ✓ and exit 0 when Prometheus scrapes the agent (found from METRICS_PORT and PROMETHEUS_URL)', async () => {
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`))
-    servers.push(prometheus)
-    await scraped(prometheus)
+    const prometheus = await scrapingPrometheus(`127.0.0.1:${agent.httpPort}`)
     // Beside the agent, with its environment: no flag but the command (0.0.0.0 read as loopback).
     const result = await runAgentCli(
       ['doctor'],
@@ -91,14 +102,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
 
   it('no target for this agent: ✗ scrape target, the scrape config to add, exit 1', async () => {
     const elsewhere = await freePort()
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${elsewhere}`))
-    servers.push(prometheus)
-    await scraped(prometheus)
-    const result = await runAgentCli(
-      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
-      cleanEnv({}),
-      20_000,
-    )
+    const result = await doctorByFlags(await scrapingPrometheus(`127.0.0.1:${elsewhere}`))
     expect(row(result.stdout, 'agent reachable')).toMatch(/^ {2}✓ /)
     expect(row(result.stdout, 'prometheus reachable')).toMatch(/^ {2}✓ /)
     const target = row(result.stdout, 'scrape target')
@@ -114,14 +118,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
   })
 
   it('the target is there but scraped at the wrong path: ✗ target up and last scrape with the 404, the fix, exit 1', async () => {
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
-    servers.push(prometheus)
-    await scraped(prometheus)
-    const result = await runAgentCli(
-      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
-      cleanEnv({}),
-      20_000,
-    )
+    const result = await doctorByFlags(await scrapingPrometheus(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
     expect(row(result.stdout, 'scrape target')).toMatch(
       /^ {2}✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/,
     )
