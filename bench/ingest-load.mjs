@@ -133,3 +133,23 @@ export function writeResult(name, result) {
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n')
   return file
 }
+
+/**
+ * Starts agent/dist/cli.js on ephemeral loopback ports, with `args` after those; resolves with the
+ * process and its ports once it has logged them.
+ */
+export function spawnAgent(args) {
+  const cli = path.join(here, '..', 'agent', 'dist', 'cli.js')
+  const child = spawn(process.execPath, [cli, '--port', '0', '--udp-port', '0', '--host', '127.0.0.1', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  return new Promise((resolve, reject) => {
+    let text = ''
+    child.stdout.on('data', (chunk) => {
+      text += chunk
+      const m = /"udp":"[^"]*:(\d+)","http":"[^"]*:(\d+)"/.exec(text)
+      if (m) resolve({ child, udpPort: Number(m[1]), httpPort: Number(m[2]) })
+    })
+    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${text}`)))
+  })
+}

@@ -6,11 +6,11 @@
 // takes, per load, the fastest step with < 0.1 % loss and the peak counted rate. Also, in the same
 // run, the raw Node dgram ceiling: bench/udp-sink.mjs (an empty handler) fed 1-line datagrams.
 // Run: npm run bench:ingest [-- --seconds 5 --workers 2 --loads protocol,statsd:20 --rates-protocol 2e6,3e6]
-import { fork, spawn } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cSender, sendLoad, writeResult } from './ingest-load.mjs'
+import { cSender, sendLoad, spawnAgent, writeResult } from './ingest-load.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -31,34 +31,7 @@ if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16))
   throw new Error('--seconds 1..60, --workers 1..16')
 
 export function startAgent(extraArgs = []) {
-  const cli = path.join(here, '..', 'agent', 'dist', 'cli.js')
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      '--port',
-      '0',
-      '--udp-port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--recv-buffer',
-      '32MiB',
-      '--log-level',
-      'info',
-      ...extraArgs,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  return new Promise((resolve, reject) => {
-    let text = ''
-    child.stdout.on('data', (chunk) => {
-      text += chunk
-      const m = /"udp":"[^"]*:(\d+)","http":"[^"]*:(\d+)"/.exec(text)
-      if (m) resolve({ child, udpPort: Number(m[1]), httpPort: Number(m[2]) })
-    })
-    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${text}`)))
-  })
+  return spawnAgent(['--recv-buffer', '32MiB', '--log-level', 'info', ...extraArgs])
 }
 
 /** The process and its descendants (cluster workers): /proc/<pid>/task/<tid>/children. */

@@ -2,14 +2,11 @@
 // the agent's RSS and heap every 30 s and a final JSON line. Passes when RSS after warm-up
 // (the first third, at least 1 minute) stays within ±10 % of its post-warm-up mean.
 // Run: npm run soak -- --minutes 10 [--rate 100000] [--tasks 1000]
-import { spawn } from 'node:child_process'
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
+import { spawnAgent } from './ingest-load.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
 const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const MINUTES = Number(flag('--minutes', '10'))
@@ -18,30 +15,8 @@ const TASKS = Number(flag('--tasks', '1000'))
 const SAMPLE_MS = Number(flag('--sample-seconds', '30')) * 1000
 if (!(MINUTES > 0 && MINUTES <= 240)) throw new Error('--minutes must be 0..240')
 
-const agent = spawn(
-  process.execPath,
-  [
-    path.join(here, '..', 'agent', 'dist', 'cli.js'),
-    '--port',
-    '0',
-    '--udp-port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--recv-buffer',
-    '8MiB',
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
-const ports = await new Promise((resolve, reject) => {
-  let text = ''
-  agent.stdout.on('data', (chunk) => {
-    text += chunk
-    const m = /"udp":"[^"]*:(\d+)","http":"[^"]*:(\d+)"/.exec(text)
-    if (m) resolve({ udp: Number(m[1]), http: Number(m[2]) })
-  })
-  agent.on('exit', (code) => reject(new Error(`agent exited ${code}`)))
-})
+const { child: agent, udpPort, httpPort } = await spawnAgent(['--recv-buffer', '8MiB'])
+const ports = { udp: udpPort, http: httpPort }
 
 const names = Array.from({ length: TASKS }, (_, i) => encodeName(`soak_task_${i}`))
 const socket = dgram.createSocket('udp4')

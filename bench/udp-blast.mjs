@@ -3,7 +3,7 @@
 // With `statsd:<n>` it sends StatsD text instead, n timing lines per datagram.
 // Usage: node bench/udp-blast.mjs <port> <events_per_second> <seconds> [statsd:<n>]. Prints one JSON line.
 import dgram from 'node:dgram'
-import { BatchEncoder, EVENT_KIND, encodeName } from '@taskmeter/protocol'
+import { buildDatagrams } from './ingest-load.mjs'
 
 const [port, rate, seconds] = process.argv.slice(2, 5).map(Number)
 const statsdMatch = /^statsd:(\d+)$/.exec(process.argv[5] ?? '')
@@ -16,33 +16,8 @@ if (
   process.exit(2)
 }
 
-// 16 distinct datagrams so the agent does not see one buffer over and over.
-const datagrams = []
-let eventsPerDatagram = 0
-for (let d = 0; d < 16 && statsdLines > 0; d++) {
-  // "ingest_task_3:12.345|ms" lines, the same tasks and values as the protocol datagrams.
-  let text = ''
-  for (let i = 0; i < statsdLines; i++)
-    text += `ingest_task_${(d + i) % 10}:${1 + ((i * 7919 + d * 104729) % 250000) / 1000}|ms\n`
-  datagrams.push(Buffer.from(text))
-  eventsPerDatagram = statsdLines
-}
-for (let d = 0; d < 16 && statsdLines === 0; d++) {
-  const encoder = new BatchEncoder(1432)
-  let i = 0
-  while (
-    encoder.append(
-      EVENT_KIND.timing,
-      encodeName(`ingest_task_${(d + i) % 10}`),
-      1 + ((i * 7919 + d * 104729) % 250000) / 1000,
-      1,
-      null,
-    )
-  )
-    i++
-  datagrams.push(Buffer.from(encoder.datagram()))
-  eventsPerDatagram = encoder.eventCount
-}
+// The same 16 datagrams as the C sender is given (bench/ingest-load.mjs).
+const { datagrams, eventsPerDatagram } = buildDatagrams(process.argv[5] ?? 'protocol')
 
 const socket = dgram.createSocket('udp4')
 socket.connect(port, '127.0.0.1', async () => {

@@ -1,7 +1,6 @@
 // The agent against promtool: `promtool check metrics` lints a scrape of a realistic mix of events
 // and garbage (agent-prometheus-scrape.test.ts runs a real prometheus). promtool comes from the
 // Debian package "prometheus"; a missing tool fails the file (never a skip).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,6 +11,7 @@ import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { requireTool } from './harness/system-tool.js'
 import { UdpSender } from './harness/udp-sender.js'
+import { type ProcessResult, runProcess } from './harness/run-process.js'
 
 const INSTALL_HINT = 'apt-get install prometheus (the Debian package "prometheus" ships both prometheus and promtool)'
 
@@ -34,32 +34,13 @@ function clientId(text: string): EncodedBytes {
   return encoded
 }
 
-interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
 /** Runs a command to completion with `stdinFile` as its standard input (bounded by a timeout). */
-function runWithStdin(command: string, args: string[], stdinFile: string, timeoutMs = 20_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const fd = openSync(stdinFile, 'r')
-    const child = spawn(command, args, { stdio: [fd, 'pipe', 'pipe'] })
-    closeSync(fd)
-    let stdout = ''
-    let stderr = ''
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+function runWithStdin(command: string, args: string[], stdinFile: string, timeoutMs = 20_000): Promise<ProcessResult> {
+  const fd = openSync(stdinFile, 'r')
+  // spawn has handed the descriptor to the child before runProcess returns.
+  const result = runProcess(command, args, { stdio: [fd, 'pipe', 'pipe'], timeoutMs })
+  closeSync(fd)
+  return result
 }
 
 const tempDirs: string[] = []

@@ -14,36 +14,20 @@ import { parse } from 'yaml'
 import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'
 import { requireTool } from './harness/system-tool.js'
+import { runProcess } from './harness/run-process.js'
 
 const DEPLOY = path.join(REPO_ROOT, 'deploy')
-
-interface RunResult {
-  code: number | null
-  output: string
-}
 
 function run(
   command: string,
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 20_000,
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, output })
-    })
-  })
+): Promise<{ code: number | null; output: string }> {
+  // Only these two: the tests compare the whole result.
+  return runProcess(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeoutMs }).then(
+    ({ code, output }) => ({ code, output }),
+  )
 }
 
 const agents: AgentProcess[] = []

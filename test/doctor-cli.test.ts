@@ -3,35 +3,13 @@
 // --metrics-auth. Each ✗ comes with its fix and the exit code is 1. Real agent processes on
 // ephemeral 127.0.0.1 ports, real UDP.
 import { afterAll, describe, expect, it } from 'vitest'
+import { cleanEnv } from './harness/agent-env.js'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { row } from './harness/doctor-output.js'
 import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { UdpSender } from './harness/udp-sender.js'
 import { freePort } from './prometheus-server.js'
-
-const AGENT_ENV = [
-  'METRICS_PORT',
-  'UDP_PORT',
-  'WINDOW_SIZE',
-  'LATENCY_PRECISION',
-  'LOG_LEVEL',
-  'PROMETHEUS_URL',
-  'METRICS_AUTH',
-]
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
-  return { ...env, ...extra }
-}
-
-function row(stdout: string, check: string): string {
-  const lines = stdout.split('\n')
-  const at = lines.findIndex((line) => new RegExp(`^  [✓✗–] ${check} `).test(line))
-  if (at < 0) throw new Error(`no row "${check}" in:\n${stdout}`)
-  const next = lines[at + 1] ?? ''
-  return /^\s+fix: /.test(next) ? `${lines[at]}\n${next}` : (lines[at] as string)
-}
 
 const agents: AgentProcess[] = []
 afterAll(async () => {

@@ -3,7 +3,9 @@
 // Prometheus comes from the Debian package "prometheus"; a missing binary fails this file
 // (startPrometheus uses requireTool), it is never skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv } from './harness/agent-env.js'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { row } from './harness/doctor-output.js'
 import { getJson, waitFor } from './harness/poll.js'
 import { type PrometheusServer, freePort, startPrometheus } from './prometheus-server.js'
 
@@ -12,23 +14,6 @@ interface TargetsResponse {
 }
 
 const NEVER = '0001-01-01T00:00:00Z'
-// Env names the agent reads: cleared so the caller's shell cannot leak in.
-const AGENT_ENV = [
-  'METRICS_PORT',
-  'UDP_PORT',
-  'WINDOW_SIZE',
-  'LATENCY_PRECISION',
-  'LOG_LEVEL',
-  'PROMETHEUS_URL',
-  'METRICS_AUTH',
-]
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
-  return { ...env, ...extra }
-}
-
 function scrapeConfig(target: string, metricsPath = '/metrics'): string {
   return [
     'global:',
@@ -59,15 +44,6 @@ async function scraped(prometheus: PrometheusServer): Promise<void> {
   )
 }
 
-/** The table row of one check: its mark and text, with the fix line under it when there is one. */
-function row(stdout: string, check: string): string {
-  const lines = stdout.split('\n')
-  const at = lines.findIndex((line) => new RegExp(`^  [✓✗–] ${check} `).test(line))
-  if (at < 0) throw new Error(`no row "${check}" in:\n${stdout}`)
-  const next = lines[at + 1] ?? ''
-  return /^\s+fix: /.test(next) ? `${lines[at]}\n${next}` : (lines[at] as string)
-}
-
 const CHECKS = [
   'agent reachable',
   'agent ready',
@@ -93,11 +69,22 @@ afterAll(async () => {
   await agent?.stop()
 })
 
+/** A Prometheus scraping `target` at `metricsPath`, stopped after the file, once it has scraped. */
+async function scrapingPrometheus(target: string, metricsPath?: string): Promise<PrometheusServer> {
+  const prometheus = await startPrometheus(scrapeConfig(target, metricsPath))
+  servers.push(prometheus)
+  await scraped(prometheus)
+  return prometheus
+}
+
+/** `doctor` pointed at the agent and at `prometheus` by flags, with a clean environment. */
+function doctorByFlags(prometheus: PrometheusServer): ReturnType<typeof runAgentCli> {
+  return runAgentCli(['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api], cleanEnv({}), 20_000)
+}
+
 describe('taskmeter-agent doctor with a real prometheus', () => {
   it('all ✓ and exit 0 when Prometheus scrapes the agent (found from METRICS_PORT and PROMETHEUS_URL)', async () => {
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`))
-    servers.push(prometheus)
-    await scraped(prometheus)
+    const prometheus = await scrapingPrometheus(`127.0.0.1:${agent.httpPort}`)
     // Beside the agent, with its environment: no flag but the command (0.0.0.0 read as loopback).
     const result = await runAgentCli(
       ['doctor'],
@@ -115,14 +102,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
 
   it('no target for this agent: ✗ scrape target, the scrape config to add, exit 1', async () => {
     const elsewhere = await freePort()
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${elsewhere}`))
-    servers.push(prometheus)
-    await scraped(prometheus)
-    const result = await runAgentCli(
-      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
-      cleanEnv({}),
-      20_000,
-    )
+    const result = await doctorByFlags(await scrapingPrometheus(`127.0.0.1:${elsewhere}`))
     expect(row(result.stdout, 'agent reachable')).toMatch(/^ {2}✓ /)
     expect(row(result.stdout, 'prometheus reachable')).toMatch(/^ {2}✓ /)
     const target = row(result.stdout, 'scrape target')
@@ -138,14 +118,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
   })
 
   it('the target is there but scraped at the wrong path: ✗ target up and last scrape with the 404, the fix, exit 1', async () => {
-    const prometheus = await startPrometheus(scrapeConfig(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
-    servers.push(prometheus)
-    await scraped(prometheus)
-    const result = await runAgentCli(
-      ['doctor', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
-      cleanEnv({}),
-      20_000,
-    )
+    const result = await doctorByFlags(await scrapingPrometheus(`127.0.0.1:${agent.httpPort}`, '/prometheus'))
     expect(row(result.stdout, 'scrape target')).toMatch(
       /^ {2}✓ scrape target +job taskmeter http:\/\/127\.0\.0\.1:\d+\/prometheus/,
     )

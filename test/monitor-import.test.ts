@@ -4,9 +4,9 @@
 // it alive. The calls start the window clock's ticker (agent/src/monitor/window-clock.ts); with a
 // one-hour window it ticks every 30 s, so only unref() lets the process exit before the test's
 // deadline.
-import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from './harness/agent-process.js'
+import { type ProcessResult, runProcess } from './harness/run-process.js'
 
 const SCRIPT = `
 process.stdout.write(''); process.stderr.write('') // our own stdio pipes exist before the baseline
@@ -32,24 +32,11 @@ process.stdout.write(JSON.stringify({ exports: Object.keys(agent).sort(), afterI
 // Handles (added since before the import) that mean a socket, timer or child was opened.
 const LIVE_HANDLE = /Timeout|Immediate|UDP|TCP|Pipe|Signal|Process|TTY/i
 
-function runModule(
-  source: string,
-  timeoutMs: number,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
+function runModule(source: string, timeoutMs: number): Promise<ProcessResult> {
+  return runProcess(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: REPO_ROOT,
+    timeoutMs,
+    until: 'exit',
   })
 }
 

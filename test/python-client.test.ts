@@ -2,39 +2,26 @@
 // test command: the golden vectors byte for byte, batching, sampling, in-flight heartbeats,
 // never-raises, and an end-to-end run against the built agent. A missing python3 is a failure
 // naming the package to install, never a skip.
-import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { AGENT_CLI, REPO_ROOT } from './harness/agent-process.js'
 import { requireTool } from './harness/system-tool.js'
+import { type ProcessResult, runProcess } from './harness/run-process.js'
 
 // The suite's own tests poll with deadlines; this only stops a hung interpreter.
 const SUITE_TIMEOUT_MS = 170_000
 
-function runUnittest(python: string): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-m', 'unittest', 'discover', '-s', 'clients/python/tests', '-v'], {
-      cwd: REPO_ROOT,
-      // The end-to-end test starts the agent with this Node and this built CLI.
-      env: {
-        ...process.env,
-        TASKMETER_NODE: process.execPath,
-        TASKMETER_AGENT_CLI: AGENT_CLI,
-        PYTHONDONTWRITEBYTECODE: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), SUITE_TIMEOUT_MS)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, output })
-    })
+function runUnittest(python: string): Promise<ProcessResult> {
+  return runProcess(python, ['-m', 'unittest', 'discover', '-s', 'clients/python/tests', '-v'], {
+    cwd: REPO_ROOT,
+    // The end-to-end test starts the agent with this Node and this built CLI.
+    env: {
+      ...process.env,
+      TASKMETER_NODE: process.execPath,
+      TASKMETER_AGENT_CLI: AGENT_CLI,
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
+    timeoutMs: SUITE_TIMEOUT_MS,
+    until: 'exit',
   })
 }
 

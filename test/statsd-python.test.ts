@@ -2,13 +2,13 @@
 // sends StatsD and DogStatsD text to a real agent process, over UDP on the protocol v1 port and
 // over TCP (--tcp-port), and /metrics shows exactly what was sent. A missing python3 is a failure
 // naming the package to install, never a skip.
-import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { tcpPortOf } from './harness/statsd-text.js'
 import { requireTool } from './harness/system-tool.js'
+import { type ProcessResult, runProcess } from './harness/run-process.js'
 
 // Sends one line per datagram, then a multi-line datagram, then the same kinds over one TCP
 // connection. Prints the number of lines it sent.
@@ -42,23 +42,8 @@ tcp.close()
 print(len(lines) + 3 + 102)
 `
 
-function runPython(python: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-c', SENDER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+function runPython(python: string, args: string[]): Promise<ProcessResult> {
+  return runProcess(python, ['-c', SENDER, ...args], { timeoutMs: 30_000, until: 'exit' })
 }
 
 describe('Python stdlib socket → agent, StatsD text over UDP and TCP', () => {

@@ -1,34 +1,22 @@
 // The protocol's golden vectors (protocol/vectors/valid.json), replayed through the public API
 // over a real socket: each datagram the client writes is the vector's hex byte for byte.
-import { readFileSync } from 'node:fs'
+import { type EncodeOp, type Vector, loadVectorFiles } from '../../protocol/src/vectors.fixture.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from './index.js'
 import { UdpReceiver, waitFor } from './udp-receiver.test-support.js'
 
-interface AppendOp {
-  op: 'append'
-  kind: number
-  name: string
-  value: number
-  sampleRate: number
-  tags: Array<[string, string]> | null
-}
-interface Vector {
-  name: string
-  hex: string
-  encode: Array<AppendOp | { op: 'inflight' }>
-}
+type AppendOp = Extract<EncodeOp, { op: 'append' }>
 
-const vectors = JSON.parse(
-  readFileSync(new URL('../../protocol/vectors/valid.json', import.meta.url), 'utf8'),
-) as Vector[]
+const vectors = loadVectorFiles().find((f) => f.file === 'valid.json')?.vectors ?? []
 
 // What the API can say: no task_start (the client sends in-flight reports instead, SPEC.md §3.1),
 // a sample rate on counters only, and in-flight reports with the client's own random id.
 function expressible(vector: Vector): vector is Vector & { encode: AppendOp[] } {
-  return vector.encode.every(
-    (op) =>
-      op.op === 'append' && op.kind !== 6 && op.kind !== 7 && op.kind !== 8 && (op.kind === 2 || op.sampleRate === 1),
+  return (
+    vector.encode?.every(
+      (op) =>
+        op.op === 'append' && op.kind !== 6 && op.kind !== 7 && op.kind !== 8 && (op.kind === 2 || op.sampleRate === 1),
+    ) === true
   )
 }
 

@@ -11,25 +11,7 @@ export function numberBytes(value: number): number {
 
 export function writeNumber(buf: Uint8Array, view: DataView, pos: number, value: number): number {
   if (Number.isInteger(value) && value >= -2147483648 && value <= 0xffffffff) {
-    if (value >= 0) {
-      if (value < 0x80) {
-        buf[pos] = value
-        return pos + 1
-      }
-      if (value < 0x100) {
-        buf[pos] = 0xcc
-        buf[pos + 1] = value
-        return pos + 2
-      }
-      if (value < 0x10000) {
-        buf[pos] = 0xcd
-        view.setUint16(pos + 1, value)
-        return pos + 3
-      }
-      buf[pos] = 0xce
-      view.setUint32(pos + 1, value)
-      return pos + 5
-    }
+    if (value >= 0) return writeUint(buf, view, pos, value, 0x80, 0x00, 0xcc)
     if (value >= -32) {
       buf[pos] = value & 0xff
       return pos + 1
@@ -58,22 +40,37 @@ export function strHeaderBytes(byteLength: number): number {
 }
 
 export function writeStrHeader(buf: Uint8Array, view: DataView, pos: number, byteLength: number): number {
-  if (byteLength < 32) {
-    buf[pos] = 0xa0 | byteLength
+  return writeUint(buf, view, pos, byteLength, 32, 0xa0, 0xd9)
+}
+
+// An unsigned int or str length in its smallest form: below `fixLimit` one byte (`fixTag` | n),
+// else one of three tags in a row (`tag8`, then +1 for 16 bits, +2 for 32 bits) and big-endian n.
+// uint8/16/32 (cc cd ce) and str8/16/32 (d9 da db) are laid out alike in msgpack.
+function writeUint(
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  n: number,
+  fixLimit: number,
+  fixTag: number,
+  tag8: number,
+): number {
+  if (n < fixLimit) {
+    buf[pos] = fixTag | n
     return pos + 1
   }
-  if (byteLength < 0x100) {
-    buf[pos] = 0xd9
-    buf[pos + 1] = byteLength
+  if (n < 0x100) {
+    buf[pos] = tag8
+    buf[pos + 1] = n
     return pos + 2
   }
-  if (byteLength < 0x10000) {
-    buf[pos] = 0xda
-    view.setUint16(pos + 1, byteLength)
+  if (n < 0x10000) {
+    buf[pos] = tag8 + 1
+    view.setUint16(pos + 1, n)
     return pos + 3
   }
-  buf[pos] = 0xdb
-  view.setUint32(pos + 1, byteLength)
+  buf[pos] = tag8 + 2
+  view.setUint32(pos + 1, n)
   return pos + 5
 }
 

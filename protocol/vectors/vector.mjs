@@ -77,3 +77,9 @@ export const rejected = (name, description, eventHex, reason) =>
   vector(name, description, P + eventHex + OK, [bad(reason), ok], null, false)
 
 export const e100 = 'é'.repeat(100) // 200 UTF-8 bytes in 100 characters
+
+// Many vectors share a reason: the case files list them as rows of a table under it, in file order.
+export const rejectedEach = (reason, rows) =>
+  rows.map(([name, description, eventHex]) => rejected(name, description, eventHex, reason))
+export const brokenEach = (reason, rows) =>
+  rows.map(([name, description, hex, items = []]) => broken(name, description, hex, items, reason))

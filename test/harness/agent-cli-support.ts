@@ -4,18 +4,10 @@ import { encodeName } from '@taskmeter/protocol'
 import { afterAll } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './agent-process.js'
 export { freePort } from '../prometheus-server.js'
+export { cleanEnv } from './agent-env.js'
 
 // Ephemeral ports and loopback, so that a value that wrongly passes validation cannot bind 3000/8125.
 export const SAFE = ['--port', '0', '--udp-port', '0', '--host', '127.0.0.1']
-
-// Env names the agent reads: cleared for every child so the caller's shell cannot leak in.
-export const AGENT_ENV = ['METRICS_PORT', 'UDP_PORT', 'WINDOW_SIZE', 'LATENCY_PRECISION', 'LOG_LEVEL', 'PROMETHEUS_URL']
-export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (value !== undefined && !AGENT_ENV.includes(key)) env[key] = value
-  return { ...env, ...extra }
-}
 
 export interface Dashboard {
   window_seconds: number

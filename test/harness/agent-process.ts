@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type ProcessResult, runProcess } from './run-process.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const AGENT_CLI = path.join(REPO_ROOT, 'agent', 'dist', 'cli.js')
@@ -70,20 +71,10 @@ export function runAgentCli(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 10_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AGENT_CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
+): Promise<ProcessResult> {
+  return runProcess(process.execPath, [AGENT_CLI, ...args], {
+    env: { ...process.env, ...env },
+    timeoutMs,
+    until: 'exit',
   })
 }

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Aggregator } from './aggregator.js'
+import { type Tags, aggregator, seriesOf, taskOf } from './aggregator.test-support.js'
 import { msToUs } from './bucket-layout.js'
-import type { CustomSeries } from './custom-series.js'
-import type { TaskStats } from './task-stats.js'
-
-type Tags = ReadonlyArray<readonly [string, string]>
-
-function aggregator(maxSeries = 100): Aggregator {
-  let nowMs = 0
-  return new Aggregator({ windowSeconds: 60, precision: 2, maxSeries, now: () => nowMs++ })
-}
-
-function taskOf(agg: Aggregator, name: string, tags: Tags | null = null): TaskStats {
-  const task = agg.task(name, tags)
-  if (task === null) throw new Error(`no series for task ${name}`)
-  return task
-}
-
-function seriesOf(agg: Aggregator, kind: CustomSeries['kind'], name: string, tags: Tags | null = null): CustomSeries {
-  const series = agg.series(kind, name, tags)
-  if (series === null) throw new Error(`no series for ${kind} ${name}`)
-  return series
-}
 
 describe('series cap (--max-series)', () => {
   it('is shared by tasks and custom series; past it new series are null and counted', () => {

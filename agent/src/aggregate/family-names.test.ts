@@ -1,27 +1,7 @@
 // Which names and labels a user series may take: reserved names, collisions, one spelling.
 import { describe, expect, it } from 'vitest'
-import { Aggregator } from './aggregator.js'
 import type { CustomSeries } from './custom-series.js'
-import type { TaskStats } from './task-stats.js'
-
-type Tags = ReadonlyArray<readonly [string, string]>
-
-function aggregator(maxSeries = 100): Aggregator {
-  let nowMs = 0
-  return new Aggregator({ windowSeconds: 60, precision: 2, maxSeries, now: () => nowMs++ })
-}
-
-function taskOf(agg: Aggregator, name: string, tags: Tags | null = null): TaskStats {
-  const task = agg.task(name, tags)
-  if (task === null) throw new Error(`no series for task ${name}`)
-  return task
-}
-
-function seriesOf(agg: Aggregator, kind: CustomSeries['kind'], name: string, tags: Tags | null = null): CustomSeries {
-  const series = agg.series(kind, name, tags)
-  if (series === null) throw new Error(`no series for ${kind} ${name}`)
-  return series
-}
+import { aggregator, seriesOf, taskOf } from './aggregator.test-support.js'
 
 describe('names a user series may take', () => {
   it("keeps a user histogram's native family name to itself, in either order", () => {

@@ -16,7 +16,7 @@ const AGENT_FAMILIES = [
   'tasks_active',
   'tasks_completed_total',
   'tasks_failed_total',
-]
+] as const
 /** Sample-name suffixes of histograms, summaries and counters, and the native companion's. */
 const SAMPLE_SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created', NATIVE_COMPANION_SUFFIX]
 const RESERVED_NAMES = new Set(

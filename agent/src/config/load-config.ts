@@ -59,6 +59,16 @@ function readMetricsAuth(flag: string, raw: string): MetricsAuth {
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
+// The env names the options read (commander's .env()); the tests clear them for child agents too.
+export const ENV_NAMES = [
+  'METRICS_PORT',
+  'UDP_PORT',
+  'WINDOW_SIZE',
+  'LATENCY_PRECISION',
+  'LOG_LEVEL',
+  'PROMETHEUS_URL',
+  'METRICS_AUTH',
+] as const
 
 function buildCommand(): Command {
   const command = new Command('taskmeter-agent')
@@ -139,15 +149,7 @@ export function loadConfig(
   command.configureOutput({ writeOut, writeErr: () => {} })
   // commander reads env from process.env; pass ours by copying the few names it knows.
   const saved: Record<string, string | undefined> = {}
-  for (const name of [
-    'METRICS_PORT',
-    'UDP_PORT',
-    'WINDOW_SIZE',
-    'LATENCY_PRECISION',
-    'LOG_LEVEL',
-    'PROMETHEUS_URL',
-    'METRICS_AUTH',
-  ]) {
+  for (const name of ENV_NAMES) {
     saved[name] = process.env[name]
     if (env[name] === undefined) delete process.env[name]
     else process.env[name] = env[name]

@@ -6,22 +6,18 @@
 const EMPTY = -1
 
 export class ByteKeyTable<V> {
-  private hashes: Int32Array
-  private nameLengths: Int32Array
-  private keys: Array<Uint8Array | null>
-  private values: Array<V | null>
-  private mask: number
-  size: number
+  // Set by allocate(), from the constructor and from grow().
+  private hashes!: Int32Array
+  private nameLengths!: Int32Array
+  private keys!: Array<Uint8Array | null>
+  private values!: Array<V | null>
+  private mask!: number
+  size!: number
 
   constructor(initialCapacity = 1024) {
     let capacity = 16
     while (capacity < initialCapacity * 2) capacity *= 2
-    this.hashes = new Int32Array(capacity).fill(EMPTY)
-    this.nameLengths = new Int32Array(capacity)
-    this.keys = new Array<Uint8Array | null>(capacity).fill(null)
-    this.values = new Array<V | null>(capacity).fill(null)
-    this.mask = capacity - 1
-    this.size = 0
+    this.allocate(capacity)
   }
 
   // FNV-1a over the name bytes, then the tag bytes; the name length is compared separately, so
@@ -90,18 +86,23 @@ export class ByteKeyTable<V> {
     const oldLengths = this.nameLengths
     const oldValues = this.values
     const capacity = this.hashes.length * 2
-    this.hashes = new Int32Array(capacity).fill(EMPTY)
-    this.nameLengths = new Int32Array(capacity)
-    this.keys = new Array<Uint8Array | null>(capacity).fill(null)
-    this.values = new Array<V | null>(capacity).fill(null)
-    this.mask = capacity - 1
-    this.size = 0
+    this.allocate(capacity)
     for (let i = 0; i < oldKeys.length; i++) {
       const key = oldKeys[i]
       if (key === null || key === undefined) continue
       const nameLength = oldLengths[i] ?? 0
       this.set(key, 0, nameLength, nameLength, key.length, oldValues[i] as V)
     }
+  }
+
+  /** Empty slots for `capacity` keys (a power of two). */
+  private allocate(capacity: number): void {
+    this.hashes = new Int32Array(capacity).fill(EMPTY)
+    this.nameLengths = new Int32Array(capacity)
+    this.keys = new Array<Uint8Array | null>(capacity).fill(null)
+    this.values = new Array<V | null>(capacity).fill(null)
+    this.mask = capacity - 1
+    this.size = 0
   }
 
   clear(): void {

@@ -6,23 +6,12 @@ import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { MetricsRenderer } from '../expose/prometheus/metrics-renderer.js'
 import { testRenderer } from '../expose/prometheus/metrics-renderer.test-support.js'
+import { random } from '../../../test/harness/seeded-random.js'
 import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import { ShardMerger } from './shard-merge.js'
 
 const BUCKETS = [0.001, 0.01, 0.1, 1]
-
-function random(seed: number): () => number {
-  let x = seed >>> 0
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x / 0x100000000
-  }
-}
 
 /** Applies event i to an aggregator, the same way whichever process receives it. */
 function apply(aggregator: Aggregator, i: number, rand: () => number): void {

@@ -146,39 +146,45 @@ function burnRateAlerts(options) {
   const names = sloRecordNames(options)
   const errorBudget = budgetOf(options.slo)
   const latencyBudget = budgetOf(options.latencySlo)
+  // The error and latency alerts differ only in their name, ratio, budget and wording.
+  const burnAlert = (alert, prefix, ratio, budget, summary, description) => {
+    const name = `${prefix}${alert.suffix}`
+    return {
+      alert: name,
+      expr: burnExpr(alert.pairs, ratio, budget),
+      for: formatDuration(scale(alert.forSeconds)),
+      labels: { severity: alert.severity },
+      annotations: { summary, description, runbook_url: runbookUrl(options, name) },
+    }
+  }
   const errors = []
   const latency = []
   for (const alert of BURN_ALERTS) {
-    const errorName = `TaskmeterErrorBudget${alert.suffix}`
-    errors.push({
-      alert: errorName,
-      expr: burnExpr(alert.pairs, names.errorRatio, errorBudget),
-      for: formatDuration(scale(alert.forSeconds)),
-      labels: { severity: alert.severity },
-      annotations: {
-        summary: `Task {{$labels.task}} is burning its ${options.slo}% availability error budget (${alert.suffix === 'FastBurn' ? 'fast' : 'slow'}).`,
-        description:
-          `{{$value|humanizePercentage}} of the requests of task {{$labels.task}} (job {{$labels.job}}) failed ` +
+    const speed = alert.suffix === 'FastBurn' ? 'fast' : 'slow'
+    errors.push(
+      burnAlert(
+        alert,
+        'TaskmeterErrorBudget',
+        names.errorRatio,
+        errorBudget,
+        `Task {{$labels.task}} is burning its ${options.slo}% availability error budget (${speed}).`,
+        `{{$value|humanizePercentage}} of the requests of task {{$labels.task}} (job {{$labels.job}}) failed ` +
           `over the long window; the ${options.slo}% SLO allows ${+(errorBudget * 100).toPrecision(12)}%. ` +
           `Burn rate ${pairsText(alert.pairs, scale)} of a 30-day budget.`,
-        runbook_url: runbookUrl(options, errorName),
-      },
-    })
-    const latencyName = `TaskmeterLatencyBudget${alert.suffix}`
-    latency.push({
-      alert: latencyName,
-      expr: burnExpr(alert.pairs, names.slowRatio, latencyBudget),
-      for: formatDuration(scale(alert.forSeconds)),
-      labels: { severity: alert.severity },
-      annotations: {
-        summary: `Task {{$labels.task}} is too often slower than ${options.latencyThreshold}s (${alert.suffix === 'FastBurn' ? 'fast' : 'slow'} burn).`,
-        description:
-          `{{$value|humanizePercentage}} of the requests of task {{$labels.task}} (job {{$labels.job}}) took longer ` +
+      ),
+    )
+    latency.push(
+      burnAlert(
+        alert,
+        'TaskmeterLatencyBudget',
+        names.slowRatio,
+        latencyBudget,
+        `Task {{$labels.task}} is too often slower than ${options.latencyThreshold}s (${speed} burn).`,
+        `{{$value|humanizePercentage}} of the requests of task {{$labels.task}} (job {{$labels.job}}) took longer ` +
           `than ${options.latencyThreshold}s over the long window; the SLO (${options.latencySlo}% within ${options.latencyThreshold}s) ` +
           `allows ${+(latencyBudget * 100).toPrecision(12)}%. Burn rate ${pairsText(alert.pairs, scale)} of a 30-day budget.`,
-        runbook_url: runbookUrl(options, latencyName),
-      },
-    })
+      ),
+    )
   }
   return { errors, latency }
 }
