@@ -10,6 +10,7 @@ import { getJson, getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { sendUdpDatagrams } from './harness/statsd-text.js'
 import { UdpSender } from './harness/udp-sender.js'
+import { roundFloats } from './harness/round-floats.js'
 
 const TIMINGS = 6000
 const STATSD_DATAGRAMS = 300
@@ -54,15 +55,6 @@ async function sendLoad(agent: AgentProcess): Promise<void> {
       (await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)).gauges['queue.depth'] === d ? true : undefined,
     )
   }
-}
-
-/** Float sums add in another order across workers: equal to 12 significant digits. */
-function roundFloats(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12))
-  if (Array.isArray(value)) return value.map(roundFloats)
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
-  return value
 }
 
 /** The figures that do not depend on when each agent was read (rates and uptime do). */

@@ -10,6 +10,7 @@ import { random } from '../../../test/harness/seeded-random.js'
 import { DeltaWriter } from '../aggregate/delta-bytes.js'
 import { ShardDeltaWriter } from './shard-delta.js'
 import { ShardMerger } from './shard-merge.js'
+import { roundFloats } from '../../../test/harness/round-floats.js'
 
 const BUCKETS = [0.001, 0.01, 0.1, 1]
 
@@ -42,14 +43,6 @@ function apply(aggregator: Aggregator, i: number, rand: () => number): void {
 
 function renderer(aggregator: Aggregator): MetricsRenderer {
   return testRenderer(aggregator, BUCKETS, 0)
-}
-
-function roundFloats(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12))
-  if (Array.isArray(value)) return value.map(roundFloats)
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)]))
-  return value
 }
 
 // Series order inside a family is not meaning (the primary learns of tasks in another order).
