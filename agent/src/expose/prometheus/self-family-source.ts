@@ -3,7 +3,6 @@
 // the registry directly. A self family has at most one label, passed as the sink's extra label.
 import type { SelfMetrics } from '../../self-metrics/self-registry.js'
 import { type FamilySink, type FamilySource, SeriesLabels } from './family-sink.js'
-import { TextFamilyEncoder } from './text-family-encoder.js'
 
 export class SelfFamilySource implements FamilySource {
   private readonly registry: SelfMetrics
@@ -16,15 +15,4 @@ export class SelfFamilySource implements FamilySource {
   emit(sink: FamilySink): void {
     this.registry.emit(sink, this.noLabels)
   }
-}
-
-/** The registry's families alone as text exposition (the remote writer's tests read them). */
-export function selfFamiliesText(registry: SelfMetrics): string {
-  const encoder = new TextFamilyEncoder()
-  encoder.reset()
-  new SelfFamilySource(registry).emit(encoder)
-  encoder.end()
-  const parts: Uint8Array[] = []
-  encoder.viewsInto(parts)
-  return Buffer.concat(parts).toString()
 }

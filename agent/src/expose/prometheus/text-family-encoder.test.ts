@@ -10,7 +10,7 @@ import { FamilySources, emitAll } from './family-sources.js'
 import { RenderPause } from './render-pause.js'
 import { fixedAggregator, fixedRenderer } from './fixed-state.test-support.js'
 import { SelfMetrics } from '../../self-metrics/self-registry.js'
-import { selfFamiliesText } from './self-family-source.js'
+import { encodeText as encode, selfFamiliesText } from './text-encode.test-support.js'
 import { TextFamilyEncoder } from './text-family-encoder.js'
 
 const GOLDEN = new URL('./testdata/text-exposition.golden.txt', import.meta.url)
@@ -27,16 +27,6 @@ function richAggregator(): Aggregator {
   aggregator.recordRequest(odd, 12.5, false, 2)
   aggregator.addSetMember(users, 7)
   return aggregator
-}
-
-function encode(write: (encoder: TextFamilyEncoder) => void): string {
-  const encoder = new TextFamilyEncoder()
-  encoder.reset()
-  write(encoder)
-  encoder.end()
-  const parts: Uint8Array[] = []
-  encoder.viewsInto(parts)
-  return Buffer.concat(parts).toString()
 }
 
 describe('text exposition, golden bytes', () => {
