@@ -12,3 +12,8 @@ export class TaskmeterError extends Error {
 export function configError(message: string): TaskmeterError {
   return new TaskmeterError('TM_ERR_CONFIG', `config: ${message}`)
 }
+
+/** A bad config or mapping file: `path:line: what to fix`, the form editors and CI logs link. */
+export function fileError(path: string, line: number, message: string): TaskmeterError {
+  return new TaskmeterError('TM_ERR_CONFIG_FILE', `${path}:${line}: ${message}`)
+}
