@@ -40,10 +40,10 @@ describe('custom series types', () => {
     seriesOf(agg, 'histogram', 'batch_size')
     expect(agg.series('gauge', 'batch_size', null)).toBeNull()
     expect(agg.series('gauge', 'batch_size', [['other', 'tags']])).toBeNull()
-    expect(agg.dropReasonCount('type_conflict')).toBe(2)
+    expect(agg.drops.get('type_conflict')).toBe(2)
     seriesOf(agg, 'counter', 'jobs_total')
     expect(agg.series('gauge', 'jobs_total', null)).toBeNull()
-    expect(agg.dropReasonCount('type_conflict')).toBe(3)
+    expect(agg.drops.get('type_conflict')).toBe(3)
     expect(agg.seriesDropped).toBe(0)
     expect(agg.seriesCount).toBe(2)
   })
@@ -57,7 +57,7 @@ describe('custom series types', () => {
     const agg = aggregator()
     seriesOf(agg, 'counter', 'foo')
     expect(agg.series('gauge', 'foo', null)).toBeNull()
-    expect(agg.dropReasonCount('type_conflict')).toBe(1)
+    expect(agg.drops.get('type_conflict')).toBe(1)
   })
 
   it('merges counters sent with and without the _total suffix', () => {
@@ -215,8 +215,8 @@ describe('custom metrics', () => {
     agg.observe(batch, -0.001, 10)
     expect(batch.histogram?.totalCount).toBe(6)
     expect(batch.sum).toBe(65)
-    expect(agg.dropReasonCount('negative_histogram_value')).toBe(2)
-    expect(agg.dropReasonCount('type_conflict')).toBe(0)
+    expect(agg.drops.get('negative_histogram_value')).toBe(2)
+    expect(agg.drops.get('type_conflict')).toBe(0)
   })
 
   it('refuses values past what a histogram holds and deltas that would overflow, never clamping', () => {
@@ -240,6 +240,6 @@ describe('custom metrics', () => {
     agg.setGauge(level, -Number.MAX_VALUE)
     agg.addGauge(level, -Number.MAX_VALUE)
     expect(level.value).toBe(-Number.MAX_VALUE)
-    expect(agg.dropReasonCount('value_out_of_range')).toBe(4)
+    expect(agg.drops.get('value_out_of_range')).toBe(4)
   })
 })

@@ -1,6 +1,7 @@
 // The aggregation core: tasks, custom series and in-flight reports, with the series cap. It knows
 // no sockets, HTTP or wire format: the decode stage calls it with names and numbers, the expose
 // stage reads it, and an in-process monitor can drive it directly. Time comes from `now`.
+import type { AggregatorOptions } from './aggregator-options.js'
 import { BucketLayout, MAX_TRACKABLE_US, msToUs } from './bucket-layout.js'
 import { CustomSeries, type CustomKind, HISTOGRAM_SCALE } from './custom-series.js'
 import { FamilyClaims, spellingOf } from './family-names.js'
@@ -8,6 +9,7 @@ import { InflightRegistry, type ClientReport } from './inflight-registry.js'
 import { KeySpellings, keySpelling } from './key-spellings.js'
 import { type LabelPairs, canonicalLabels, sanitizeMetricName, seriesId } from './labels.js'
 import { ScrapeBudget } from './scrape-cost.js'
+import { type SeriesSettings, isIdle } from './series-settings.js'
 import { TaskStats } from './task-stats.js'
 import { type AgentDropReason, DropCounters } from './drop-counters.js'
 import { SLOT_COUNT } from './sliding-window.js'
@@ -17,19 +19,7 @@ import { SLOT_COUNT } from './sliding-window.js'
 const MAX_DURATION_MS = MAX_TRACKABLE_US / 1000
 const MAX_OBSERVATION = MAX_TRACKABLE_US / HISTOGRAM_SCALE
 
-export interface AggregatorOptions {
-  windowSeconds: number
-  precision: number
-  maxSeries: number
-  maxClients?: number
-  /** --max-scrape-bytes: new series are refused once held ones could render a body this large. */
-  maxScrapeBytes?: number
-  /** The `le` bounds of task_duration_seconds (--buckets), for the scrape budget. */
-  taskBuckets?: number
-  now?: () => number // monotonic milliseconds
-  /** A --workers shard: keep zero in-flight entries so that the merge sees them. */
-  shard?: boolean
-}
+export type { AggregatorOptions }
 
 const NO_LABELS: LabelPairs = []
 
@@ -84,8 +74,12 @@ export class Aggregator {
     return this.tasks.size + this.custom.size
   }
 
-  /** The task for a name + raw tag pairs, created on first use; null past --max-series. */
-  task(name: string, tags: ReadonlyArray<readonly [string, string]> | null): TaskStats | null {
+  /** The task for a name + raw tag pairs, created on first use (with `settings`); null past --max-series. */
+  task(
+    name: string,
+    tags: ReadonlyArray<readonly [string, string]> | null,
+    settings: SeriesSettings | null = null,
+  ): TaskStats | null {
     const labels = tags === null || tags.length === 0 ? NO_LABELS : canonicalLabels(tags)
     const id = labels === null ? '' : seriesId(name, labels)
     const spelling = keySpelling(tags)
@@ -93,8 +87,9 @@ export class Aggregator {
     if (labels === null || (existing !== undefined && !this.taskKeys.matches(id, spelling)))
       return this.refuse('label_collision', 1)
     if (existing !== undefined) return existing
-    if (!this.admit(this.scrape.cost.task(name, labels), 1)) return null
+    if (!this.admit(this.scrape.cost.task(name, labels, settings?.bucketsSeconds?.length), 1)) return null
     const task = new TaskStats(name, labels, id, this.layout, this.windowSeconds, this.now())
+    task.settings = settings
     this.tasks.set(id, task)
     this.taskKeys.remember(id, spelling)
     return task
@@ -109,6 +104,7 @@ export class Aggregator {
     name: string,
     tags: ReadonlyArray<readonly [string, string]> | null,
     events = 1,
+    settings: SeriesSettings | null = null,
   ): CustomSeries | null {
     const base = sanitizeMetricName(name)
     const family = kind === 'counter' && !base.endsWith('_total') ? base + '_total' : base
@@ -130,6 +126,7 @@ export class Aggregator {
     if (!this.admit(this.scrape.cost.custom(kind, family, name, labels), events)) return null
     this.families.claim(kind, name, family)
     const created = new CustomSeries(kind, family, name, labels, id, seriesId(name, labels), this.layout, this.now())
+    created.settings = settings
     this.custom.set(id, created)
     this.seriesKeys.remember(id, spelling)
     return created
@@ -228,26 +225,25 @@ export class Aggregator {
   }
 
   /**
-   * Removes series not updated for `ttlMs` (0 = never) and returns how many went; a task with
-   * tasks in flight is kept (its reports refresh it). Callers holding lookups by series (the
-   * decode caches) must drop them when this returns > 0.
+   * Removes series not updated for their TTL (a mapping rule's, else `ttlMs`; 0 = never) and returns
+   * how many went; a task with tasks in flight is kept (its reports refresh it). Callers holding
+   * lookups by series (the decode caches) must drop them when this returns > 0.
    */
   evictIdle(ttlMs: number): number {
-    if (ttlMs <= 0) return 0
-    const cutoff = this.now() - ttlMs
+    const nowMs = this.now()
     let evicted = 0
     this.refreshActive()
     for (const [id, task] of this.tasks) {
-      if (task.lastUpdateMs >= cutoff || task.active > 0) continue
+      if (!isIdle(task, ttlMs, nowMs) || task.active > 0) continue
       this.tasks.delete(id)
       this.taskKeys.forget(id)
-      this.scrape.release(this.scrape.cost.task(task.name, task.labels))
+      this.scrape.release(this.scrape.cost.task(task.name, task.labels, task.settings?.bucketsSeconds?.length))
       this.inflight.forgetTask(task)
       evicted++
     }
     let customEvicted = 0
     for (const [id, series] of this.custom) {
-      if (series.lastUpdateMs >= cutoff) continue
+      if (!isIdle(series, ttlMs, nowMs)) continue
       this.custom.delete(id)
       this.seriesKeys.forget(id)
       this.scrape.release(this.scrape.cost.custom(series.kind, series.family, series.name, series.labels))
@@ -292,9 +288,5 @@ export class Aggregator {
     this.drops.add(reason, events)
     this.lastRefusal = reason
     return null
-  }
-
-  dropReasonCount(reason: AgentDropReason): number {
-    return this.drops.get(reason)
   }
 }

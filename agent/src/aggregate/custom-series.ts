@@ -8,6 +8,7 @@ import type { DropCounters } from './drop-counters.js'
 import type { MergeRound } from './merge-round.js'
 import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
+import type { SeriesSettings } from './series-settings.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import { SetMembers } from './set-members.js'
 import { SLOT_COUNT } from './sliding-window.js'
@@ -52,6 +53,8 @@ export class CustomSeries {
   gaugeDeltaSum: number
   gaugeFirstDeltaMs: number
   gaugeLastDeltaMs: number
+  /** From the mapping rule that named this series (its HELP, its TTL); null = the flags'. */
+  settings: SeriesSettings | null = null
 
   constructor(
     kind: CustomKind,

@@ -12,7 +12,7 @@ describe('names a user series may take', () => {
     const second = aggregator()
     expect(second.series('gauge', 'y_histogram', null)).not.toBeNull()
     expect(second.series('histogram', 'y', null)).toBeNull()
-    expect(second.dropReasonCount('type_conflict')).toBe(1)
+    expect(second.drops.get('type_conflict')).toBe(1)
   })
 
   it('refuses the families the agent exposes itself', () => {
@@ -45,8 +45,8 @@ describe('names a user series may take', () => {
       expect(agg.series(kind, name, null), `${kind} ${name}`).toBeNull()
       expect(agg.lastRefusal, `${kind} ${name}`).toBe('reserved_name')
     }
-    expect(agg.dropReasonCount('reserved_name')).toBe(refused.length)
-    expect(agg.dropReasonCount('type_conflict')).toBe(0)
+    expect(agg.drops.get('reserved_name')).toBe(refused.length)
+    expect(agg.drops.get('type_conflict')).toBe(0)
     expect(agg.seriesCount).toBe(0)
     // Tasks are label values, not families: every task name is fine.
     expect(agg.task('requests_total', null)).not.toBeNull()
@@ -65,7 +65,7 @@ describe('names a user series may take', () => {
         ['a b', '2'],
       ]),
     ).toBeNull()
-    expect(agg.dropReasonCount('label_collision')).toBe(2)
+    expect(agg.drops.get('label_collision')).toBe(2)
     expect(agg.seriesCount).toBe(0)
     expect(agg.task('predict', [['a.b', '1']])?.labels).toEqual([['a_b', '1']])
   })
@@ -88,7 +88,7 @@ describe('names a user series may take', () => {
     for (const other of ['a_b', 'a-b', 'a b', 'a_b_total']) expect(agg.series('counter', other, null), other).toBeNull()
     expect(agg.series('counter', 'a.b', [['r', 'eu']])).not.toBeNull()
     expect(agg.series('counter', 'a_b', [['r', 'eu']])).toBeNull()
-    expect(agg.dropReasonCount('name_collision')).toBe(5)
+    expect(agg.drops.get('name_collision')).toBe(5)
     expect(agg.series('counter', 'a.b', null)).toBe(first)
     expect(agg.series('counter', 'a.b_total', null)).toBe(first)
   })
@@ -103,7 +103,7 @@ describe('names a user series may take', () => {
     const reverse = aggregator()
     seriesOf(reverse, 'histogram', 'y_count')
     expect(reverse.series('histogram', 'y', null)).toBeNull()
-    expect(reverse.dropReasonCount('name_collision')).toBe(1)
+    expect(reverse.drops.get('name_collision')).toBe(1)
     // Another label set of the same histogram is still the same family.
     expect(agg.series('histogram', 'x', [['r', 'eu']])).not.toBeNull()
   })
@@ -116,7 +116,7 @@ describe('names a user series may take', () => {
     const reverse = aggregator()
     seriesOf(reverse, 'gauge', 'baz')
     expect(reverse.series('counter', 'baz_total', null)).toBeNull()
-    expect(reverse.dropReasonCount('type_conflict')).toBe(1)
+    expect(reverse.drops.get('type_conflict')).toBe(1)
   })
 
   it('keeps a task whose name looks like a tagged series apart from the tagged task', () => {
@@ -141,6 +141,6 @@ describe('names a user series may take', () => {
     expect(agg.series('counter', 'c', [['k.1', 'x']])).toBeNull()
     expect(agg.lastRefusal).toBe('label_collision')
     expect(agg.series('counter', 'c', [['k_1', 'x']])).toBe(plain)
-    expect(agg.dropReasonCount('label_collision')).toBe(3)
+    expect(agg.drops.get('label_collision')).toBe(3)
   })
 })

@@ -162,7 +162,7 @@ describe('InflightRegistry', () => {
     expect(report(aggregator, 'a', 1, 1000, [[predict, 1]])).not.toBeNull()
     expect(report(aggregator, 'b', 1, 1000, [[predict, 1]])).toBeNull()
     expect(aggregator.inflight.clientsDropped).toBe(1)
-    expect(aggregator.dropReasonCount('inflight_clients_cap')).toBe(1)
+    expect(aggregator.drops.get('inflight_clients_cap')).toBe(1)
   })
 })
 

@@ -38,17 +38,23 @@ function pairsBytes(labels: LabelPairs): number {
 
 export class ScrapeCost {
   private readonly taskLines: number
+  private readonly taskBuckets: number
 
   /** `taskBuckets`: the `le` bounds of task_duration_seconds (--buckets). */
   constructor(taskBuckets: number) {
+    this.taskBuckets = taskBuckets
     // Buckets, +Inf, _sum, _count; the window's quantiles, _sum, _count; requests_total twice;
     // requests_per_second, tasks_active, tasks_completed_total, tasks_failed_total.
     this.taskLines = taskBuckets + 3 + QUANTILES.length + 2 + 2 + 4
   }
 
-  task(name: string, labels: LabelPairs): number {
+  /** `buckets`: the task's own `le` bounds when a mapping rule gives it some. */
+  task(name: string, labels: LabelPairs, buckets?: number): number {
     const labelBytes = 7 + escapedBytes(name) + pairsBytes(labels) // task="…" and the pairs
-    return this.taskLines * (TASK_PREFIX_BYTES + labelBytes + TASK_SUFFIX_BYTES + VALUE_BYTES + 1)
+    return (
+      (this.taskLines - this.taskBuckets + (buckets ?? this.taskBuckets)) *
+      (TASK_PREFIX_BYTES + labelBytes + TASK_SUFFIX_BYTES + VALUE_BYTES + 1)
+    )
   }
 
   /** `family` is the exposed name (sanitized ASCII); `name` the sent one, which HELP repeats. */

@@ -8,6 +8,7 @@ import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { MergeRound } from './merge-round.js'
+import type { SeriesSettings } from './series-settings.js'
 import { SlidingWindow } from './sliding-window.js'
 
 /** Which task a delta speaks of: the primary finds or creates it (Aggregator.task). */
@@ -35,6 +36,8 @@ export class TaskStats {
   /** Sum of live in-flight report entries, recomputed by the aggregator before it is read. */
   reportedActive: number
   lastUpdateMs: number
+  /** From the mapping rule that named this task (its buckets, its TTL); null = the flags'. */
+  settings: SeriesSettings | null = null
 
   constructor(
     name: string,

@@ -48,6 +48,9 @@ describe('loadConfig defaults', () => {
         labels: [],
         queueSamples: 1_000_000,
       },
+      mappingConfigPath: null,
+      mapping: null,
+      mapProtocol: false,
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
     // The defaults themselves fit the default memory budget.

@@ -7,6 +7,7 @@ import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-opt
 import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from './metrics-auth.js'
+import { type StatsdConfig, addStatsdOptions, readStatsdOptions } from './statsd-options.js'
 import { AGENT_VERSION } from '../version.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
@@ -15,7 +16,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
-export interface Config {
+export interface Config extends StatsdConfig {
   readonly port: number
   readonly udpPort: number
   readonly host: string
@@ -129,7 +130,7 @@ function buildCommand(): Command {
       new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'),
     )
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
-  return addDoctorOptions(addLoadTestOptions(addFleetOptions(command)))
+  return addDoctorOptions(addLoadTestOptions(addFleetOptions(addStatsdOptions(command))))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
@@ -214,6 +215,7 @@ export function loadConfig(
     ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,
     ...readFleetOptions(command, env),
+    ...readStatsdOptions(o),
   }
   return Object.freeze(config)
 }

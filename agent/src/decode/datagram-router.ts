@@ -9,6 +9,8 @@ import { RejectLog } from './reject-log.js'
 import { ProtocolSink } from './protocol-sink.js'
 import { StatsdSink } from './statsd-sink.js'
 import { StatsdStats } from './statsd-stats.js'
+import { SeriesMapping } from './series-mapping.js'
+import type { MetricMapper } from '../mapping/metric-mapper.js'
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
@@ -21,12 +23,24 @@ export class DatagramRouter {
   /** Inside beginTurn() … endTurn(): the clock was read once for the whole event-loop turn. */
   private turnOpen: boolean
 
-  constructor(aggregator: Aggregator, logger: Logger | null) {
+  /** `mapper`: the mapping file's rules (null = names as sent); `mapProtocol`: protocol v1 too. */
+  constructor(aggregator: Aggregator, logger: Logger | null, mapper: MetricMapper | null = null, mapProtocol = false) {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
     this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects)
     this.turnOpen = false
+    this.mapProtocol = mapProtocol
+    this.setMapper(mapper)
+  }
+
+  private readonly mapProtocol: boolean
+
+  /** Rules from a (re)loaded mapping file; series already made keep their figures. */
+  setMapper(mapper: MetricMapper | null): void {
+    const mapping =
+      mapper === null ? null : new SeriesMapping(mapper, this.mapProtocol, this.statsdStats.mappingMatches)
+    this.statsdSink.setMapping(mapping)
   }
 
   /**

@@ -33,7 +33,7 @@ describe('StatsdSink type conflicts', () => {
     const { aggregator, send } = setup()
     send('x:1|c')
     for (let i = 0; i < 5; i++) send('x:3|g')
-    expect(aggregator.dropReasonCount('type_conflict')).toBe(5)
+    expect(aggregator.drops.get('type_conflict')).toBe(5)
     expect(aggregator.custom.get('x_total')?.value).toBe(1)
     expect(aggregator.seriesCount).toBe(1)
     send('x:2|c')
@@ -45,15 +45,15 @@ describe('StatsdSink type conflicts', () => {
     send('requests_total:1|g\ntaskmeter_series:1|g\ntasks_active:1|s\ntask_duration_seconds_bucket:1|g')
     // The second time comes from the series cache, which remembers the reason.
     send('requests_total:1|g')
-    expect(aggregator.dropReasonCount('reserved_name')).toBe(5)
-    expect(aggregator.dropReasonCount('type_conflict')).toBe(0)
+    expect(aggregator.drops.get('reserved_name')).toBe(5)
+    expect(aggregator.drops.get('type_conflict')).toBe(0)
     expect(aggregator.seriesCount).toBe(0)
   })
 
   it('keeps a set and a gauge of one name apart', () => {
     const { aggregator, send } = setup()
     send('users:a|s\nusers:3|g')
-    expect(aggregator.dropReasonCount('type_conflict')).toBe(1)
+    expect(aggregator.drops.get('type_conflict')).toBe(1)
   })
 })
 
@@ -92,7 +92,7 @@ describe('StatsdSink sets', () => {
     const series = aggregator.custom.get('users')
     if (series === undefined) throw new Error('no set')
     expect(aggregator.setSize(series)).toBe(MAX_SET_MEMBERS)
-    expect(aggregator.dropReasonCount('set_members_cap')).toBe(10)
+    expect(aggregator.drops.get('set_members_cap')).toBe(10)
   })
 })
 

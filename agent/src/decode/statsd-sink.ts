@@ -13,6 +13,7 @@ import { hashSetMember } from '../aggregate/set-members.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import type { RejectLog } from './reject-log.js'
 import type { DecodeStats } from './decode-stats.js'
+import { MAPPED_OUT, type MappedOut, type SeriesMapping } from './series-mapping.js'
 import { MIN_SAMPLE_RATE } from './protocol-sink.js'
 import {
   SEGMENT_FIELDS,
@@ -57,15 +58,24 @@ export class StatsdSink {
   private readonly stats: StatsdStats
   private readonly rejects: RejectLog
   private readonly line = new StatsdLine()
-  private readonly tasks: StatsdSeriesCache<TaskStats>
-  // null = refused for its type (cached: the refusal is permanent while the series exists).
-  private readonly counters: StatsdSeriesCache<CustomSeries | AgentDropReason>
-  private readonly gauges: StatsdSeriesCache<CustomSeries | AgentDropReason>
-  private readonly histograms: StatsdSeriesCache<CustomSeries | AgentDropReason>
-  private readonly sets: StatsdSeriesCache<CustomSeries | AgentDropReason>
+  private readonly tasks: StatsdSeriesCache<TaskStats | MappedOut>
+  // A reason = refused for its type (cached: the refusal is permanent while the series exists).
+  private readonly counters: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
+  private readonly gauges: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
+  private readonly histograms: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
+  private readonly sets: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
+  /** The mapping file's rules (--mapping-config); null = names are used as sent. */
+  private mapping: SeriesMapping | null
 
-  constructor(aggregator: Aggregator, decodeStats: DecodeStats, stats: StatsdStats, rejects: RejectLog) {
+  constructor(
+    aggregator: Aggregator,
+    decodeStats: DecodeStats,
+    stats: StatsdStats,
+    rejects: RejectLog,
+    mapping: SeriesMapping | null = null,
+  ) {
     this.aggregator = aggregator
+    this.mapping = mapping
     this.events = decodeStats.eventsByKind
     this.stats = stats
     this.rejects = rejects
@@ -76,6 +86,12 @@ export class StatsdSink {
     this.gauges = new StatsdSeriesCache(limit)
     this.histograms = new StatsdSeriesCache(limit)
     this.sets = new StatsdSeriesCache(limit)
+  }
+
+  /** A reload's new rules: series resolved by the old ones are looked up again. */
+  setMapping(mapping: SeriesMapping | null): void {
+    this.mapping = mapping
+    this.clearCaches()
   }
 
   clearCaches(): void {
@@ -208,16 +224,28 @@ export class StatsdSink {
     const te = l.segments[at + SEG_TAGS_END] ?? 0
     const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
     const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
+    const mapping = this.mapping
     const cached = this.tasks.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
-    if (cached !== undefined) return cached
-    const task = this.aggregator.task(decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
+    if (cached === MAPPED_OUT) {
+      mapping?.countDropped()
+      return null
+    }
+    if (cached !== undefined) {
+      if (mapping !== null) mapping.countResolved(cached)
+      return cached
+    }
+    const name = decodeText(buf, l.nameStart, l.nameEnd)
+    const task =
+      mapping === null
+        ? this.aggregator.task(name, this.tagPairs(buf, s))
+        : mapping.task(this.aggregator, name, this.tagPairs(buf, s))
     if (task !== null) this.tasks.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, task)
-    return task
+    return task === MAPPED_OUT ? null : task
   }
 
   private resolveCustom(
     kind: CustomKind,
-    cache: StatsdSeriesCache<CustomSeries | AgentDropReason>,
+    cache: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>,
     buf: Uint8Array,
     s: number,
   ): CustomSeries | null {
@@ -227,16 +255,28 @@ export class StatsdSink {
     const te = l.segments[at + SEG_TAGS_END] ?? 0
     const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
     const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
+    const mapping = this.mapping
     const cached = cache.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
+    if (cached === MAPPED_OUT) {
+      mapping?.countDropped()
+      return null
+    }
     if (typeof cached === 'string') {
       this.aggregator.drops.add(cached)
       return null
     }
-    if (cached !== undefined) return cached
-    const series = this.aggregator.series(kind, decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
+    if (cached !== undefined) {
+      if (mapping !== null) mapping.countResolved(cached)
+      return cached
+    }
+    const name = decodeText(buf, l.nameStart, l.nameEnd)
+    const series =
+      mapping === null
+        ? this.aggregator.series(kind, name, this.tagPairs(buf, s))
+        : mapping.series(this.aggregator, kind, name, this.tagPairs(buf, s))
     // Remember a refusal for its reason only; past --max-series the next line must ask again.
     const remembered = series ?? this.aggregator.lastRefusal
     if (remembered !== null) cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, remembered)
-    return series
+    return series === MAPPED_OUT ? null : series
   }
 }

@@ -3,6 +3,7 @@
 // DecodeStats.eventsByKind beside protocol v1's, so taskmeter_events_total covers all decoders, and
 // decode-stats.ts declares it with the set events). The line families are declared here.
 import { type SelfMetric, cellsOf, fieldOf } from '../self-metrics/self-metric.js'
+import { MATCH_RESULTS } from './series-mapping.js'
 import { LINE_REASONS, LINE_REASON_INDEX, type LineReason } from './statsd-reasons.js'
 
 /** taskmeter_events_total{kind} label of StatsD set members. */
@@ -13,6 +14,8 @@ export class StatsdStats {
   linesReceived: number
   setEvents: number
   readonly linesInvalid: Float64Array
+  /** Lines by what the mapping file did with their series (mapped, unmapped, dropped). */
+  readonly mappingMatches = new Float64Array(MATCH_RESULTS.length)
   readonly selfMetrics: readonly SelfMetric[]
 
   constructor() {
@@ -32,6 +35,13 @@ export class StatsdStats {
         type: 'counter',
         label: { name: 'reason', values: LINE_REASONS },
         ...cellsOf(this.linesInvalid),
+      },
+      {
+        name: 'taskmeter_mapping_matches_total',
+        help: 'Lines (and, with --map-protocol, protocol v1 task events) by what the mapping file did with their series',
+        type: 'counter',
+        label: { name: 'result', values: MATCH_RESULTS },
+        ...cellsOf(this.mappingMatches),
       },
     ]
   }

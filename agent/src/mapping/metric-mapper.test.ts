@@ -18,7 +18,7 @@ mappings:
 `
 
 describe('MetricMapper', () => {
-  it('maps glob captures into the name and labels, $1 and ${1} alike', () => {
+  it('maps glob captures into the name and labels, $1 and its braced form alike', () => {
     const mapper = mapperFrom(DISPATCH)
     expect(mapper.map('test.dispatcher.Foo.send.ok', 'counter', null)).toMatchObject({
       action: 'map',

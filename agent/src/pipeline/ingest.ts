@@ -9,6 +9,7 @@ import { listenOrExplain } from '../ingest/listen-or-explain.js'
 import { TCP_LISTENER_DEFAULTS, TcpListener } from '../ingest/tcp-listener.js'
 import { UdpListener } from '../ingest/udp-listener.js'
 import type { Logger } from '../logger.js'
+import { MetricMapper } from '../mapping/metric-mapper.js'
 import type { PipelineParts } from '../self-metrics/agent-self-metrics.js'
 import type { Endpoint } from './topology.js'
 
@@ -29,7 +30,8 @@ export interface Ingest {
 
 /** Binds UDP, then TCP; a port that will not open rejects with one line naming its flag. */
 export async function startIngest(config: Config, aggregator: Aggregator, logger: Logger): Promise<Ingest> {
-  const router = new DatagramRouter(aggregator, logger)
+  const mapper = config.mapping === null ? null : new MetricMapper(config.mapping)
+  const router = new DatagramRouter(aggregator, logger, mapper, config.mapProtocol)
   const tcp =
     config.tcpPort === null
       ? null

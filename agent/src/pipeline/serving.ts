@@ -51,6 +51,7 @@ function listeningLine(config: Config, topology: Topology, httpPort: number): Re
     window_s: config.windowSeconds,
     precision: config.precision,
     max_series: config.maxSeries,
+    ...(config.mapping === null ? {} : { mapping_rules: config.mapping.rules.length }),
     ...topology.listeningFields,
   }
 }
@@ -101,6 +102,8 @@ export async function startServing(config: Config, parts: ServingParts, topology
   httpListening = true
   const address = http.server.address()
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
+  // Keys of the mapping file that mean nothing here: said once, at start, with their line.
+  for (const warning of config.mapping?.warnings ?? []) logger.warn({ mapping: warning }, 'mapping file key ignored')
   logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')
   remoteWriter?.start()
   const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())

@@ -164,7 +164,7 @@ function figures(aggregator: Aggregator): unknown {
     size: aggregator.setSize(s),
   }))
   const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  return { tasks: tasks.sort(byId), series: series.sort(byId), drops: aggregator.dropReasonCount('set_members_cap') }
+  return { tasks: tasks.sort(byId), series: series.sort(byId), drops: aggregator.drops.get('set_members_cap') }
 }
 
 describe('shard delta round trip', () => {

@@ -127,9 +127,9 @@ describe('shard merge', () => {
       merger.endRound()
     }
     round(3, 5)
-    expect(master.dropReasonCount('type_conflict')).toBe(5)
+    expect(master.drops.get('type_conflict')).toBe(5)
     round(1, 2)
-    expect(master.dropReasonCount('type_conflict')).toBe(7)
+    expect(master.drops.get('type_conflict')).toBe(7)
     expect(master.custom.size).toBe(1)
   })
   it("settles a round's starts and ends together: an end merged before its start from the other shard", () => {

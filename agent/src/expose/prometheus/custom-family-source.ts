@@ -44,7 +44,7 @@ export class CustomFamilySource {
       const kind = first.kind
       sink.family(
         family,
-        `User ${kind} ${first.name}`,
+        first.settings?.help ?? `User ${kind} ${first.name}`,
         kind === 'histogram' ? 'summary' : kind === 'set' ? 'gauge' : kind,
       )
       for (const series of members) {

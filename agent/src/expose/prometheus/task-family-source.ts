@@ -29,12 +29,26 @@ const Q = QUANTILES.length
 // The cheap families check the pause every this many series rather than every one.
 const PAUSE_STRIDE = 256
 
+/** One list of `le` bounds: in seconds, as flat bucket indexes, and the counts read last. */
+class LeBounds {
+  readonly seconds: readonly number[]
+  readonly flats: Float64Array
+  readonly cumulative: Float64Array
+
+  constructor(aggregator: Aggregator, seconds: readonly number[]) {
+    this.seconds = seconds
+    this.flats = new Float64Array(seconds.map((s) => aggregator.layout.flatIndexOfValue(s * US_PER_SECOND)))
+    this.cumulative = new Float64Array(seconds.length)
+  }
+}
+
 export class TaskFamilySource {
   private readonly aggregator: Aggregator
   private readonly figures: TaskFigures
-  private readonly bounds: readonly number[]
-  private readonly boundFlats: Float64Array
-  private readonly cumulative: Float64Array
+  private readonly flagBounds: LeBounds
+  // Tasks a mapping rule gave its own `le` bounds: one entry per rule's list, made on first use.
+  private readonly ruleBounds = new Map<readonly number[], LeBounds>()
+  private current: LeBounds
   private readonly list = new BucketList()
   private readonly quantilesUs = new Float64Array(Q)
   private readonly windowUs = new Float64Array(Q)
@@ -63,11 +77,8 @@ export class TaskFamilySource {
   ) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
-    this.bounds = bucketBoundsSeconds
-    this.boundFlats = new Float64Array(
-      bucketBoundsSeconds.map((s) => aggregator.layout.flatIndexOfValue(s * US_PER_SECOND)),
-    )
-    this.cumulative = new Float64Array(bucketBoundsSeconds.length)
+    this.flagBounds = new LeBounds(aggregator, bucketBoundsSeconds)
+    this.current = this.flagBounds
     this.native = native
     this.nativeTable = native === null ? null : new NativeIndexTable(aggregator.layout, US_PER_SECOND)
     this.labels = labels
@@ -91,17 +102,24 @@ export class TaskFamilySource {
    * on); its window figures and counts into the arrays at `k`.
    */
   private readTask(task: TaskStats, k: number): void {
+    const own = task.settings?.bucketsSeconds
+    let bounds = this.flagBounds
+    if (own !== null && own !== undefined) {
+      bounds = this.ruleBounds.get(own) ?? new LeBounds(this.aggregator, own)
+      this.ruleBounds.set(own, bounds)
+    }
+    this.current = bounds
     const figures = this.figures
     const wq = this.windowUs
     if (this.native === null || this.nativeTable === null)
       // One scan of the histogram for the `le` counts and the window's live slot.
-      figures.readTaskFigures(task, this.boundFlats, this.cumulative, this.quantilesUs, wq)
+      figures.readTaskFigures(task, bounds.flats, bounds.cumulative, this.quantilesUs, wq)
     else {
       // Native buckets need the bucket list; the window is read on its own.
       const list = this.list
       list.clear()
       task.histogram.appendBucketsTo(list)
-      list.countsAtOrBelow(this.boundFlats, this.cumulative)
+      list.countsAtOrBelow(bounds.flats, bounds.cumulative)
       this.nativeBuckets.load(list, this.nativeTable, this.native)
       figures.readWindowQuantiles(task, wq)
     }
@@ -135,7 +153,8 @@ export class TaskFamilySource {
       this.readTask(task, k)
       const series = this.labels.ofTask(task)
       labels[k] = series
-      sink.histogram(series, task.histogram.totalCount, task.sumMs / 1000, this.bounds, this.cumulative, native)
+      const le = this.current
+      sink.histogram(series, task.histogram.totalCount, task.sumMs / 1000, le.seconds, le.cumulative, native)
     }
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
