@@ -14,7 +14,7 @@ import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
 import { type FinalCounts, type Topology, finalCounts } from './topology.js'
-import { startTtlSweep } from './ttl-sweep.js'
+import { shortestTtlMs, startTtlSweep } from './ttl-sweep.js'
 
 export interface ServingParts {
   readonly aggregator: Aggregator
@@ -106,7 +106,9 @@ export async function startServing(config: Config, parts: ServingParts, topology
   for (const warning of config.mapping?.warnings ?? []) logger.warn({ mapping: warning }, 'mapping file key ignored')
   logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')
   remoteWriter?.start()
-  const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())
+  const stopSweep = startTtlSweep(config.ttlSeconds, shortestTtlMs(config.ttlSeconds, config.mapping), aggregator, () =>
+    topology.onEvicted(),
+  )
 
   return {
     udpPort: topology.udp.port,

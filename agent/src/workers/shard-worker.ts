@@ -8,7 +8,7 @@ import { pino } from 'pino'
 import type { Config } from '../config/load-config.js'
 import { aggregatorFromConfig } from '../pipeline/aggregator-from-config.js'
 import { startIngest } from '../pipeline/ingest.js'
-import { startTtlSweep } from '../pipeline/ttl-sweep.js'
+import { shortestTtlMs, startTtlSweep } from '../pipeline/ttl-sweep.js'
 import { ignoreAllSignals } from '../signals.js'
 import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
@@ -59,7 +59,9 @@ async function startShard(config: Config): Promise<void> {
     delta.write(bytes)
     return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
   }
-  const stopSweep = startTtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
+  const stopSweep = startTtlSweep(config.ttlSeconds, shortestTtlMs(config.ttlSeconds, config.mapping), aggregator, () =>
+    ingest.router.clearCaches(),
+  )
 
   process.on('message', (raw: unknown) => {
     const message = raw as PrimaryMessage
