@@ -48,13 +48,12 @@ function processTree(pid) {
   return pids
 }
 
-/** utime + stime of the process tree, in seconds (clock ticks, USER_HZ = 100). */
-export function cpuSeconds(pid) {
+/** The sum of `read(pid)` over the process tree; a process that exited meanwhile counts 0. */
+function sumOverTree(pid, read) {
   let total = 0
   for (const p of processTree(pid)) {
     try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')
-      total += (Number(fields[11]) + Number(fields[12])) / 100
+      total += read(p)
     } catch {
       // exited meanwhile
     }
@@ -62,17 +61,19 @@ export function cpuSeconds(pid) {
   return total
 }
 
+/** utime + stime of the process tree, in seconds (clock ticks, USER_HZ = 100). */
+export function cpuSeconds(pid) {
+  return sumOverTree(pid, (p) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  })
+}
+
 export function rssMiB(pid) {
-  let total = 0
-  for (const p of processTree(pid)) {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))
-      total += m ? Number(m[1]) / 1024 : 0
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total
+  return sumOverTree(pid, (p) => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : 0
+  })
 }
 
 /** Drops column of /proc/net/udp, summed over every socket bound to the port (SO_REUSEPORT: several). */

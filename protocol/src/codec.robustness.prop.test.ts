@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PREFIX, RUNS, batchInput, encodeBatch } from './codec.arbitraries.fixture.js'
 import { collectDatagram } from './collect.js'
-import { type EventSink, decodeDatagram } from './decode.js'
+import { type EventSink, type EventView, type InflightReportView, decodeDatagram } from './decode.js'
 import { DATAGRAM_REASONS, EVENT_REASONS } from './reasons.js'
 
 // The decoder's contract on any bytes: no throw, a known reason or at least one item, and only
@@ -45,11 +45,12 @@ const msgpackByte = fc.oneof(
 
 class RecordingSink implements EventSink {
   readonly calls: unknown[][] = []
-  onEvent(kind: number, _buf: Uint8Array, ...rest: number[]): void {
-    this.calls.push(['event', kind, ...rest])
+  onEvent(_buf: Uint8Array, event: Readonly<EventView>): void {
+    // A copy: the decoder reuses the view for the next event.
+    this.calls.push(['event', { ...event }])
   }
-  onInflightReport(_buf: Uint8Array, ...rest: number[]): void {
-    this.calls.push(['report', ...rest])
+  onInflightReport(_buf: Uint8Array, report: Readonly<InflightReportView>): void {
+    this.calls.push(['report', { ...report }])
   }
   onInflightEntry(_buf: Uint8Array, ...rest: number[]): void {
     this.calls.push(['entry', ...rest])

@@ -1,11 +1,22 @@
 // collectDatagram turns wire keys into object keys: a hostile name must not reach the prototype.
 import { describe, expect, it } from 'vitest'
-import { collectDatagram } from './collect.js'
+import { type DecodedEvent, collectDatagram } from './collect.js'
 import { BatchEncoder, encodeClientId, encodeName, encodeTags } from './encode.js'
 
 function encoded<T>(value: T | string): T {
   if (typeof value === 'string') throw new Error(`encoding failed: ${value}`)
   return value
+}
+
+// A datagram of one gauge with one tag, collected back.
+function collectGauge(name: string, tag: [string, string]): DecodedEvent {
+  const tags = encodeTags(new Map([tag]))
+  if (!(tags instanceof Uint8Array)) throw new Error('tags did not encode')
+  const encoder = new BatchEncoder()
+  encoder.append(3, encoded(encodeName(name)), 1, 1, tags)
+  const event = collectDatagram(encoder.datagram()).items[0]
+  if (event?.kind !== 'gauge') throw new Error('expected a gauge')
+  return event
 }
 
 describe('collectDatagram', () => {
@@ -20,23 +31,13 @@ describe('collectDatagram', () => {
   })
 
   it('keeps a leading U+FEFF in a name and a tag value: it is text the app sent, not a byte-order mark', () => {
-    const encoder = new BatchEncoder()
-    const tags = encodeTags(new Map([['k', '\uFEFFv']]))
-    if (!(tags instanceof Uint8Array)) throw new Error('tags did not encode')
-    encoder.append(3, encoded(encodeName('\uFEFFg')), 1, 1, tags)
-    const event = collectDatagram(encoder.datagram()).items[0]
-    if (event?.kind !== 'gauge') throw new Error('expected a gauge')
+    const event = collectGauge('\uFEFFg', ['k', '\uFEFFv'])
     expect(event.name).toBe('\uFEFFg')
     expect(event.tags).toEqual({ k: '\uFEFFv' })
   })
 
   it('keeps a tag named __proto__ as an own property', () => {
-    const encoder = new BatchEncoder()
-    const tags = encodeTags(new Map([['__proto__', 'x']]))
-    if (!(tags instanceof Uint8Array)) throw new Error('tags did not encode')
-    encoder.append(3, encoded(encodeName('g')), 1, 1, tags)
-    const event = collectDatagram(encoder.datagram()).items[0]
-    if (event?.kind !== 'gauge') throw new Error('expected a gauge')
+    const event = collectGauge('g', ['__proto__', 'x'])
     expect(Object.keys(event.tags ?? {})).toEqual(['__proto__'])
   })
 

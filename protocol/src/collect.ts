@@ -1,7 +1,14 @@
 // Decodes a datagram into plain objects. Allocates per event: for tests, vectors and tools,
 // never for the agent's hot path (which implements EventSink itself).
 import type { DatagramReason, EventReason } from './reasons.js'
-import { type EventSink, decodeDatagram, decodeTags, decodeText } from './decode.js'
+import {
+  type EventSink,
+  type EventView,
+  type InflightReportView,
+  decodeDatagram,
+  decodeTags,
+  decodeText,
+} from './decode.js'
 import { type EventKindName, kindName } from './spec.js'
 
 export interface DecodedEvent {
@@ -33,33 +40,22 @@ class CollectingSink implements EventSink {
   readonly items: DecodedItem[] = []
   private report: DecodedInflightReport | null = null
 
-  onEvent(
-    kind: number,
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    value: number,
-    sampleRate: number,
-    tagsStart: number,
-    _tagsEnd: number,
-    tagCount: number,
-  ): void {
-    const tags = tagCount > 0 ? Object.fromEntries(decodeTags(buf, tagsStart, tagCount)) : null
+  onEvent(buf: Uint8Array, event: Readonly<EventView>): void {
     this.items.push({
-      kind: kindName(kind) as DecodedEvent['kind'],
-      name: decodeText(buf, nameStart, nameEnd),
-      value,
-      sampleRate,
-      tags,
+      kind: kindName(event.kind) as DecodedEvent['kind'],
+      name: decodeText(buf, event.nameStart, event.nameEnd),
+      value: event.value,
+      sampleRate: event.sampleRate,
+      tags: event.tagCount > 0 ? Object.fromEntries(decodeTags(buf, event.tagsStart, event.tagCount)) : null,
     })
   }
 
-  onInflightReport(buf: Uint8Array, idStart: number, idEnd: number, sequence: number, flushIntervalMs: number): void {
+  onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void {
     this.report = {
       kind: 'inflight_report',
-      clientId: decodeText(buf, idStart, idEnd),
-      sequence,
-      flushIntervalMs,
+      clientId: decodeText(buf, report.clientIdStart, report.clientIdEnd),
+      sequence: report.sequence,
+      flushIntervalMs: report.flushIntervalMs,
       inflight: {},
     }
     this.items.push(this.report)

@@ -31,32 +31,37 @@ import {
   skipValues,
 } from './msgpack-read.js'
 
+/**
+ * One valid event as numbers and byte ranges into the datagram. `name` is buf[nameStart, nameEnd)
+ * (UTF-8). Tags, when tagCount > 0, are the validated msgpack map body buf[tagsStart, tagsEnd)
+ * (read them with decodeTags); sampleRate is 1 when absent. The decoder fills one view for every
+ * event, so a sink reads it during onEvent and keeps none of it.
+ */
+export interface EventView {
+  kind: number
+  nameStart: number
+  nameEnd: number
+  value: number
+  sampleRate: number
+  tagsStart: number
+  tagsEnd: number
+  tagCount: number
+}
+
+/** An in-flight report's header: the client id is buf[clientIdStart, clientIdEnd). Reused like EventView. */
+export interface InflightReportView {
+  clientIdStart: number
+  clientIdEnd: number
+  sequence: number
+  flushIntervalMs: number
+  entryCount: number
+}
+
 export interface EventSink {
-  /**
-   * One valid event. `name` is buf[nameStart, nameEnd) (UTF-8). Tags, when tagCount > 0, are the
-   * validated msgpack map body buf[tagsStart, tagsEnd) (read them with decodeTags); sampleRate is
-   * 1 when absent.
-   */
-  onEvent(
-    kind: number,
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    value: number,
-    sampleRate: number,
-    tagsStart: number,
-    tagsEnd: number,
-    tagCount: number,
-  ): void
+  /** One valid event of datagram `buf`. */
+  onEvent(buf: Uint8Array, event: Readonly<EventView>): void
   /** A valid in-flight report; its entryCount entries follow as onInflightEntry calls. */
-  onInflightReport(
-    buf: Uint8Array,
-    clientIdStart: number,
-    clientIdEnd: number,
-    sequence: number,
-    flushIntervalMs: number,
-    entryCount: number,
-  ): void
+  onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void
   onEventInvalid(reason: EventReason): void
 }
@@ -104,28 +109,34 @@ function checkTags(buf: Uint8Array, pos: number, end: number, pairs: number): nu
 
 function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
   // [9, clientId, sequence, flushIntervalMs, {name: count}] — type already read, 4 values left.
+  // Each header field goes into the report view once it is valid.
+  const report = reportView
   const start = pos
   let p = readStr(buf, pos, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
-  const idStart = readResult.strStart
-  const idEnd = readResult.strEnd
-  if (p < 0 || idEnd === idStart || idEnd - idStart > MAX_CLIENT_ID_BYTES)
+  const idLength = readResult.strEnd - readResult.strStart
+  if (p < 0 || idLength === 0 || idLength > MAX_CLIENT_ID_BYTES)
     return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  report.clientIdStart = readResult.strStart
+  report.clientIdEnd = readResult.strEnd
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const sequence = readResult.number
   if (p < 0 || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff)
     return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
+  report.sequence = sequence
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const interval = readResult.number
   if (p < 0 || !Number.isInteger(interval) || interval < MIN_FLUSH_INTERVAL_MS || interval > MAX_FLUSH_INTERVAL_MS) {
     return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   }
+  report.flushIntervalMs = interval
   p = readContainerHeader(buf, p, end, true)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   if (p < 0) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   const entries = readResult.count
+  report.entryCount = entries
   const entriesStart = p
   // First pass validates every entry, so the sink never sees half a report.
   for (let i = 0; i < entries; i++) {
@@ -139,7 +150,7 @@ function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: numb
     if (p < 0 || !Number.isInteger(count) || count < 0 || count > MAX_INFLIGHT_COUNT)
       return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
   }
-  sink.onInflightReport(buf, idStart, idEnd, sequence, interval, entries)
+  sink.onInflightReport(buf, report)
   p = entriesStart
   for (let i = 0; i < entries; i++) {
     p = readStr(buf, p, end)
@@ -149,6 +160,21 @@ function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: numb
     sink.onInflightEntry(buf, nameStart, nameEnd, readResult.number)
   }
   return p
+}
+
+/** A zeroed EventView: the decoder's, and any a sink fills in itself, share one object shape. */
+export function createEventView(): EventView {
+  return { kind: 0, nameStart: 0, nameEnd: 0, value: 0, sampleRate: 1, tagsStart: 0, tagsEnd: 0, tagCount: 0 }
+}
+
+// The one view of each kind a sink gets (decoding is synchronous; a sink does not decode from onEvent).
+const eventView = createEventView()
+const reportView: InflightReportView = {
+  clientIdStart: 0,
+  clientIdEnd: 0,
+  sequence: 0,
+  flushIntervalMs: 0,
+  entryCount: 0,
 }
 
 function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
@@ -215,7 +241,16 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
       tagsEnd = p
     }
   }
-  sink.onEvent(kind, buf, nameStart, nameEnd, value, sampleRate, tagsStart, tagsEnd, tagCount)
+  const view = eventView
+  view.kind = kind
+  view.nameStart = nameStart
+  view.nameEnd = nameEnd
+  view.value = value
+  view.sampleRate = sampleRate
+  view.tagsStart = tagsStart
+  view.tagsEnd = tagsEnd
+  view.tagCount = tagCount
+  sink.onEvent(buf, view)
   return p
 }
 

@@ -1,7 +1,16 @@
 export * from './spec.js'
 export * from './reasons.js'
 export { BatchEncoder, encodeName, encodeTags, encodeClientId, type EncodedBytes, type TagInput } from './encode.js'
-export { decodeDatagram, decodeTags, decodeText, isProtocolDatagram, type EventSink } from './decode.js'
+export {
+  createEventView,
+  decodeDatagram,
+  decodeTags,
+  decodeText,
+  isProtocolDatagram,
+  type EventSink,
+  type EventView,
+  type InflightReportView,
+} from './decode.js'
 export {
   collectDatagram,
   type DecodedDatagram,

@@ -277,21 +277,17 @@ function checkDatagramSequence(steps: ReadonlyArray<{ advanceMs: number; bytes: 
 
 const advanceArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 200_000 }))
 
-describe('DatagramRouter on random bytes', () => {
-  it('never throws, and every datagram yields an event or a reason (10 000 runs)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.record({ advanceMs: advanceArb, bytes: randomBytesArb }), { minLength: 1, maxLength: 4 }),
-        checkDatagramSequence,
-      ),
-      { numRuns: 10_000 },
-    )
-  })
+// The same check over two sources of datagrams: bytes at random, and valid batches damaged.
+const datagramSources = [
+  { title: 'never throws, and every datagram yields an event or a reason', bytes: randomBytesArb, maxLength: 4 },
+  { title: 'never throws on valid batches with flipped bytes or cut short', bytes: mutatedBatchArb, maxLength: 3 },
+]
 
-  it('never throws on valid batches with flipped bytes or cut short (10 000 runs)', () => {
+describe('DatagramRouter on random bytes', () => {
+  it.each(datagramSources)('$title (10 000 runs)', ({ bytes, maxLength }) => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ advanceMs: advanceArb, bytes: mutatedBatchArb }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.record({ advanceMs: advanceArb, bytes }), { minLength: 1, maxLength }),
         checkDatagramSequence,
       ),
       { numRuns: 10_000 },

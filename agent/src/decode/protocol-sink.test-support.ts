@@ -5,10 +5,9 @@ import {
   BatchEncoder,
   DATAGRAM_REASONS,
   type DatagramReason,
+  type DecodedItem,
   EVENT_KIND_NAMES,
   EVENT_REASONS,
-  type EventKindName,
-  type EventReason,
   encodeClientId,
   encodeName,
   encodeTags,
@@ -19,22 +18,8 @@ import type { DecodeStats } from './decode-stats.js'
 
 // ---- golden vectors (protocol/vectors/*.json, format in protocol/vectors/README.md) ----
 
-export type VectorItem =
-  | { kind: 'invalid'; reason: EventReason }
-  | {
-      kind: 'inflight_report'
-      clientId: string
-      sequence: number
-      flushIntervalMs: number
-      inflight: Record<string, number>
-    }
-  | {
-      kind: Exclude<EventKindName, 'inflight_report'>
-      name: string
-      value: number
-      sampleRate: number
-      tags: Record<string, string> | null
-    }
+// What collectDatagram gives: a vector's items are exactly that shape.
+export type VectorItem = DecodedItem
 
 export interface Vector {
   file: string

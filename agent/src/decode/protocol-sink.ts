@@ -1,7 +1,16 @@
 // Applies decoded protocol v1 events to the aggregator. Series are looked up by the raw bytes of
 // name (+ tags) in a ByteKeyTable, so the hot path builds no string per event; UTF-8 decoding, tag
 // parsing and label sanitizing happen only on a cache miss.
-import { EVENT_KIND, type EventReason, type EventSink, decodeTags, decodeText } from '@taskmeter/protocol'
+import {
+  EVENT_KIND,
+  type EventReason,
+  type EventSink,
+  type EventView,
+  type InflightReportView,
+  createEventView,
+  decodeTags,
+  decodeText,
+} from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import type { ClientReport } from '../aggregate/inflight-registry.js'
@@ -13,6 +22,17 @@ import { ByteKeyTable } from './byte-key-table.js'
 
 /** Smallest sample rate the agent honours: one event stands for at most a million. */
 export const MIN_SAMPLE_RATE = 1e-6
+
+/** What names a series: the name and tag bytes of an event. */
+type SeriesKey = Pick<EventView, 'nameStart' | 'nameEnd' | 'tagsStart' | 'tagsEnd' | 'tagCount'>
+
+function keyName(buf: Uint8Array, key: SeriesKey): string {
+  return decodeText(buf, key.nameStart, key.nameEnd)
+}
+
+function keyTags(buf: Uint8Array, key: SeriesKey): Array<[string, string]> | null {
+  return key.tagCount === 0 ? null : decodeTags(buf, key.tagsStart, key.tagCount)
+}
 
 export class ProtocolSink implements EventSink {
   private readonly aggregator: Aggregator
@@ -26,6 +46,9 @@ export class ProtocolSink implements EventSink {
   private readonly histogramCache = new ByteKeyTable<CustomSeries>()
   private readonly cacheLimit: number
   private report: ClientReport | null
+  // The key of an in-flight entry: a task name without tags, in an EventView's shape (so that
+  // resolveTask sees one kind of object).
+  private readonly entryKey: EventView = createEventView()
 
   constructor(aggregator: Aggregator, stats: DecodeStats, rejects: RejectLog) {
     this.aggregator = aggregator
@@ -43,116 +66,81 @@ export class ProtocolSink implements EventSink {
     this.histogramCache.clear()
   }
 
-  private resolveTask(
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    tagsStart: number,
-    tagsEnd: number,
-    tagCount: number,
-  ): TaskStats | null {
-    const cached = this.taskCache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
-    if (cached !== undefined) return cached
-    const task = this.aggregator.task(
-      decodeText(buf, nameStart, nameEnd),
-      tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount),
+  private resolveTask(buf: Uint8Array, key: SeriesKey): TaskStats | null {
+    return (
+      this.taskCache.get(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd) ??
+      this.remember(this.taskCache, buf, key, this.aggregator.task(keyName(buf, key), keyTags(buf, key)))
     )
-    if (task !== null) {
-      if (this.taskCache.size >= this.cacheLimit) this.taskCache.clear()
-      this.taskCache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, task)
-    }
-    return task
   }
 
-  private resolveCustom(
-    kind: CustomKind,
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    tagsStart: number,
-    tagsEnd: number,
-    tagCount: number,
-  ): CustomSeries | null {
+  private resolveCustom(kind: CustomKind, buf: Uint8Array, key: SeriesKey): CustomSeries | null {
     const cache = kind === 'counter' ? this.counterCache : kind === 'gauge' ? this.gaugeCache : this.histogramCache
-    const cached = cache.get(buf, nameStart, nameEnd, tagsStart, tagsEnd)
-    if (cached !== undefined) return cached
-    const series = this.aggregator.series(
-      kind,
-      decodeText(buf, nameStart, nameEnd),
-      tagCount === 0 ? null : decodeTags(buf, tagsStart, tagCount),
+    return (
+      cache.get(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd) ??
+      this.remember(cache, buf, key, this.aggregator.series(kind, keyName(buf, key), keyTags(buf, key)))
     )
+  }
+
+  // A cache miss: keeps what the aggregator resolved (null: over the series cap, not cached).
+  private remember<T>(cache: ByteKeyTable<T>, buf: Uint8Array, key: SeriesKey, series: T | null): T | null {
     if (series !== null) {
       if (cache.size >= this.cacheLimit) cache.clear()
-      cache.set(buf, nameStart, nameEnd, tagsStart, tagsEnd, series)
+      cache.set(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd, series)
     }
     return series
   }
 
-  onEvent(
-    kind: number,
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    value: number,
-    sampleRate: number,
-    tagsStart: number,
-    tagsEnd: number,
-    tagCount: number,
-  ): void {
+  onEvent(buf: Uint8Array, event: Readonly<EventView>): void {
+    const kind = event.kind
+    const value = event.value
     const stats = this.stats
     stats.eventAccepted(kind - 1)
     // Sampled timings and observations weigh 1/rate whole events, as in StatsD. Rates below
     // MIN_SAMPLE_RATE are taken as MIN_SAMPLE_RATE so that 5e-324 cannot make counts infinite.
-    const rate = sampleRate < MIN_SAMPLE_RATE ? MIN_SAMPLE_RATE : sampleRate
+    const rate = event.sampleRate < MIN_SAMPLE_RATE ? MIN_SAMPLE_RATE : event.sampleRate
     const weight = rate === 1 ? 1 : Math.max(1, Math.round(1 / rate))
     switch (kind) {
       case EVENT_KIND.timing:
       case EVENT_KIND.task_end_success:
       case EVENT_KIND.task_end_error: {
-        const task = this.resolveTask(buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        const task = this.resolveTask(buf, event)
         if (task === null) return
         this.aggregator.recordRequest(task, value, kind === EVENT_KIND.task_end_error, weight)
         if (kind !== EVENT_KIND.timing) this.aggregator.taskEnded(task)
         return
       }
       case EVENT_KIND.task_start: {
-        const task = this.resolveTask(buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        const task = this.resolveTask(buf, event)
         if (task !== null) this.aggregator.taskStarted(task)
         return
       }
       case EVENT_KIND.count: {
-        const series = this.resolveCustom('counter', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        const series = this.resolveCustom('counter', buf, event)
         if (series !== null) this.aggregator.addCounter(series, value / rate)
         return
       }
       case EVENT_KIND.gauge:
       case EVENT_KIND.gauge_delta: {
-        const series = this.resolveCustom('gauge', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        const series = this.resolveCustom('gauge', buf, event)
         if (series === null) return
         if (kind === EVENT_KIND.gauge) this.aggregator.setGauge(series, value)
         else this.aggregator.addGauge(series, value)
         return
       }
       case EVENT_KIND.histogram: {
-        const series = this.resolveCustom('histogram', buf, nameStart, nameEnd, tagsStart, tagsEnd, tagCount)
+        const series = this.resolveCustom('histogram', buf, event)
         if (series !== null) this.aggregator.observe(series, value, weight)
         return
       }
     }
   }
 
-  onInflightReport(
-    buf: Uint8Array,
-    clientIdStart: number,
-    clientIdEnd: number,
-    sequence: number,
-    flushIntervalMs: number,
-  ): void {
+  onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void {
     this.stats.eventAccepted(EVENT_KIND.inflight_report - 1)
     this.report = this.aggregator.beginInflightReport(
-      decodeText(buf, clientIdStart, clientIdEnd),
-      sequence,
-      flushIntervalMs,
+      decodeText(buf, report.clientIdStart, report.clientIdEnd),
+      report.sequence,
+      report.flushIntervalMs,
     )
   }
 
@@ -166,7 +154,10 @@ export class ProtocolSink implements EventSink {
       !this.aggregator.tasks.has(decodeText(buf, nameStart, nameEnd))
     )
       return
-    const task = this.resolveTask(buf, nameStart, nameEnd, 0, 0, 0)
+    const key = this.entryKey
+    key.nameStart = nameStart
+    key.nameEnd = nameEnd
+    const task = this.resolveTask(buf, key)
     if (task !== null) this.aggregator.inflightEntry(this.report, task, count)
   }
 
