@@ -51,6 +51,8 @@ describe('loadConfig defaults', () => {
       mappingConfigPath: null,
       mapping: null,
       mapProtocol: false,
+      configPath: null,
+      checkConfig: false,
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
     // The defaults themselves fit the default memory budget.
@@ -86,12 +88,14 @@ describe('loadConfig defaults', () => {
       expect(flat).toContain(flag)
     }
     for (const text of [
-      'default: "3000", env: METRICS_PORT',
-      'default: "8125", env: UDP_PORT',
-      'default: "60", env: WINDOW_SIZE',
-      'default: "2", env: LATENCY_PRECISION',
-      'default: "info", env: LOG_LEVEL',
-      'env: PROMETHEUS_URL',
+      '[or env METRICS_PORT] (default: "3000", env: TASKMETER_PORT)',
+      '[or env UDP_PORT] (default: "8125", env: TASKMETER_UDP_PORT)',
+      '[or env WINDOW_SIZE] (default: "60", env: TASKMETER_WINDOW)',
+      '[or env LATENCY_PRECISION] (default: "2", env: TASKMETER_PRECISION)',
+      '[or env LOG_LEVEL] (default: "info", env: TASKMETER_LOG_LEVEL)',
+      '[or env PROMETHEUS_URL] (env: TASKMETER_PROMETHEUS_URL)',
+      'env: TASKMETER_MAX_SERIES',
+      'env: TASKMETER_CONFIG',
       'default: "10000"',
       'default: "1.25GiB"',
       'default: "64MiB"',

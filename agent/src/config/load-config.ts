@@ -1,7 +1,9 @@
 // Reads flags (commander) and env fallbacks, validates each value once, and returns a frozen
 // Config. Flags win over env; env wins over defaults. Nothing else in the agent reads process.env.
-import { Command, CommanderError, Option } from 'commander'
+import { Command, Option } from 'commander'
 import { configError } from './taskmeter-error.js'
+import { attachEnvNames, envNamesOf } from './option-env.js'
+import { type Env, parseFlags } from './parse-flags.js'
 import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor-options.js'
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
@@ -17,6 +19,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
 export interface Config extends StatsdConfig {
+  /** --config: the YAML file read at start (and again on reload); null = none. */
+  readonly configPath: string | null
+  /** --check-config: validate, print a summary and exit. */
+  readonly checkConfig: boolean
   readonly port: number
   readonly udpPort: number
   readonly host: string
@@ -59,17 +65,7 @@ function readMetricsAuth(flag: string, raw: string): MetricsAuth {
   return auth
 }
 
-export type Env = Readonly<Record<string, string | undefined>>
-// The env names the options read (commander's .env()); the tests clear them for child agents too.
-export const ENV_NAMES = [
-  'METRICS_PORT',
-  'UDP_PORT',
-  'WINDOW_SIZE',
-  'LATENCY_PRECISION',
-  'LOG_LEVEL',
-  'PROMETHEUS_URL',
-  'METRICS_AUTH',
-] as const
+export type { Env }
 
 function buildCommand(): Command {
   const command = new Command('taskmeter-agent')
@@ -77,10 +73,8 @@ function buildCommand(): Command {
       'taskmeter sidecar agent: receives protocol v1 and StatsD over UDP, serves Prometheus /metrics and /dashboard',
     )
     .version(AGENT_VERSION, '-V, --version', 'print the version and exit')
-    .addOption(
-      new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').env('METRICS_PORT').default('3000'),
-    )
-    .addOption(new Option('--udp-port <n>', 'UDP port for events').env('UDP_PORT').default('8125'))
+    .addOption(new Option('--port <n>', 'HTTP port for /metrics, /dashboard, /report').default('3000'))
+    .addOption(new Option('--udp-port <n>', 'UDP port for events').default('8125'))
     .addOption(new Option('--host <addr>', 'HTTP bind address').default('0.0.0.0'))
     .addOption(
       new Option(
@@ -88,21 +82,11 @@ function buildCommand(): Command {
         'UDP bind address (a sidecar shares the pod network: loopback is enough)',
       ).default('127.0.0.1'),
     )
-    .addOption(
-      new Option('--window <s>', 'sliding window in seconds for req/s and windowed percentiles')
-        .env('WINDOW_SIZE')
-        .default('60'),
-    )
-    .addOption(
-      new Option('--precision <d>', 'HdrHistogram significant digits, 1..5').env('LATENCY_PRECISION').default('2'),
-    )
+    .addOption(new Option('--window <s>', 'sliding window in seconds for req/s and windowed percentiles').default('60'))
+    .addOption(new Option('--precision <d>', 'HdrHistogram significant digits, 1..5').default('2'))
     .addOption(new Option('--buckets <list>', 'task_duration_seconds le bounds in seconds').default(DEFAULT_BUCKETS))
-    .addOption(new Option('--log-level <level>', LOG_LEVELS.join('|')).env('LOG_LEVEL').default('info'))
-    .addOption(
-      new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)').env(
-        'PROMETHEUS_URL',
-      ),
-    )
+    .addOption(new Option('--log-level <level>', LOG_LEVELS.join('|')).default('info'))
+    .addOption(new Option('--prometheus-url <url>', 'Prometheus that scrapes this agent (linked from the dashboard)'))
     .addOption(new Option('--max-series <n>', 'cap on user series (tasks + custom metrics)').default('10000'))
     .addOption(
       new Option('--max-memory <bytes>', 'refuse to start if the worst case exceeds this (e.g. 512MiB)').default(
@@ -117,7 +101,7 @@ function buildCommand(): Command {
       new Option(
         '--metrics-auth <spec>',
         'require bearer:TOKEN or basic:USER:PASSWORD on HTTP routes (not /healthz, /ready)',
-      ).env('METRICS_AUTH'),
+      ),
     )
     .addOption(new Option('--recv-buffer <bytes>', 'SO_RCVBUF for the UDP socket (0 = kernel default)').default('4MiB'))
     .addOption(
@@ -130,11 +114,18 @@ function buildCommand(): Command {
       new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'),
     )
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
-  return addDoctorOptions(addLoadTestOptions(addFleetOptions(addStatsdOptions(command))))
+    .addOption(new Option('--config <file>', 'YAML file: any flag by its name, and mappings (flags and env win)'))
+    .addOption(new Option('--check-config', 'check the config and mapping files, print a summary, exit 0 or 2'))
+  const full = addDoctorOptions(addLoadTestOptions(addFleetOptions(addStatsdOptions(command))))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
+  attachEnvNames(full)
+  return full
 }
+
+// Every env name the flags read (TASKMETER_* and the aliases); the tests clear them for child agents.
+export const ENV_NAMES: readonly string[] = envNamesOf(buildCommand())
 
 /**
  * Parses argv (without node and script). Throws TaskmeterError (one line) on any bad value;
@@ -145,41 +136,23 @@ export function loadConfig(
   env: Env,
   writeOut: (text: string) => void = (t) => process.stdout.write(t),
 ): Config | null {
-  const command = buildCommand()
-  command.exitOverride()
-  command.configureOutput({ writeOut, writeErr: () => {} })
-  // commander reads env from process.env; pass ours by copying the few names it knows.
-  const saved: Record<string, string | undefined> = {}
-  for (const name of ENV_NAMES) {
-    saved[name] = process.env[name]
-    if (env[name] === undefined) delete process.env[name]
-    else process.env[name] = env[name]
-  }
-  try {
-    command.parse([...argv], { from: 'user' })
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version')
-        return null
-      throw configError(`${err.message.replace(/^error: /, '')} (see --help)`)
-    }
-    throw err
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
-  }
+  const parsed = parseFlags(buildCommand, argv, env, writeOut)
+  if (parsed === null) return null
+  const { command } = parsed
   const o = command.opts<Record<string, string | boolean | undefined>>()
   const str = (key: string): string => String(o[key])
-  // Name the env variable when the bad value came from it: the user must know where to fix it.
-  const from = (key: string, flag: string, envName: string): string =>
-    command.getOptionValueSource(key) === 'env' ? `${flag} (from ${envName})` : flag
-  const precision = parseInteger(from('precision', '--precision', 'LATENCY_PRECISION'), str('precision'), 1, 5)
-  const maxSeries = parseInteger('--max-series', str('maxSeries'), 1, 10_000_000)
-  const maxMemoryBytes = parseBytes('--max-memory', str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
-  const workers = parseInteger('--workers', str('workers'), 1, 64)
-  const maxScrapeBytes = parseBytes('--max-scrape-bytes', str('maxScrapeBytes'), 1024 * 1024, 2 ** 40)
+  // Name where a bad value was written (flag, env variable, file:line): the user must know where to fix it.
+  const from = (key: string, flag: string): string => parsed.label(key, flag)
+  const precision = parseInteger(from('precision', '--precision'), str('precision'), 1, 5)
+  const maxSeries = parseInteger(from('maxSeries', '--max-series'), str('maxSeries'), 1, 10_000_000)
+  const maxMemoryBytes = parseBytes(from('maxMemory', '--max-memory'), str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
+  const workers = parseInteger(from('workers', '--workers'), str('workers'), 1, 64)
+  const maxScrapeBytes = parseBytes(
+    from('maxScrapeBytes', '--max-scrape-bytes'),
+    str('maxScrapeBytes'),
+    1024 * 1024,
+    2 ** 40,
+  )
   const worst = agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
   if (worst > maxMemoryBytes) {
     const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''
@@ -188,34 +161,32 @@ export function loadConfig(
     )
   }
   const config: Config = {
-    port: parseInteger(from('port', '--port', 'METRICS_PORT'), str('port'), 0, 65535),
-    udpPort: parseInteger(from('udpPort', '--udp-port', 'UDP_PORT'), str('udpPort'), 0, 65535),
-    host: parseHost('--host', str('host')),
-    udpHost: parseHost('--udp-host', str('udpHost')),
-    windowSeconds: parseInteger(from('window', '--window', 'WINDOW_SIZE'), str('window'), 1, 3600),
+    port: parseInteger(from('port', '--port'), str('port'), 0, 65535),
+    udpPort: parseInteger(from('udpPort', '--udp-port'), str('udpPort'), 0, 65535),
+    host: parseHost(from('host', '--host'), str('host')),
+    udpHost: parseHost(from('udpHost', '--udp-host'), str('udpHost')),
+    windowSeconds: parseInteger(from('window', '--window'), str('window'), 1, 3600),
     precision,
-    buckets: Object.freeze(parseBuckets('--buckets', str('buckets'))),
-    logLevel: parseChoice(from('logLevel', '--log-level', 'LOG_LEVEL'), str('logLevel'), LOG_LEVELS),
+    buckets: Object.freeze(parseBuckets(from('buckets', '--buckets'), str('buckets'))),
+    logLevel: parseChoice(from('logLevel', '--log-level'), str('logLevel'), LOG_LEVELS),
     prometheusUrl:
-      o.prometheusUrl === undefined
-        ? null
-        : parseUrl(from('prometheusUrl', '--prometheus-url', 'PROMETHEUS_URL'), str('prometheusUrl')),
+      o.prometheusUrl === undefined ? null : parseUrl(from('prometheusUrl', '--prometheus-url'), str('prometheusUrl')),
     maxSeries,
     maxMemoryBytes,
     maxScrapeBytes,
-    recvBufferBytes: parseBytes('--recv-buffer', str('recvBuffer'), 0, 1024 ** 3),
+    recvBufferBytes: parseBytes(from('recvBuffer', '--recv-buffer'), str('recvBuffer'), 0, 1024 ** 3),
     metricsAuth:
-      o.metricsAuth === undefined
-        ? null
-        : readMetricsAuth(from('metricsAuth', '--metrics-auth', 'METRICS_AUTH'), str('metricsAuth')),
-    tcpPort: o.tcpPort === undefined ? null : parseInteger('--tcp-port', str('tcpPort'), 0, 65535),
-    ttlSeconds: parseInteger('--ttl', str('ttl'), 0, 31_536_000),
+      o.metricsAuth === undefined ? null : readMetricsAuth(from('metricsAuth', '--metrics-auth'), str('metricsAuth')),
+    tcpPort: o.tcpPort === undefined ? null : parseInteger(from('tcpPort', '--tcp-port'), str('tcpPort'), 0, 65535),
+    ttlSeconds: parseInteger(from('ttl', '--ttl'), str('ttl'), 0, 31_536_000),
     workers,
     demo: o.demo === true,
     ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,
     ...readFleetOptions(command, env),
-    ...readStatsdOptions(o),
+    ...readStatsdOptions(o, parsed.configFile),
+    configPath: typeof o.config === 'string' ? o.config : null,
+    checkConfig: o.checkConfig === true,
   }
   return Object.freeze(config)
 }

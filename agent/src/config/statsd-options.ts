@@ -3,7 +3,9 @@
 // rule stops the agent with its file and line instead of mapping nothing.
 import { type Command, Option } from 'commander'
 import type { MappingConfig } from '../mapping/mapping-rules.js'
-import { readMappingFile } from './mapping-file.js'
+import type { ConfigFile } from './config-file.js'
+import { MappingReader, readMappingFile } from './mapping-file.js'
+import { configError } from './taskmeter-error.js'
 
 export interface StatsdConfig {
   /** --mapping-config: the file's path (re-read on reload); null = no mapping file. */
@@ -25,11 +27,18 @@ export function addStatsdOptions(command: Command): Command {
     .addOption(new Option('--map-protocol', 'also map protocol v1 task names through the mapping rules').default(false))
 }
 
-export function readStatsdOptions(options: Readonly<Record<string, unknown>>): StatsdConfig {
+/** The mapping rules from --mapping-config, or from the --config file's `mappings:` (not both). */
+export function readStatsdOptions(
+  options: Readonly<Record<string, unknown>>,
+  configFile: ConfigFile | null,
+): StatsdConfig {
   const path = typeof options.mappingConfig === 'string' ? options.mappingConfig : null
-  return {
-    mappingConfigPath: path,
-    mapping: path === null ? null : readMappingFile(path),
-    mapProtocol: options.mapProtocol === true,
-  }
+  const inFile = configFile !== null && (configFile.mappings !== null || configFile.mappingDefaults !== null)
+  if (path !== null && inFile)
+    throw configError(`--mapping-config ${path} and mappings: in --config ${configFile?.file.path}: keep one of them`)
+  let mapping: MappingConfig | null = null
+  if (path !== null) mapping = readMappingFile(path)
+  else if (inFile && configFile !== null)
+    mapping = new MappingReader(configFile.file).read(configFile.mappings, configFile.mappingDefaults)
+  return { mappingConfigPath: path, mapping, mapProtocol: options.mapProtocol === true }
 }

@@ -9,7 +9,12 @@ export class TaskmeterError extends Error {
   }
 }
 
+// A value read from a --config file is labelled `path:line: key` (parse-flags.ts): its message is
+// then already in the file form, without the `config:` prefix.
+const FILE_LABEL = /^\S+:\d+: /
+
 export function configError(message: string): TaskmeterError {
+  if (FILE_LABEL.test(message)) return new TaskmeterError('TM_ERR_CONFIG_FILE', message)
   return new TaskmeterError('TM_ERR_CONFIG', `config: ${message}`)
 }
 
