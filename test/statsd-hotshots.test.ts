@@ -7,7 +7,7 @@
 import StatsD, { type StatsD as StatsDClient } from 'hot-shots'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
-import { getJson, getText, waitFor } from './harness/poll.js'
+import { getJson, getText, metricsWhen } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { sendUdpDatagrams } from './harness/statsd-text.js'
 
@@ -35,13 +35,6 @@ function sent(call: Send): Promise<void> {
 
 function closeClient(client: StatsDClient): Promise<void> {
   return new Promise((resolve) => client.close(() => resolve()))
-}
-
-async function metricsWhen(agent: AgentProcess, what: string, ready: (text: string) => boolean): Promise<string> {
-  return await waitFor(what, async () => {
-    const text = await getText(`${agent.baseUrl}/metrics`)
-    return ready(text) ? text : undefined
-  })
 }
 
 describe('hot-shots → agent over UDP', () => {
