@@ -4,7 +4,7 @@ import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'
-import { UdpSender } from './harness/udp-sender.js'
+import { UdpSender, steadyTraffic } from './harness/udp-sender.js'
 import { type PrometheusServer, startPrometheus } from './prometheus-server.js'
 
 interface PromVectorSample {
@@ -49,19 +49,12 @@ describe('a real prometheus scraping the agent', () => {
     const sender = new UdpSender(agent.udpPort)
     const checkout = encodeName('checkout') as Uint8Array
     const search = encodeName('search') as Uint8Array
-    let sending = true
-    let batches = 0
-    const traffic = (async () => {
-      while (sending && batches < 1_000) {
-        for (let i = 0; i < 50; i++) {
-          await sender.append(EVENT_KIND.timing, checkout, 2 + ((batches * 50 + i) % 100) * 3)
-          if (i % 5 === 0) await sender.append(EVENT_KIND.task_end_error, search, 15 + i)
-        }
-        await sender.flush()
-        batches++
-        await new Promise((resolve) => setTimeout(resolve, 100))
+    const traffic = steadyTraffic(sender, 1_000, async (batch) => {
+      for (let i = 0; i < 50; i++) {
+        await sender.append(EVENT_KIND.timing, checkout, 2 + ((batch * 50 + i) % 100) * 3)
+        if (i % 5 === 0) await sender.append(EVENT_KIND.task_end_error, search, 15 + i)
       }
-    })()
+    })
 
     const query = async (promql: string): Promise<PromVectorSample[] | undefined> => {
       const body = await getJson<PromQueryResponse>(`${api}/api/v1/query?query=${encodeURIComponent(promql)}`)
@@ -100,8 +93,7 @@ describe('a real prometheus scraping the agent', () => {
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${prometheus.log()}`)
     } finally {
-      sending = false
-      await traffic
+      await traffic.stop()
       sender.close()
     }
   })

@@ -8,7 +8,8 @@ import { EVENT_KIND, type EncodedBytes, encodeClientId, encodeName, encodeTags }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getText, waitFor } from './harness/poll.js'
-import { sampleValue } from './harness/prometheus-text.js'
+import { expectSamples } from './harness/expect-samples.js'
+import { sampleSum, sampleValue } from './harness/prometheus-text.js'
 import { requireTool } from './harness/system-tool.js'
 import { UdpSender } from './harness/udp-sender.js'
 import { type ProcessResult, runProcess } from './harness/run-process.js'
@@ -131,32 +132,19 @@ describe('promtool check metrics', () => {
         10_000,
       )
       // The mix did land: every family we emit for it is present.
-      expect(sampleValue(text, 'requests_total', { task: 'checkout', status: 'success' })).toBe(200)
-      expect(
-        sampleValue(text, 'requests_total', {
-          task: 'checkout',
-          region: 'eu-west',
-          http_method: 'POST',
-          status: 'error',
-        }),
-      ).toBe(10)
-      expect(sampleValue(text, 'tasks_failed_total', { task: 'search' })).toBe(10)
-      expect(sampleValue(text, 'tasks_active', { task: 'checkout' })).toBe(2)
-      expect(sampleValue(text, 'orders_placed_total', { payment: 'card' })).toBe(3)
-      expect(sampleValue(text, 'queue_depth', { queue: 'sms' })).toBe(2)
+      expectSamples(text, [
+        ['requests_total', { task: 'checkout', status: 'success' }, 200],
+        ['requests_total', { task: 'checkout', region: 'eu-west', http_method: 'POST', status: 'error' }, 10],
+        ['tasks_failed_total', { task: 'search' }, 10],
+        ['tasks_active', { task: 'checkout' }, 2],
+        ['orders_placed_total', { payment: 'card' }, 3],
+        ['queue_depth', { queue: 'sms' }, 2],
+      ])
       // A tag value with a backslash, a quote and a newline, escaped as the text format requires.
       expect(text).toContain(String.raw`cache_hits_total{path="C:\\temp\\\"quoted\"\nnext line"} 41`)
       expect(text).toContain('# TYPE payload_size_bytes summary')
-      const invalid = [...text.matchAll(/^taskmeter_datagrams_invalid_total\{[^}]*\} (\S+)$/gm)].reduce(
-        (sum, m) => sum + Number(m[1]),
-        0,
-      )
-      expect(invalid).toBeGreaterThanOrEqual(garbage.length - 2)
-      const invalidLines = [...text.matchAll(/^taskmeter_lines_invalid_total\{[^}]*\} (\S+)$/gm)].reduce(
-        (sum, m) => sum + Number(m[1]),
-        0,
-      )
-      expect(invalidLines).toBe(2)
+      expect(sampleSum(text, 'taskmeter_datagrams_invalid_total')).toBeGreaterThanOrEqual(garbage.length - 2)
+      expect(sampleSum(text, 'taskmeter_lines_invalid_total')).toBe(2)
 
       const response = await fetch(`${agent.baseUrl}/metrics`)
       expect(response.status).toBe(200)

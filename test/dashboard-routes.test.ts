@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { EVENT_KIND, encodeName } from '@taskmeter/protocol'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './harness/agent-process.js'
+import { agentPerSuite } from './harness/agent-suite.js'
 import { getJson, getText, waitFor } from './harness/poll.js'
 import { sendUdpDatagrams } from './harness/statsd-text.js'
 import { UdpSender } from './harness/udp-sender.js'
@@ -17,18 +18,12 @@ interface Distribution {
   bins: Array<{ from_ms: number; to_ms: number; count: number }>
 }
 
-let agent: AgentProcess
-beforeAll(async () => {
-  agent = await startAgentProcess()
-})
-afterAll(async () => {
-  await agent.stop()
-})
+const agent = agentPerSuite()
 
 describe('GET / and /ui', () => {
   it('serve the same page, under a same-origin-only content security policy', async () => {
-    const root = await fetch(`${agent.baseUrl}/`)
-    const ui = await fetch(`${agent.baseUrl}/ui`)
+    const root = await fetch(`${agent().baseUrl}/`)
+    const ui = await fetch(`${agent().baseUrl}/ui`)
     expect(root.status).toBe(200)
     expect(root.headers.get('content-type')).toMatch(/^text\/html/)
     expect(root.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/)
@@ -38,7 +33,7 @@ describe('GET / and /ui', () => {
   })
 
   it('names only assets the agent serves itself (no CDN), each with its content type and a 304 on revalidation', async () => {
-    const html = await (await fetch(`${agent.baseUrl}/`)).text()
+    const html = await (await fetch(`${agent().baseUrl}/`)).text()
     const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string)
     expect(urls.filter((u) => /^(https?:)?\/\//.test(u))).toEqual([])
     const assets = urls.filter((u) => u.startsWith('ui/assets/'))
@@ -49,21 +44,21 @@ describe('GET / and /ui', () => {
       'ui/assets/uPlot.min.css',
     ])
     for (const asset of assets) {
-      const response = await fetch(`${agent.baseUrl}/${asset}`)
+      const response = await fetch(`${agent().baseUrl}/${asset}`)
       expect(response.status, asset).toBe(200)
       expect(response.headers.get('content-type'), asset).toMatch(
         asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
       )
       const etag = response.headers.get('etag') ?? ''
-      const again = await fetch(`${agent.baseUrl}/${asset}`, { headers: { 'if-none-match': etag } })
+      const again = await fetch(`${agent().baseUrl}/${asset}`, { headers: { 'if-none-match': etag } })
       expect(again.status, asset).toBe(304)
     }
     // main.js imports its sibling modules by relative path: each must be served too.
-    const main = await (await fetch(`${agent.baseUrl}/ui/assets/app/main.js`)).text()
+    const main = await (await fetch(`${agent().baseUrl}/ui/assets/app/main.js`)).text()
     for (const m of main.matchAll(/from '\.\/([\w-]+\.js)'/g))
-      expect((await fetch(`${agent.baseUrl}/ui/assets/app/${m[1]}`)).status, m[1]).toBe(200)
-    expect((await fetch(`${agent.baseUrl}/ui/assets/../../package.json`)).status).toBe(404)
-    expect((await fetch(`${agent.baseUrl}/ui/assets/app/main.d.ts`)).status).toBe(404)
+      expect((await fetch(`${agent().baseUrl}/ui/assets/app/${m[1]}`)).status, m[1]).toBe(200)
+    expect((await fetch(`${agent().baseUrl}/ui/assets/../../package.json`)).status).toBe(404)
+    expect((await fetch(`${agent().baseUrl}/ui/assets/app/main.d.ts`)).status).toBe(404)
   })
 
   it('ships the page in the npm package of the agent', async () => {
@@ -91,7 +86,7 @@ describe('GET / and /ui', () => {
 
 describe('GET /dashboard/distribution', () => {
   it('bins the window of a task in log-spaced bins that add up to its requests', async () => {
-    const sender = new UdpSender(agent.udpPort)
+    const sender = new UdpSender(agent().udpPort)
     const name = encodeName('render')
     if (typeof name === 'string') throw new Error(name)
     // 100 × 1 ms, 10 × 50 ms, 1 × 900 ms.
@@ -101,7 +96,7 @@ describe('GET /dashboard/distribution', () => {
     await sender.flush()
     sender.close()
     const body = await waitFor('the distribution of 111 requests', async () => {
-      const d = await getJson<Distribution>(`${agent.baseUrl}/dashboard/distribution?task=render`)
+      const d = await getJson<Distribution>(`${agent().baseUrl}/dashboard/distribution?task=render`)
       return d.total === 111 ? d : undefined
     })
     expect(body.scope).toBe('window')
@@ -111,23 +106,23 @@ describe('GET /dashboard/distribution', () => {
     expect(binOf(900)?.count).toBe(1)
     for (let i = 1; i < body.bins.length; i++) expect(body.bins[i]?.from_ms).toBe(body.bins[i - 1]?.to_ms)
     const cumulative = await getJson<Distribution>(
-      `${agent.baseUrl}/dashboard/distribution?task=render&scope=cumulative`,
+      `${agent().baseUrl}/dashboard/distribution?task=render&scope=cumulative`,
     )
     expect(cumulative.total).toBe(111)
   })
 
   it('answers 400 without a task or with a bad scope, 404 for an unknown task', async () => {
-    expect((await fetch(`${agent.baseUrl}/dashboard/distribution`)).status).toBe(400)
-    expect((await fetch(`${agent.baseUrl}/dashboard/distribution?task=render&scope=all`)).status).toBe(400)
-    expect((await fetch(`${agent.baseUrl}/dashboard/distribution?task=nope`)).status).toBe(404)
+    expect((await fetch(`${agent().baseUrl}/dashboard/distribution`)).status).toBe(400)
+    expect((await fetch(`${agent().baseUrl}/dashboard/distribution?task=render&scope=all`)).status).toBe(400)
+    expect((await fetch(`${agent().baseUrl}/dashboard/distribution?task=nope`)).status).toBe(404)
   })
 })
 
 describe('GET /report', () => {
   it('reports the tasks named by ?task=a,b or ?task=a&task=b, each once, and every task without a filter', async () => {
-    await sendUdpDatagrams(agent.udpPort, ['report_a:5|ms', 'report_b:6|ms', 'report_c:7|ms'])
+    await sendUdpDatagrams(agent().udpPort, ['report_a:5|ms', 'report_b:6|ms', 'report_c:7|ms'])
     const all = await waitFor('three report tasks', async () => {
-      const text = await getText(`${agent.baseUrl}/report`)
+      const text = await getText(`${agent().baseUrl}/report`)
       return text.includes('Task: report_c\n') ? text : undefined
     })
     expect(all).toContain('Task: report_a\n')
@@ -137,7 +132,7 @@ describe('GET /report', () => {
       'task=report_a&task=report_b',
       'task=report_a&task=report_b,report_a',
     ]) {
-      const text = await getText(`${agent.baseUrl}/report?${query}`)
+      const text = await getText(`${agent().baseUrl}/report?${query}`)
       expect(tasksIn(text), query).toEqual(['Task: report_a', 'Task: report_b'])
     }
   })

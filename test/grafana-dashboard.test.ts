@@ -5,27 +5,22 @@
 import { readFileSync } from 'node:fs'
 import { defaultDashboard } from '@grafana/schema'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildGrafanaDashboard, renderGrafanaDashboard } from '../agent/src/expose/grafana/grafana-dashboard.js'
 import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
-import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
+import { REPO_ROOT } from './harness/agent-process.js'
+import { agentPerSuite } from './harness/agent-suite.js'
 import { multiValueRegex, panelExpressions, substitute } from './grafana-expressions.js'
 import { typeCheckLiterals } from './type-check-literal.js'
 
 const COMMITTED = path.join(REPO_ROOT, 'deploy', 'grafana', 'taskmeter-dashboard.json')
 const REGENERATE = 'run `npm run build && node deploy/grafana/export-dashboard.mjs` and commit the file'
 
-let agent: AgentProcess
-beforeAll(async () => {
-  agent = await startAgentProcess()
-})
-afterAll(async () => {
-  await agent.stop()
-})
+const agent = agentPerSuite()
 
 describe('GET /grafana-dashboard', () => {
   it('serves exactly the committed deploy/grafana/taskmeter-dashboard.json', async () => {
-    const response = await fetch(`${agent.baseUrl}/grafana-dashboard`)
+    const response = await fetch(`${agent().baseUrl}/grafana-dashboard`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const served = await response.text()

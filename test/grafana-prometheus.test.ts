@@ -15,7 +15,7 @@ import { parse, stringify } from 'yaml'
 import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
 import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'
-import { UdpSender } from './harness/udp-sender.js'
+import { UdpSender, steadyTraffic } from './harness/udp-sender.js'
 import {
   isClassicBucketExpression,
   isNativeHistogramExpression,
@@ -113,25 +113,18 @@ describe.each([{ native: false }, { native: true }])(
       const checkout = bytes(encodeName('checkout'), 'checkout')
       const dbQuery = bytes(encodeName('db.query'), 'db.query')
       const client = bytes(encodeClientId('grafana-test'), 'client id')
-      let sending = true
-      let batch = 0
       // A steady mix until the queries answer (bounded: at most 1 500 batches of 100 ms).
-      const traffic = (async () => {
-        while (sending && batch < 1_500) {
-          for (let i = 0; i < 40; i++) {
-            await sender.append(EVENT_KIND.timing, checkout, 3 + ((batch * 40 + i) % 97) * 2.5)
-            await sender.append(
-              i % 8 === 0 ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success,
-              dbQuery,
-              0.5 + (i % 13),
-            )
-          }
-          await sender.inflight(client, batch + 1, 1000, [checkout, dbQuery], [3, 1])
-          await sender.flush()
-          batch++
-          await new Promise((resolve) => setTimeout(resolve, 100))
+      const traffic = steadyTraffic(sender, 1_500, async (batch) => {
+        for (let i = 0; i < 40; i++) {
+          await sender.append(EVENT_KIND.timing, checkout, 3 + ((batch * 40 + i) % 97) * 2.5)
+          await sender.append(
+            i % 8 === 0 ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success,
+            dbQuery,
+            0.5 + (i % 13),
+          )
         }
-      })()
+        await sender.inflight(client, batch + 1, 1000, [checkout, dbQuery], [3, 1])
+      })
 
       const dashboard = await getJson<GrafanaDashboard>(`${agent.baseUrl}/grafana-dashboard`)
       const expressions = panelExpressions(dashboard)
@@ -186,8 +179,7 @@ describe.each([{ native: false }, { native: true }])(
       } catch (err) {
         throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${server.log()}`)
       } finally {
-        sending = false
-        await traffic
+        await traffic.stop()
         sender.close()
       }
     }, 120_000)

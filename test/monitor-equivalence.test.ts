@@ -4,7 +4,7 @@
 // identical /dashboard figures (counts, sums, percentiles, error counts) and the same /metrics
 // series. Durations come from a fake clock on both sides and every value is a multiple of 1/8 ms,
 // so sums are exact whatever the order of addition.
-import { createMonitor, wrap as monitorWrap } from '@taskmeter/agent'
+import { type DashboardSnapshot, createMonitor, wrap as monitorWrap } from '@taskmeter/agent'
 import { createClient, wrap as clientWrap } from '@taskmeter/client'
 import type { Recorder } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -16,26 +16,6 @@ interface Clock {
   ms: number
 }
 type Wrap = typeof monitorWrap
-
-interface TaskFigures {
-  name: string
-  labels: Record<string, string>
-  active: number
-  completed: number
-  failed: number
-  success: number
-  error_rate: number
-  count: number
-  sum_ms: number
-  latency_ms: Record<string, number>
-  window: { rps: number; requests: number; errors: number; error_rate: number; latency_ms: Record<string, number> }
-}
-interface Dashboard {
-  tasks: Record<string, TaskFigures>
-  counters: Record<string, number>
-  gauges: Record<string, number>
-  histograms: Record<string, Record<string, unknown>>
-}
 
 const PREFIX = 'app.'
 const TAGS = { service: 'shop' }
@@ -92,7 +72,7 @@ async function drive(recorder: Recorder, clock: Clock, wrap: Wrap): Promise<void
 }
 
 /** The figures both sides must share: everything but the rates (requests ÷ each side's uptime). */
-function comparable(dashboard: Dashboard): unknown {
+function comparable(dashboard: DashboardSnapshot): unknown {
   const tasks: Record<string, unknown> = {}
   for (const [id, task] of Object.entries(dashboard.tasks)) {
     const { window, ...rest } = task
@@ -139,14 +119,15 @@ describe('client → UDP → agent and the in-process monitor', () => {
       await drive(monitor, monitorClock, monitorWrap)
       expect(client.stats()).toMatchObject({ dropped: {} })
 
-      const expected = monitor.snapshot() as unknown as Dashboard
-      const completed = (d: Dashboard): number => Object.values(d.tasks).reduce((sum, t) => sum + t.completed, 0)
+      const expected = monitor.snapshot()
+      const completed = (d: DashboardSnapshot): number =>
+        Object.values(d.tasks).reduce((sum, t) => sum + t.completed, 0)
       expect(completed(expected)).toBe(3000 + 400 + 300 + 120 + 50)
       // Every request has reached the agent, and the last in-flight report says nothing is active.
       const received = await waitFor(
         'the agent to count every request the monitor counted',
         async () => {
-          const d = await getJson<Dashboard>(`${agent.baseUrl}/dashboard`)
+          const d = await getJson<DashboardSnapshot>(`${agent.baseUrl}/dashboard`)
           const active = Object.values(d.tasks).reduce((sum, t) => sum + t.active, 0)
           return completed(d) === completed(expected) &&
             active === 0 &&

@@ -2,8 +2,8 @@
 // sends StatsD and DogStatsD text to a real agent process, over UDP on the protocol v1 port and
 // over TCP (--tcp-port), and /metrics shows exactly what was sent. A missing python3 is a failure
 // naming the package to install, never a skip.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
+import { describe, expect, it } from 'vitest'
+import { agentPerSuite } from './harness/agent-suite.js'
 import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { tcpPortOf } from './harness/statsd-text.js'
@@ -47,24 +47,16 @@ function runPython(python: string, args: string[]): Promise<ProcessResult> {
 }
 
 describe('Python stdlib socket → agent, StatsD text over UDP and TCP', () => {
-  let agent: AgentProcess
-
-  beforeAll(async () => {
-    agent = await startAgentProcess(['--tcp-port', '0'])
-  })
-
-  afterAll(async () => {
-    await agent?.stop()
-  })
+  const agent = agentPerSuite(['--tcp-port', '0'])
 
   it('shows exactly what python3 sent', async () => {
     const python = requireTool('python3', 'apt-get install python3')
-    const { code, stdout, stderr } = await runPython(python, [String(agent.udpPort), String(tcpPortOf(agent))])
+    const { code, stdout, stderr } = await runPython(python, [String(agent().udpPort), String(tcpPortOf(agent()))])
     expect(code, stderr).toBe(0)
     const lines = Number(stdout.trim())
     expect(lines).toBe(335) // 230 single lines, 3 in one datagram, 102 over TCP
     const text = await waitFor('every line', async () => {
-      const body = await getText(`${agent.baseUrl}/metrics`)
+      const body = await getText(`${agent().baseUrl}/metrics`)
       return sampleValue(body, 'taskmeter_lines_received_total') === lines ? body : undefined
     })
     const route = { task: 'py.request', route: '/api', method: 'GET' }

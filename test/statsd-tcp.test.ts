@@ -6,19 +6,12 @@
 import StatsD from 'hot-shots'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
-import { getText, waitFor } from './harness/poll.js'
+import { getText, metricsWhen } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { type TcpConnection, connectTcp, tcpPortOf, writeTcp } from './harness/statsd-text.js'
 
 const MAX_CONNECTIONS = 64
 const MAX_LINE_BYTES = 64 * 1024
-
-async function metricsWhen(agent: AgentProcess, what: string, ready: (text: string) => boolean): Promise<string> {
-  return await waitFor(what, async () => {
-    const text = await getText(`${agent.baseUrl}/metrics`)
-    return ready(text) ? text : undefined
-  })
-}
 
 describe('StatsD over TCP (--tcp-port)', () => {
   let agent: AgentProcess

@@ -34,3 +34,20 @@ export async function getText(url: string): Promise<string> {
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`)
   return await response.text()
 }
+
+/** Polls the agent's /metrics until `ready` accepts the text, and returns that text. */
+export async function metricsWhen(
+  agent: { baseUrl: string },
+  what: string,
+  ready: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return await waitFor(
+    what,
+    async () => {
+      const text = await getText(`${agent.baseUrl}/metrics`)
+      return ready(text) ? text : undefined
+    },
+    timeoutMs,
+  )
+}

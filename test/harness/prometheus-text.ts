@@ -11,3 +11,13 @@ export function sampleValue(text: string, metric: string, labels: Record<string,
   }
   return undefined
 }
+
+/** The sum of a metric's samples over all its label sets (0 when there is none). */
+export function sampleSum(text: string, metric: string): number {
+  let sum = 0
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line)
+    if (match !== null && match[1] === metric) sum += Number(match[3])
+  }
+  return sum
+}

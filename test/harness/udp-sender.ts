@@ -54,3 +54,29 @@ export class UdpSender {
     this.socket.close()
   }
 }
+
+/**
+ * Keeps traffic flowing in the background, a batch every 100 ms (at most `maxBatches`), until
+ * stop(): Prometheus' rate() wants samples that keep coming while a test waits for its queries.
+ * `fill` appends the events of batch `batch` (0, 1, …); the batch is flushed after it.
+ */
+export function steadyTraffic(
+  sender: UdpSender,
+  maxBatches: number,
+  fill: (batch: number) => Promise<void>,
+): { stop(): Promise<void> } {
+  let sending = true
+  const done = (async () => {
+    for (let batch = 0; sending && batch < maxBatches; batch++) {
+      await fill(batch)
+      await sender.flush()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
+  return {
+    async stop() {
+      sending = false
+      await done
+    },
+  }
+}

@@ -108,15 +108,18 @@ describe('names a user series may take', () => {
     expect(agg.series('histogram', 'x', [['r', 'eu']])).not.toBeNull()
   })
 
-  it('refuses a gauge named like a counter without its _total, whichever was sent first', () => {
+  // A counter's family is its name with _total appended, so the conflict is looked up by the
+  // family both names would take, not by the name as sent ("foo" the counter is "foo_total").
+  it.each<{ kind: CustomSeries['kind']; name: string; second: CustomSeries['kind']; other: string }>([
+    { kind: 'counter', name: 'foo', second: 'gauge', other: 'foo' },
+    { kind: 'counter', name: 'bar_total', second: 'gauge', other: 'bar' },
+    { kind: 'gauge', name: 'baz', second: 'counter', other: 'baz_total' },
+  ])('refuses the $second $other after the $kind $name: one name, one type', ({ kind, name, second, other }) => {
     const agg = aggregator()
-    seriesOf(agg, 'counter', 'bar_total')
-    expect(agg.series('gauge', 'bar', null)).toBeNull()
+    seriesOf(agg, kind, name)
+    expect(agg.series(second, other, null)).toBeNull()
     expect(agg.lastRefusal).toBe('type_conflict')
-    const reverse = aggregator()
-    seriesOf(reverse, 'gauge', 'baz')
-    expect(reverse.series('counter', 'baz_total', null)).toBeNull()
-    expect(reverse.drops.get('type_conflict')).toBe(1)
+    expect(agg.drops.get('type_conflict')).toBe(1)
   })
 
   it('keeps a task whose name looks like a tagged series apart from the tagged task', () => {

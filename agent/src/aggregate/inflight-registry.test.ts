@@ -91,33 +91,35 @@ describe('InflightRegistry', () => {
     }
   })
 
-  it('ignores an entry older than the one stored for that client and task', () => {
+  // Reports of client a for one task, in order: [sequence, count sent, active count after it].
+  it.each<{ title: string; steps: Array<[number, number, number]> }>([
+    {
+      title: 'ignores an entry older than the one stored for that client and task',
+      steps: [
+        [5, 3, 3],
+        [4, 10, 3],
+        [5, 4, 4], // a repeat of the same sequence (a report split over datagrams) is applied
+        [6, 6, 6],
+      ],
+    },
+    {
+      title: 'orders sequences across the wrap-around at 2^32',
+      steps: [
+        [0xfffffffe, 2, 2],
+        [0xffffffff, 3, 3],
+        [0, 5, 5], // 2^32 wraps to 0: newer
+        [0xfffffff0, 9, 5], // before the wrap: stale
+        [3, 1, 1],
+        [0xffffffff, 8, 1],
+      ],
+    },
+  ])('$title', ({ steps }) => {
     const { aggregator } = setup()
     const predict = taskOf(aggregator, 'predict')
-    report(aggregator, 'a', 5, 1000, [[predict, 3]])
-    report(aggregator, 'a', 4, 1000, [[predict, 10]])
-    expect(activeOf(aggregator, predict)).toBe(3)
-    // A repeat of the same sequence (a report split over datagrams) is applied.
-    report(aggregator, 'a', 5, 1000, [[predict, 4]])
-    expect(activeOf(aggregator, predict)).toBe(4)
-    report(aggregator, 'a', 6, 1000, [[predict, 6]])
-    expect(activeOf(aggregator, predict)).toBe(6)
-  })
-
-  it('orders sequences across the wrap-around at 2^32', () => {
-    const { aggregator } = setup()
-    const predict = taskOf(aggregator, 'predict')
-    report(aggregator, 'a', 0xfffffffe, 1000, [[predict, 2]])
-    report(aggregator, 'a', 0xffffffff, 1000, [[predict, 3]])
-    expect(activeOf(aggregator, predict)).toBe(3)
-    report(aggregator, 'a', 0, 1000, [[predict, 5]]) // 2^32 wraps to 0: newer
-    expect(activeOf(aggregator, predict)).toBe(5)
-    report(aggregator, 'a', 0xfffffff0, 1000, [[predict, 9]]) // before the wrap: stale
-    expect(activeOf(aggregator, predict)).toBe(5)
-    report(aggregator, 'a', 3, 1000, [[predict, 1]])
-    expect(activeOf(aggregator, predict)).toBe(1)
-    report(aggregator, 'a', 0xffffffff, 1000, [[predict, 8]])
-    expect(activeOf(aggregator, predict)).toBe(1)
+    for (const [sequence, count, active] of steps) {
+      report(aggregator, 'a', sequence, 1000, [[predict, count]])
+      expect(activeOf(aggregator, predict), `after sequence ${sequence}`).toBe(active)
+    }
   })
 
   it('removes an entry on a zero count, and stores no entry for a zero it never saw', () => {

@@ -26,45 +26,40 @@ export const TCP_LISTENER_DEFAULTS = {
   idleTimeoutMs: 10 * 60_000,
 } as const
 
+type TcpCount = 'connectionsOpen' | 'connectionsAccepted' | 'connectionsRejected' | 'idleTimeouts' | 'bytesReceived'
+
+/** Each taskmeter_tcp_* family: one series without labels, read from one field of TcpStats. */
+const TCP_FAMILIES: ReadonlyArray<readonly [name: string, help: string, type: SelfMetric['type'], field: TcpCount]> = [
+  ['taskmeter_tcp_connections', 'StatsD TCP connections open now', 'gauge', 'connectionsOpen'],
+  ['taskmeter_tcp_connections_accepted_total', 'StatsD TCP connections accepted', 'counter', 'connectionsAccepted'],
+  [
+    'taskmeter_tcp_connections_rejected_total',
+    'StatsD TCP connections closed at once: the connection limit was reached',
+    'counter',
+    'connectionsRejected',
+  ],
+  [
+    'taskmeter_tcp_idle_timeouts_total',
+    'StatsD TCP connections closed after the idle timeout',
+    'counter',
+    'idleTimeouts',
+  ],
+  ['taskmeter_tcp_received_bytes_total', 'StatsD TCP payload bytes received', 'counter', 'bytesReceived'],
+]
+
 /** The listener's counters and its taskmeter_tcp_* families (also zeros without --tcp-port). */
-export class TcpStats {
+export class TcpStats implements Record<TcpCount, number> {
   connectionsOpen = 0
   connectionsAccepted = 0
   connectionsRejected = 0
   idleTimeouts = 0
   bytesReceived = 0
-  readonly selfMetrics: readonly SelfMetric[] = [
-    {
-      name: 'taskmeter_tcp_connections',
-      help: 'StatsD TCP connections open now',
-      type: 'gauge',
-      ...fieldOf(this, 'connectionsOpen'),
-    },
-    {
-      name: 'taskmeter_tcp_connections_accepted_total',
-      help: 'StatsD TCP connections accepted',
-      type: 'counter',
-      ...fieldOf(this, 'connectionsAccepted'),
-    },
-    {
-      name: 'taskmeter_tcp_connections_rejected_total',
-      help: 'StatsD TCP connections closed at once: the connection limit was reached',
-      type: 'counter',
-      ...fieldOf(this, 'connectionsRejected'),
-    },
-    {
-      name: 'taskmeter_tcp_idle_timeouts_total',
-      help: 'StatsD TCP connections closed after the idle timeout',
-      type: 'counter',
-      ...fieldOf(this, 'idleTimeouts'),
-    },
-    {
-      name: 'taskmeter_tcp_received_bytes_total',
-      help: 'StatsD TCP payload bytes received',
-      type: 'counter',
-      ...fieldOf(this, 'bytesReceived'),
-    },
-  ]
+  readonly selfMetrics: readonly SelfMetric[] = TCP_FAMILIES.map(([name, help, type, field]) => ({
+    name,
+    help,
+    type,
+    ...fieldOf(this, field),
+  }))
 }
 
 export class TcpListener {

@@ -86,33 +86,40 @@ export async function pointsAt(url: string, agent: HostPort, addresses: Readonly
   return resolved.some((address) => addresses.has(address))
 }
 
-export async function targetsOfAgent(
-  active: readonly PromTarget[],
+/** The targets whose URL (null: it has none) points at the agent, in their order. */
+async function ofAgent<T>(
+  targets: readonly T[],
+  urlOf: (target: T) => string | null,
   agent: HostPort,
   addresses: ReadonlySet<string>,
-): Promise<PromTarget[]> {
-  const out: PromTarget[] = []
-  for (let i = 0; i < active.length; i++) {
-    const target = active[i] as PromTarget
-    if (await pointsAt(target.scrapeUrl, agent, addresses)) out.push(target)
+): Promise<T[]> {
+  const out: T[] = []
+  for (const target of targets) {
+    const url = urlOf(target)
+    if (url !== null && (await pointsAt(url, agent, addresses))) out.push(target)
   }
   return out
 }
 
-export async function droppedOfAgent(
+export function targetsOfAgent(
+  active: readonly PromTarget[],
+  agent: HostPort,
+  addresses: ReadonlySet<string>,
+): Promise<PromTarget[]> {
+  return ofAgent(active, (target) => target.scrapeUrl, agent, addresses)
+}
+
+/** A dropped target has no scrapeUrl: its discovered scheme and __address__ make one. */
+export function droppedOfAgent(
   dropped: readonly DroppedTarget[],
   agent: HostPort,
   addresses: ReadonlySet<string>,
 ): Promise<DroppedTarget[]> {
-  const out: DroppedTarget[] = []
-  for (let i = 0; i < dropped.length; i++) {
-    const target = dropped[i] as DroppedTarget
-    const address = target.discoveredLabels.__address__
-    if (
-      address !== undefined &&
-      (await pointsAt(`${target.discoveredLabels.__scheme__ ?? 'http'}://${address}`, agent, addresses))
-    )
-      out.push(target)
-  }
-  return out
+  return ofAgent(
+    dropped,
+    ({ discoveredLabels: labels }) =>
+      labels.__address__ === undefined ? null : `${labels.__scheme__ ?? 'http'}://${labels.__address__}`,
+    agent,
+    addresses,
+  )
 }

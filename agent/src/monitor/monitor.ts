@@ -12,6 +12,7 @@ import {
   type TimerResult,
 } from '@taskmeter/protocol'
 import { Aggregator } from '../aggregate/aggregator.js'
+import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import type { DashboardSnapshot } from '../aggregate/dashboard-snapshot.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import { DecodeStats } from '../decode/decode-stats.js'
@@ -95,28 +96,22 @@ export class Monitor implements Recorder {
   }
 
   gauge(name: string, value: number, tags?: TagInput): void {
-    if (!this.isFinite(value)) return
-    const series = this.series.custom('gauge', name, tags)
+    const series = this.accepted('gauge', name, value, tags)
     if (series === null) return
-    this.clock.touch()
     this.aggregator.setGauge(series, value)
     this.events.eventAccepted(GAUGE)
   }
 
   gaugeDelta(name: string, delta: number, tags?: TagInput): void {
-    if (!this.isFinite(delta)) return
-    const series = this.series.custom('gauge', name, tags)
+    const series = this.accepted('gauge', name, delta, tags)
     if (series === null) return
-    this.clock.touch()
     this.aggregator.addGauge(series, delta)
     this.events.eventAccepted(GAUGE_DELTA)
   }
 
   histogram(name: string, value: number, tags?: TagInput): void {
-    if (!this.isFinite(value)) return
-    const series = this.series.custom('histogram', name, tags)
+    const series = this.accepted('histogram', name, value, tags)
     if (series === null) return
-    this.clock.touch()
     this.aggregator.observe(series, value, 1)
     this.events.eventAccepted(HISTOGRAM)
   }
@@ -191,6 +186,17 @@ export class Monitor implements Recorder {
     return false
   }
 
+  /**
+   * A custom series' call, up to its update: a finite value, then its series (null: the call was
+   * dropped and counted), then the window clock, which an accepted event moves on.
+   */
+  private accepted(kind: CustomKind, name: string, value: unknown, tags: unknown): CustomSeries | null {
+    if (!this.isFinite(value)) return null
+    const series = this.series.custom(kind, name, tags)
+    if (series !== null) this.clock.touch()
+    return series
+  }
+
   private count(name: string, value: unknown, sampleRateOrTags: unknown, tags: unknown): void {
     let rate: unknown = 1
     let callTags: unknown = tags
@@ -198,10 +204,8 @@ export class Monitor implements Recorder {
     else if (sampleRateOrTags !== undefined && sampleRateOrTags !== null) callTags = sampleRateOrTags
     // Every call is seen in-process, so a valid rate is checked and needs no scaling.
     if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) return this.series.invalid('bad_sample_rate')
-    if (!this.isFinite(value)) return
-    const series = this.series.custom('counter', name, callTags)
+    const series = this.accepted('counter', name, value, callTags)
     if (series === null) return
-    this.clock.touch()
     this.aggregator.addCounter(series, value as number)
     this.events.eventAccepted(COUNT)
   }

@@ -2,7 +2,13 @@
 // 1 latency percentiles, 2 throughput, 3 active tasks, 4 error rate, 5 latency distribution.
 // `$task` is the multi-select task variable (a regex: `(a|b)` or `.+` for All) and
 // `$__rate_interval` is Grafana's rate window (≥ 4 scrape intervals, so rate() always has points).
-import { DATASOURCE_REF, type GrafanaPanel, type GridPos, type PromTarget } from './grafana-model.js'
+import {
+  DATASOURCE_REF,
+  type FieldOverride,
+  type GrafanaPanel,
+  type GridPos,
+  type PromTarget,
+} from './grafana-model.js'
 
 const TASKS = 'task=~"$task"'
 const RATE_WINDOW = '[$__rate_interval]'
@@ -48,6 +54,34 @@ function timeseriesDefaults(unit: string, extra: Record<string, unknown> = {}): 
 const LEGEND = { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }
 const TOOLTIP = { mode: 'multi', sort: 'desc' }
 
+/** Draws the series of query `refId` dashed. */
+function dashed(refId: string, dash: [number, number]): FieldOverride {
+  return {
+    matcher: { id: 'byFrameRefID', options: refId },
+    properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash } }],
+  }
+}
+
+/** Panels 1 to 4: time series with the same legend (a table of last and max) and a shared tooltip. */
+function timeseriesPanel(
+  head: Pick<GrafanaPanel, 'id' | 'title' | 'description' | 'gridPos'>,
+  targets: PromTarget[],
+  defaults: Record<string, unknown>,
+  overrides: FieldOverride[] = [],
+): GrafanaPanel {
+  return {
+    id: head.id,
+    type: 'timeseries',
+    title: head.title,
+    description: head.description,
+    gridPos: head.gridPos,
+    datasource: DATASOURCE_REF,
+    targets,
+    fieldConfig: { defaults, overrides },
+    options: { legend: LEGEND, tooltip: TOOLTIP },
+  }
+}
+
 function latencyPanel(gridPos: GridPos): GrafanaPanel {
   const cumulative = PERCENTILES.map(([q, name], i) =>
     target(
@@ -66,89 +100,64 @@ function latencyPanel(gridPos: GridPos): GrafanaPanel {
       `{{task}} ${name} (native)`,
     ),
   )
-  return {
-    id: 1,
-    type: 'timeseries',
-    title: 'Latency percentiles',
-    description:
-      "p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; classic buckets at the resolution of the --buckets bounds, or native histograms within a few % when Prometheus scrapes them) and the agent's exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).",
-    gridPos,
-    datasource: DATASOURCE_REF,
-    targets: [
-      ...cumulative,
-      target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}'),
-      ...native,
-    ],
-    fieldConfig: {
-      defaults: timeseriesDefaults('s', { scaleDistribution: { type: 'log', log: 10 } }),
-      overrides: [
-        {
-          matcher: { id: 'byFrameRefID', options: 'E' },
-          properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }],
-        },
-      ],
+  return timeseriesPanel(
+    {
+      id: 1,
+      title: 'Latency percentiles',
+      description:
+        "p50/p95/p99/p99.9 from the task_duration_seconds buckets (solid; classic buckets at the resolution of the --buckets bounds, or native histograms within a few % when Prometheus scrapes them) and the agent's exact HdrHistogram percentiles over its sliding window, task_duration_window_seconds (dashed).",
+      gridPos,
     },
-    options: { legend: LEGEND, tooltip: TOOLTIP },
-  }
+    [...cumulative, target('E', `task_duration_window_seconds{${TASKS}}`, '{{task}} window q{{quantile}}'), ...native],
+    timeseriesDefaults('s', { scaleDistribution: { type: 'log', log: 10 } }),
+    [dashed('E', [10, 10])],
+  )
 }
 
 function throughputPanel(gridPos: GridPos): GrafanaPanel {
-  return {
-    id: 2,
-    type: 'timeseries',
-    title: 'Throughput',
-    description:
-      "requests_per_second is the agent's own sliding-window rate; rate(requests_total) is Prometheus' rate over the scrapes.",
-    gridPos,
-    datasource: DATASOURCE_REF,
-    targets: [
+  return timeseriesPanel(
+    {
+      id: 2,
+      title: 'Throughput',
+      description:
+        "requests_per_second is the agent's own sliding-window rate; rate(requests_total) is Prometheus' rate over the scrapes.",
+      gridPos,
+    },
+    [
       target('A', `sum by (task) (requests_per_second{${TASKS}})`, '{{task}} req/s (agent window)'),
       target('B', `sum by (task) (rate(requests_total{${TASKS}}${RATE_WINDOW}))`, '{{task}} rate(requests_total)'),
     ],
-    fieldConfig: { defaults: timeseriesDefaults('reqps'), overrides: [] },
-    options: { legend: LEGEND, tooltip: TOOLTIP },
-  }
+    timeseriesDefaults('reqps'),
+  )
 }
 
 function activePanel(gridPos: GridPos): GrafanaPanel {
-  return {
-    id: 3,
-    type: 'timeseries',
-    title: 'Active tasks',
-    description: "Tasks in flight: live clients' in-flight reports plus start − end events (tasks_active).",
-    gridPos,
-    datasource: DATASOURCE_REF,
-    targets: [target('A', `sum by (task) (tasks_active{${TASKS}})`, '{{task}}')],
-    fieldConfig: {
-      defaults: timeseriesDefaults('short', { drawStyle: 'line', lineInterpolation: 'stepAfter', fillOpacity: 10 }),
-      overrides: [],
+  return timeseriesPanel(
+    {
+      id: 3,
+      title: 'Active tasks',
+      description: "Tasks in flight: live clients' in-flight reports plus start − end events (tasks_active).",
+      gridPos,
     },
-    options: { legend: LEGEND, tooltip: TOOLTIP },
-  }
+    [target('A', `sum by (task) (tasks_active{${TASKS}})`, '{{task}}')],
+    timeseriesDefaults('short', { drawStyle: 'line', lineInterpolation: 'stepAfter', fillOpacity: 10 }),
+  )
 }
 
 function errorRatePanel(gridPos: GridPos): GrafanaPanel {
   const ratio = (status: string): string =>
     `sum by (task) (rate(requests_total{${TASKS}, status="${status}"}${RATE_WINDOW})) / sum by (task) (rate(requests_total{${TASKS}}${RATE_WINDOW}))`
-  return {
-    id: 4,
-    type: 'timeseries',
-    title: 'Error rate',
-    description: 'Share of requests that failed (status="error") and that succeeded, per task.',
-    gridPos,
-    datasource: DATASOURCE_REF,
-    targets: [target('A', ratio('error'), '{{task}} error'), target('B', ratio('success'), '{{task}} success')],
-    fieldConfig: {
-      defaults: { ...timeseriesDefaults('percentunit'), max: 1 },
-      overrides: [
-        {
-          matcher: { id: 'byFrameRefID', options: 'B' },
-          properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [4, 6] } }],
-        },
-      ],
+  return timeseriesPanel(
+    {
+      id: 4,
+      title: 'Error rate',
+      description: 'Share of requests that failed (status="error") and that succeeded, per task.',
+      gridPos,
     },
-    options: { legend: LEGEND, tooltip: TOOLTIP },
-  }
+    [target('A', ratio('error'), '{{task}} error'), target('B', ratio('success'), '{{task}} success')],
+    { ...timeseriesDefaults('percentunit'), max: 1 },
+    [dashed('B', [4, 6])],
+  )
 }
 
 function distributionPanel(gridPos: GridPos): GrafanaPanel {
