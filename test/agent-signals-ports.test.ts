@@ -1,5 +1,5 @@
-// Signals a sidecar receives without asking (SIGHUP, SIGUSR1, SIGUSR2) leave it running and never
-// open Node's inspector; SIGQUIT stops it like SIGTERM. A port already taken stops the start with
+// Signals a sidecar receives without asking (SIGUSR1, SIGUSR2) leave it running and never open
+// Node's inspector; SIGHUP reloads the config and keeps it running; SIGQUIT stops it like SIGTERM. A port already taken stops the start with
 // one line that names the flag to change.
 import dgram from 'node:dgram'
 import net from 'node:net'
@@ -9,7 +9,7 @@ import { runAgentCli } from './harness/agent-process.js'
 import { waitFor } from './harness/poll.js'
 
 describe('signals', () => {
-  it.each(['SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const)('%s is logged and ignored; no inspector opens', async (signal) => {
+  it.each(['SIGUSR1', 'SIGUSR2'] as const)('%s is logged and ignored; no inspector opens', async (signal) => {
     const agent = await start(['--log-level', 'info'], cleanEnv())
     agent.child.kill(signal)
     await waitFor(`the agent to log ${signal}`, async () =>
@@ -19,6 +19,17 @@ describe('signals', () => {
     expect((await fetch(`${agent.baseUrl}/healthz`)).status).toBe(200)
     expect(agent.child.exitCode).toBeNull()
     expect(agent.output()).not.toContain('Debugger listening')
+  })
+
+  it('SIGHUP reloads the config (here: flags only) and keeps serving', async () => {
+    const agent = await start(['--log-level', 'info'], cleanEnv())
+    agent.child.kill('SIGHUP')
+    await waitFor('the agent to log the reload', async () =>
+      agent.output().includes('"msg":"config reloaded"') ? true : undefined,
+    )
+    expect((await fetch(`${agent.baseUrl}/healthz`)).status).toBe(200)
+    expect(agent.child.exitCode).toBeNull()
+    await agent.stop()
   })
 
   it('SIGQUIT drains and exits 0, like SIGTERM', async () => {

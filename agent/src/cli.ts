@@ -24,9 +24,24 @@ function readConfig(): Config | null {
   }
 }
 
+/** --check-config: the files loaded; say what they hold (and what the agent will ignore). */
+function checkSummary(config: Config): string {
+  const where = config.configPath ?? 'flags and env'
+  const rules =
+    config.mapping === null
+      ? 'no mapping rules'
+      : `${config.mapping.rules.length} mapping rules from ${config.mapping.source}`
+  const lines = [`config OK: ${where}; ${rules}`, ...(config.mapping?.warnings ?? []).map((w) => `warning: ${w}`)]
+  return lines.join('\n') + '\n'
+}
+
 async function main(): Promise<void> {
   const config = readConfig()
   if (config === null) return // --help was printed
+  if (config.checkConfig) {
+    process.stdout.write(checkSummary(config))
+    return
+  }
   if (config.mode !== 'agent') {
     process.exitCode =
       config.mode === 'load-test'
@@ -61,7 +76,7 @@ async function main(): Promise<void> {
       () => process.exit(1),
     )
   }
-  handleSignals(agent.http.log, stop)
+  handleSignals(agent.http.log, stop, () => agent.reload())
 }
 
 void main()

@@ -53,6 +53,7 @@ describe('loadConfig defaults', () => {
       mapProtocol: false,
       configPath: null,
       checkConfig: false,
+      source: { argv: [], env: {} },
     })
     expect(DEFAULT_BUCKETS.split(',').map(Number)).toEqual(config.buckets)
     // The defaults themselves fit the default memory budget.

@@ -23,6 +23,8 @@ export interface Config extends StatsdConfig {
   readonly configPath: string | null
   /** --check-config: validate, print a summary and exit. */
   readonly checkConfig: boolean
+  /** The argv and env this config was read from: a reload reads them again, with the files. */
+  readonly source: { readonly argv: readonly string[]; readonly env: Env }
   readonly port: number
   readonly udpPort: number
   readonly host: string
@@ -187,6 +189,7 @@ export function loadConfig(
     ...readStatsdOptions(o, parsed.configFile),
     configPath: typeof o.config === 'string' ? o.config : null,
     checkConfig: o.checkConfig === true,
+    source: { argv: [...argv], env: { ...env } },
   }
   return Object.freeze(config)
 }

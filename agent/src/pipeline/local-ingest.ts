@@ -2,6 +2,7 @@
 import type { DatagramRouter } from '../decode/datagram-router.js'
 import type { UdpListener } from '../ingest/udp-listener.js'
 import type { Logger } from '../logger.js'
+import { MetricMapper } from '../mapping/metric-mapper.js'
 import { startIngest } from './ingest.js'
 import type { StartTopology, Topology } from './topology.js'
 
@@ -40,6 +41,7 @@ export const startLocalIngest: StartTopology<LocalIngest> = async (config, { agg
     isReady: () => udp.isBound && (tcp === null || tcp.isListening),
     // Evicted series may still be cached by the decoders: a new event must find them gone.
     onEvicted: () => router.clearCaches(),
+    applyMapping: (next) => router.setMapper(next.mapping === null ? null : new MetricMapper(next.mapping)),
     stop: () => ingest.close(),
   }
 }

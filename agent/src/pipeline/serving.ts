@@ -13,6 +13,7 @@ import { RemoteWriter } from '../push/remote-writer.js'
 import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
+import { ConfigReloader, type ReloadResult } from './config-reload.js'
 import { type FinalCounts, type Topology, finalCounts } from './topology.js'
 import { shortestTtlMs, startTtlSweep } from './ttl-sweep.js'
 
@@ -30,6 +31,8 @@ export interface ServedAgent {
   readonly tcpPort: number | null
   readonly aggregator: Aggregator
   readonly http: FastifyInstance
+  /** SIGHUP and POST /-/reload: reads the config and mapping files again (config-reload.ts). */
+  reload(): ReloadResult
   /** Stops the ingest (queued datagrams drain), pushes, closes HTTP; resolves with the last counts. */
   close(): Promise<FinalCounts>
 }
@@ -74,6 +77,17 @@ export async function startServing(config: Config, parts: ServingParts, topology
       version: AGENT_VERSION,
     }),
   )
+  const reloader = new ConfigReloader(
+    config,
+    {
+      applyMapping: (next) => topology.applyMapping(next),
+      setLogLevel: (level) => {
+        logger.level = level
+      },
+    },
+    logger,
+  )
+  self.register(...reloader.selfMetrics)
   // --remote-write: its queue health joins the self families of /metrics.
   const remoteWriter =
     config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
@@ -97,6 +111,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     isReady: () => httpListening && topology.isReady(),
     logger,
     auth: config.metricsAuth,
+    reload: () => reloader.reload(),
   })
   await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
   httpListening = true
@@ -116,6 +131,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     tcpPort: topology.tcp?.port ?? null,
     aggregator,
     http,
+    reload: () => reloader.reload(),
     async close() {
       stopSweep()
       const kernelDrops = await topology.stop()

@@ -41,6 +41,8 @@ export interface Topology {
   isReady(): boolean
   /** After a TTL sweep evicted series from the served aggregator. */
   onEvicted(): void
+  /** A reload loaded `config`: its mapping rules go to every decoder (a shard reads the files itself). */
+  applyMapping(config: Config): void
   /** Drains and stops the ingest; resolves with the kernel's drop count. */
   stop(): Promise<number>
 }

@@ -122,6 +122,9 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
     isReady: () => !stopping,
     // Each shard sweeps its own series and clears its own decoder caches.
     onEvicted: () => {},
+    applyMapping: () => {
+      for (const worker of workers) worker?.send({ t: 'reload' } satisfies PrimaryMessage)
+    },
     async stop() {
       stopping = true
       if (round !== null) await round

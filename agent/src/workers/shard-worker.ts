@@ -5,7 +5,10 @@
 // `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts) and a
 // snapshot of its pipeline's self-metrics (shard-stats.ts).
 import { pino } from 'pino'
-import type { Config } from '../config/load-config.js'
+import { type Config, loadConfig } from '../config/load-config.js'
+import type { DatagramRouter } from '../decode/datagram-router.js'
+import type { Logger } from '../logger.js'
+import { MetricMapper } from '../mapping/metric-mapper.js'
 import { aggregatorFromConfig } from '../pipeline/aggregator-from-config.js'
 import { startIngest } from '../pipeline/ingest.js'
 import { shortestTtlMs, startTtlSweep } from '../pipeline/ttl-sweep.js'
@@ -44,6 +47,16 @@ export async function runShardWorker(config: Config): Promise<void> {
   }
 }
 
+/** The files as they are now; a file that stopped loading since the primary read it keeps the old rules. */
+function reloadMapping(config: Config, router: DatagramRouter, logger: Logger): void {
+  try {
+    const next = loadConfig(config.source.argv, config.source.env, () => {})
+    if (next !== null) router.setMapper(next.mapping === null ? null : new MetricMapper(next.mapping))
+  } catch (err) {
+    logger.error({ reason: err instanceof Error ? err.message : String(err) }, 'shard worker kept its mapping rules')
+  }
+}
+
 async function startShard(config: Config): Promise<void> {
   // The primary stops us by message; a Ctrl-C reaching the whole process group must not cut the drain.
   ignoreAllSignals()
@@ -53,7 +66,8 @@ async function startShard(config: Config): Promise<void> {
   const aggregator = aggregatorFromConfig(config, { now: () => performance.now() + offsetMs, shard: true })
   const delta = new ShardDeltaWriter(aggregator)
   const bytes = new DeltaWriter()
-  const ingest = await startIngest(config, aggregator, pino({ level: config.logLevel }))
+  const logger = pino({ level: config.logLevel })
+  const ingest = await startIngest(config, aggregator, logger)
   const self = new SelfMetrics().register(...pipelineSelfMetrics(ingest.parts))
   const takeDelta = (id: number): DeltaMessage => {
     delta.write(bytes)
@@ -66,6 +80,7 @@ async function startShard(config: Config): Promise<void> {
   process.on('message', (raw: unknown) => {
     const message = raw as PrimaryMessage
     if (message.t === 'collect') send(takeDelta(message.id))
+    else if (message.t === 'reload') reloadMapping(config, ingest.router, logger)
     else if (message.t === 'stop') {
       stopSweep()
       void (async () => {

@@ -9,6 +9,8 @@ export type PrimaryMessage =
   | { t: 'collect'; id: number }
   /** Drain the socket, stop reading, send the last delta, disconnect. */
   | { t: 'stop'; id: number }
+  /** The primary's config reload loaded: read the mapping rules again (each shard maps its own lines). */
+  | { t: 'reload' }
 
 /** What was aggregated since the previous collect, and the shard's self-metrics taken with it. */
 export type DeltaMessage = { t: 'delta'; id: number; bytes: Uint8Array; stats: SelfSnapshot }

@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   auth?: MetricsAuth | null
   /** Brings the aggregator up to date before a read (--workers: merge the shards). */
   refresh?: (() => Promise<void>) | null
+  /** POST /-/reload (Prometheus' route for it): re-reads the config files; absent = 404. */
+  reload?: () => { readonly ok: boolean; readonly message: string }
 }
 
 // `?task=a,b` and `?task=a&task=b` both mean "a and b", each once; no task (or empty) means all.
@@ -75,6 +77,20 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   // The live page: GET / and /ui, its assets, and /dashboard/distribution.
   registerUiRoutes(app, options.aggregator, refresh)
+
+  const reload = options.reload
+  if (reload !== undefined)
+    app.route({
+      method: ['POST', 'PUT'],
+      url: '/-/reload',
+      handler: async (_request, reply) => {
+        const result = reload()
+        return reply
+          .code(result.ok ? 200 : 500)
+          .type('text/plain; charset=utf-8')
+          .send(result.message + '\n')
+      },
+    })
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 
