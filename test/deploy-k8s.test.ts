@@ -3,14 +3,15 @@
 // packages: `kubernetes-models` validates each object with the JSON schemas generated from the
 // Kubernetes OpenAPI (types, enums, required fields, formats), and TypeScript's excess-property
 // check against the same package's types rejects unknown fields, which those schemas allow.
-import { readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
 import { Deployment } from 'kubernetes-models/apps/v1'
-import { Service } from 'kubernetes-models/v1'
+import { ConfigMap, Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
+import { REPO_ROOT, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 import { typeCheckLiterals } from './type-check-literal.js'
 
 const K8S_DIR = path.join(REPO_ROOT, 'deploy', 'k8s')
@@ -31,6 +32,11 @@ const KINDS: Record<string, KindSupport> = {
     validate: (o) => new Deployment(o).validate(),
     typeImport: 'kubernetes-models/apps/v1/Deployment',
     typeName: 'IDeployment',
+  },
+  'v1 ConfigMap': {
+    validate: (o) => new ConfigMap(o).validate(),
+    typeImport: 'kubernetes-models/v1/ConfigMap',
+    typeName: 'IConfigMap',
   },
   'v1 Service': {
     validate: (o) => new Service(o).validate(),
@@ -81,11 +87,12 @@ const byKind = (kind: string): Record<string, unknown>[] =>
   manifests.filter((m) => m.object.kind === kind).map((m) => m.object)
 
 describe('deploy/k8s against the Kubernetes schemas', () => {
-  it('holds a Deployment, a Service, a ServiceMonitor and a PrometheusRule, every kind one we can validate', () => {
+  it('holds a Deployment, its ConfigMap, a Service, a ServiceMonitor and a PrometheusRule, every kind one we can validate', () => {
     expect(manifests.map((m) => kindKey(m.object)).sort()).toEqual([
       'apps/v1 Deployment',
       'monitoring.coreos.com/v1 PrometheusRule',
       'monitoring.coreos.com/v1 ServiceMonitor',
+      'v1 ConfigMap',
       'v1 Service',
     ])
   })
@@ -122,6 +129,7 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string; port: string | number } }
   livenessProbe?: { httpGet?: { path: string; port: string | number } }
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> }
+  volumeMounts?: Array<{ name: string; mountPath: string }>
   securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean }
 }
 
@@ -130,7 +138,12 @@ describe('the sidecar deployment', () => {
     spec: {
       template: {
         metadata: { labels: Record<string, string>; annotations: Record<string, string> }
-        spec: { initContainers?: Container[]; containers: Container[]; securityContext: { runAsNonRoot: boolean } }
+        spec: {
+          initContainers?: Container[]
+          containers: Container[]
+          securityContext: { runAsNonRoot: boolean }
+          volumes?: Array<{ name: string; configMap?: { name: string } }>
+        }
       }
     }
   }
@@ -138,6 +151,30 @@ describe('the sidecar deployment', () => {
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
   const sidecar = all.find((c) => c.name === 'taskmeter') as Container
   const app = pod.spec.containers.find((c) => c.name === 'app') as Container
+  const configMap = byKind('ConfigMap')[0] as { metadata: { name: string }; data: Record<string, string> }
+  const configArg = (sidecar.args ?? []).indexOf('--config')
+  const configPath = sidecar.args?.[configArg + 1] ?? ''
+
+  /** The sidecar's args with its --config pointing at the ConfigMap's file, written here. */
+  function sidecarArgs(): string[] {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'k8s-config-')), path.basename(configPath))
+    writeFileSync(file, configMap.data[path.basename(configPath)] ?? '')
+    const args = [...(sidecar.args ?? [])]
+    args[configArg + 1] = file
+    return args
+  }
+
+  it('mounts its ConfigMap where --config reads it, and the file passes --check-config', async () => {
+    expect(configArg).toBeGreaterThan(-1)
+    const mount = sidecar.volumeMounts?.find((m) => path.dirname(configPath) === m.mountPath)
+    expect(mount, 'a volume mounted at the --config directory').toBeDefined()
+    const volume = pod.spec.volumes?.find((v) => v.name === mount?.name)
+    expect(volume?.configMap?.name).toBe(configMap.metadata.name)
+    const checked = await runAgentCli([...sidecarArgs(), '--check-config'])
+    expect(checked.stderr).toBe('')
+    expect(checked.code).toBe(0)
+    expect(checked.stdout).toMatch(/config OK: .*taskmeter\.yml; 3 mapping rules/)
+  })
 
   it('runs taskmeter beside the app (a native sidecar), receiving UDP on loopback', () => {
     expect(sidecar).toBeDefined()
@@ -150,8 +187,8 @@ describe('the sidecar deployment', () => {
   it("starts with the sidecar's flags, and its memory limit covers the worst case the agent computes for them", async () => {
     const limit = /^(\d+)Mi$/.exec(sidecar.resources?.limits?.memory ?? '')
     expect(limit, 'the limit is written in Mi').not.toBeNull()
-    // The manifest's own flags, then loopback and ephemeral ports so the test binds nothing else.
-    const agent = await startAgentProcess([...(sidecar.args ?? []), '--host', '127.0.0.1', '--udp-host', '127.0.0.1'])
+    // The manifest's own flags and config file, then loopback and ephemeral ports so the test binds nothing else.
+    const agent = await startAgentProcess([...sidecarArgs(), '--host', '127.0.0.1', '--udp-host', '127.0.0.1'])
     try {
       const worst = /"worst_case_mib":([\d.]+)/.exec(agent.output())
       expect(worst, agent.output()).not.toBeNull()
