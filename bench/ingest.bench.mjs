@@ -6,8 +6,11 @@
 // takes, per load, the fastest step with < 0.1 % loss and the peak counted rate. Also, in the same
 // run, the raw Node dgram ceiling: bench/udp-sink.mjs (an empty handler) fed 1-line datagrams.
 // Run: npm run bench:ingest [-- --seconds 5 --workers 2 --loads protocol,statsd:20 --rates-protocol 2e6,3e6]
+// --mapping-rules N: the agent maps every StatsD name through a file of N statsd_exporter rules
+// (N − 1 that never match, then a catch-all), to measure what mapping costs against a run without.
 import { fork } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cSender, sendLoad, spawnAgent, writeResult } from './ingest-load.mjs'
@@ -27,8 +30,23 @@ const RATES = {
   'statsd:20': flag('--rates-statsd20', '1e6,1.5e6,2e6'),
   'statsd:1': flag('--rates-statsd1', '1e5,2e5,4e5'),
 }
-if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16))
-  throw new Error('--seconds 1..60, --workers 1..16')
+const MAPPING_RULES = Number(flag('--mapping-rules', '0'))
+if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16) || !(MAPPING_RULES >= 0))
+  throw new Error('--seconds 1..60, --workers 1..16, --mapping-rules ≥ 0')
+
+/** A mapping file of `rules` rules: globs and regexes that never match the load's names, then `*`. */
+function mappingFile(rules) {
+  let yaml = 'mappings:\n'
+  for (let i = 0; i < rules - 1; i++)
+    yaml +=
+      i % 5 === 4
+        ? `- { match: "^app${i}\\\\.(\\\\w+)$", match_type: regex, name: app${i}, labels: { what: "$1" } }\n`
+        : `- { match: "app${i}.*.*", name: app${i}, labels: { a: "$1", b: "$2" } }\n`
+  yaml += '- { match: "*", name: ingest, labels: { series: "$1" } }\n'
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'bench-mapping-')), 'mapping.yml')
+  writeFileSync(file, yaml)
+  return file
+}
 
 export function startAgent(extraArgs = []) {
   return spawnAgent(['--recv-buffer', '32MiB', '--log-level', 'info', ...extraArgs])
@@ -164,7 +182,10 @@ async function main() {
   const steps = []
   let byWorker = null
   // --workers counts N + 1 times in the --max-memory budget (config/load-config.ts).
-  const agent = await startAgent(WORKERS > 1 ? ['--workers', String(WORKERS), '--max-memory', '8GiB'] : [])
+  const agent = await startAgent([
+    ...(WORKERS > 1 ? ['--workers', String(WORKERS), '--max-memory', '8GiB'] : []),
+    ...(MAPPING_RULES > 0 ? ['--mapping-config', mappingFile(MAPPING_RULES)] : []),
+  ])
   try {
     // Warm-up (JIT, first series), not reported: 1 s of each load at a rate every step exceeds.
     for (const format of LOADS)
@@ -216,7 +237,7 @@ async function main() {
   for (const format of LOADS) summary[format] = summarize(steps.filter((s) => s.format === format))
   const cols = ['format', 'offered/s', 'sent/s', 'counted/s', 'loss %', 'kernel drops', 'cpu-s/M', 'rss MiB']
   console.log(
-    `agent ingest, --workers ${WORKERS}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`,
+    `agent ingest, --workers ${WORKERS}${MAPPING_RULES > 0 ? `, ${MAPPING_RULES} mapping rules` : ''}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`,
   )
   console.log(cols.map((c) => c.padStart(13)).join(''))
   for (const s of [...steps, ...(raw ? [{ ...raw, format: 'raw dgram:1' }] : [])]) {
@@ -244,6 +265,7 @@ async function main() {
   const result = {
     bench: 'ingest',
     workers: WORKERS,
+    mapping_rules: MAPPING_RULES,
     datagrams_by_worker: byWorker,
     seconds_per_step: SECONDS,
     sender: cSender() ? 'c-sendmmsg' : 'node',
@@ -252,11 +274,12 @@ async function main() {
     raw,
     node: process.version,
   }
-  writeResult(WORKERS > 1 ? `ingest-workers-${WORKERS}` : 'ingest', result)
+  writeResult(`ingest${WORKERS > 1 ? `-workers-${WORKERS}` : ''}${MAPPING_RULES > 0 ? '-mapped' : ''}`, result)
   console.log(
     JSON.stringify({
       bench: 'ingest',
       workers: WORKERS,
+      mapping_rules: MAPPING_RULES,
       ...Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v])),
       node: process.version,
     }),
