@@ -1,7 +1,8 @@
 // A statsd_exporter mapping file end to end: the real hot-shots client sends dotted StatsD names
 // over UDP to a real agent started with --mapping-config, and /metrics shows dotted timers as a
 // task with labels (with the rule's own `le` bounds), counters renamed with labels and HELP, drop
-// rules dropping, unmatched names as sent, and every line counted by result.
+// rules dropping, unmatched names as sent, and every line counted by result; with --workers the
+// rule's bounds and HELP reach the primary with the shards' series.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -38,7 +39,10 @@ mappings:
   observer_type: summary
 `
 
-describe('mapping file → agent over UDP (hot-shots)', () => {
+describe.each([
+  { topology: 'one process', args: [] as string[] },
+  { topology: '--workers 2', args: ['--workers', '2', '--max-series', '1000'] },
+])('mapping file → agent over UDP (hot-shots), $topology', ({ args }) => {
   let agent: AgentProcess
   let mappingPath: string
 
@@ -46,7 +50,7 @@ describe('mapping file → agent over UDP (hot-shots)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mapping-e2e-'))
     mappingPath = path.join(dir, 'statsd_mapping.yml')
     writeFileSync(mappingPath, MAPPING)
-    agent = await startAgentProcess(['--mapping-config', mappingPath])
+    agent = await startAgentProcess(['--mapping-config', mappingPath, ...args])
   })
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import type { DropCounters } from './drop-counters.js'
 import type { MergeRound } from './merge-round.js'
 import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
-import type { SeriesSettings } from './series-settings.js'
+import { type SeriesSettings, readSettings, writeSettings } from './series-settings.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import { SetMembers } from './set-members.js'
 import { SLOT_COUNT } from './sliding-window.js'
@@ -26,6 +26,7 @@ export interface SeriesKey {
   labels: Array<[string, string]>
   /** Events the delta carries: a primary that refuses the series counts them under the reason. */
   events: number
+  settings: SeriesSettings | null
 }
 
 export class CustomSeries {
@@ -126,6 +127,7 @@ export class CustomSeries {
     sink.str(this.name)
     writeLabels(sink, this.labels)
     sink.f64(this.eventsSinceMerge)
+    writeSettings(sink, this.settings)
     sink.f64(this.lastUpdateMs)
     this.eventsSinceMerge = 0
     if (this.kind === 'counter') {
@@ -146,7 +148,10 @@ export class CustomSeries {
 
   static readKey(source: DeltaSource): SeriesKey {
     const kind = KIND_CODES[source.u8()] ?? 'counter'
-    return { kind, id: source.str(), name: source.str(), labels: readLabels(source), events: source.f64() }
+    const id = source.str()
+    const name = source.str()
+    const labels = readLabels(source)
+    return { kind, id, name, labels, events: source.f64(), settings: readSettings(source) }
   }
 
   /**

@@ -8,7 +8,7 @@ import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { MergeRound } from './merge-round.js'
-import type { SeriesSettings } from './series-settings.js'
+import { type SeriesSettings, readSettings, writeSettings } from './series-settings.js'
 import { SlidingWindow } from './sliding-window.js'
 
 /** Which task a delta speaks of: the primary finds or creates it (Aggregator.task). */
@@ -16,6 +16,7 @@ export interface TaskKey {
   id: string
   name: string
   labels: Array<[string, string]>
+  settings: SeriesSettings | null
 }
 
 export class TaskStats {
@@ -80,10 +81,11 @@ export class TaskStats {
     sink.str(this.id)
     sink.str(this.name)
     writeLabels(sink, this.labels)
+    writeSettings(sink, this.settings)
   }
 
   static readKey(source: DeltaSource): TaskKey {
-    return { id: source.str(), name: source.str(), labels: readLabels(source) }
+    return { id: source.str(), name: source.str(), labels: readLabels(source), settings: readSettings(source) }
   }
 
   /**

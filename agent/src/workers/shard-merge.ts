@@ -17,7 +17,7 @@ export class ShardMerger {
   /** What one merge round settles together in endRound(): gauges, task balances. */
   private readonly round = new MergeRound()
   private readonly findTask = (key: TaskKey): TaskStats | null =>
-    this.aggregator.tasks.get(key.id) ?? this.aggregator.task(key.name, key.labels)
+    this.aggregator.tasks.get(key.id) ?? this.aggregator.task(key.name, key.labels, key.settings)
 
   constructor(aggregator: Aggregator) {
     this.aggregator = aggregator
@@ -48,7 +48,7 @@ export class ShardMerger {
   private findSeries(key: SeriesKey): CustomSeries | null {
     const known = this.aggregator.custom.get(key.id)
     if (known !== undefined && known.kind === key.kind) return known
-    return this.aggregator.series(key.kind, key.name, key.labels, key.events)
+    return this.aggregator.series(key.kind, key.name, key.labels, key.events, key.settings)
   }
 
   /** Settles the round (every worker's delta of one collect has been added). */
