@@ -41,6 +41,7 @@ export class DatagramRouter {
     const mapping =
       mapper === null ? null : new SeriesMapping(mapper, this.mapProtocol, this.statsdStats.mappingMatches)
     this.statsdSink.setMapping(mapping)
+    this.protocolSink.setTaskMapping(this.mapProtocol ? mapping : null)
   }
 
   /**

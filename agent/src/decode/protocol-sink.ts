@@ -16,6 +16,7 @@ import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import type { ClientReport } from '../aggregate/inflight-registry.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import type { DecodeStats } from './decode-stats.js'
+import { MAPPED_OUT, type MappedOut, type SeriesMapping } from './series-mapping.js'
 import type { RejectLog } from './reject-log.js'
 
 import { ByteKeyTable } from './byte-key-table.js'
@@ -40,7 +41,9 @@ export class ProtocolSink implements EventSink {
   private readonly rejects: RejectLog
   // Raw-bytes key → series. Bounded: cleared when it outgrows twice the series cap (the
   // aggregator still holds every series, so a clear only costs re-resolving).
-  private readonly taskCache = new ByteKeyTable<TaskStats>()
+  private readonly taskCache = new ByteKeyTable<TaskStats | MappedOut>()
+  /** --map-protocol: task names go through the mapping rules as StatsD timers do; null = as sent. */
+  private taskMapping: SeriesMapping | null = null
   private readonly counterCache = new ByteKeyTable<CustomSeries>()
   private readonly gaugeCache = new ByteKeyTable<CustomSeries>()
   private readonly histogramCache = new ByteKeyTable<CustomSeries>()
@@ -67,10 +70,30 @@ export class ProtocolSink implements EventSink {
   }
 
   private resolveTask(buf: Uint8Array, key: SeriesKey): TaskStats | null {
-    return (
-      this.taskCache.get(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd) ??
-      this.remember(this.taskCache, buf, key, this.aggregator.task(keyName(buf, key), keyTags(buf, key)))
-    )
+    const mapping = this.taskMapping
+    const cached = this.taskCache.get(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd)
+    // Without rules the cache holds only tasks (setTaskMapping clears it when rules come or go).
+    if (mapping === null && cached !== undefined) return cached as TaskStats
+    if (cached === MAPPED_OUT) {
+      mapping?.countDropped()
+      return null
+    }
+    if (cached !== undefined) {
+      mapping?.countResolved(cached)
+      return cached
+    }
+    const resolved =
+      mapping === null
+        ? this.aggregator.task(keyName(buf, key), keyTags(buf, key))
+        : mapping.task(this.aggregator, keyName(buf, key), keyTags(buf, key))
+    const task = this.remember(this.taskCache, buf, key, resolved)
+    return task === MAPPED_OUT ? null : task
+  }
+
+  /** A reload's rules (when --map-protocol is on): tasks resolved by the old ones are looked up again. */
+  setTaskMapping(mapping: SeriesMapping | null): void {
+    this.taskMapping = mapping
+    this.taskCache.clear()
   }
 
   private resolveCustom(kind: CustomKind, buf: Uint8Array, key: SeriesKey): CustomSeries | null {
