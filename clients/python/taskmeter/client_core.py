@@ -86,14 +86,8 @@ class ClientCore:
             self.closed = True
             self.flusher.stop()
             _LIVE_CORES.discard(self)
-            try:
-                if self.inflight.has_entries():
-                    # The last report: every task at 0, since this client can report no more ends.
-                    names, counts = self.inflight.prepare_final_report()
-                    self._append_report(names, counts)
-                self.batch.send()
-            except Exception as error:  # noqa: BLE001 - never raises into the app
-                self.telemetry.drop("send_failed", self.batch.pending_events(), "final flush failed: %r" % (error,))
+            # The last report lists every task at 0, since this client can report no more ends.
+            self._flush_now(final=True)
             self.transport.close()
 
     def stats(self):
@@ -101,15 +95,18 @@ class ClientCore:
             pending = self.batch.pending_events()
         return self.telemetry.snapshot(pending)
 
-    def _flush_now(self):
-        """Under the lock: an in-flight report when one is due, then the datagram."""
+    def _flush_now(self, final=False):
+        """Under the lock: an in-flight report when one is due (the final one at close), then the
+        datagram."""
         try:
             if self.inflight.has_entries():
-                names, counts = self.inflight.prepare_report()
+                inflight = self.inflight
+                names, counts = inflight.prepare_final_report() if final else inflight.prepare_report()
                 self._append_report(names, counts)
             self.batch.send()
         except Exception as error:  # noqa: BLE001 - never raises into the app
-            self.telemetry.drop("send_failed", self.batch.pending_events(), "flush failed: %r" % (error,))
+            what = "final flush" if final else "flush"
+            self.telemetry.drop("send_failed", self.batch.pending_events(), "%s failed: %r" % (what, error))
 
     def _append_report(self, names, counts):
         interval_ms = self.options.flush_interval_ms

@@ -8,22 +8,14 @@ import unittest
 
 import support
 from support import FixedRandom
-from taskmeter import Client
 
 
 def failing_random():
     raise AssertionError("random() must not be called for rate 1")
 
 
-class SamplingTest(unittest.TestCase):
-    def setUp(self):
-        self.receiver = support.UdpReceiver()
-        self.addCleanup(self.receiver.close)
-
-    def client(self, **options):
-        client = Client("127.0.0.1", self.receiver.port, buffer_flush_interval=60000, **options)
-        self.addCleanup(client.close)
-        return client
+class SamplingTest(support.ReceiverTestCase):
+    client_defaults = {"buffer_flush_interval": 60000}
 
     def test_kept_below_the_rate_and_sent_with_it_skipped_at_or_above(self):
         client = self.client(random=FixedRandom(0.3, 0.5, 0.7, 0.49))

@@ -1,7 +1,8 @@
-"""A small protocol v1 decoder for the tests (the package itself only encodes): a whole-value
-msgpack reader, then SPEC.md §3/§5 checks on each decoded event, in the wire order of SPEC §5
-(element count, type, name, value, sample rate, tags; key before value). Written from SPEC.md, not
-ported from protocol/src/decode.ts, so the vectors check two independent readings of the spec."""
+"""A small protocol v1 decoder for mock mode (Client(mock=True) decodes what it would have sent)
+and for the tests, which check the encoder against it: a whole-value msgpack reader, then SPEC.md
+§3/§5 checks on each decoded event, in the wire order of SPEC §5 (element count, type, name,
+value, sample rate, tags; key before value). Written from SPEC.md, not ported from
+protocol/src/decode.ts, so the vectors check two independent readings of the spec."""
 import math
 import struct
 
