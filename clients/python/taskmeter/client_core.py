@@ -14,7 +14,11 @@ from .client_stats import ClientTelemetry
 from .encode import encode_client_id
 from .flush_thread import IntervalFlusher
 from .inflight import InflightTracker
+from .mock_transport import MockTransport
 from .udp_transport import UdpTransport
+
+# Task names kept for report()'s default list; past this the report names only the first ones.
+MAX_REPORT_TASKS = 1000
 
 # Cores not yet closed: closed at interpreter exit, re-identified in a forked child.
 _LIVE_CORES = weakref.WeakSet()
@@ -26,7 +30,13 @@ class ClientCore:
         self.telemetry = ClientTelemetry(options.error_handler)
         self.inflight = InflightTracker()
         self.closed = False
-        self.transport = UdpTransport(options.host, options.port, self.telemetry, options.clock_ms)
+        self.task_names = {}  # a dict as an ordered set: full task names, in first-use order
+        if options.mock:
+            self.mock = MockTransport(self.telemetry)
+            self.transport = self.mock
+        else:
+            self.mock = None
+            self.transport = UdpTransport(options.host, options.port, self.telemetry, options.clock_ms)
         self.batch = BatchBuffer(options.max_datagram_bytes, self.transport)
         self._new_identity()
         _LIVE_CORES.add(self)
@@ -58,6 +68,18 @@ class ClientCore:
             return True
         finally:
             lock.release()
+
+    def remember_task(self, full_name):
+        if len(self.task_names) < MAX_REPORT_TASKS:
+            self.task_names[full_name] = True
+
+    def mock_events(self):
+        """Mock mode: every event so far, the pending datagram decoded first."""
+        if self.mock is None:
+            return []
+        with self.lock:
+            self.batch.send()
+        return self.mock.events
 
     def start_task(self, full_name, name_bytes):
         """Counts a task in flight (None when closed or past the cap); reports are now due every

@@ -23,6 +23,9 @@ from .spec import (
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8125
 DEFAULT_FLUSH_INTERVAL_MS = 100
+# report() asks the agent's HTTP server, by default on the UDP host at this port.
+DEFAULT_REPORT_PORT = 3000
+DEFAULT_REPORT_TIMEOUT_MS = 2000
 
 _LOOPBACK_V4 = re.compile(r"^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$")
 
@@ -57,6 +60,9 @@ class ResolvedOptions:
         "error_handler",
         "clock_ms",
         "random",
+        "mock",
+        "report_url",
+        "report_timeout_ms",
     )
 
 
@@ -87,7 +93,20 @@ def _callable_or(option, value, fallback):
     return value
 
 
-def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env):
+def _report_url_from(report_url, host):
+    if report_url is None:
+        return "http://%s:%d" % ("[%s]" % host if ":" in host else host, DEFAULT_REPORT_PORT)
+    if type(report_url) is not str or not re.match(r"^https?://[^/\s]+", report_url):
+        raise _invalid("report_url", "an http(s) URL", report_url)
+    return report_url.rstrip("/")
+
+
+def resolve_options(
+    host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env, extra=None
+):
+    """extra: the options added since the hot-shots set, as a dict (mock, report_url,
+    report_timeout_ms)."""
+    extra = extra or {}
     env = os.environ if env is None else env
     options = ResolvedOptions()
     options.host = _host_from(host, env)
@@ -99,8 +118,8 @@ def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buff
     if tags is not None and global_tags is not None:
         raise TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: give tags or global_tags (its hot-shots name), not both")
     tags = global_tags if tags is None else tags
-    if tags is not None and not isinstance(tags, Mapping):
-        raise _invalid("tags", "a mapping of str to str", tags)
+    if tags is not None and not isinstance(tags, (Mapping, list, tuple)):
+        raise _invalid("tags", 'a mapping of str to str or a list of "key:value" str', tags)
     options.tags = tags
     if max_buffer_size is None:
         max_buffer_size = LOOPBACK_MAX_DATAGRAM_BYTES if is_loopback_host(options.host) else DEFAULT_MAX_DATAGRAM_BYTES
@@ -112,4 +131,11 @@ def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buff
     options.error_handler = _callable_or("error_handler", error_handler, None)
     options.clock_ms = _callable_or("clock_ms", clock_ms, monotonic_ms)
     options.random = _callable_or("random", random, _random.random)
+    mock = extra.get("mock", False)
+    if type(mock) is not bool:
+        raise _invalid("mock", "a bool", mock)
+    options.mock = mock
+    options.report_url = _report_url_from(extra.get("report_url"), options.host)
+    report_timeout_ms = extra.get("report_timeout_ms")
+    options.report_timeout_ms = _integer_in("report_timeout_ms", DEFAULT_REPORT_TIMEOUT_MS if report_timeout_ms is None else report_timeout_ms, 1, 600000)
     return options

@@ -57,9 +57,12 @@ class SamplingTest(support.ReceiverTestCase):
 
     def test_a_rate_outside_zero_one_is_dropped(self):
         client = self.client(random=failing_random)
-        for rate in (0, 0.0, 1.5, 2, -0.5, math.nan, math.inf, "0.5", True, [0.5]):
+        for rate in (0, 0.0, 1.5, 2, -0.5, math.nan, math.inf, "0.5", True, b"0.5"):
             client.increment("a", 1, rate)
         self.assertEqual(client.stats()["dropped"], {"bad_sample_rate": 10})
+        # A list in that place is tags (datadog's order), so [0.5] is bad tags, not a bad rate.
+        client.increment("a", 1, [0.5])
+        self.assertEqual(client.stats()["dropped"], {"bad_sample_rate": 10, "bad_tags": 1})
         self.assertEqual(client.stats()["pending"], 0)
 
     def test_kept_fraction_follows_the_rate(self):
