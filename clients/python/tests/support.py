@@ -114,6 +114,13 @@ def reports_only(items):
     return [item for item in items if item["kind"] == "inflight_report"]
 
 
+def mock_client(test, **options):
+    """A Client(mock=True) closed after the test."""
+    client = Client(mock=True, **options)
+    test.addCleanup(client.close)
+    return client
+
+
 class ReceiverTestCase(unittest.TestCase):
     """A test with a real UDP receiver and clients that send to it, all closed after the test.
     client_defaults are the options every client() of the test class gets unless given."""
