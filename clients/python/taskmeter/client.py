@@ -153,11 +153,11 @@ class Client(CompatMethods):
                 full_prefix += prefix
             if len(utf8(full_prefix)) >= MAX_NAME_BYTES:
                 reason = reason or "name_too_long"
-            created = ScopeTags.create(tags, self._scope_tags)
+            created: Any = ScopeTags.create(tags, self._scope_tags)
             if type(created) is str:
                 reason = reason or created
             else:
-                scope_tags = created  # type: ignore[assignment]
+                scope_tags = created
         except Exception:  # noqa: BLE001 - child() never raises; its events are dropped instead
             reason = reason or "bad_tags"
         child = Client.__new__(Client)

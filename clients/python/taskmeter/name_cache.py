@@ -4,7 +4,7 @@ tags): timing() appends head + number + the scope's tail. Names are app input (a
 user id would grow a cache forever), so past MAX_CACHED_NAMES a new name is encoded per call."""
 from __future__ import annotations
 
-from typing import Dict, Tuple, Union
+from typing import Any, Dict, Tuple, Union
 
 from .encode import encode_name, event_head
 
@@ -43,7 +43,7 @@ class NameCache:
         if type(name) is not str or not name:
             return "bad_name"
         full_name = self.prefix + name
-        str_bytes = encode_name(full_name)
+        str_bytes: Any = encode_name(full_name)
         if type(str_bytes) is str:
             return str_bytes
         cached = CachedName(full_name, str_bytes, self._scope_tag_bytes)

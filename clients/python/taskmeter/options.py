@@ -2,11 +2,14 @@
 max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
 here, with the TASKMETER_HOST / TASKMETER_PORT environment fallbacks, into a ResolvedOptions;
 nothing else in the client reads os.environ. A bad option raises TaskmeterError at startup."""
+from __future__ import annotations
+
 import os
 import random as _random
 import re
 import time
 from collections.abc import Mapping
+from typing import Any, Callable, Dict, Optional
 
 from .errors import TaskmeterError
 from .msgpack_write import utf8
@@ -30,25 +33,38 @@ DEFAULT_REPORT_TIMEOUT_MS = 2000
 _LOOPBACK_V4 = re.compile(r"^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$")
 
 
-def monotonic_ms():
+def monotonic_ms() -> float:
     return time.perf_counter() * 1000.0
 
 
-def is_loopback_host(host):
+def is_loopback_host(host: str) -> bool:
     return host in ("localhost", "::1") or _LOOPBACK_V4.match(host) is not None
 
 
-def _invalid(option, allowed, got):
+def _invalid(option: str, allowed: str, got: object) -> TaskmeterError:
     return TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: %s must be %s (got %r)" % (option, allowed, got))
 
 
-def _integer_in(option, value, low, high):
+def _integer_in(option: str, value: object, low: int, high: int) -> int:
     if type(value) is not int or not low <= value <= high:
         raise _invalid(option, "an integer %d..%d" % (low, high), value)
     return value
 
 
 class ResolvedOptions:
+    host: str
+    port: int
+    prefix: str
+    tags: Any
+    max_datagram_bytes: int
+    flush_interval_ms: int
+    sample_rate: float
+    error_handler: Optional[Callable[[TaskmeterError], Any]]
+    clock_ms: Callable[[], float]
+    random: Callable[[], float]
+    mock: bool
+    report_url: str
+    report_timeout_ms: int
     __slots__ = (
         "host",
         "port",
@@ -66,7 +82,7 @@ class ResolvedOptions:
     )
 
 
-def _host_from(host, env):
+def _host_from(host: object, env: Mapping[str, str]) -> str:
     if host is not None:
         if type(host) is not str or not host:
             raise _invalid("host", "a non-empty str", host)
@@ -74,7 +90,7 @@ def _host_from(host, env):
     return env.get("TASKMETER_HOST") or DEFAULT_HOST
 
 
-def _port_from(port, env):
+def _port_from(port: object, env: Mapping[str, str]) -> int:
     if port is not None:
         return _integer_in("port", port, 1, 65535)
     text = env.get("TASKMETER_PORT") or ""
@@ -85,7 +101,7 @@ def _port_from(port, env):
     return _integer_in("TASKMETER_PORT", int(text), 1, 65535)
 
 
-def _callable_or(option, value, fallback):
+def _callable_or(option: str, value: Any, fallback: Any) -> Any:
     if value is None:
         return fallback
     if not callable(value):
@@ -93,7 +109,7 @@ def _callable_or(option, value, fallback):
     return value
 
 
-def _report_url_from(report_url, host):
+def _report_url_from(report_url: object, host: str) -> str:
     if report_url is None:
         return "http://%s:%d" % ("[%s]" % host if ":" in host else host, DEFAULT_REPORT_PORT)
     if type(report_url) is not str or not re.match(r"^https?://[^/\s]+", report_url):
@@ -102,8 +118,20 @@ def _report_url_from(report_url, host):
 
 
 def resolve_options(
-    host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env, extra=None
-):
+    host: Any,
+    port: Any,
+    prefix: Any,
+    tags: Any,
+    global_tags: Any,
+    max_buffer_size: Any,
+    buffer_flush_interval: Any,
+    sample_rate: Any,
+    error_handler: Any,
+    clock_ms: Any,
+    random: Any,
+    env: Optional[Mapping[str, str]],
+    extra: Optional[Dict[str, Any]] = None,
+) -> ResolvedOptions:
     """extra: the options added since the hot-shots set, as a dict (mock, report_url,
     report_timeout_ms)."""
     extra = extra or {}

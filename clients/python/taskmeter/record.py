@@ -2,7 +2,7 @@
 bad (stats()["dropped"]), sample, encode, hand to the core. Nothing here raises into the app."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .call_args import as_number, describe, is_sample_rate, split_extras
 from .encode import encode_event
@@ -58,7 +58,7 @@ class Recorder:
             return
         self._record(kind, name, value, rate, tags)  # type: ignore[arg-type]
 
-    def _record(self, kind: int, name: object, value: object, sample_rate: float, tags: object) -> None:
+    def _record(self, kind: int, name: object, value: Any, sample_rate: float, tags: object) -> None:
         # One try guards everything the app passed (hash of a name, a mapping's items()), so that
         # nothing escapes. Branches in order of the SPEC §5 reasons: name, value, rate, tags.
         core = self._core
@@ -66,7 +66,8 @@ class Recorder:
             if core.closed or self._scope_reason is not None:
                 self._drop_for_scope(kind, name)
                 return
-            cached = self._names_get(name)
+            # Any: a CachedName, or the reason str that resolve() returns for a bad name.
+            cached: Any = self._names_get(name)  # type: ignore[arg-type]
             if cached is None:
                 cached = self._names.resolve(name)
                 if type(cached) is str:
@@ -83,21 +84,21 @@ class Recorder:
                 value_type = type(value)
             if value_type is float:
                 # NaN and ±inf are the only floats for which x - x is not 0.
-                if value - value != 0.0:  # type: ignore[operator]
+                if value - value != 0.0:
                     self._drop_event("non_finite_value", kind, name)
                     return
-            elif not _INT_MIN <= value < _INT_END:  # type: ignore[operator]
-                float(value)  # type: ignore[arg-type] # OverflowError (caught below as non-finite) past ±1.8e308
-            if value < 0 and kind == KIND_TIMING:  # type: ignore[operator]
+            elif not _INT_MIN <= value < _INT_END:
+                float(value)  # OverflowError (caught below as non-finite) past ±1.8e308
+            if value < 0 and kind == KIND_TIMING:
                 self._drop_event("negative_duration", kind, name)
                 return
             scope_tags = self._scope_tags
             if tags is None:
-                tag_bytes = scope_tags.tag_bytes
+                tag_bytes: Any = scope_tags.tag_bytes
             else:
                 tag_bytes = scope_tags.for_call(tags)
                 if type(tag_bytes) is str:
-                    self._drop_event(tag_bytes, kind, name)  # type: ignore[arg-type]
+                    self._drop_event(tag_bytes, kind, name)
                     return
             if sample_rate != 1 and core.options.random() >= sample_rate:
                 core.telemetry.count_sampled_out()
@@ -124,7 +125,7 @@ class Recorder:
             if core.closed or self._scope_reason is not None:
                 self._drop_for_scope(KIND_TASK_END_SUCCESS, name)
                 return timer
-            cached = self._names_get(name) if type(name) is str else None
+            cached: Any = self._names_get(name) if type(name) is str else None
             if cached is None:
                 cached = self._names.resolve(name)
                 if type(cached) is str:
@@ -133,11 +134,11 @@ class Recorder:
             if tags is None:
                 timer.tag_bytes = self._scope_tags.tag_bytes
             else:
-                tag_bytes = self._scope_tags.for_call(tags)
+                tag_bytes: Any = self._scope_tags.for_call(tags)
                 if type(tag_bytes) is str:
-                    self._drop_event(tag_bytes, KIND_TASK_END_SUCCESS, name)  # type: ignore[arg-type]
+                    self._drop_event(tag_bytes, KIND_TASK_END_SUCCESS, name)
                     return timer
-                timer.tag_bytes = tag_bytes  # type: ignore[assignment]
+                timer.tag_bytes = tag_bytes
                 timer.start_tags = tags
             if not cached.is_task:
                 self._mark_task(name, cached)

@@ -9,7 +9,7 @@ with no colon is key "tag" with value "true": an empty value would be no tag at 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Dict, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from .encode import encode_tags
 
@@ -59,18 +59,18 @@ class ScopeTags:
         self.plain_tail = b"" if tag_bytes is None else b"\xc0" + tag_bytes
         # Mappings are keyed by their items, lists by their strings: two caches, so that a list
         # of pairs can never hit a mapping's entry.
-        self._call_cache: Dict[tuple, bytes] = {}
-        self._list_cache: Dict[tuple, bytes] = {}
+        self._call_cache: Dict[tuple, Any] = {}
+        self._list_cache: Dict[tuple, Any] = {}
 
     @staticmethod
     def create(tags: Optional[object], parent: Optional[ScopeTags]) -> Union[ScopeTags, str]:
         """A ScopeTags for `tags` over `parent` (None for the client), or a reason str."""
         if tags is None:
             return parent if parent is not None else ScopeTags({}, None)
-        merged = merge_tags(parent.merged if parent is not None else None, tags)
+        merged: Any = merge_tags(parent.merged if parent is not None else None, tags)
         if type(merged) is str:
             return merged
-        tag_bytes = encode_tags(list(merged.items()))
+        tag_bytes: Any = encode_tags(list(merged.items()))
         if type(tag_bytes) is str:
             return tag_bytes
         return ScopeTags(merged, tag_bytes)
@@ -91,8 +91,8 @@ class ScopeTags:
             return "bad_tags"
         if hit is not None:
             return hit or None
-        merged = merge_tags(self.merged, tags)
-        tag_bytes = merged if type(merged) is str else encode_tags(list(merged.items()))
+        merged: Any = merge_tags(self.merged, tags)
+        tag_bytes: Any = merged if type(merged) is str else encode_tags(list(merged.items()))
         if len(cache) < MAX_CACHED_TAG_SETS:
             # None (an empty merged set) is stored as b"" so that a hit is never confused with a miss.
             cache[key] = b"" if tag_bytes is None else tag_bytes

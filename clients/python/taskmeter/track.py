@@ -2,26 +2,33 @@
 context manager (`with` and `async with`). Each call or block is one request of task `name`: in
 flight while it runs, then ended as success, or as error when it raises (asyncio cancellation
 included). The app's exception propagates untouched; the client's own failures never do."""
+from __future__ import annotations
+
 import contextvars
 import functools
 import inspect
+from typing import TYPE_CHECKING, Any, Callable, Tuple
+
+if TYPE_CHECKING:
+    from .record import Recorder
+    from .task_timer import TaskTimer
 
 # Timers of the `with` blocks open in this thread / asyncio task, innermost last, as (track,
 # timer) pairs. A context variable, not an attribute, so that one Track object can be entered
 # by many threads and tasks at once (e.g. a module-level `tracked = client.track("db")`).
 # Module-level because a ContextVar is never freed (Python docs: create them at module level).
-_OPEN_BLOCKS = contextvars.ContextVar("taskmeter_open_blocks", default=())
+_OPEN_BLOCKS: contextvars.ContextVar[Tuple[Tuple[Track, TaskTimer], ...]] = contextvars.ContextVar("taskmeter_open_blocks", default=())
 
 
 class Track:
     __slots__ = ("_scope", "_name", "_tags")
 
-    def __init__(self, scope, name, tags):
+    def __init__(self, scope: Recorder, name: object, tags: object) -> None:
         self._scope = scope
         self._name = name
         self._tags = tags
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         scope = self._scope
         name = self._name
         tags = self._tags
@@ -35,7 +42,7 @@ class Track:
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
-            async def tracked_coroutine(*args, **kwargs):
+            async def tracked_coroutine(*args: Any, **kwargs: Any) -> Any:
                 timer = scope._begin_task(name, tags)
                 try:
                     result = await fn(*args, **kwargs)
@@ -48,7 +55,7 @@ class Track:
             return tracked_coroutine
 
         @functools.wraps(fn)
-        def tracked(*args, **kwargs):
+        def tracked(*args: Any, **kwargs: Any) -> Any:
             timer = scope._begin_task(name, tags)
             try:
                 result = fn(*args, **kwargs)
@@ -60,12 +67,12 @@ class Track:
 
         return tracked
 
-    def __enter__(self):
+    def __enter__(self) -> TaskTimer:
         timer = self._scope._begin_task(self._name, self._tags)
         _OPEN_BLOCKS.set(_OPEN_BLOCKS.get() + ((self, timer),))
         return timer
 
-    def __exit__(self, exc_type, exc, traceback):
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> bool:
         try:
             blocks = _OPEN_BLOCKS.get()
             for i in range(len(blocks) - 1, -1, -1):
@@ -78,8 +85,8 @@ class Track:
             self._scope._drop("bad_argument", "track(%r) exit failed: %r" % (self._name, error))
         return False
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> TaskTimer:
         return self.__enter__()
 
-    async def __aexit__(self, exc_type, exc, traceback):
+    async def __aexit__(self, exc_type: Any, exc: Any, traceback: Any) -> bool:
         return self.__exit__(exc_type, exc, traceback)
