@@ -55,3 +55,12 @@ def describe(name: object) -> str:
         return repr(name if len(name) <= 80 else name[:80] + "…")
     return "a " + type(name).__name__
 
+
+def safe_repr(value: object) -> str:
+    """repr() for a drop message, which must not raise: an app object's __repr__ may."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - the message is only a detail
+        return "a " + type(value).__name__
+    return text if len(text) <= 80 else text[:80] + "…"
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from .agent_report import fetch_report, one_line, report_url_for
+from .call_args import safe_repr
 from .client_core import ClientCore
 from .compat import CompatMethods, Number, RateOrTags
 from .errors import TaskmeterError
@@ -116,7 +117,7 @@ class Client(CompatMethods):
             delta = delta or sample_rate  # type: ignore[assignment]
             sample_rate = None
         if type(delta) is not bool:
-            self._drop("bad_argument", "gauge delta must be True or False (got %r)" % (delta,))
+            self._drop("bad_argument", "gauge delta must be True or False (got %s)" % (safe_repr(delta),))
             return
         self._sampled(KIND_GAUGE_DELTA if delta else KIND_GAUGE, name, value, tags, sample_rate, rate, 1)
 

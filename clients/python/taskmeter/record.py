@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from .call_args import as_number, describe, is_sample_rate, split_extras
+from .call_args import as_number, describe, is_sample_rate, safe_repr, split_extras
 from .encode import encode_event
 from .msgpack_write import encode_number
 from .name_cache import CachedName, NameCache
@@ -54,7 +54,7 @@ class Recorder:
         if rate is None:
             rate = default_rate
         elif not is_sample_rate(rate):
-            self._drop("bad_sample_rate", "%s %s dropped: sample rate %r is not in (0, 1]" % (KIND_NAMES[kind], describe(name), rate))
+            self._drop("bad_sample_rate", "%s %s dropped: sample rate %s is not in (0, 1]" % (KIND_NAMES[kind], describe(name), safe_repr(rate)))
             return
         self._record(kind, name, value, rate, tags)  # type: ignore[arg-type]
 

@@ -9,6 +9,7 @@ import functools
 import inspect
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from .call_args import describe, safe_repr
 from .spec import KIND_TIMING
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class StatsdTimer:
 
     def stop(self, send: bool = True) -> StatsdTimer:
         if self._start_ms is None:
-            self._scope._drop("bad_argument", "timer %r stopped before start()" % (self._name,))
+            self._scope._drop("bad_argument", "timer %s stopped before start()" % (describe(self._name),))
             return self
         self.ms = max(0.0, self._now() - self._start_ms)
         if send:
@@ -65,7 +66,7 @@ class StatsdTimer:
     def send(self) -> None:
         """Sends the stopped duration; a second send() of one measurement is dropped."""
         if self.ms is None or self._sent:
-            self._scope._drop("bad_argument", "timer %r sent %s" % (self._name, "twice" if self._sent else "before stop()"))
+            self._scope._drop("bad_argument", "timer %s sent %s" % (describe(self._name), "twice" if self._sent else "before stop()"))
             return
         self._sent = True
         self._send_ms(self._name, self.ms)
@@ -86,13 +87,20 @@ class StatsdTimer:
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """The decorator: each call is timed on its own (thread- and task-safe)."""
+        try:
+            return self._decorate(fn)
+        except Exception as error:  # noqa: BLE001 - a hostile function object; never raises into the app
+            self._scope._drop("bad_argument", "timer %s cannot decorate %s: %s" % (describe(self._name), safe_repr(fn), safe_repr(error)))
+            return fn
+
+    def _decorate(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(fn) or inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
             # Calling a generator function only creates the generator: there is nothing to time.
-            self._scope._drop("bad_argument", "timer %r cannot time %r; left as is" % (self._name, fn))
+            self._scope._drop("bad_argument", "timer %s cannot time %s; left as is" % (describe(self._name), safe_repr(fn)))
             return fn
         name = self._name
         if name is None:  # datadog's default metric name
-            name = "%s.%s" % (getattr(fn, "__module__", "unknown"), getattr(fn, "__name__", "function"))
+            name = "%s.%s" % (getattr(fn, "__module__", None) or "unknown", getattr(fn, "__name__", None) or "function")
         now = self._now
         send_ms = self._send_ms
 

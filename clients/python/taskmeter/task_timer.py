@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .encode import encode_event
 from .msgpack_write import encode_number
 from .spec import KIND_TASK_END_ERROR, KIND_TASK_END_SUCCESS
+from .call_args import safe_repr
 from .tag_cache import merge_tags
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class TaskTimer:
             duration_ms = max(0.0, scope._core.options.clock_ms() - self._start_ms)
             if status not in _STATUSES:
                 self._end_in_flight()
-                scope._drop("bad_argument", "end() status must be 'success' or 'error' (got %r)" % (status,))
+                scope._drop("bad_argument", "end() status must be 'success' or 'error' (got %s)" % (safe_repr(status),))
                 return duration_ms
             if self._ended:
                 scope._drop("bad_argument", "a timer was ended twice; the second end() is ignored")
@@ -77,7 +78,7 @@ class TaskTimer:
                 scope._drop("closed", "task %r ended after close()" % (name.full_name,))
             return duration_ms
         except Exception as error:  # noqa: BLE001 - never raises into the app
-            scope._drop("bad_argument", "end() failed: %r" % (error,))
+            scope._drop("bad_argument", "end() failed: %s" % (safe_repr(error),))
             return 0.0
 
     def _end_in_flight(self) -> None:

@@ -9,6 +9,8 @@ import functools
 import inspect
 from typing import TYPE_CHECKING, Any, Callable, Tuple
 
+from .call_args import describe, safe_repr
+
 if TYPE_CHECKING:
     from .record import Recorder
     from .task_timer import TaskTimer
@@ -29,15 +31,22 @@ class Track:
         self._tags = tags
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._decorate(fn)
+        except Exception as error:  # noqa: BLE001 - a hostile function object; never raises into the app
+            self._scope._drop("bad_argument", "track(%s) cannot decorate a %s: %s" % (describe(self._name), type(fn).__name__, safe_repr(error)))
+            return fn
+
+    def _decorate(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         scope = self._scope
         name = self._name
         tags = self._tags
         if not callable(fn):
-            scope._drop("bad_argument", "track(%r) decorated a %s, not a function; left as is" % (name, type(fn).__name__))
+            scope._drop("bad_argument", "track(%s) decorated a %s, not a function; left as is" % (describe(name), type(fn).__name__))
             return fn
         if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
             # Calling one only creates the generator: a wrapper would time nothing and call it done.
-            scope._drop("bad_argument", "track(%r) cannot time generator function %s; left as is" % (name, fn.__qualname__))
+            scope._drop("bad_argument", "track(%s) cannot time generator function %s; left as is" % (describe(name), fn.__qualname__))
             return fn
         if inspect.iscoroutinefunction(fn):
 
@@ -80,9 +89,9 @@ class Track:
                     _OPEN_BLOCKS.set(blocks[:i] + blocks[i + 1 :])
                     blocks[i][1].end("success" if exc_type is None else "error")
                     return False
-            self._scope._drop("bad_argument", "track(%r) exited a block it did not enter in this context" % (self._name,))
+            self._scope._drop("bad_argument", "track(%s) exited a block it did not enter in this context" % (describe(self._name),))
         except Exception as error:  # noqa: BLE001 - never raises into the app (nor hides its exception)
-            self._scope._drop("bad_argument", "track(%r) exit failed: %r" % (self._name, error))
+            self._scope._drop("bad_argument", "track(%s) exit failed: %s" % (describe(self._name), safe_repr(error)))
         return False
 
     async def __aenter__(self) -> TaskTimer:
