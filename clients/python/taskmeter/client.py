@@ -75,17 +75,17 @@ class Client(CompatMethods):
         except Exception:  # noqa: BLE001 - never raises into the app
             return []
 
-    def timing(
-        self, name: str, duration_ms: Any, tags: RateOrTags = None, sample_rate: RateOrTags = None, *, rate: Optional[Number] = None
-    ) -> None:
+    def timing(self, name: str, duration_ms: Any, tags: RateOrTags = None, sample_rate: RateOrTags = None, rate: Optional[Number] = None) -> None:
         """One completed, successful request of task `name` that took duration_ms ms (a number or
-        a datetime.timedelta). A number third is the rate (pystatsd), tags third (datadog) too."""
+        a datetime.timedelta). A number third is the rate (pystatsd), tags third (datadog) too.
+        `rate` is pystatsd's keyword; it is not keyword-only because a keyword-only default
+        costs every call a dict lookup, and this is the hot path."""
         # The common call (a seen task name, a positive non-integral float, no call tags or rate)
         # skips _record's general checks: same bytes (tests/test_hot_path.py), about half the time.
         if tags is None and sample_rate is None and rate is None and type(name) is str and type(duration_ms) is float:
             cached = self._timing_get(name)
             if cached is not None and 0.0 < duration_ms < _INFINITY and not duration_ms.is_integer():
-                if self._core.emit(cached.heads[KIND_TIMING] + pack_float64(0xCB, duration_ms) + self._scope_tags.plain_tail):
+                if self._emit(cached.timing_head + pack_float64(0xCB, duration_ms) + self._plain_tail):
                     return
         self._sampled(KIND_TIMING, name, duration_ms, tags, sample_rate, rate, 1)
 

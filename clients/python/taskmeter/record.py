@@ -39,6 +39,9 @@ class Recorder:
         # bad options finds none, so that all its calls take _record, which drops them.
         self._timing_get = self._names.get_timing if scope_reason is None else _no_name
         self._scope_tags = scope_tags
+        # timing()'s fast path: the core's emit and the scope's plain tail, without attribute hops.
+        self._emit = core.emit
+        self._plain_tail = scope_tags.plain_tail
         # A child made from bad options drops every event for this reason: child() never raises.
         self._scope_reason = scope_reason
 
