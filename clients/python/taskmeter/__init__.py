@@ -2,7 +2,9 @@
 sidecar) over UDP, batched in wire protocol v1 (protocol/SPEC.md). Standard library only."""
 from .client import Client
 from .errors import DROP_REASONS, TaskmeterDropError, TaskmeterError
+from .statsd_timer import StatsdTimer
+from .tag_cache import BARE_TAG_VALUE
 from .task_timer import TaskTimer
 
-__all__ = ["Client", "TaskTimer", "TaskmeterError", "TaskmeterDropError", "DROP_REASONS"]
+__all__ = ["Client", "TaskTimer", "StatsdTimer", "TaskmeterError", "TaskmeterDropError", "DROP_REASONS", "BARE_TAG_VALUE"]
 __version__ = "0.1.0"

@@ -1,6 +1,10 @@
 """Events are appended to one datagram buffer; the datagram goes to the transport when the next
 event would not fit, or when the client flushes. One send per datagram, never per event. Not
 thread-safe by itself: ClientCore calls it under its lock."""
+from __future__ import annotations
+
+from typing import Any, List
+
 from .encode import encode_inflight_report
 from .spec import MAX_DATAGRAM_BYTES, PREFIX, PREFIX_BYTES
 
@@ -8,7 +12,7 @@ from .spec import MAX_DATAGRAM_BYTES, PREFIX, PREFIX_BYTES
 class BatchBuffer:
     __slots__ = ("buf", "max_datagram_bytes", "event_count", "_report_count", "_transport")
 
-    def __init__(self, max_datagram_bytes, transport):
+    def __init__(self, max_datagram_bytes: int, transport: Any) -> None:
         self.buf = bytearray(PREFIX)
         self.max_datagram_bytes = max_datagram_bytes
         # Events and reports in buf; the client's hot path appends to buf and counts here itself.
@@ -16,14 +20,14 @@ class BatchBuffer:
         self._report_count = 0
         self._transport = transport
 
-    def pending_events(self):
+    def pending_events(self) -> int:
         """Events (not reports) waiting in the current datagram."""
         return self.event_count - self._report_count
 
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return self.event_count == 0
 
-    def append(self, event):
+    def append(self, event: bytes) -> None:
         if len(self.buf) + len(event) > self.max_datagram_bytes:
             self.send()
             if PREFIX_BYTES + len(event) > self.max_datagram_bytes:
@@ -35,7 +39,7 @@ class BatchBuffer:
         self.buf += event
         self.event_count += 1
 
-    def append_report(self, client_id_bytes, sequence, flush_interval_ms, names, counts):
+    def append_report(self, client_id_bytes: bytes, sequence: int, flush_interval_ms: int, names: List[bytes], counts: List[int]) -> int:
         """Appends the in-flight report, split across datagrams when it does not fit, each part with
         its own sequence number (SPEC.md §3.1). Returns the sequence number after the last part."""
         start = 0
@@ -64,7 +68,7 @@ class BatchBuffer:
             start = end
         return sequence
 
-    def send(self):
+    def send(self) -> None:
         """Hands the current datagram to the transport, if it holds anything."""
         if self.event_count == 0:
             return

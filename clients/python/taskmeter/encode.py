@@ -3,6 +3,10 @@
 
 Functions that validate return the bytes or, for bad input, the SPEC.md §5 reason as a str:
 bad input is data, not an exception."""
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
 from .msgpack_write import encode_number, encode_str, map_header, utf8
 from .spec import (
     KIND_INFLIGHT_REPORT,
@@ -19,7 +23,7 @@ _MAP_HEADER_RESERVE = 3
 _MAX_ENTRIES_PER_REPORT = 0xFFFF
 
 
-def encode_name(name):
+def encode_name(name: object) -> Union[bytes, str]:
     """A task or metric name as a msgpack str, or 'bad_name' / 'name_too_long'."""
     if type(name) is not str or not name:
         return "bad_name"
@@ -32,13 +36,13 @@ def encode_name(name):
     return encode_str(name)
 
 
-def encode_client_id(client_id):
+def encode_client_id(client_id: object) -> Union[bytes, str]:
     if type(client_id) is not str or not client_id or len(utf8(client_id)) > MAX_CLIENT_ID_BYTES:
         return "bad_inflight"
     return encode_str(client_id)
 
 
-def encode_tags(pairs):
+def encode_tags(pairs: Sequence[Tuple[object, object]]) -> Union[bytes, str, None]:
     """Tag pairs [(key, value), ...] as a msgpack map in the given order (SPEC §4), None when there
     are none, or 'bad_tags' / 'tag_too_long'."""
     if not pairs:
@@ -49,8 +53,8 @@ def encode_tags(pairs):
     for key, value in pairs:
         if type(key) is not str or type(value) is not str or not key:
             return "bad_tags"
-        key_bytes = utf8(key)
-        value_bytes = utf8(value)
+        key_bytes = utf8(key)  # type: ignore[arg-type]
+        value_bytes = utf8(value)  # type: ignore[arg-type]
         if len(key_bytes) > MAX_TAG_KEY_BYTES or len(value_bytes) > MAX_TAG_VALUE_BYTES:
             return "tag_too_long"
         parts.append(encode_str(key))
@@ -58,7 +62,7 @@ def encode_tags(pairs):
     return b"".join(parts)
 
 
-def event_head(kind, name_bytes, sample_rate, tag_bytes):
+def event_head(kind: int, name_bytes: bytes, sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
     """Everything before the value: array header, type, name. 3 elements, 4 with a sample rate,
     5 with tags (SPEC §3)."""
     if tag_bytes is not None:
@@ -70,7 +74,7 @@ def event_head(kind, name_bytes, sample_rate, tag_bytes):
     return bytes((size, kind)) + name_bytes
 
 
-def event_tail(sample_rate, tag_bytes):
+def event_tail(sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
     """Everything after the value: the rate (omitted when 1 without tags, nil when 1 with tags),
     then the tags (SPEC §4)."""
     if sample_rate != 1:
@@ -79,12 +83,14 @@ def event_tail(sample_rate, tag_bytes):
     return b"" if tag_bytes is None else b"\xc0" + tag_bytes
 
 
-def encode_event(kind, name_bytes, value, sample_rate, tag_bytes):
+def encode_event(kind: int, name_bytes: bytes, value: Union[int, float], sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
     """[kind, name, value, sampleRate?, tags?] for a value and rate the caller validated."""
     return event_head(kind, name_bytes, sample_rate, tag_bytes) + encode_number(value) + event_tail(sample_rate, tag_bytes)
 
 
-def encode_inflight_report(client_id_bytes, sequence, flush_interval_ms, names, counts, start, room_bytes):
+def encode_inflight_report(
+    client_id_bytes: bytes, sequence: int, flush_interval_ms: int, names: List[bytes], counts: List[int], start: int, room_bytes: int
+) -> Tuple[Any, int]:
     """[9, clientId, sequence, flushIntervalMs, {names[i]: counts[i]}] with as many entries from
     index `start` as fit in room_bytes. Returns (bytes, end): end is the index after the last entry
     written; (None, start) when not even one entry (or the empty report) fits. An empty entry list

@@ -2,21 +2,24 @@
 It is armed by the first event or task start and disarms itself when a tick finds nothing to send
 or report, so an idle client costs no wakeups (the TS client's unref()ed setInterval). It shares
 the core's lock through a Condition: on_tick runs under that lock."""
+from __future__ import annotations
+
 import threading
 import time
+from typing import Callable, Optional
 
 
 class IntervalFlusher:
-    def __init__(self, interval_ms, on_tick, lock):
+    def __init__(self, interval_ms: int, on_tick: Callable[[], None], lock: threading.RLock) -> None:
         self._interval_s = interval_ms / 1000.0
         self._on_tick = on_tick
         self._cond = threading.Condition(lock)
         # Read without the lock on the hot path: a stale False only costs one redundant arm().
         self.armed = False
         self._stopped = False
-        self._thread = None
+        self._thread: Optional[threading.Thread] = None
 
-    def arm(self):
+    def arm(self) -> None:
         """Call with the lock held."""
         if self._stopped:
             return
@@ -33,13 +36,13 @@ class IntervalFlusher:
         else:
             self._cond.notify()
 
-    def stop(self):
+    def stop(self) -> None:
         """Call with the lock held. The thread ends at its next wakeup, which this causes."""
         self._stopped = True
         self.armed = False
         self._cond.notify()
 
-    def _run(self):
+    def _run(self) -> None:
         cond = self._cond
         interval_s = self._interval_s
         with cond:

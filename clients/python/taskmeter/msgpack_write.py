@@ -1,7 +1,10 @@
 """The few msgpack writers the encoder needs, in the canonical forms of SPEC.md §4: an integer in
 [-2^31, 2^32) takes the shortest int form (-0 writes as 0), every other number float64 (0xCB);
 strings take the shortest str form; maps under 16 pairs are fixmaps."""
+from __future__ import annotations
+
 import struct
+from typing import Union
 
 _INT_MIN = -2147483648
 _INT_END = 4294967296  # 2^32, exclusive
@@ -19,7 +22,7 @@ _pack_i32 = struct.Struct(">Bi").pack
 pack_float64 = struct.Struct(">Bd").pack  # pack_float64(0xCB, value)
 
 
-def encode_int(value):
+def encode_int(value: int) -> bytes:
     """An int already known to be in [-2^31, 2^32)."""
     if value >= 0:
         if value < 0x80:
@@ -38,7 +41,7 @@ def encode_int(value):
     return _pack_i32(0xD2, value)
 
 
-def encode_number(value):
+def encode_number(value: Union[int, float]) -> bytes:
     """A finite int or float in canonical form. Ints outside [-2^31, 2^32) go as float64, like
     every other number; the caller has checked that float(value) does not overflow."""
     if type(value) is int:
@@ -46,12 +49,12 @@ def encode_number(value):
             return encode_int(value)
         return pack_float64(0xCB, float(value))
     # float.is_integer() is False for NaN and ±inf, so those (rejected earlier anyway) stay floats.
-    if value.is_integer() and _INT_MIN <= value < _INT_END:
+    if value.is_integer() and _INT_MIN <= value < _INT_END:  # type: ignore[union-attr]
         return encode_int(int(value))  # int(-0.0) == 0: SPEC §4 "−0 writes as 0"
     return pack_float64(0xCB, value)
 
 
-def str_header(byte_length):
+def str_header(byte_length: int) -> bytes:
     if byte_length < 32:
         return bytes((0xA0 | byte_length,))
     if byte_length < 0x100:
@@ -61,7 +64,7 @@ def str_header(byte_length):
     return _pack_u32(0xDB, byte_length)
 
 
-def utf8(text):
+def utf8(text: str) -> bytes:
     """UTF-8 bytes of text. A lone surrogate (possible in a Python str, never valid UTF-8) becomes
     U+FFFD, as the TS client's Buffer.from does, instead of raising into the app."""
     try:
@@ -70,13 +73,13 @@ def utf8(text):
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
 
 
-def encode_str(text):
+def encode_str(text: str) -> bytes:
     """A whole msgpack str (header + UTF-8): done once per name or tag set, then cached."""
     data = utf8(text)
     return str_header(len(data)) + data
 
 
-def map_header(pair_count):
+def map_header(pair_count: int) -> bytes:
     if pair_count < 16:
         return bytes((0x80 | pair_count,))
     if pair_count < 0x10000:

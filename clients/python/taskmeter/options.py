@@ -2,11 +2,14 @@
 max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
 here, with the TASKMETER_HOST / TASKMETER_PORT environment fallbacks, into a ResolvedOptions;
 nothing else in the client reads os.environ. A bad option raises TaskmeterError at startup."""
+from __future__ import annotations
+
 import os
 import random as _random
 import re
 import time
 from collections.abc import Mapping
+from typing import Any, Callable, Dict, Optional
 
 from .errors import TaskmeterError
 from .msgpack_write import utf8
@@ -23,29 +26,45 @@ from .spec import (
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8125
 DEFAULT_FLUSH_INTERVAL_MS = 100
+# report() asks the agent's HTTP server, by default on the UDP host at this port.
+DEFAULT_REPORT_PORT = 3000
+DEFAULT_REPORT_TIMEOUT_MS = 2000
 
 _LOOPBACK_V4 = re.compile(r"^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$")
 
 
-def monotonic_ms():
+def monotonic_ms() -> float:
     return time.perf_counter() * 1000.0
 
 
-def is_loopback_host(host):
+def is_loopback_host(host: str) -> bool:
     return host in ("localhost", "::1") or _LOOPBACK_V4.match(host) is not None
 
 
-def _invalid(option, allowed, got):
+def _invalid(option: str, allowed: str, got: object) -> TaskmeterError:
     return TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: %s must be %s (got %r)" % (option, allowed, got))
 
 
-def _integer_in(option, value, low, high):
+def _integer_in(option: str, value: object, low: int, high: int) -> int:
     if type(value) is not int or not low <= value <= high:
         raise _invalid(option, "an integer %d..%d" % (low, high), value)
     return value
 
 
 class ResolvedOptions:
+    host: str
+    port: int
+    prefix: str
+    tags: Any
+    max_datagram_bytes: int
+    flush_interval_ms: int
+    sample_rate: float
+    error_handler: Optional[Callable[[TaskmeterError], Any]]
+    clock_ms: Callable[[], float]
+    random: Callable[[], float]
+    mock: bool
+    report_url: str
+    report_timeout_ms: int
     __slots__ = (
         "host",
         "port",
@@ -57,10 +76,13 @@ class ResolvedOptions:
         "error_handler",
         "clock_ms",
         "random",
+        "mock",
+        "report_url",
+        "report_timeout_ms",
     )
 
 
-def _host_from(host, env):
+def _host_from(host: object, env: Mapping[str, str]) -> str:
     if host is not None:
         if type(host) is not str or not host:
             raise _invalid("host", "a non-empty str", host)
@@ -68,7 +90,7 @@ def _host_from(host, env):
     return env.get("TASKMETER_HOST") or DEFAULT_HOST
 
 
-def _port_from(port, env):
+def _port_from(port: object, env: Mapping[str, str]) -> int:
     if port is not None:
         return _integer_in("port", port, 1, 65535)
     text = env.get("TASKMETER_PORT") or ""
@@ -79,7 +101,7 @@ def _port_from(port, env):
     return _integer_in("TASKMETER_PORT", int(text), 1, 65535)
 
 
-def _callable_or(option, value, fallback):
+def _callable_or(option: str, value: Any, fallback: Any) -> Any:
     if value is None:
         return fallback
     if not callable(value):
@@ -87,7 +109,32 @@ def _callable_or(option, value, fallback):
     return value
 
 
-def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env):
+def _report_url_from(report_url: object, host: str) -> str:
+    if report_url is None:
+        return "http://%s:%d" % ("[%s]" % host if ":" in host else host, DEFAULT_REPORT_PORT)
+    if type(report_url) is not str or not re.match(r"^https?://[^/\s]+", report_url):
+        raise _invalid("report_url", "an http(s) URL", report_url)
+    return report_url.rstrip("/")
+
+
+def resolve_options(
+    host: Any,
+    port: Any,
+    prefix: Any,
+    tags: Any,
+    global_tags: Any,
+    max_buffer_size: Any,
+    buffer_flush_interval: Any,
+    sample_rate: Any,
+    error_handler: Any,
+    clock_ms: Any,
+    random: Any,
+    env: Optional[Mapping[str, str]],
+    extra: Optional[Dict[str, Any]] = None,
+) -> ResolvedOptions:
+    """extra: the options added since the hot-shots set, as a dict (mock, report_url,
+    report_timeout_ms)."""
+    extra = extra or {}
     env = os.environ if env is None else env
     options = ResolvedOptions()
     options.host = _host_from(host, env)
@@ -99,8 +146,8 @@ def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buff
     if tags is not None and global_tags is not None:
         raise TaskmeterError("TM_ERR_INVALID_OPTION", "taskmeter client: give tags or global_tags (its hot-shots name), not both")
     tags = global_tags if tags is None else tags
-    if tags is not None and not isinstance(tags, Mapping):
-        raise _invalid("tags", "a mapping of str to str", tags)
+    if tags is not None and not isinstance(tags, (Mapping, list, tuple)):
+        raise _invalid("tags", 'a mapping of str to str or a list of "key:value" str', tags)
     options.tags = tags
     if max_buffer_size is None:
         max_buffer_size = LOOPBACK_MAX_DATAGRAM_BYTES if is_loopback_host(options.host) else DEFAULT_MAX_DATAGRAM_BYTES
@@ -112,4 +159,11 @@ def resolve_options(host, port, prefix, tags, global_tags, max_buffer_size, buff
     options.error_handler = _callable_or("error_handler", error_handler, None)
     options.clock_ms = _callable_or("clock_ms", clock_ms, monotonic_ms)
     options.random = _callable_or("random", random, _random.random)
+    mock = extra.get("mock", False)
+    if type(mock) is not bool:
+        raise _invalid("mock", "a bool", mock)
+    options.mock = mock
+    options.report_url = _report_url_from(extra.get("report_url"), options.host)
+    report_timeout_ms = extra.get("report_timeout_ms")
+    options.report_timeout_ms = _integer_in("report_timeout_ms", DEFAULT_REPORT_TIMEOUT_MS if report_timeout_ms is None else report_timeout_ms, 1, 600000)
     return options

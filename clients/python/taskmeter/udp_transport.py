@@ -1,24 +1,27 @@
 """One connected, non-blocking UDP socket to the agent. Connecting resolves the host once (DNS is
 not looked up per send); a failed resolution is retried at most once per RETRY_CONNECT_MS. A send
 never blocks the app: a full socket buffer drops the datagram and counts it (send_failed)."""
+from __future__ import annotations
+
 import socket
+from typing import Any, Callable, Optional
 
 # How long a failed connect (DNS failure, no route) waits before the next attempt.
 RETRY_CONNECT_MS = 1000
 
 
 class UdpTransport:
-    def __init__(self, host, port, telemetry, clock_ms):
+    def __init__(self, host: str, port: int, telemetry: Any, clock_ms: Callable[[], float]) -> None:
         self._host = host
         self._port = port
         self._telemetry = telemetry
         self._clock_ms = clock_ms
-        self._sock = None
+        self._sock: Optional[socket.socket] = None
         self._retry_at_ms = 0.0
         self._closed = False
         self._connect()
 
-    def _connect(self):
+    def _connect(self) -> Optional[socket.socket]:
         if self._closed or self._clock_ms() < self._retry_at_ms:
             return None
         try:
@@ -37,7 +40,7 @@ class UdpTransport:
         self._sock = sock
         return sock
 
-    def send(self, datagram, events, reports):
+    def send(self, datagram: bytes, events: int, reports: int) -> None:
         sock = self._sock
         if sock is None:
             sock = self._connect()
@@ -57,7 +60,7 @@ class UdpTransport:
             return
         self._telemetry.count_sent(events, reports)
 
-    def close(self):
+    def close(self) -> None:
         self._closed = True
         sock = self._sock
         self._sock = None

@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import time
+import unittest
 
 PYTHON_CLIENT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_ROOT = os.path.dirname(os.path.dirname(PYTHON_CLIENT_DIR))
@@ -17,7 +18,8 @@ VECTOR_FILES = ("valid.json", "noncanonical.json", "invalid-datagram.json", "inv
 if PYTHON_CLIENT_DIR not in sys.path:
     sys.path.insert(0, PYTHON_CLIENT_DIR)
 
-from wire_decoder import events_of  # noqa: E402
+from taskmeter import Client  # noqa: E402
+from taskmeter.wire_decode import events_of  # noqa: E402
 
 # Clients without an error_handler log their first failure; the tests that check it attach their
 # own handler. Without this the never-raises tests would print warnings between test names.
@@ -110,3 +112,28 @@ def events_only(items):
 
 def reports_only(items):
     return [item for item in items if item["kind"] == "inflight_report"]
+
+
+def mock_client(test, **options):
+    """A Client(mock=True) closed after the test."""
+    client = Client(mock=True, **options)
+    test.addCleanup(client.close)
+    return client
+
+
+class ReceiverTestCase(unittest.TestCase):
+    """A test with a real UDP receiver and clients that send to it, all closed after the test.
+    client_defaults are the options every client() of the test class gets unless given."""
+
+    client_defaults = {}
+
+    def setUp(self):
+        self.receiver = UdpReceiver()
+        self.addCleanup(self.receiver.close)
+
+    def client(self, **options):
+        for key, value in self.client_defaults.items():
+            options.setdefault(key, value)
+        client = Client("127.0.0.1", self.receiver.port, **options)
+        self.addCleanup(client.close)
+        return client

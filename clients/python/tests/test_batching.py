@@ -15,15 +15,7 @@ from taskmeter.spec import PREFIX_BYTES
 NEVER_MS = 60000
 
 
-class BatchingTest(unittest.TestCase):
-    def setUp(self):
-        self.receiver = support.UdpReceiver()
-        self.addCleanup(self.receiver.close)
-
-    def client(self, **options):
-        client = Client("127.0.0.1", self.receiver.port, **options)
-        self.addCleanup(client.close)
-        return client
+class BatchingTest(support.ReceiverTestCase):
 
     def test_events_fill_datagrams_up_to_max_buffer_size_in_order(self):
         client = self.client(max_buffer_size=200, buffer_flush_interval=NEVER_MS)

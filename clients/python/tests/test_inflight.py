@@ -12,16 +12,8 @@ from taskmeter.inflight import ZERO_REPORTS, InflightTracker
 INTERVAL_MS = 20
 
 
-class InflightReportTest(unittest.TestCase):
-    def setUp(self):
-        self.receiver = support.UdpReceiver()
-        self.addCleanup(self.receiver.close)
-
-    def client(self, **options):
-        options.setdefault("buffer_flush_interval", INTERVAL_MS)
-        client = Client("127.0.0.1", self.receiver.port, **options)
-        self.addCleanup(client.close)
-        return client
+class InflightReportTest(support.ReceiverTestCase):
+    client_defaults = {"buffer_flush_interval": INTERVAL_MS}
 
     def wait_until_idle(self, client):
         support.wait_for("the flush thread to go idle", lambda: True if not client._core.flusher.armed else None)

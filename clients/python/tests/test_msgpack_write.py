@@ -7,7 +7,7 @@ import unittest
 import support  # noqa: F401 - puts the package on sys.path
 from taskmeter.encode import encode_client_id, encode_name, encode_tags
 from taskmeter.msgpack_write import encode_number, encode_str, map_header, utf8
-from wire_decoder import read_value
+from taskmeter.wire_decode import read_value
 
 
 class NumberFormTest(unittest.TestCase):

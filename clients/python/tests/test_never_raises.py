@@ -7,6 +7,7 @@ import math
 import random
 import socket
 import unittest
+from datetime import timedelta
 from unittest import mock
 
 import support
@@ -36,6 +37,19 @@ class Hostile:
         raise RuntimeError("items")
 
 
+class HostileRepr:
+    """Callable, with a __repr__ and attributes that raise: as a decorated function, a name or a rate."""
+
+    def __repr__(self):
+        raise RuntimeError("repr")
+
+    def __call__(self):
+        return None
+
+    def __getattr__(self, name):
+        raise RuntimeError(name)
+
+
 class HostileMapping(dict):
     def items(self):
         raise RuntimeError("items")
@@ -45,6 +59,7 @@ GARBAGE = (
     None, True, 0, -1, 1.5, -0.0, math.nan, math.inf, -math.inf, 10**400, -(10**400), 2**64, "", "x", "y" * 300,
     "\ud800", b"bytes", [], [1], {}, {"k": "v"}, {"k": 1}, {1: "v"}, {"": "v"}, {"k" * 65: "v"},
     {"k%d" % i: "v" for i in range(17)}, HostileMapping(a="b"), (1, 2), Unhashable(), Hostile(), object(), len, float,
+    ["k:v", "bare"], [":v"], ("a:b",), timedelta(milliseconds=-1), timedelta(days=1), HostileRepr(),
 )
 
 
@@ -72,7 +87,8 @@ class NeverRaisesTest(unittest.TestCase):
             (lambda: c.timing("x", -1), "negative_duration"),
             (lambda: c.timing("x", -0.001), "negative_duration"),
             (lambda: c.gauge("x", 1, {"k": 1}), "bad_tags"),
-            (lambda: c.gauge("x", 1, ["k", "v"]), "bad_tags"),
+            (lambda: c.gauge("x", 1, ["k:v", 5]), "bad_tags"),
+            (lambda: c.gauge("x", 1, [":v"]), "bad_tags"),
             (lambda: c.gauge("x", 1, {"": "v"}), "bad_tags"),
             (lambda: c.gauge("x", 1, {"k%d" % i: "v" for i in range(17)}), "bad_tags"),
             (lambda: c.gauge("x", 1, {"k" * 65: "v"}), "tag_too_long"),
@@ -110,6 +126,18 @@ class NeverRaisesTest(unittest.TestCase):
             lambda a, b, t: c.track(a, t).__exit__(None, None, None),
             lambda a, b, t: c.child(a, t).timing("x", b),
             lambda a, b, t: c.child(b, a).increment(a),
+            lambda a, b, t: c.incr(a, b, t),
+            lambda a, b, t: c.decr(a, b, t, t),
+            lambda a, b, t: c.distribution(a, b, t, t),
+            lambda a, b, t: c.gauge(a, b, t, b, delta=t),
+            lambda a, b, t: c.timing(a, b, t, t, rate=b),
+            lambda a, b, t: c.timer(a, t)(b),
+            lambda a, b, t: c.timer(a, b, t)(lambda: None)(),
+            lambda a, b, t: c.timer(a, t).__exit__(None, None, None),
+            lambda a, b, t: c.timer(a, b).start().stop(send=t),
+            # A callable first is timed's bare-decorator form: it would call len() or float() itself.
+            lambda a, b, t: c.timed(None if callable(a) else a, t, b, b)(lambda: None)(),
+            lambda a, b, t: c.timed(None if callable(a) else a, t).__enter__().send(),
         )
         for _ in range(5000):
             call = rng.choice(calls)
@@ -203,7 +231,8 @@ class NeverRaisesTest(unittest.TestCase):
             {"host": ""},
             {"prefix": "p" * 200},
             {"prefix": None},
-            {"tags": ["a"]},
+            {"tags": "a:b"},
+            {"tags": ["a", 1]},
             {"tags": {"k": 1}},
             {"tags": {"a": "b"}, "global_tags": {"c": "d"}},
             {"max_buffer_size": 63},

@@ -8,22 +8,14 @@ import unittest
 
 import support
 from support import FixedRandom
-from taskmeter import Client
 
 
 def failing_random():
     raise AssertionError("random() must not be called for rate 1")
 
 
-class SamplingTest(unittest.TestCase):
-    def setUp(self):
-        self.receiver = support.UdpReceiver()
-        self.addCleanup(self.receiver.close)
-
-    def client(self, **options):
-        client = Client("127.0.0.1", self.receiver.port, buffer_flush_interval=60000, **options)
-        self.addCleanup(client.close)
-        return client
+class SamplingTest(support.ReceiverTestCase):
+    client_defaults = {"buffer_flush_interval": 60000}
 
     def test_kept_below_the_rate_and_sent_with_it_skipped_at_or_above(self):
         client = self.client(random=FixedRandom(0.3, 0.5, 0.7, 0.49))
@@ -65,9 +57,12 @@ class SamplingTest(unittest.TestCase):
 
     def test_a_rate_outside_zero_one_is_dropped(self):
         client = self.client(random=failing_random)
-        for rate in (0, 0.0, 1.5, 2, -0.5, math.nan, math.inf, "0.5", True, [0.5]):
+        for rate in (0, 0.0, 1.5, 2, -0.5, math.nan, math.inf, "0.5", True, b"0.5"):
             client.increment("a", 1, rate)
         self.assertEqual(client.stats()["dropped"], {"bad_sample_rate": 10})
+        # A list in that place is tags (datadog's order), so [0.5] is bad tags, not a bad rate.
+        client.increment("a", 1, [0.5])
+        self.assertEqual(client.stats()["dropped"], {"bad_sample_rate": 10, "bad_tags": 1})
         self.assertEqual(client.stats()["pending"], 0)
 
     def test_kept_fraction_follows_the_rate(self):

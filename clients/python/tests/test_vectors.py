@@ -10,7 +10,7 @@ from taskmeter import Client
 from taskmeter.batch_buffer import BatchBuffer
 from taskmeter.encode import encode_client_id, encode_event, encode_name, encode_tags
 from taskmeter.spec import MAX_DATAGRAM_BYTES
-from wire_decoder import decode_datagram
+from taskmeter.wire_decode import decode_datagram
 
 
 class RecordingTransport:

@@ -1,9 +1,13 @@
-"""A small protocol v1 decoder for the tests (the package itself only encodes): a whole-value
-msgpack reader, then SPEC.md §3/§5 checks on each decoded event, in the wire order of SPEC §5
-(element count, type, name, value, sample rate, tags; key before value). Written from SPEC.md, not
-ported from protocol/src/decode.ts, so the vectors check two independent readings of the spec."""
+"""A small protocol v1 decoder for mock mode (Client(mock=True) decodes what it would have sent)
+and for the tests, which check the encoder against it: a whole-value msgpack reader, then SPEC.md
+§3/§5 checks on each decoded event, in the wire order of SPEC §5 (element count, type, name,
+value, sample rate, tags; key before value). Written from SPEC.md, not ported from
+protocol/src/decode.ts, so the vectors check two independent readings of the spec."""
+from __future__ import annotations
+
 import math
 import struct
+from typing import Any, Dict, List, Optional, Tuple
 
 PREFIX = b"\xfe\x54\x4d\x01"
 KINDS = (None, "timing", "count", "gauge", "gauge_delta", "histogram", "task_start", "task_end_success", "task_end_error", "inflight_report")
@@ -26,19 +30,19 @@ class MsgMap(list):
     """A msgpack map as its (key, value) pairs in wire order (keys may be unhashable)."""
 
 
-def _take(data, pos, size):
+def _take(data: bytes, pos: int, size: int) -> Tuple[bytes, int]:
     end = pos + size
     if end > len(data):
         raise Truncated()
     return data[pos:end], end
 
 
-def _unpack(fmt, data, pos):
+def _unpack(fmt: str, data: bytes, pos: int) -> Tuple[Any, int]:
     raw, end = _take(data, pos, struct.calcsize(fmt))
     return struct.unpack(fmt, raw)[0], end
 
 
-def _sequence(data, pos, count, is_map):
+def _sequence(data: bytes, pos: int, count: int, is_map: bool) -> Tuple[Any, int]:
     items = []
     for _ in range(count):
         key, pos = read_value(data, pos)
@@ -50,7 +54,7 @@ def _sequence(data, pos, count, is_map):
     return (MsgMap(items) if is_map else items), pos
 
 
-def read_value(data, pos):
+def read_value(data: bytes, pos: int) -> Tuple[Any, int]:
     """(value, position after it). Raises Truncated or BadEncoding."""
     if pos >= len(data):
         raise Truncated()
@@ -84,19 +88,19 @@ def read_value(data, pos):
     raise BadEncoding()  # 0xC1 and the ext types C7..C9, D4..D8 (SPEC §5)
 
 
-def is_number(value):
+def is_number(value: object) -> bool:
     return type(value) in (int, float)
 
 
-def is_integer_in(value, low, high):
+def is_integer_in(value: Any, low: int, high: int) -> bool:
     return is_number(value) and math.isfinite(value) and value == int(value) and low <= value <= high
 
 
-def _text(raw):
+def _text(raw: bytes) -> str:
     return bytes(raw).decode("utf-8", "replace")
 
 
-def _inflight(event):
+def _inflight(event: List[Any]) -> Dict[str, Any]:
     client_id, sequence, interval, entries = event[1], event[2], event[3], event[4]
     bad = {"kind": "invalid", "reason": "bad_inflight"}
     if type(client_id) is not MsgStr or not 1 <= len(client_id) <= 64:
@@ -111,7 +115,7 @@ def _inflight(event):
     return {"kind": "inflight_report", "clientId": _text(client_id), "sequence": sequence, "flushIntervalMs": interval, "inflight": inflight}
 
 
-def _tags_reason(tags):
+def _tags_reason(tags: Any) -> Optional[str]:
     if type(tags) is not MsgMap or len(tags) > 16:
         return "bad_tags"
     for key, value in tags:
@@ -126,7 +130,7 @@ def _tags_reason(tags):
     return None
 
 
-def interpret_event(event):
+def interpret_event(event: Any) -> Dict[str, Any]:
     """A decoded msgpack value as a vector item: an event, an in-flight report, or an invalid one."""
     if type(event) is not list or not 3 <= len(event) <= 5:
         return {"kind": "invalid", "reason": "bad_shape"}
@@ -159,7 +163,7 @@ def interpret_event(event):
     return {"kind": KINDS[kind], "name": _text(name), "value": value, "sampleRate": 1 if rate is None else rate, "tags": tag_dict or None}
 
 
-def decode_datagram(data):
+def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     """(items, reason): reason None when the whole datagram is well-formed (SPEC §5)."""
     data = bytes(data)
     if len(data) < 4:
@@ -184,7 +188,7 @@ def decode_datagram(data):
     return items, None
 
 
-def events_of(datagrams):
+def events_of(datagrams: List[bytes]) -> List[Dict[str, Any]]:
     """Every item of several datagrams, in order; fails on any datagram reason."""
     items = []
     for datagram in datagrams:
