@@ -146,7 +146,11 @@ describe('client → UDP → agent and the in-process monitor', () => {
         expected.tasks['app.predict{service="shop"}']?.latency_ms.p50 ?? Infinity,
       )
 
-      const agentText = await getText(`${agent.baseUrl}/metrics`)
+      // The config reload families belong to the served agent (SIGHUP, /-/reload): a monitor has no files.
+      const agentText = (await getText(`${agent.baseUrl}/metrics`))
+        .split('\n')
+        .filter((line) => !/^(# (HELP|TYPE) )?taskmeter_config_/.test(line))
+        .join('\n')
       const monitorText = await monitor.metrics()
       const fromAgent = samples(agentText)
       const fromMonitor = samples(monitorText)

@@ -7,7 +7,7 @@ export type {
   TaskSnapshot,
   HistogramSnapshot,
   LatencySummaryMs,
-} from './aggregate/dashboard-snapshot.js'
+} from './expose/ui/dashboard-snapshot.js'
 export { Monitor, createMonitor, type MonitorStats } from './monitor/monitor.js'
 export type { MonitorOptions } from './monitor/monitor-options.js'
 export type { MonitorServer, ServeOptions } from './monitor/monitor-exposure.js'

@@ -4,7 +4,7 @@
 // every task and user series is on /dashboard and /report, and no name adds lines to /report.
 import { execFile } from 'node:child_process'
 import { expect } from 'vitest'
-import type { DashboardSnapshot } from '../../agent/src/aggregate/dashboard-snapshot.js'
+import type { DashboardSnapshot } from '../../agent/src/expose/ui/dashboard-snapshot.js'
 import { getJson, getText, waitFor } from './poll.js'
 import {
   type DecodedFamily,

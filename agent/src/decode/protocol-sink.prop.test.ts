@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'
-import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { buildDashboard } from '../expose/ui/dashboard-snapshot.js'
 import type { DatagramRouter } from './datagram-router.js'
 import type { DecodeStats } from './decode-stats.js'
 import { setup, feed, datagram } from './protocol-sink.test-support.js'

@@ -33,29 +33,24 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   let significant = 0
   let digits = 0
   let scale = 0 // decimal exponent of the last accumulated digit
+  // Integer and fraction digits in one loop: past the '.', a kept digit lowers the scale, a digit
+  // beyond the fast range is dropped (before it, one is dropped and the scale rises instead).
+  let fraction = false
   for (; i < end; i++) {
     c = buf[i] ?? 0
+    if (c === 0x2e /* . */ && !fraction) {
+      fraction = true
+      continue
+    }
     if (c < ZERO || c > NINE) break
     digits++
     if (significant < MAX_FAST_DIGITS) {
       if (mantissa !== 0 || c !== ZERO) significant++
       mantissa = mantissa * 10 + (c - ZERO)
+      if (fraction) scale--
     } else {
       significant++
-      scale++
-    }
-  }
-  if (i < end && buf[i] === 0x2e /* . */) {
-    i++
-    for (; i < end; i++) {
-      c = buf[i] ?? 0
-      if (c < ZERO || c > NINE) break
-      digits++
-      if (significant < MAX_FAST_DIGITS) {
-        if (mantissa !== 0 || c !== ZERO) significant++
-        mantissa = mantissa * 10 + (c - ZERO)
-        scale--
-      } else significant++
+      if (!fraction) scale++
     }
   }
   if (digits === 0) return NaN

@@ -1,7 +1,7 @@
 // Where the load test and compare read their figures: the agent's own histograms, either the
 // in-process agent's aggregator or a running agent's /dashboard.
 import type { Aggregator } from '../aggregate/aggregator.js'
-import { type TaskSnapshot, buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { type TaskSnapshot, buildDashboard } from '../expose/ui/dashboard-snapshot.js'
 
 export type TaskReader = (task: string) => Promise<TaskSnapshot | undefined>
 

@@ -1,5 +1,5 @@
 // The figures of one measured run and their JSON form (--json; fields may be added, these are kept).
-import type { TaskSnapshot } from '../aggregate/dashboard-snapshot.js'
+import type { TaskSnapshot } from '../expose/ui/dashboard-snapshot.js'
 import type { WorkloadProgress } from './workload-process.js'
 
 export interface RunSummary {

@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import type { Aggregator } from '../aggregate/aggregator.js'
-import { type DashboardSnapshot, buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { type DashboardSnapshot, buildDashboard } from '../expose/ui/dashboard-snapshot.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
 import type { MetricsAuth } from '../config/metrics-auth.js'
 import { createHttpServer } from '../expose/http/http-server.js'

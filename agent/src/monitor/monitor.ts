@@ -13,7 +13,7 @@ import {
 } from '@taskmeter/protocol'
 import { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
-import type { DashboardSnapshot } from '../aggregate/dashboard-snapshot.js'
+import type { DashboardSnapshot } from '../expose/ui/dashboard-snapshot.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { MonitorExposure, type MonitorServer, type ServeOptions } from './monitor-exposure.js'

@@ -2,7 +2,7 @@
 // "scrape" must read exactly like one aggregator that saw them all: /dashboard and /metrics text.
 import { describe, expect, it } from 'vitest'
 import { Aggregator } from '../aggregate/aggregator.js'
-import { buildDashboard } from '../aggregate/dashboard-snapshot.js'
+import { buildDashboard } from '../expose/ui/dashboard-snapshot.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { MetricsRenderer } from '../expose/prometheus/metrics-renderer.js'
 import { testRenderer } from '../expose/prometheus/metrics-renderer.test-support.js'

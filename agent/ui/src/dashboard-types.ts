@@ -1,4 +1,4 @@
-// The parts of the agent's JSON the page reads: GET /dashboard (agent/src/aggregate/
+// The parts of the agent's JSON the page reads: GET /dashboard (agent/src/expose/ui/
 // dashboard-snapshot.ts) and GET /dashboard/distribution
 // (agent/src/expose/http/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
 

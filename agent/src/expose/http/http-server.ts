@@ -1,7 +1,7 @@
 // The agent's HTTP routes (fastify): /metrics, /dashboard, /report, /healthz, /ready.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Aggregator } from '../../aggregate/aggregator.js'
-import { buildDashboard } from '../../aggregate/dashboard-snapshot.js'
+import { buildDashboard } from '../ui/dashboard-snapshot.js'
 import { renderGrafanaDashboard } from '../grafana/grafana-dashboard.js'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
 import { applyHardening } from './http-hardening.js'

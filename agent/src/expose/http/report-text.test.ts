@@ -1,7 +1,7 @@
 // Task names are whatever apps send: /dashboard and /report must list each one, once, as itself.
 import { describe, expect, it } from 'vitest'
 import { Aggregator } from '../../aggregate/aggregator.js'
-import { buildDashboard } from '../../aggregate/dashboard-snapshot.js'
+import { buildDashboard } from '../ui/dashboard-snapshot.js'
 import { renderReport } from './report-text.js'
 
 function aggregatorWith(names: string[]): Aggregator {

@@ -1,6 +1,6 @@
 // GET /report: the human-readable report, the same text as the in-process monitor's `report()`.
 // Built from the /dashboard snapshot so both always show the same figures.
-import type { DashboardSnapshot, TaskSnapshot } from '../../aggregate/dashboard-snapshot.js'
+import type { DashboardSnapshot, TaskSnapshot } from '../ui/dashboard-snapshot.js'
 
 function ms(value: number): string {
   return value >= 100 ? value.toFixed(1) + 'ms' : value.toFixed(2) + 'ms'

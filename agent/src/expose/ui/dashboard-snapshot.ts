@@ -1,32 +1,24 @@
 // The /dashboard JSON, which the live page (agent/ui) reads: fields may be added, these are kept. Durations in ms.
-import type { Aggregator } from './aggregator.js'
-import { HISTOGRAM_SCALE } from './custom-series.js'
-import { QUANTILES, TaskFigures } from './task-figures.js'
+// The page's own types declare what it reads; these extend them, so the two cannot drift apart.
+import type { Aggregator } from '../../aggregate/aggregator.js'
+import { HISTOGRAM_SCALE } from '../../aggregate/custom-series.js'
+import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
+import type {
+  DashboardSnapshot as PageSnapshot,
+  LatencyMs,
+  TaskSnapshot as PageTask,
+} from '../../../ui/src/dashboard-types.js'
 
 const NO_THRESHOLDS = new Float64Array(0)
 
-export interface LatencySummaryMs {
-  p50: number
-  p95: number
-  p99: number
-  p999: number
-  max: number
-  mean: number
-}
+/** The page's figures (agent/ui/src/dashboard-types.ts declares what it reads), in ms. */
+export type LatencySummaryMs = LatencyMs
 
-export interface TaskSnapshot {
-  name: string
-  labels: Record<string, string>
-  active: number
-  completed: number
-  failed: number
+/** What the page reads of a task, and the totals the CLI modes and /report read too. */
+export interface TaskSnapshot extends PageTask {
   success: number
-  error_rate: number
-  rps: number
   count: number
   sum_ms: number
-  latency_ms: LatencySummaryMs
-  window: { rps: number; requests: number; errors: number; error_rate: number; latency_ms: LatencySummaryMs }
 }
 
 export interface HistogramSnapshot {
@@ -41,11 +33,8 @@ export interface HistogramSnapshot {
   max: number
 }
 
-export interface DashboardSnapshot {
-  active_tasks: number
-  window_seconds: number
+export interface DashboardSnapshot extends PageSnapshot {
   precision: number
-  uptime_seconds: number
   tasks: Record<string, TaskSnapshot>
   counters: Record<string, number>
   gauges: Record<string, number>
