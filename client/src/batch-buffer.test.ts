@@ -13,8 +13,7 @@ describe('batching', () => {
     const total = 500
     for (let i = 0; i < total; i++)
       client.timing(`task_${i % 7}`, i + 0.25, i % 3 === 0 ? { shard: String(i % 5) } : undefined)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(total)
+    const events = await io.flushed(total)
     expect(events.map((e) => e.value)).toEqual(Array.from({ length: total }, (_, i) => i + 0.25))
     for (const datagram of io.receiver.datagrams) expect(datagram.bytes.length).toBeLessThanOrEqual(200)
     // Many events share a datagram: a send per event would give 500 datagrams.
@@ -47,8 +46,7 @@ describe('batching', () => {
     client.timing('small', 1)
     client.timing('big', 2, tags)
     client.timing('small', 3)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(3)
+    const events = await io.flushed(3)
     expect(events.map((e) => [e.name, e.value])).toEqual([
       ['small', 1],
       ['big', 2],
@@ -77,8 +75,7 @@ describe('batching', () => {
     const client = io.connect({ maxBufferSize: 100, bufferFlushInterval: 60_000 })
     // Synchronously, before connect() has resolved: these must not be lost.
     for (let i = 0; i < 50; i++) client.timing('early', i)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(50)
+    const events = await io.flushed(50)
     expect(events).toHaveLength(50)
     expect(client.stats().dropped).toEqual({})
   })

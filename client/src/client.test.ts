@@ -29,8 +29,7 @@ describe('metric calls', () => {
     client.gaugeDelta('queue_depth', -3)
     client.histogram('batch_size', 64)
     client.histogram('batch_size', -1.5)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(10)
+    const events = await io.flushed(10)
     expect(events).toEqual([
       { kind: 'timing', name: 'prediction', value: 12.3, sampleRate: 1, tags: null },
       { kind: 'timing', name: 'prediction', value: 0, sampleRate: 1, tags: null },
@@ -55,8 +54,7 @@ describe('metric calls', () => {
     const client = io.connect({ random: () => draws[draw++ % draws.length] ?? 0 })
     for (let i = 0; i < 4; i++) client.increment('sampled', 1, 0.1)
     client.increment('tagged', 2, 0.1, { a: 'b' }) // draw 0.05: sent
-    await client.flush()
-    const events = await io.receiver.waitForEvents(3)
+    const events = await io.flushed(3)
     expect(events).toEqual([
       { kind: 'count', name: 'sampled', value: 1, sampleRate: 0.1, tags: null },
       { kind: 'count', name: 'sampled', value: 1, sampleRate: 0.1, tags: null },
@@ -69,8 +67,7 @@ describe('metric calls', () => {
     const client = io.connect({ sampleRate: 0.5, random: () => 0.25 })
     client.increment('hits')
     client.timing('task', 1)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(2)
+    const events = await io.flushed(2)
     expect(events.map((e) => [e.kind, e.sampleRate])).toEqual([
       ['count', 0.5],
       ['timing', 1],
@@ -87,8 +84,7 @@ describe('prefixes and tags', () => {
     child.timing('query', 2, { table: 'users' })
     grandchild.increment('rows', 10, { shard: '4' })
     client.gauge('g', 1, new Map([['k', 'v']]))
-    await client.flush()
-    const events = await io.receiver.waitForEvents(4)
+    const events = await io.flushed(4)
     expect(events).toEqual([
       { kind: 'timing', name: 'myapp.prediction', value: 1, sampleRate: 1, tags: { region: 'eu', tier: 'web' } },
       {
@@ -116,8 +112,7 @@ describe('prefixes and tags', () => {
     const callTags = { route: '/a' }
     for (let i = 0; i < 3; i++) client.timing('t', i, callTags)
     client.timing('t', 3, { route: '/a' })
-    await client.flush()
-    const events = await io.receiver.waitForEvents(4)
+    const events = await io.flushed(4)
     for (const event of events) expect(event.tags).toEqual({ env: 'test', route: '/a' })
   })
 })
@@ -131,8 +126,7 @@ describe('tracked tasks', () => {
       return 42
     })
     expect(value).toBe(42)
-    await client.flush()
-    const events = await io.receiver.waitForEvents(1)
+    const events = await io.flushed(1)
     expect(events).toEqual([{ kind: 'task_end_success', name: 'prediction', value: 25.5, sampleRate: 1, tags: null }])
     expect(io.receiver.items().some((item) => item.kind === 'task_start')).toBe(false)
   })
@@ -157,8 +151,7 @@ describe('tracked tasks', () => {
     ).rejects.toBe(syncThrown)
     // A non-Error rejection value is passed through as is.
     await expect(client.trackAsync('prediction', () => Promise.reject('plain string'))).rejects.toBe('plain string')
-    await client.flush()
-    const events = await io.receiver.waitForEvents(3)
+    const events = await io.flushed(3)
     expect(events[0]).toEqual({
       kind: 'task_end_error',
       name: 'prediction',
@@ -172,8 +165,7 @@ describe('tracked tasks', () => {
   it('trackAsync also tracks a synchronous function', async () => {
     const client = io.connect()
     await expect(client.trackAsync('sync', () => 'done', { k: 'v' })).resolves.toBe('done')
-    await client.flush()
-    const events = await io.receiver.waitForEvents(1)
+    const events = await io.flushed(1)
     expect(events[0]).toMatchObject({ kind: 'task_end_success', name: 'sync', tags: { k: 'v' } })
   })
 
@@ -188,8 +180,7 @@ describe('tracked tasks', () => {
     expect(endFailed({ status: 'error', tags: { code: 'E42' } })).toBe(5)
     const endTagged = client.startTimer('db', { op: 'write', shard: '1' })
     endTagged({ status: 'success', tags: { op: 'upsert' } })
-    await client.flush()
-    const events = await io.receiver.waitForEvents(3)
+    const events = await io.flushed(3)
     expect(events).toEqual([
       { kind: 'task_end_success', name: 'db', value: 3, sampleRate: 1, tags: { op: 'read' } },
       { kind: 'task_end_error', name: 'db', value: 5, sampleRate: 1, tags: { code: 'E42' } },

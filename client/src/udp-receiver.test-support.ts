@@ -123,6 +123,12 @@ export class ReceiverFixture {
     return this.connected
   }
 
+  /** Flushes the connected client, then waits until the receiver holds `count` events. */
+  async flushed(count: number): Promise<DecodedEvent[]> {
+    await this.connected?.flush()
+    return this.receiver.waitForEvents(count)
+  }
+
   async open(): Promise<void> {
     this.opened = await UdpReceiver.start()
   }
