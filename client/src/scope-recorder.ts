@@ -6,7 +6,7 @@ import { EVENT_KIND, type EventReason, kindName } from '@taskmeter/protocol'
 import type { ClientCore } from './client-core.js'
 import { type DropReason, type TaskmeterDropError, describeName } from './errors.js'
 import type { CachedName, NameCache } from './name-cache.js'
-import { callBack, parseStatArgs } from './stat-args.js'
+import { type StatCallback, callBack, parseStatArgs } from './stat-args.js'
 import type { ScopeTags } from './tag-cache.js'
 import { TaskTimer } from './task-timer.js'
 
@@ -76,7 +76,7 @@ export class ScopeRecorder {
    * sampled on its own; the callback is called once, with the first drop's error if any.
    */
   protected stat(kind: number, name: unknown, value: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void {
-    let callback = null
+    let callback: StatCallback | null = null
     let error: TaskmeterDropError | null = null
     let count = 1
     try {
