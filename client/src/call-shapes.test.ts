@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type ClientOptions, type TaskmeterDropError, createClient } from './index.js'
 import type { TaskmeterClient } from './index.js'
-import { ManualClock } from './udp-receiver.test-support.js'
+import { ManualClock, receiverPerTest } from './udp-receiver.test-support.js'
 
 const clients: TaskmeterClient[] = []
 
@@ -110,6 +110,30 @@ describe('positional sample rate, tags and callback', () => {
     expect(client.stats().dropped).toEqual({ bad_argument: 3 })
     expect(errors[0]?.message).toMatch(/the order is name, value, sampleRate\?, tags\?, callback\?/)
     expect(await eventsOf(client)).toEqual([])
+  })
+})
+
+describe('over a real socket', () => {
+  const io = receiverPerTest()
+
+  it('carries the rate of every sampled kind on the wire, and the tags of an array', async () => {
+    const client = io.connect({ random: () => 0 })
+    client.timing('t', 3, 0.25, ['k:v'])
+    client.increment('c', 1, 0.25)
+    client.gauge('g', 4, 0.5)
+    client.gaugeDelta('g', 1, 0.5)
+    client.histogram('h', 8, 0.125, ['bare'])
+    client.distribution('d', 9, 0.75)
+    const events = await io.flushed(6)
+    expect(events.map((e) => [e.kind, e.sampleRate, e.tags])).toEqual([
+      ['timing', 0.25, { k: 'v' }],
+      ['count', 0.25, null],
+      ['gauge', 0.5, null],
+      ['gauge_delta', 0.5, null],
+      ['histogram', 0.125, { bare: 'true' }],
+      ['histogram', 0.75, null],
+    ])
+    expect(io.receiver.rejections()).toEqual([])
   })
 })
 
