@@ -1,97 +1,87 @@
 // Batching over a real socket: datagrams never exceed maxBufferSize, hold many events each, keep
 // call order, and go out on the flush interval without an explicit flush().
 import { collectDatagram, encodeName } from '@taskmeter/protocol'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BatchBuffer } from './batch-buffer.js'
-import { createClient } from './index.js'
-import type { TaskmeterClient } from './index.js'
-import { UdpReceiver, waitFor } from './udp-receiver.test-support.js'
+import { receiverPerTest, waitFor } from './udp-receiver.test-support.js'
 
-let receiver: UdpReceiver
-let client: TaskmeterClient
-
-beforeEach(async () => {
-  receiver = await UdpReceiver.start()
-})
-
-afterEach(async () => {
-  await client.close()
-  await receiver.close()
-})
+const io = receiverPerTest()
 
 describe('batching', () => {
   it('keeps every datagram within maxBufferSize, in order, one send per datagram', async () => {
-    client = createClient({ port: receiver.port, maxBufferSize: 200, bufferFlushInterval: 60_000 })
+    const client = io.connect({ maxBufferSize: 200, bufferFlushInterval: 60_000 })
     const total = 500
     for (let i = 0; i < total; i++)
       client.timing(`task_${i % 7}`, i + 0.25, i % 3 === 0 ? { shard: String(i % 5) } : undefined)
-    await client.flush()
-    const events = await receiver.waitForEvents(total)
+    const events = await io.flushed(total)
     expect(events.map((e) => e.value)).toEqual(Array.from({ length: total }, (_, i) => i + 0.25))
-    for (const datagram of receiver.datagrams) expect(datagram.bytes.length).toBeLessThanOrEqual(200)
+    for (const datagram of io.receiver.datagrams) expect(datagram.bytes.length).toBeLessThanOrEqual(200)
     // Many events share a datagram: a send per event would give 500 datagrams.
-    expect(receiver.datagrams.length).toBeLessThan(total / 5)
+    expect(io.receiver.datagrams.length).toBeLessThan(total / 5)
     // Each datagram but the last was closed only because the next event would not fit.
-    for (const datagram of receiver.datagrams.slice(0, -1)) expect(datagram.bytes.length).toBeGreaterThan(200 - 40)
-    expect(receiver.rejections()).toEqual([])
-    expect(client.stats()).toMatchObject({ sent: total, datagrams: receiver.datagrams.length, pending: 0, dropped: {} })
+    for (const datagram of io.receiver.datagrams.slice(0, -1)) expect(datagram.bytes.length).toBeGreaterThan(200 - 40)
+    expect(io.receiver.rejections()).toEqual([])
+    expect(client.stats()).toMatchObject({
+      sent: total,
+      datagrams: io.receiver.datagrams.length,
+      pending: 0,
+      dropped: {},
+    })
   })
 
   it('defaults to 16384-byte datagrams on loopback (SPEC.md §1 allows up to 65507 there)', async () => {
-    client = createClient({ port: receiver.port, bufferFlushInterval: 60_000 })
+    const client = io.connect({ bufferFlushInterval: 60_000 })
     for (let i = 0; i < 2000; i++) client.timing('a_fairly_long_task_name_for_size', i + 0.5)
     await client.flush()
-    await receiver.waitForEvents(2000)
-    const largest = Math.max(...receiver.datagrams.map((d) => d.bytes.length))
+    await io.receiver.waitForEvents(2000)
+    const largest = Math.max(...io.receiver.datagrams.map((d) => d.bytes.length))
     expect(largest).toBeLessThanOrEqual(16384)
     expect(largest).toBeGreaterThan(16384 - 60)
   })
 
   it('sends an event larger than maxBufferSize alone rather than losing it', async () => {
-    client = createClient({ port: receiver.port, maxBufferSize: 64, bufferFlushInterval: 60_000 })
+    const client = io.connect({ maxBufferSize: 64, bufferFlushInterval: 60_000 })
     const tags: Record<string, string> = {}
     for (let i = 0; i < 4; i++) tags[`key_${i}`] = 'v'.repeat(40)
     client.timing('small', 1)
     client.timing('big', 2, tags)
     client.timing('small', 3)
-    await client.flush()
-    const events = await receiver.waitForEvents(3)
+    const events = await io.flushed(3)
     expect(events.map((e) => [e.name, e.value])).toEqual([
       ['small', 1],
       ['big', 2],
       ['small', 3],
     ])
     expect(events[1]?.tags).toEqual(tags)
-    expect(receiver.datagrams).toHaveLength(3)
+    expect(io.receiver.datagrams).toHaveLength(3)
   })
 
   it('flushes on the interval without flush(), and the unref()ed timer stops when idle', async () => {
-    client = createClient({ port: receiver.port, bufferFlushInterval: 20 })
+    const client = io.connect({ bufferFlushInterval: 20 })
     const sentAt = Date.now()
     client.timing('interval', 1)
     client.increment('interval_count')
-    const events = await receiver.waitForEvents(2, 2000)
+    const events = await io.receiver.waitForEvents(2, 2000)
     expect(events.map((e) => e.kind)).toEqual(['timing', 'count'])
-    expect((receiver.datagrams[0]?.atMs ?? 0) - sentAt).toBeLessThan(1000)
-    expect(receiver.datagrams).toHaveLength(1)
+    expect((io.receiver.datagrams[0]?.atMs ?? 0) - sentAt).toBeLessThan(1000)
+    expect(io.receiver.datagrams).toHaveLength(1)
     // A second burst after the timer went idle goes out on the interval again.
     client.gauge('later', 5)
-    await receiver.waitForEvents(3, 2000)
-    expect(receiver.datagrams).toHaveLength(2)
+    await io.receiver.waitForEvents(3, 2000)
+    expect(io.receiver.datagrams).toHaveLength(2)
   })
 
   it('queues datagrams sent before the socket connected', async () => {
-    client = createClient({ port: receiver.port, maxBufferSize: 100, bufferFlushInterval: 60_000 })
+    const client = io.connect({ maxBufferSize: 100, bufferFlushInterval: 60_000 })
     // Synchronously, before connect() has resolved: these must not be lost.
     for (let i = 0; i < 50; i++) client.timing('early', i)
-    await client.flush()
-    const events = await receiver.waitForEvents(50)
+    const events = await io.flushed(50)
     expect(events).toHaveLength(50)
     expect(client.stats().dropped).toEqual({})
   })
 
   it('reports pending events until they are sent', async () => {
-    client = createClient({ port: receiver.port, bufferFlushInterval: 60_000 })
+    const client = io.connect({ bufferFlushInterval: 60_000 })
     client.timing('p', 1)
     client.timing('p', 2)
     expect(client.stats().pending).toBe(2)

@@ -65,15 +65,7 @@ export class ClientCore implements TransportListener, ExitFlushable {
 
   /** Sends the buffered datagram, preceded by an in-flight report when one is due. Never throws. */
   flushNow(): void {
-    try {
-      if (this.inflight.hasEntries()) {
-        this.inflight.prepareReport()
-        this.appendReport()
-      }
-      this.batch.send()
-    } catch (error) {
-      this.telemetry.drop('send_failed', this.batch.pendingEvents(), 'flush failed', error)
-    }
+    this.sendBatch(false)
   }
 
   flushBeforeExit(): void {
@@ -125,16 +117,28 @@ export class ClientCore implements TransportListener, ExitFlushable {
     this.closed = true
     this.disarmTimer()
     unregisterExitFlush(this)
+    this.sendBatch(true)
+    await this.transport.close()
+  }
+
+  // The batch, preceded by an in-flight report while tasks are tracked; the final one (close)
+  // reports every task at 0. Never throws: a failure counts the batch's events as send_failed.
+  private sendBatch(final: boolean): void {
     try {
       if (this.inflight.hasEntries()) {
-        this.inflight.prepareFinalReport()
+        if (final) this.inflight.prepareFinalReport()
+        else this.inflight.prepareReport()
         this.appendReport()
       }
       this.batch.send()
     } catch (error) {
-      this.telemetry.drop('send_failed', this.batch.pendingEvents(), 'final flush failed', error)
+      this.telemetry.drop(
+        'send_failed',
+        this.batch.pendingEvents(),
+        final ? 'final flush failed' : 'flush failed',
+        error,
+      )
     }
-    await this.transport.close()
   }
 
   private appendReport(): void {

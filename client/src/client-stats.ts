@@ -13,7 +13,7 @@ export interface ClientStats {
   reports: number
   /** Events buffered or handed to the socket and not yet confirmed. */
   pending: number
-  /** Counter events skipped by sampling (sent ones carry the rate, so the agent scales them). */
+  /** Events skipped by sampling (sent ones carry the rate, so the agent scales them back up). */
   sampledOut: number
   /** Socket errors not tied to one send, e.g. ICMP port unreachable while the agent is down. */
   socketErrors: number
@@ -47,10 +47,13 @@ export class ClientTelemetry {
     this.warned = silent
   }
 
-  drop(reason: DropReason, eventCount: number, message: string, cause?: unknown): void {
+  /** Counts and reports the drop; returns the error it reported (a stat callback gets it too). */
+  drop(reason: DropReason, eventCount: number, message: string, cause?: unknown): TaskmeterDropError {
     const index = REASON_INDEX.get(reason) ?? REASON_INDEX.get('bad_argument') ?? 0
     this.droppedByReason[index] = (this.droppedByReason[index] ?? 0) + eventCount
-    this.report(new TaskmeterDropError(reason, eventCount, `taskmeter client: ${message}`, cause))
+    const error = new TaskmeterDropError(reason, eventCount, `taskmeter client: ${message}`, cause)
+    this.report(error)
+    return error
   }
 
   socketError(error: TaskmeterError): void {

@@ -1,9 +1,9 @@
 // Random garbage arguments to every method never throw into the app, every call is accounted for
 // (sent, sampled out or dropped by reason), and what is sent is always valid wire.
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createClient } from './index.js'
-import { UdpReceiver } from './udp-receiver.test-support.js'
+import { receiverPerFile } from './udp-receiver.test-support.js'
 
 const METHODS = [
   'timing',
@@ -12,6 +12,9 @@ const METHODS = [
   'gauge',
   'gaugeDelta',
   'histogram',
+  'distribution',
+  'timer',
+  'asyncTimer',
   'trackAsync',
   'startTimer',
   'child',
@@ -55,13 +58,7 @@ const garbage = fc.oneof(
 const call = fc.record({ method: fc.constantFrom(...METHODS), args: fc.array(garbage, { maxLength: 5 }) })
 
 describe('random garbage arguments', () => {
-  let receiver: UdpReceiver
-  beforeAll(async () => {
-    receiver = await UdpReceiver.start()
-  })
-  afterAll(async () => {
-    await receiver.close()
-  })
+  const io = receiverPerFile()
 
   it('never throw, and every datagram sent decodes cleanly', async () => {
     await fc.assert(
@@ -69,7 +66,7 @@ describe('random garbage arguments', () => {
         fc.array(call, { minLength: 1, maxLength: 30 }),
         fc.option(garbage),
         async (calls, childOptions) => {
-          const root = createClient({ port: receiver.port, maxBufferSize: 128, errorHandler: () => {} })
+          const root = createClient({ port: io.receiver.port, maxBufferSize: 128, errorHandler: () => {} })
           const client = root.child(childOptions as never)
           const target = client as unknown as Record<string, (...args: unknown[]) => unknown>
           for (const { method, args } of calls) {
@@ -80,6 +77,18 @@ describe('random garbage arguments', () => {
             if (method === 'trackAsync') {
               // The promise settles: with the app's own value or error, or undefined for a non-function.
               await (result as Promise<unknown>).catch(() => undefined)
+            }
+            if (method === 'timer' || method === 'asyncTimer') {
+              // The wrapper is a function; what it throws or rejects with is only the app's own error.
+              const wrapped = result as (...a: unknown[]) => unknown
+              expect(typeof wrapped).toBe('function')
+              let thrown: unknown = null
+              try {
+                await wrapped(args[3])
+              } catch (error) {
+                thrown = error
+              }
+              if (thrown !== null) expect(String(thrown)).toMatch(/^Error: app function (throws|rejects)$/)
             }
             if (method === 'startTimer') {
               const end = result as (r?: unknown) => unknown
@@ -101,7 +110,7 @@ describe('random garbage arguments', () => {
       { numRuns: 150, seed: 0x7a5c },
     )
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(receiver.rejections()).toEqual([])
+    expect(io.receiver.rejections()).toEqual([])
   })
 
   it('accounts for every metric call: sent + sampled out + dropped', async () => {
@@ -109,7 +118,7 @@ describe('random garbage arguments', () => {
       fc.asyncProperty(
         fc.array(
           fc.record({
-            method: fc.constantFrom('timing', 'increment', 'gauge', 'histogram'),
+            method: fc.constantFrom('timing', 'increment', 'decrement', 'gauge', 'histogram', 'distribution'),
             name: garbage,
             value: garbage,
             extra: garbage,
@@ -124,7 +133,9 @@ describe('random garbage arguments', () => {
           for (const { method, name, value, extra } of calls) target[method]?.(name, value, extra)
           const stats = client.stats()
           const dropped = Object.values(stats.dropped).reduce((a, b) => a + (b ?? 0), 0)
-          expect(stats.sent + stats.sampledOut + dropped).toBe(calls.length)
+          // An array of names is one event per name (an empty one is one dropped call).
+          const events = calls.reduce((n, { name }) => n + (Array.isArray(name) ? Math.max(1, name.length) : 1), 0)
+          expect(stats.sent + stats.sampledOut + dropped).toBe(events)
           expect(client.mockEvents).toHaveLength(stats.sent)
           await client.close()
         },

@@ -1,15 +1,19 @@
 // The public API. A TaskmeterClient is a scope (prefix + tags) over a ClientCore shared with its
 // children. Every method validates its arguments, drops and counts what is bad, and never throws
-// into the app; the hot path (a cached name, no per-call tags) allocates nothing.
-import { EVENT_KIND, type EventReason, type Recorder, type TagInput, kindName } from '@taskmeter/protocol'
+// into the app; the hot path (a cached name, no per-call tags) allocates nothing. The metric calls
+// take hot-shots' positional forms too (scope-recorder.ts, stat-args.ts).
+import { EVENT_KIND, type EventReason, type Recorder } from '@taskmeter/protocol'
 import { fetchReport, reportUrlFor } from './agent-report.js'
-import type { ClientCore } from './client-core.js'
 import type { ClientStats } from './client-stats.js'
-import { type DropReason, describeName } from './errors.js'
+import { describeName } from './errors.js'
 import type { MockEvent } from './mock-transport.js'
-import { type CachedName, NameCache } from './name-cache.js'
+import { NameCache } from './name-cache.js'
+import { ScopeRecorder } from './scope-recorder.js'
+import type { StatCallback } from './stat-args.js'
 import { ScopeTags } from './tag-cache.js'
-import { TaskTimer, type TimerResult } from './task-timer.js'
+import type { TagInput } from './tags.js'
+import type { TimerResult } from './task-timer.js'
+import { wrapAsync, wrapSync } from './timer-wrap.js'
 
 const KIND_TIMING = EVENT_KIND.timing
 const KIND_COUNT = EVENT_KIND.count
@@ -19,6 +23,31 @@ const KIND_HISTOGRAM = EVENT_KIND.histogram
 const NO_MOCK_EVENTS: readonly MockEvent[] = Object.freeze([])
 
 export type EndTimer = (result?: TimerResult) => number
+
+/** A name, or an array of names: the event is sent once per name (hot-shots' multi-stat). */
+export type StatName = string | readonly string[]
+/** The third argument of a metric call: a sample rate, the tags, or the callback. */
+export type RateTagsOrCallback = number | TagInput | StatCallback
+/** The fourth: the tags or the callback. */
+export type TagsOrCallback = TagInput | StatCallback
+
+/** gauge, gaugeDelta, histogram, distribution: hot-shots' order after the value. */
+export type MetricCall = (
+  name: StatName,
+  value: number,
+  sampleRateOrTags?: RateTagsOrCallback,
+  tags?: TagsOrCallback,
+  callback?: StatCallback,
+) => void
+
+/** increment, decrement: the value (default 1) may be left out before the tags or the callback. */
+export type CounterCall = (
+  name: StatName,
+  value?: number | TagsOrCallback,
+  sampleRateOrTags?: RateTagsOrCallback,
+  tags?: TagsOrCallback,
+  callback?: StatCallback,
+) => void
 
 export interface ChildOptions {
   /** Appended to the parent's prefix: prefix 'myapp.' then child 'db.' gives 'myapp.db.'. */
@@ -34,21 +63,7 @@ export interface ReportOptions {
   tasks?: readonly string[]
 }
 
-export class TaskmeterClient implements Recorder {
-  private readonly core: ClientCore
-  private readonly names: NameCache
-  private readonly scopeTags: ScopeTags
-  // A child made from bad options drops every event for this reason: child() itself never throws.
-  private readonly scopeReason: EventReason | null
-
-  /** Use createClient(); this constructor is internal. */
-  constructor(core: ClientCore, names: NameCache, scopeTags: ScopeTags, scopeReason: EventReason | null) {
-    this.core = core
-    this.names = names
-    this.scopeTags = scopeTags
-    this.scopeReason = scopeReason
-  }
-
+export class TaskmeterClient extends ScopeRecorder implements Recorder {
   /** This client's instance id in its in-flight reports (random, 16 hex chars). */
   get clientId(): string {
     return this.core.clientId
@@ -59,34 +74,64 @@ export class TaskmeterClient implements Recorder {
     return this.core.mock === null ? NO_MOCK_EVENTS : this.core.mock.events
   }
 
-  /** One completed, successful request of task `name` that took `durationMs` ms. */
-  timing(name: string, durationMs: number, tags?: TagInput): void {
-    this.record(KIND_TIMING, name, durationMs, 1, tags)
+  /**
+   * One completed, successful request of task `name` that took `value` ms; a Date is the start
+   * (the ms since then are sent). Then, hot-shots' order: sampleRate?, tags?, callback?.
+   */
+  timing(
+    name: StatName,
+    value: number | Date,
+    sampleRateOrTags?: RateTagsOrCallback,
+    tags?: TagsOrCallback,
+    callback?: StatCallback,
+  ): void {
+    if (sampleRateOrTags === undefined && typeof name === 'string' && typeof value === 'number')
+      this.record(KIND_TIMING, name, value, 1, undefined)
+    else this.stat(KIND_TIMING, name, value, sampleRateOrTags, tags, callback, undefined)
   }
 
-  /** Counter += value (default 1). hot-shots order: a number third is the sample rate. */
-  increment(name: string, value?: number, sampleRateOrTags?: number | TagInput, tags?: TagInput): void {
-    this.count(name, value === undefined ? 1 : value, sampleRateOrTags, tags)
-  }
-
+  /** Counter += value (default 1); the value may be left out before tags or a callback. */
+  readonly increment: CounterCall = (name, value, a, b, c) => this.count(name, value, 1, a, b, c)
   /** Counter −= value (default 1). */
-  decrement(name: string, value?: number, sampleRateOrTags?: number | TagInput, tags?: TagInput): void {
-    this.count(name, value === undefined ? -1 : typeof value === 'number' ? -value : value, sampleRateOrTags, tags)
-  }
-
+  readonly decrement: CounterCall = (name, value, a, b, c) => this.count(name, value, -1, a, b, c)
   /** Gauge = value. */
-  gauge(name: string, value: number, tags?: TagInput): void {
-    this.record(KIND_GAUGE, name, value, 1, tags)
-  }
-
+  readonly gauge: MetricCall = (name, value, a, b, c) => this.metric(KIND_GAUGE, name, value, a, b, c)
   /** Gauge += delta (hot-shots' name). */
-  gaugeDelta(name: string, delta: number, tags?: TagInput): void {
-    this.record(KIND_GAUGE_DELTA, name, delta, 1, tags)
+  readonly gaugeDelta: MetricCall = (name, delta, a, b, c) => this.metric(KIND_GAUGE_DELTA, name, delta, a, b, c)
+  /** One observation of histogram `name`. */
+  readonly histogram: MetricCall = (name, value, a, b, c) => this.metric(KIND_HISTOGRAM, name, value, a, b, c)
+  /** DogStatsD's distribution: the agent computes its percentiles, so it is a histogram here. */
+  readonly distribution: MetricCall = (name, value, a, b, c) => this.metric(KIND_HISTOGRAM, name, value, a, b, c)
+
+  /**
+   * hot-shots' timer(): fn wrapped so that every call is timed as task `name`. A call that throws
+   * is sent as a failed request (task_end_error) and the error rethrown.
+   */
+  timer<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    name: StatName,
+    sampleRateOrTags?: RateTagsOrCallback,
+    tags?: TagsOrCallback,
+    callback?: StatCallback,
+  ): (...args: A) => R {
+    if (!this.isFunction(fn, 'timer', name)) return (() => undefined) as unknown as (...args: A) => R
+    return wrapSync(fn, this.core.options.now, (start, failed) =>
+      this.timed(name, start, failed, sampleRateOrTags, tags, callback),
+    )
   }
 
-  /** One observation of histogram `name`. */
-  histogram(name: string, value: number, tags?: TagInput): void {
-    this.record(KIND_HISTOGRAM, name, value, 1, tags)
+  /** timer() for an async fn: timed until its promise settles; the wrapper always returns a promise. */
+  asyncTimer<A extends unknown[], R>(
+    fn: (...args: A) => R | PromiseLike<R>,
+    name: StatName,
+    sampleRateOrTags?: RateTagsOrCallback,
+    tags?: TagsOrCallback,
+    callback?: StatCallback,
+  ): (...args: A) => Promise<R> {
+    if (!this.isFunction(fn, 'asyncTimer', name)) return () => Promise.resolve(undefined as unknown as R)
+    return wrapAsync(fn, this.core.options.now, (start, failed) =>
+      this.timed(name, start, failed, sampleRateOrTags, tags, callback),
+    )
   }
 
   /**
@@ -94,24 +139,16 @@ export class TaskmeterClient implements Recorder {
    * error with its duration. Resolves to fn's value; rejects with fn's own error, untouched.
    */
   async trackAsync<T>(name: string, fn: () => T | PromiseLike<T>, tags?: TagInput): Promise<T> {
-    if (typeof fn !== 'function') {
-      this.core.telemetry.drop(
-        'bad_argument',
-        1,
-        `trackAsync(${describeName(name)}): fn is ${typeof fn}, not a function; resolving to undefined`,
-      )
-      return undefined as unknown as T
-    }
+    if (!this.isFunction(fn, 'trackAsync', name)) return undefined as unknown as T
     const timer = this.beginTask(name, tags)
-    let value: T
+    let failed = true
     try {
-      value = await fn()
-    } catch (error) {
-      timer.end('error', undefined)
-      throw error
+      const value = await fn()
+      failed = false
+      return value
+    } finally {
+      timer.end(failed ? 'error' : 'success', undefined)
     }
-    timer.end('success', undefined)
-    return value
   }
 
   /** Starts task `name`; call the returned end({ status?, tags? }) once. It returns the ms taken. */
@@ -122,7 +159,6 @@ export class TaskmeterClient implements Recorder {
 
   /** A client with more prefix and tags, sharing this one's socket, batch and stats. */
   child(options?: ChildOptions): TaskmeterClient {
-    const core = this.core
     let reason: EventReason | null = this.scopeReason
     let prefix = this.names.prefix
     let scopeTags = this.scopeTags
@@ -138,7 +174,7 @@ export class TaskmeterClient implements Recorder {
     } catch {
       reason ??= 'bad_tags'
     }
-    return new TaskmeterClient(core, new NameCache(prefix), scopeTags, reason)
+    return new TaskmeterClient(this.core, new NameCache(prefix), scopeTags, reason)
   }
 
   /** Sends what is buffered (and an in-flight report); resolves once the socket took it. */
@@ -172,122 +208,42 @@ export class TaskmeterClient implements Recorder {
     }
   }
 
-  /** The client's own telemetry: events sent, pending, and dropped by reason. */
+  /** The client's own telemetry: events sent, pending, sampled out, and dropped by reason. */
   stats(): ClientStats {
     return this.core.stats()
   }
 
-  private count(name: string, value: unknown, sampleRateOrTags: unknown, tags: unknown): void {
-    let rate: unknown = this.core.options.sampleRate
-    let callTags: unknown = tags
-    if (typeof sampleRateOrTags === 'number') rate = sampleRateOrTags
-    else if (sampleRateOrTags !== undefined && sampleRateOrTags !== null) callTags = sampleRateOrTags
-    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) {
-      this.drop('bad_sample_rate', KIND_COUNT, name)
-      return
-    }
-    this.record(KIND_COUNT, name, value as number, rate, callTags as TagInput | undefined)
+  private metric(kind: number, name: unknown, value: unknown, a: unknown, b: unknown, c: unknown): void {
+    if (a === undefined && typeof name === 'string' && typeof value === 'number')
+      this.record(kind, name, value, 1, undefined)
+    else this.stat(kind, name, value, a, b, c, undefined)
   }
 
-  // The hot path. One try/catch guards everything the app passed (getters, proxies) so that
-  // nothing escapes; with a cached name and no call tags it is a lookup, three checks and an append.
-  private record(kind: number, name: string, value: number, sampleRate: number, tags: TagInput | undefined): void {
-    const core = this.core
-    try {
-      if (core.closed || this.scopeReason !== null) {
-        this.dropForScope(kind, name)
-        return
-      }
-      let cached = this.names.get(name)
-      if (cached === undefined) {
-        const resolved = this.names.resolve(name)
-        if (typeof resolved === 'string') {
-          this.drop(resolved, kind, name)
-          return
-        }
-        cached = resolved
-      }
-      if (typeof value !== 'number') {
-        this.drop('bad_value', kind, name)
-        return
-      }
-      // NaN and ±Infinity: the only numbers for which x - x is not 0.
-      if (value - value !== 0) {
-        this.drop('non_finite_value', kind, name)
-        return
-      }
-      if (value < 0 && kind === KIND_TIMING) {
-        this.drop('negative_duration', kind, name)
-        return
-      }
-      let tagBytes = this.scopeTags.bytes
-      if (tags !== undefined) {
-        const resolved = this.scopeTags.forCall(tags)
-        if (typeof resolved === 'string') {
-          this.drop(resolved, kind, name)
-          return
-        }
-        tagBytes = resolved
-      }
-      if (sampleRate !== 1 && core.options.random() >= sampleRate) {
-        core.telemetry.sampledOut++
-        return
-      }
-      if (kind === KIND_TIMING && !cached.isTask) this.markTask(cached)
-      core.emit(kind, cached.bytes, value, sampleRate, tagBytes)
-    } catch (error) {
-      this.drop('bad_argument', kind, name, error)
-    }
+  // hot-shots lets the value be left out before tags or a callback: then it is 1 (−1 to decrement).
+  private count(name: unknown, value: unknown, sign: number, a: unknown, b: unknown, c: unknown): void {
+    if (value === undefined || value === null) this.stat(KIND_COUNT, name, sign, a, b, c, undefined)
+    else if (typeof value === 'number') {
+      if (a === undefined && typeof name === 'string')
+        this.record(KIND_COUNT, name, sign * value, this.core.options.sampleRate, undefined)
+      else this.stat(KIND_COUNT, name, sign * value, a, b, c, undefined)
+    } else if (typeof value === 'object' || typeof value === 'function')
+      this.stat(KIND_COUNT, name, sign, value, a, b, c)
+    else this.stat(KIND_COUNT, name, value, a, b, c, undefined)
   }
 
-  private beginTask(name: string, tags: TagInput | undefined): TaskTimer {
-    const core = this.core
-    const timer = new TaskTimer(core, this.scopeTags, core.options.now())
-    try {
-      if (core.closed || this.scopeReason !== null) {
-        this.dropForScope(EVENT_KIND.task_end_success, name)
-        return timer
-      }
-      const cached = this.names.get(name) ?? this.names.resolve(name)
-      if (typeof cached === 'string') {
-        this.drop(cached, EVENT_KIND.task_end_success, name)
-        return timer
-      }
-      if (tags !== undefined) {
-        const resolved = this.scopeTags.forCall(tags)
-        if (typeof resolved === 'string') {
-          this.drop(resolved, EVENT_KIND.task_end_success, name)
-          return timer
-        }
-        timer.tagBytes = resolved
-        timer.startTags = tags
-      } else {
-        timer.tagBytes = this.scopeTags.bytes
-      }
-      if (!cached.isTask) this.markTask(cached)
-      timer.name = cached
-      timer.task = core.inflight.start(cached.fullName, cached.bytes)
-      core.inflightChanged()
-    } catch (error) {
-      this.drop('bad_argument', EVENT_KIND.task_end_success, name, error)
-    }
-    return timer
+  private timed(name: StatName, startMs: number, failed: boolean, a: unknown, b: unknown, c: unknown): void {
+    const ms = Math.max(0, this.core.options.now() - startMs)
+    this.stat(failed ? EVENT_KIND.task_end_error : KIND_TIMING, name, ms, a, b, c, undefined)
   }
 
-  private markTask(cached: CachedName): void {
-    cached.isTask = true
-    this.core.rememberTask(cached.fullName)
-  }
-
-  private dropForScope(kind: number, name: unknown): void {
-    if (this.core.closed) this.drop('closed', kind, name)
-    else this.drop(this.scopeReason ?? 'bad_argument', kind, name, undefined, 'a child() made with bad options')
-  }
-
-  private drop(reason: DropReason, kind: number, name: unknown, cause?: unknown, why?: string): void {
-    const { subject, detail } = describeName(name)
-    const because = [detail, why].filter((text) => text !== undefined).join('; ')
-    const what = `${kindName(kind) ?? 'event'}${subject} dropped: ${reason}${because === '' ? '' : ` (${because})`}`
-    this.core.telemetry.drop(reason, 1, what, cause)
+  private isFunction(fn: unknown, call: string, name: unknown): boolean {
+    if (typeof fn === 'function') return true
+    const what = `${call}(${describeName(name).subject.trim()}): fn is ${typeof fn}, not a function`
+    this.core.telemetry.drop(
+      'bad_argument',
+      1,
+      `${what}; ${call === 'trackAsync' ? 'resolving to undefined' : 'the wrapper does nothing'}`,
+    )
+    return false
   }
 }

@@ -41,7 +41,7 @@ describe('bad arguments', () => {
     client.increment('c', 1, 0) // bad_sample_rate
     client.increment('c', 1, 1.5) // bad_sample_rate
     anyClient.timing?.('t', 1, 'tags?') // bad_tags
-    anyClient.timing?.('t', 1, ['a:b']) // bad_tags
+    anyClient.timing?.('t', 1, ['a:b', 1]) // bad_tags
     anyClient.timing?.('t', 1, { n: 5 }) // bad_tags
     client.timing('t', 1, Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']))) // bad_tags
     client.timing('t', 1, { k: 'v'.repeat(201) }) // tag_too_long

@@ -37,6 +37,18 @@ export class TaskmeterDropError extends TaskmeterError {
 // `timing "a" dropped: …` for a name the app gave; `timing dropped: … (the name is undefined, …)`
 // when it gave no string at all, so the warning reads as a sentence either way.
 export function describeName(name: unknown): { subject: string; detail: string | undefined } {
+  // An array of names (one event per name): the first few, as a reader would find them in code.
+  if (Array.isArray(name)) {
+    try {
+      const shown = name
+        .slice(0, 3)
+        .map((one: unknown) => (typeof one === 'string' ? describeName(one).subject : ` a ${typeof one}`))
+      if (shown.length > 0)
+        return { subject: ` [${shown.join(',')}${name.length > 3 ? ', …' : ''} ]`, detail: undefined }
+    } catch {
+      // A proxy that throws from its traps: described as an array below.
+    }
+  }
   if (typeof name === 'string')
     return { subject: ` ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`, detail: undefined }
   const given =

@@ -1,5 +1,16 @@
 export { createClient } from './create-client.js'
-export type { TaskmeterClient, ChildOptions, EndTimer, ReportOptions } from './client.js'
+export type {
+  TaskmeterClient,
+  ChildOptions,
+  EndTimer,
+  ReportOptions,
+  StatName,
+  RateTagsOrCallback,
+  TagsOrCallback,
+  MetricCall,
+  CounterCall,
+} from './client.js'
+export type { StatCallback } from './stat-args.js'
 export type { TaskStatus, TimerResult } from './task-timer.js'
 export type { ClientOptions, ErrorHandler } from './options.js'
 export type { ClientStats } from './client-stats.js'
@@ -12,6 +23,6 @@ export {
   type DropReason,
   type TaskmeterErrorCode,
 } from './errors.js'
-export type { TagInput } from '@taskmeter/protocol'
+export { type TagInput, BARE_TAG_VALUE } from './tags.js'
 export { wrap, tracked } from '@taskmeter/instrument'
 export type { Recorder } from '@taskmeter/protocol'

@@ -10,6 +10,19 @@ function nameBytes(name: string): Uint8Array {
   return encodeName(name) as Uint8Array
 }
 
+// A task the test starts and ends by name; start() returns null only past MAX_TRACKED_TASKS.
+function run(tracker: InflightTracker, name: string): () => void {
+  const task = tracker.start(name, nameBytes(name))
+  if (task === null) throw new Error(`no room to track ${name}`)
+  return () => tracker.end(task)
+}
+
+// The last ZERO_REPORTS reports of a task that ended: listed with 0, then gone.
+function expectZeroCountdown(tracker: InflightTracker, name: string): void {
+  for (let i = 0; i < ZERO_REPORTS; i++) expect(reportOf(tracker)).toEqual({ [name]: 0 })
+  expect(tracker.hasEntries()).toBe(false)
+}
+
 function reportOf(tracker: InflightTracker): Record<string, number> {
   tracker.prepareReport()
   const out: Record<string, number> = {}
@@ -23,39 +36,33 @@ describe('InflightTracker', () => {
   it('counts starts and ends per task and lists a task with 0 in the three reports after it drops', () => {
     const tracker = new InflightTracker()
     expect(tracker.hasEntries()).toBe(false)
-    const a1 = tracker.start('a', nameBytes('a'))
-    const a2 = tracker.start('a', nameBytes('a'))
-    const b = tracker.start('b', nameBytes('b'))
+    const endA1 = run(tracker, 'a')
+    const endA2 = run(tracker, 'a')
+    const endB = run(tracker, 'b')
     expect(reportOf(tracker)).toEqual({ a: 2, b: 1 })
-    tracker.end(a1 as NonNullable<typeof a1>)
-    tracker.end(b as NonNullable<typeof b>)
-    expect(reportOf(tracker)).toEqual({ a: 1, b: 0 })
-    expect(reportOf(tracker)).toEqual({ a: 1, b: 0 })
-    expect(reportOf(tracker)).toEqual({ a: 1, b: 0 })
+    endA1()
+    endB()
+    for (let i = 0; i < 3; i++) expect(reportOf(tracker)).toEqual({ a: 1, b: 0 })
     expect(ZERO_REPORTS).toBe(3)
     expect(reportOf(tracker)).toEqual({ a: 1 })
-    tracker.end(a2 as NonNullable<typeof a2>)
-    for (let i = 0; i < ZERO_REPORTS; i++) expect(reportOf(tracker)).toEqual({ a: 0 })
-    expect(tracker.hasEntries()).toBe(false)
+    endA2()
+    expectZeroCountdown(tracker, 'a')
   })
 
   it('restarts the zero countdown when a task starts again', () => {
     const tracker = new InflightTracker()
-    const first = tracker.start('a', nameBytes('a'))
-    tracker.end(first as NonNullable<typeof first>)
+    run(tracker, 'a')()
     expect(reportOf(tracker)).toEqual({ a: 0 })
     expect(reportOf(tracker)).toEqual({ a: 0 })
-    const again = tracker.start('a', nameBytes('a'))
-    tracker.end(again as NonNullable<typeof again>)
-    for (let i = 0; i < ZERO_REPORTS; i++) expect(reportOf(tracker)).toEqual({ a: 0 })
-    expect(tracker.hasEntries()).toBe(false)
+    run(tracker, 'a')()
+    expectZeroCountdown(tracker, 'a')
   })
 
   it('never counts below zero and stops tracking new names at the cap', () => {
     const tracker = new InflightTracker()
-    const task = tracker.start('a', nameBytes('a'))
-    tracker.end(task as NonNullable<typeof task>)
-    tracker.end(task as NonNullable<typeof task>)
+    const endA = run(tracker, 'a')
+    endA()
+    endA()
     expect(tracker.inflightCount('a')).toBe(0)
     for (let i = 1; i < MAX_TRACKED_TASKS; i++) tracker.start(`t${i}`, nameBytes(`t${i}`))
     expect(tracker.start('one_too_many', nameBytes('one_too_many'))).toBeNull()

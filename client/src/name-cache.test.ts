@@ -65,12 +65,23 @@ describe('ScopeTags', () => {
     expect(root.forCall({ k: 'v' })).toBe(first)
   })
 
-  it('treats null call tags as none and rejects non-objects', () => {
+  it('treats null call tags as none and rejects non-objects and non-string array entries', () => {
     const root = ScopeTags.create({ a: '1' }, null)
     if (typeof root === 'string') throw new Error(root)
     expect(root.forCall(null)).toBe(root.bytes)
     expect(root.forCall('a:b')).toBe('bad_tags')
-    expect(root.forCall(['a:b'])).toBe('bad_tags')
+    expect(root.forCall(['a:b', 7])).toBe('bad_tags')
+    expect(root.forCall([':no_key'])).toBe('bad_tags')
     expect(root.forCall({ a: 1 })).toBe('bad_tags')
+  })
+
+  it("reads an array of 'key:value' like the object it spells, caching it apart", () => {
+    const root = ScopeTags.create(null, null)
+    if (typeof root === 'string') throw new Error(root)
+    const fromArray = root.forCall(['k:v', 'url:http://x:80', 'canary'])
+    expect(fromArray).toEqual(root.forCall({ k: 'v', url: 'http://x:80', canary: 'true' }))
+    expect(root.forCall(['k:v', 'url:http://x:80', 'canary'])).toBe(fromArray)
+    // Entries are length-prefixed in the cache key: ['ab', 'c'] is not ['a', 'bc'].
+    expect(root.forCall(['ab', 'c'])).not.toEqual(root.forCall(['a', 'bc']))
   })
 })

@@ -71,7 +71,7 @@ describe('resolveOptions', () => {
       [{ reportUrl: 'ftp://x' }, /reportUrl must be an http\(s\) URL/],
       [{ reportUrl: 'not a url' }, /reportUrl/],
       [{ tags: { a: 'b' }, globalTags: { c: 'd' } }, /tags or globalTags/],
-      [{ tags: ['a:b'] as never }, /tags must be an object or Map/],
+      [{ tags: 'a:b' as never }, /tags must be an object or Map of string to string, or an array of 'key:value'/],
       [{ errorHandler: 'log' as never }, /errorHandler must be a function \(got "log"\)/],
       [{ mock: 'yes' as never }, /mock must be a boolean/],
     ]

@@ -9,9 +9,9 @@ import {
   MAX_FLUSH_INTERVAL_MS,
   MAX_NAME_BYTES,
   MIN_FLUSH_INTERVAL_MS,
-  type TagInput,
 } from '@taskmeter/protocol'
 import { TaskmeterError } from './errors.js'
+import type { TagInput } from './tags.js'
 
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 8125
@@ -47,7 +47,7 @@ export interface ClientOptions {
   maxBufferSize?: number
   /** Send what is buffered at least this often, ms 1..60000; default 100. */
   bufferFlushInterval?: number
-  /** Default sample rate of increment/decrement, (0, 1]; default 1. */
+  /** Default sample rate of increment/decrement, (0, 1]; default 1 (other calls take theirs per call). */
   sampleRate?: number
   /** Receives every failure; called inside try/catch. Without it failures are counted silently. */
   errorHandler?: ErrorHandler
@@ -59,7 +59,7 @@ export interface ClientOptions {
   reportTimeoutMs?: number
   /** Testing hook: a monotonic clock in ms (default performance.now). */
   now?: () => number
-  /** Testing hook: uniform [0, 1) source for counter sampling (default Math.random). */
+  /** Testing hook: uniform [0, 1) source for sampling (default Math.random). */
   random?: () => number
   /** Testing hook: the environment to read fallbacks from (default process.env). */
   env?: Readonly<Record<string, string | undefined>>
@@ -140,8 +140,8 @@ function tagsFrom(options: ClientOptions): TagInput | null {
     )
   }
   const tags = options.tags ?? options.globalTags ?? null
-  if (tags !== null && (typeof tags !== 'object' || Array.isArray(tags))) {
-    throw invalid('tags', 'an object or Map of string to string', tags)
+  if (tags !== null && typeof tags !== 'object') {
+    throw invalid('tags', "an object or Map of string to string, or an array of 'key:value'", tags)
   }
   return tags
 }

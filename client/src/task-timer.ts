@@ -1,11 +1,12 @@
 // One tracked task (trackAsync / startTimer): counted in flight from start to end, then one
 // task_end_success or task_end_error event carrying the duration in ms (SPEC.md §3). No
 // task_start event: the in-flight reports carry the count (SPEC.md §3.1, MUST NOT send both).
-import { EVENT_KIND, type TagInput } from '@taskmeter/protocol'
+import { EVENT_KIND } from '@taskmeter/protocol'
 import type { ClientCore } from './client-core.js'
 import type { InflightTask } from './inflight.js'
 import type { CachedName } from './name-cache.js'
 import { ScopeTags, type TagBytes } from './tag-cache.js'
+import type { TagInput } from './tags.js'
 
 export type TaskStatus = 'success' | 'error'
 

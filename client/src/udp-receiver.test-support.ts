@@ -3,6 +3,10 @@
 // fixed time).
 import { type Socket, createSocket } from 'node:dgram'
 import { type DecodedEvent, type DecodedInflightReport, type DecodedItem, collectDatagram } from '@taskmeter/protocol'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { createClient } from './create-client.js'
+import type { TaskmeterClient } from './client.js'
+import type { ClientOptions } from './options.js'
 
 export async function waitFor<T>(
   what: string,
@@ -101,4 +105,54 @@ export class ManualClock {
   advance(ms: number): void {
     this.nowMs += ms
   }
+}
+
+/** A receiver for the tests of one file, and the client a test connects to it (closed after). */
+export class ReceiverFixture {
+  private opened: UdpReceiver | null = null
+  private connected: TaskmeterClient | null = null
+
+  get receiver(): UdpReceiver {
+    if (this.opened === null) throw new Error('the receiver is opened by the fixture hooks, before the test')
+    return this.opened
+  }
+
+  /** A client that sends to the receiver; failures are counted, not warned about. */
+  connect(options: ClientOptions = {}): TaskmeterClient {
+    this.connected = createClient({ host: '127.0.0.1', port: this.receiver.port, errorHandler: () => {}, ...options })
+    return this.connected
+  }
+
+  /** Flushes the connected client, then waits until the receiver holds `count` events. */
+  async flushed(count: number): Promise<DecodedEvent[]> {
+    await this.connected?.flush()
+    return this.receiver.waitForEvents(count)
+  }
+
+  async open(): Promise<void> {
+    this.opened = await UdpReceiver.start()
+  }
+
+  async shut(): Promise<void> {
+    await this.connected?.close()
+    this.connected = null
+    await this.opened?.close()
+    this.opened = null
+  }
+}
+
+/** A new receiver for every test (beforeEach / afterEach). */
+export function receiverPerTest(): ReceiverFixture {
+  const fixture = new ReceiverFixture()
+  beforeEach(() => fixture.open())
+  afterEach(() => fixture.shut())
+  return fixture
+}
+
+/** One receiver for the whole file (beforeAll / afterAll); each test closes its own clients. */
+export function receiverPerFile(): ReceiverFixture {
+  const fixture = new ReceiverFixture()
+  beforeAll(() => fixture.open())
+  afterAll(() => fixture.shut())
+  return fixture
 }

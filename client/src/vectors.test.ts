@@ -1,55 +1,48 @@
 // The protocol's golden vectors (protocol/vectors/valid.json), replayed through the public API
 // over a real socket: each datagram the client writes is the vector's hex byte for byte.
 import { type EncodeOp, type Vector, loadVectorFiles } from '../../protocol/src/vectors.fixture.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createClient } from './index.js'
-import { UdpReceiver, waitFor } from './udp-receiver.test-support.js'
+import { receiverPerFile, waitFor } from './udp-receiver.test-support.js'
 
 type AppendOp = Extract<EncodeOp, { op: 'append' }>
 
 const vectors = loadVectorFiles().find((f) => f.file === 'valid.json')?.vectors ?? []
 
-// What the API can say: no task_start (the client sends in-flight reports instead, SPEC.md §3.1),
-// a sample rate on counters only, and in-flight reports with the client's own random id.
+// What the API can say: no task_start (the client sends in-flight reports instead, SPEC.md §3.1)
+// and in-flight reports with the client's own random id. A sample rate goes with every metric call.
 function expressible(vector: Vector): vector is Vector & { encode: AppendOp[] } {
-  return (
-    vector.encode?.every(
-      (op) =>
-        op.op === 'append' && op.kind !== 6 && op.kind !== 7 && op.kind !== 8 && (op.kind === 2 || op.sampleRate === 1),
-    ) === true
-  )
+  return vector.encode?.every((op) => op.op === 'append' && op.kind >= 1 && op.kind <= 5) === true
 }
 
 const replayable = vectors.filter(expressible)
 
 describe('golden vectors through the client API', () => {
-  let receiver: UdpReceiver
-  beforeAll(async () => {
-    receiver = await UdpReceiver.start()
-  })
-  afterAll(async () => {
-    await receiver.close()
-  })
+  const io = receiverPerFile()
 
   it('covers most canonical vectors', () => {
     expect(replayable.length).toBeGreaterThanOrEqual(15)
   })
 
   it.each(replayable.map((v) => [v.name, v] as const))('%s', async (_name, vector) => {
-    // random() = 0 keeps every sampled counter (the vectors show the events that were sent).
-    const client = createClient({ port: receiver.port, random: () => 0, errorHandler: (e) => expect.fail(e.message) })
-    const before = receiver.datagrams.length
+    // random() = 0 keeps every sampled event (the vectors show the events that were sent).
+    const client = createClient({
+      port: io.receiver.port,
+      random: () => 0,
+      errorHandler: (e) => expect.fail(e.message),
+    })
+    const before = io.receiver.datagrams.length
     for (const op of vector.encode) {
       const tags = op.tags === null ? undefined : new Map(op.tags)
-      if (op.kind === 1) client.timing(op.name, op.value, tags)
+      if (op.kind === 1) client.timing(op.name, op.value, op.sampleRate, tags)
       else if (op.kind === 2) client.increment(op.name, op.value, op.sampleRate, tags)
-      else if (op.kind === 3) client.gauge(op.name, op.value, tags)
-      else if (op.kind === 4) client.gaugeDelta(op.name, op.value, tags)
-      else if (op.kind === 5) client.histogram(op.name, op.value, tags)
+      else if (op.kind === 3) client.gauge(op.name, op.value, op.sampleRate, tags)
+      else if (op.kind === 4) client.gaugeDelta(op.name, op.value, op.sampleRate, tags)
+      else if (op.kind === 5) client.histogram(op.name, op.value, op.sampleRate, tags)
     }
     await client.flush()
-    await waitFor('the datagram', () => receiver.datagrams.length > before)
-    expect(receiver.datagrams[before]?.bytes.toString('hex')).toBe(vector.hex)
+    await waitFor('the datagram', () => io.receiver.datagrams.length > before)
+    expect(io.receiver.datagrams[before]?.bytes.toString('hex')).toBe(vector.hex)
     await client.close()
   })
 })

@@ -1,0 +1,164 @@
+// What every TaskmeterClient method ends in: a scope (prefix + tags over the shared ClientCore)
+// that validates one event, drops and counts what is bad, samples, and hands the rest to the
+// core. record() is the hot path; stat() is the slower one for hot-shots' positional arguments
+// (sample rate, tags, callback), a Date value and an array of names.
+import { EVENT_KIND, type EventReason, kindName } from '@taskmeter/protocol'
+import type { ClientCore } from './client-core.js'
+import { type DropReason, type TaskmeterDropError, describeName } from './errors.js'
+import type { CachedName, NameCache } from './name-cache.js'
+import { type StatCallback, callBack, parseStatArgs } from './stat-args.js'
+import type { ScopeTags } from './tag-cache.js'
+import { TaskTimer } from './task-timer.js'
+
+const KIND_TIMING = EVENT_KIND.timing
+const KIND_COUNT = EVENT_KIND.count
+const KIND_TASK_ERROR = EVENT_KIND.task_end_error
+
+export class ScopeRecorder {
+  protected readonly core: ClientCore
+  protected readonly names: NameCache
+  protected readonly scopeTags: ScopeTags
+  // A child made from bad options drops every event for this reason: child() itself never throws.
+  protected readonly scopeReason: EventReason | null
+
+  /** Use createClient(); this constructor is internal. */
+  constructor(core: ClientCore, names: NameCache, scopeTags: ScopeTags, scopeReason: EventReason | null) {
+    this.core = core
+    this.names = names
+    this.scopeTags = scopeTags
+    this.scopeReason = scopeReason
+  }
+
+  // The hot path. One try/catch guards everything the app passed (getters, proxies) so that
+  // nothing escapes; with a cached name and no call tags it is a lookup, three checks and an append.
+  // Returns the drop error, or null when the event was buffered or sampled out.
+  protected record(
+    kind: number,
+    name: string,
+    value: number,
+    sampleRate: number,
+    tags: unknown,
+  ): TaskmeterDropError | null {
+    const core = this.core
+    try {
+      if (core.closed || this.scopeReason !== null) return this.dropForScope(kind, name)
+      let cached = this.names.get(name)
+      if (cached === undefined) {
+        const resolved = this.names.resolve(name)
+        if (typeof resolved === 'string') return this.drop(resolved, kind, name)
+        cached = resolved
+      }
+      if (typeof value !== 'number') return this.drop('bad_value', kind, name)
+      // NaN and ±Infinity: the only numbers for which x - x is not 0.
+      if (value - value !== 0) return this.drop('non_finite_value', kind, name)
+      if (value < 0 && kind === KIND_TIMING) return this.drop('negative_duration', kind, name)
+      let tagBytes = this.scopeTags.bytes
+      if (tags !== undefined) {
+        const resolved = this.scopeTags.forCall(tags)
+        if (typeof resolved === 'string') return this.drop(resolved, kind, name)
+        tagBytes = resolved
+      }
+      if (sampleRate !== 1 && core.options.random() >= sampleRate) {
+        core.telemetry.sampledOut++
+        return null
+      }
+      if (!cached.isTask && (kind === KIND_TIMING || kind === KIND_TASK_ERROR)) this.markTask(cached)
+      core.emit(kind, cached.bytes, value, sampleRate, tagBytes)
+      return null
+    } catch (error) {
+      return this.drop('bad_argument', kind, name, error)
+    }
+  }
+
+  /**
+   * One metric call with hot-shots' trailing arguments: a, b, c, d are [sampleRate] [tags]
+   * [callback] in that order, each optional. `name` may be an array: one event per name, each
+   * sampled on its own; the callback is called once, with the first drop's error if any.
+   */
+  protected stat(kind: number, name: unknown, value: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    let callback: StatCallback | null = null
+    let error: TaskmeterDropError | null = null
+    let count = 1
+    try {
+      if (Array.isArray(name)) count = Math.max(1, name.length)
+      const args = parseStatArgs(a, b, c, d)
+      callback = args.callback
+      const { tags, misuse } = args
+      const rate = args.rate === undefined ? (kind === KIND_COUNT ? this.core.options.sampleRate : 1) : args.rate
+      // A Date is when the timed work began (hot-shots): the value is the ms elapsed since.
+      const given = kind === KIND_TIMING && value instanceof Date ? Date.now() - value.getTime() : value
+      if (misuse !== null) error = this.drop('bad_argument', kind, name, undefined, misuse, count)
+      else if (typeof rate !== 'number' || !(rate > 0 && rate <= 1))
+        error = this.drop('bad_sample_rate', kind, name, undefined, undefined, count)
+      else if (!Array.isArray(name)) error = this.record(kind, name as string, given as number, rate, tags)
+      else if (name.length === 0) error = this.drop('bad_name', kind, name, undefined, 'an empty array of names')
+      else {
+        for (let i = 0; i < name.length; i++) {
+          const dropped = this.record(kind, name[i] as string, given as number, rate, tags)
+          if (error === null) error = dropped
+        }
+      }
+    } catch (cause) {
+      error = this.drop('bad_argument', kind, name, cause, undefined, count)
+    }
+    if (callback !== null) callBack(callback, error)
+  }
+
+  protected beginTask(name: string, tags: unknown): TaskTimer {
+    const core = this.core
+    const timer = new TaskTimer(core, this.scopeTags, core.options.now())
+    try {
+      if (core.closed || this.scopeReason !== null) {
+        this.dropForScope(EVENT_KIND.task_end_success, name)
+        return timer
+      }
+      const cached = this.names.get(name) ?? this.names.resolve(name)
+      if (typeof cached === 'string') {
+        this.drop(cached, EVENT_KIND.task_end_success, name)
+        return timer
+      }
+      if (tags !== undefined) {
+        const resolved = this.scopeTags.forCall(tags)
+        if (typeof resolved === 'string') {
+          this.drop(resolved, EVENT_KIND.task_end_success, name)
+          return timer
+        }
+        timer.tagBytes = resolved
+        timer.startTags = tags
+      } else {
+        timer.tagBytes = this.scopeTags.bytes
+      }
+      if (!cached.isTask) this.markTask(cached)
+      timer.name = cached
+      timer.task = core.inflight.start(cached.fullName, cached.bytes)
+      core.inflightChanged()
+    } catch (error) {
+      this.drop('bad_argument', EVENT_KIND.task_end_success, name, error)
+    }
+    return timer
+  }
+
+  private markTask(cached: CachedName): void {
+    cached.isTask = true
+    this.core.rememberTask(cached.fullName)
+  }
+
+  private dropForScope(kind: number, name: unknown): TaskmeterDropError {
+    if (this.core.closed) return this.drop('closed', kind, name)
+    return this.drop(this.scopeReason ?? 'bad_argument', kind, name, undefined, 'a child() made with bad options')
+  }
+
+  protected drop(
+    reason: DropReason,
+    kind: number,
+    name: unknown,
+    cause?: unknown,
+    why?: string,
+    count = 1,
+  ): TaskmeterDropError {
+    const { subject, detail } = describeName(name)
+    const because = [detail, why].filter((text) => text !== undefined).join('; ')
+    const what = `${kindName(kind) ?? 'event'}${subject} dropped: ${reason}${because === '' ? '' : ` (${because})`}`
+    return this.core.telemetry.drop(reason, count, what, cause)
+  }
+}
