@@ -120,10 +120,14 @@ describe('--help', () => {
       ['--native-max-buckets', '160', null],
       ['--remote-write', null, null],
       ['--remote-write-interval', '15', null],
-      ['--remote-write-bearer-token', null, null],
-      ['--remote-write-basic-auth', null, null],
+      ['--remote-write-bearer-token', null, 'REMOTE_WRITE_BEARER_TOKEN'],
+      ['--remote-write-basic-auth', null, 'REMOTE_WRITE_BASIC_AUTH'],
       ['--remote-write-queue', '1000000', null],
       ['--label', null, null],
+      ['--config', null, null],
+      ['--check-config', null, null],
+      ['--mapping-config', null, null],
+      ['--map-protocol', 'false', null],
       ['--version', null, null],
       ['--help', null, null],
     ]
@@ -132,7 +136,10 @@ describe('--help', () => {
       const entry = entries.get(flag) ?? ''
       if (defaultValue !== null)
         expect(entry, flag).toMatch(new RegExp(`default: "?${defaultValue.replace(/\./g, '\\.')}"?[,)]`))
-      if (envName !== null) expect(entry, flag).toContain(`env: ${envName}`)
+      // Every flag has its TASKMETER_ name; the first env names stay as aliases.
+      if (flag !== '--version' && flag !== '--help')
+        expect(entry, flag).toContain(`env: TASKMETER_${flag.slice(2).replace(/-/g, '_').toUpperCase()}`)
+      if (envName !== null) expect(entry, flag).toContain(`[or env ${envName}]`)
     }
     expect(entries.get('--log-level')).toContain('fatal|error|warn|info|debug|trace|silent')
     expect(entries.get('--precision')).toContain('1..5')

@@ -80,7 +80,9 @@ function stableMetrics(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'))
     .filter(
       (line) =>
-        !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info)/.test(line),
+        !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info|taskmeter_config_last_reload_success_timestamp_seconds)/.test(
+          line,
+        ),
     )
     .map((line) =>
       line.replace(/ (-?\d+\.\d+(e[-+]\d+)?)$/, (_m, n: string) => ' ' + Number(Number(n).toPrecision(12))),
