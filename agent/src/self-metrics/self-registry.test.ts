@@ -1,26 +1,8 @@
 // The self-metric registry: families in registration order with every label value listed, a name
 // declared once, and the --workers snapshots keyed by family and label.
 import { describe, expect, it } from 'vitest'
-import { type SelfMetric, cellsOf, fieldOf } from './self-metric.js'
+import { SampleStage as Stage } from './self-metric.test-support.js'
 import { SelfMetrics, type SelfSink } from './self-registry.js'
-
-class Stage {
-  received = 0
-  open = 0
-  readonly invalid = new Float64Array(2)
-  readonly selfMetrics: SelfMetric[] = [
-    { name: 'x_received_total', help: 'received', type: 'counter', ...fieldOf(this, 'received') },
-    {
-      name: 'x_invalid_total',
-      help: 'invalid',
-      type: 'counter',
-      label: { name: 'reason', values: ['short', 'long'] },
-      ...cellsOf(this.invalid),
-    },
-    { name: 'x_open', help: 'open now', type: 'gauge', ...fieldOf(this, 'open') },
-    { name: 'x_held', help: 'held now', type: 'gauge', read: () => 7 },
-  ]
-}
 
 function lines(self: SelfMetrics): string[] {
   const out: string[] = []

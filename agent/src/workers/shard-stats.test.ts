@@ -1,26 +1,14 @@
 // --workers self-metrics: the primary adds each shard's increase since its previous snapshot, so
 // counters stay monotonic across a shard restart, and gauges sum the shards' latest values.
 import { describe, expect, it } from 'vitest'
-import { cellsOf, fieldOf } from '../self-metrics/self-metric.js'
+import { SampleStage } from '../self-metrics/self-metric.test-support.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
 import { ShardStatsMerger } from './shard-stats.js'
 
 describe('ShardStatsMerger', () => {
   it('adds each shard increase, sums gauges, and keeps counters monotonic across a restart', () => {
-    const primary = { received: 0, open: 0, invalid: new Float64Array(2) }
-    const merger = new ShardStatsMerger(
-      new SelfMetrics().register(
-        { name: 'x_received_total', help: 'received', type: 'counter', ...fieldOf(primary, 'received') },
-        { name: 'x_open', help: 'open now', type: 'gauge', ...fieldOf(primary, 'open') },
-        {
-          name: 'x_invalid_total',
-          help: 'invalid',
-          type: 'counter',
-          label: { name: 'reason', values: ['short', 'long'] },
-          ...cellsOf(primary.invalid),
-        },
-      ),
-    )
+    const primary = new SampleStage()
+    const merger = new ShardStatsMerger(new SelfMetrics().register(...primary.selfMetrics))
     merger.add(0, { x_received_total: 5, x_open: 2, 'x_invalid_total{reason="long"}': 1 })
     merger.add(1, { x_received_total: 4, x_open: 1 })
     merger.add(0, { x_received_total: 8, x_open: 1, 'x_invalid_total{reason="long"}': 1 })
