@@ -5,7 +5,7 @@
 // ignore the rate. Series are found by raw bytes (statsd-series-cache.ts); strings are built only
 // for a new series. A name refused for its type is remembered, so a flood of conflicting lines is
 // counted without re-resolving each one.
-import { EVENT_KIND, decodeText } from '@taskmeter/protocol'
+import { EVENT_KIND } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { AgentDropReason } from '../aggregate/drop-counters.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
@@ -28,9 +28,10 @@ import {
   VALUE_FIELDS,
   VALUE_SIGNED,
 } from './statsd-line.js'
+import { statsdLineName, statsdLineTagPairs } from './statsd-line-tags.js'
 import { StatsdSeriesCache } from './statsd-series-cache.js'
 import type { StatsdStats } from './statsd-stats.js'
-import { decodeTagPairs } from './statsd-tags.js'
+import type { StatsdTagFormats } from './statsd-tag-formats.js'
 
 const NEWLINE = 0x0a
 const CR = 0x0d
@@ -56,7 +57,7 @@ export class StatsdSink {
   private readonly events: Float64Array
   private readonly stats: StatsdStats
   private readonly rejects: RejectLog
-  private readonly line = new StatsdLine()
+  private readonly line: StatsdLine
   private readonly tasks: StatsdSeriesCache<TaskStats>
   // null = refused for its type (cached: the refusal is permanent while the series exists).
   private readonly counters: StatsdSeriesCache<CustomSeries | AgentDropReason>
@@ -64,8 +65,15 @@ export class StatsdSink {
   private readonly histograms: StatsdSeriesCache<CustomSeries | AgentDropReason>
   private readonly sets: StatsdSeriesCache<CustomSeries | AgentDropReason>
 
-  constructor(aggregator: Aggregator, decodeStats: DecodeStats, stats: StatsdStats, rejects: RejectLog) {
+  constructor(
+    aggregator: Aggregator,
+    decodeStats: DecodeStats,
+    stats: StatsdStats,
+    rejects: RejectLog,
+    tagFormats?: StatsdTagFormats,
+  ) {
     this.aggregator = aggregator
+    this.line = new StatsdLine(tagFormats)
     this.events = decodeStats.eventsByKind
     this.stats = stats
     this.rejects = rejects
@@ -190,17 +198,6 @@ export class StatsdSink {
       this.aggregator.addSetMember(series, hashSetMember(buf, line.memberStart(s), line.memberEnd(s)))
   }
 
-  private tagPairs(buf: Uint8Array, s: number): Array<[string, string]> | null {
-    const line = this.line
-    const at = s * SEGMENT_FIELDS
-    const tagsStart = line.segments[at + SEG_TAGS_START] ?? 0
-    const tagsEnd = line.segments[at + SEG_TAGS_END] ?? 0
-    const containerStart = line.segments[at + SEG_CONTAINER_START] ?? 0
-    const containerEnd = line.segments[at + SEG_CONTAINER_END] ?? 0
-    if (tagsStart === tagsEnd && containerStart === containerEnd) return null
-    return decodeTagPairs(buf, tagsStart, tagsEnd, containerStart, containerEnd)
-  }
-
   private resolveTask(buf: Uint8Array, s: number): TaskStats | null {
     const l = this.line
     const at = s * SEGMENT_FIELDS
@@ -210,7 +207,7 @@ export class StatsdSink {
     const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
     const cached = this.tasks.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
     if (cached !== undefined) return cached
-    const task = this.aggregator.task(decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
+    const task = this.aggregator.task(statsdLineName(buf, l), statsdLineTagPairs(buf, l, s))
     if (task !== null) this.tasks.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, task)
     return task
   }
@@ -233,7 +230,7 @@ export class StatsdSink {
       return null
     }
     if (cached !== undefined) return cached
-    const series = this.aggregator.series(kind, decodeText(buf, l.nameStart, l.nameEnd), this.tagPairs(buf, s))
+    const series = this.aggregator.series(kind, statsdLineName(buf, l), statsdLineTagPairs(buf, l, s))
     // Remember a refusal for its reason only; past --max-series the next line must ask again.
     const remembered = series ?? this.aggregator.lastRefusal
     if (remembered !== null) cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, remembered)
