@@ -11,13 +11,7 @@ import { MAX_NAME_BYTES, MAX_TAG_VALUE_BYTES } from '@taskmeter/protocol'
 import { parseDecimal } from './statsd-number.js'
 import { parseNameTags } from './statsd-line-name.js'
 import type { LineReason } from './statsd-reasons.js'
-import {
-  ALL_STATSD_TAG_FORMATS,
-  NAME_BYTE,
-  NAME_END,
-  type StatsdTagFormats,
-  nameByteClasses,
-} from './statsd-tag-formats.js'
+import { ALL_STATSD_TAG_FORMATS, NAME_BYTE, type StatsdTagFormats, nameByteClasses } from './statsd-tag-formats.js'
 import { DOGSTATSD_SEPARATOR, checkTags } from './statsd-tags.js'
 
 export const STATSD_TYPE = { counter: 1, gauge: 2, timer: 3, histogram: 4, distribution: 5, set: 6 } as const
@@ -26,6 +20,11 @@ export type StatsdType = (typeof STATSD_TYPE)[keyof typeof STATSD_TYPE]
 const COLON = 0x3a
 const PIPE = 0x7c
 const MAX_TIMESTAMP_DIGITS = 19
+// ':' '|' '#' ',' '[' ']' by their low 5 bits (26, 28, 3, 12, 27, 29). A name byte whose bit is
+// clear is none of them, so most cost one shift and one test, as little as the ':' / '|' scan did
+// before tag markers were looked for (a compare per marker was +10 % per line); the rest ('c', 'l',
+// 'z', '=', … share those bits) are compared exactly.
+const NAME_SPECIAL = (1 << 26) | (1 << 28) | (1 << 3) | (1 << 12) | (1 << 27) | (1 << 29)
 
 /** A 1- or 2-byte type field → its code, 0 when unknown. */
 function typeOf(buf: Uint8Array, start: number, end: number): StatsdType | 0 {
@@ -121,10 +120,10 @@ export class StatsdLine {
     let marker = -1
     let p = start
     for (; p < end; p++) {
-      const k = classes[buf[p] ?? 0]
-      if (k === NAME_BYTE) continue
-      if (k === NAME_END) break
-      if (marker < 0) marker = p
+      const c = buf[p] ?? 0
+      if (((NAME_SPECIAL >>> (c & 31)) & 1) === 0) continue
+      if (c === COLON || c === PIPE) break
+      if (marker < 0 && classes[c] !== NAME_BYTE) marker = p
     }
     if (p === end || buf[p] === PIPE) return 'no_value'
     if (p === start) return 'empty_name'

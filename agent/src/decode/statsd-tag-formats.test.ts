@@ -61,6 +61,8 @@ const EACH_FORMAT: Row[] = [
   { text: 'hits,k=v:x|c', reasons: ['bad_value'] }, // a ':' ends the name: no value may hold one
   { text: 'hits,:1|c', effects: [{ counter: 'hits_total', value: 1 }], kinds: { count: 1 } }, // an empty list
   { text: 'hits,tag.a=1,tag_a=2:1|c', drops: { label_collision: 1 }, kinds: { count: 1 } },
+  // Bytes that share a marker's low 5 bits (the name scan's first test) are plain name bytes.
+  { text: 'Lcz=;<{}\\x:1|c', effects: [{ counter: 'Lcz______x_total', value: 1 }], kinds: { count: 1 } },
 ]
 
 const MIXED_AND_MALFORMED: Row[] = [

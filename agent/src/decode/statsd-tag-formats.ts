@@ -30,21 +30,17 @@ export function parseStatsdTagFormats(raw: string): StatsdTagFormats {
   return formats
 }
 
-// Byte classes of a name field, one table per parser (built once from its formats), so the name
-// scan that finds the ':' also finds the first tag marker with one load and one test per byte.
+// Byte classes of a name field, one table per parser (built once from its formats): which bytes
+// are tag markers of an enabled format.
 /** An ordinary name byte. */
 export const NAME_BYTE = 0
-/** ':' or '|': the name field ends. */
-export const NAME_END = 1
 /** ',' with InfluxDB on: starts InfluxDB tags; inside any embedded list it separates tags. */
-export const NAME_COMMA = 2
+export const NAME_COMMA = 1
 /** '#' with Librato on, '[' or ']' with SignalFx on: a tag marker that separates nothing. */
-export const NAME_MARKER = 3
+export const NAME_MARKER = 2
 
 export function nameByteClasses(formats: StatsdTagFormats): Uint8Array {
   const classes = new Uint8Array(256)
-  classes[0x3a] = NAME_END // :
-  classes[0x7c] = NAME_END // |
   if (formats.has('influxdb')) classes[0x2c] = NAME_COMMA // ,
   if (formats.has('librato')) classes[0x23] = NAME_MARKER // #
   if (formats.has('signalfx')) {
