@@ -3,9 +3,9 @@
 // line's tag bytes are checked (cheap: one pass, no string); they are decoded into pairs only when
 // a new series is resolved. A tag splits at its first separator (':' for DogStatsD, '=' embedded),
 // so values may hold it (url:http://x, q=a=b). A bare tag ("canary") is the label canary="true",
-// as DogStatsD and hot-shots users mean it and as our clients send it. An empty key, an empty value
-// or an empty tag (",,", a trailing ',') is rejected: Prometheus needs a key, and an empty value
-// would render like an absent label, giving two series with the same exposition line.
+// as DogStatsD and hot-shots users mean it. An empty key, an empty value or an empty tag (",,", a
+// trailing ',') is rejected: Prometheus needs a key, and an empty value would render like an
+// absent label, giving two series with the same exposition line.
 import { MAX_TAGS, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES, decodeText } from '@taskmeter/protocol'
 import type { LineReason } from './statsd-reasons.js'
 import { NAME_MARKER } from './statsd-tag-formats.js'
