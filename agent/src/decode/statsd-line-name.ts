@@ -9,7 +9,7 @@
 // and the bare name (without the list) is what MAX_NAME_BYTES and empty_name apply to.
 import { MAX_NAME_BYTES } from '@taskmeter/protocol'
 import type { LineReason } from './statsd-reasons.js'
-import { NAME_COMMA } from './statsd-tag-formats.js'
+import { NAME_BYTE, NAME_MARKER } from './statsd-tag-formats.js'
 import { EMBEDDED_SEPARATOR, checkTags } from './statsd-tags.js'
 
 const OPEN_BRACKET = 0x5b
@@ -41,9 +41,11 @@ export function parseNameTags(
     while (tagsEnd < end && buf[tagsEnd] !== CLOSE_BRACKET) tagsEnd++
     if (tagsEnd === end) return 'bad_tags'
     rest = tagsEnd + 1
-    for (let i = rest; i < end; i++) if ((classes[buf[i] ?? 0] ?? 0) >= NAME_COMMA) return 'mixed_tag_styles'
+    for (let i = rest; i < end; i++) if ((classes[buf[i] ?? 0] ?? 0) !== NAME_BYTE) return 'mixed_tag_styles'
   } else if (buf[marker] === CLOSE_BRACKET) return 'bad_tags'
-  const reason = checkTags(buf, marker + 1, tagsEnd, EMBEDDED_SEPARATOR, classes)
+  // In the list, ',' separates tags; any other marker is another style.
+  for (let i = marker + 1; i < tagsEnd; i++) if (classes[buf[i] ?? 0] === NAME_MARKER) return 'mixed_tag_styles'
+  const reason = checkTags(buf, marker + 1, tagsEnd, EMBEDDED_SEPARATOR)
   if (reason !== null) return reason
   const nameBytes = marker - start + (end - rest)
   if (nameBytes === 0) return 'empty_name'

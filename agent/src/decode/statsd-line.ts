@@ -197,7 +197,7 @@ export class StatsdLine {
       } else if (c === 0x23 /* # */ && this.dogstatsd) {
         p = scanTo(buf, p, end, false)
         if (p > fieldStart + 1 && this.nameTagsStart >= 0) return this.fail('mixed_tag_styles')
-        const reason = checkTags(buf, fieldStart + 1, p, DOGSTATSD_SEPARATOR, null)
+        const reason = checkTags(buf, fieldStart + 1, p, DOGSTATSD_SEPARATOR)
         if (reason !== null) return this.fail(reason)
         this.segments[segment * SEGMENT_FIELDS + SEG_TAGS_START] = fieldStart + 1
         this.segments[segment * SEGMENT_FIELDS + SEG_TAGS_END] = p

@@ -8,7 +8,6 @@
 // absent label, giving two series with the same exposition line.
 import { MAX_TAGS, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES, decodeText } from '@taskmeter/protocol'
 import type { LineReason } from './statsd-reasons.js'
-import { NAME_MARKER } from './statsd-tag-formats.js'
 
 const COMMA = 0x2c
 export const DOGSTATSD_SEPARATOR = 0x3a // :
@@ -16,31 +15,19 @@ export const EMBEDDED_SEPARATOR = 0x3d // =
 /** The value of a bare tag. */
 export const BARE_TAG_VALUE = 'true'
 
-/**
- * The reason the tag bytes [start, end) are invalid, or null. An empty list has no tags. With
- * `classes` (an embedded list), a byte of class NAME_MARKER is another tag style: mixed_tag_styles.
- */
-export function checkTags(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  separator: number,
-  classes: Uint8Array | null,
-): LineReason | null {
+/** The reason the tag bytes [start, end) are invalid, or null. An empty list has no tags. */
+export function checkTags(buf: Uint8Array, start: number, end: number, separator: number): LineReason | null {
   if (start === end) return null
   let tags = 0
   let tagStart = start
   let split = -1
   for (let i = start; i <= end; i++) {
-    const c = i === end ? COMMA : (buf[i] ?? 0)
+    const c = i === end ? COMMA : buf[i]
     if (c === separator) {
       if (split < 0) split = i
       continue
     }
-    if (c !== COMMA) {
-      if (classes !== null && classes[c] === NAME_MARKER) return 'mixed_tag_styles'
-      continue
-    }
+    if (c !== COMMA) continue
     const keyEnd = split < 0 ? i : split
     if (keyEnd === tagStart || split === i - 1) return 'bad_tags'
     if (keyEnd - tagStart > MAX_TAG_KEY_BYTES || (split >= 0 && i - split - 1 > MAX_TAG_VALUE_BYTES))
