@@ -128,6 +128,7 @@ describe('--help', () => {
       ['--check-config', null, null],
       ['--mapping-config', null, null],
       ['--map-protocol', 'false', null],
+      ['--statsd-tag-formats', 'dogstatsd,influxdb,librato,signalfx', null],
       ['--version', null, null],
       ['--help', null, null],
     ]

@@ -199,7 +199,7 @@ describe('hot-shots call shapes → agent, through hot-shots and through our cli
     await ours.close()
   })
 
-  it('differs on purpose: a bare tag is kept as "true", a failing timed call is a failed request', async () => {
+  it('reads a bare tag as "true" from both; differs on purpose: a failing timed call is a failed request', async () => {
     const ours = createClient({ host: '127.0.0.1', port: agent.udpPort, prefix: 'tm.' })
     const before = exact(await getText(`${agent.baseUrl}/metrics`), 'taskmeter_lines_invalid_total', {
       reason: 'bad_tags',
@@ -213,9 +213,9 @@ describe('hot-shots call shapes → agent, through hot-shots and through our cli
       expect(() => wrapped()).toThrow('app error')
     }
     const text = await afterSentinel(agent, hotShots, ours, 'sentinel2')
-    // The agent refuses a bare StatsD tag (Prometheus has no bare labels): the whole line is lost.
-    expect(exact(text, 'taskmeter_lines_invalid_total', { reason: 'bad_tags' })).toBe((before ?? 0) + 1)
-    expect(exact(text, 'requests_total', { task: 'hs.bare', status: 'success' })).toBeUndefined()
+    // The agent reads a bare StatsD tag as DogStatsD users mean it, the same rule as our client's.
+    expect(exact(text, 'taskmeter_lines_invalid_total', { reason: 'bad_tags' })).toBe(before ?? 0)
+    expect(exact(text, 'requests_total', { task: 'hs.bare', canary: 'true', status: 'success' })).toBe(1)
     expect(exact(text, 'requests_total', { task: 'tm.bare', canary: 'true', status: 'success' })).toBe(1)
     expect(exact(text, 'requests_total', { task: 'hs.failing', status: 'success' })).toBe(1)
     expect(exact(text, 'requests_total', { task: 'tm.failing', status: 'error' })).toBe(1)

@@ -89,26 +89,21 @@ export const STATSD_CASES: readonly HostileCase[] = [
     series: [['protokeys_total', { tag__proto__: 'a' }, 1]],
   },
   {
-    title: 'quotes, backslashes, =, comma, braces, spaces and # in task names are kept as sent',
-    send: [
-      'ta"sk:1|ms',
-      'ta\\sk:1|ms',
-      'ta=sk:1|ms',
-      'ta,sk:1|ms',
-      'ta{sk:1|ms',
-      'ta}sk:1|ms',
-      'ta sk:1|ms',
-      '#task:1|ms',
-    ],
-    tasks: ['ta"sk', 'ta\\sk', 'ta=sk', 'ta,sk', 'ta{sk', 'ta}sk', 'ta sk', '#task'].map((name) => ({
-      name,
-      count: 1,
-    })),
+    title: 'quotes, backslashes, =, braces and spaces in task names are kept as sent',
+    send: ['ta"sk:1|ms', 'ta\\sk:1|ms', 'ta=sk:1|ms', 'ta{sk:1|ms', 'ta}sk:1|ms', 'ta sk:1|ms'],
+    tasks: ['ta"sk', 'ta\\sk', 'ta=sk', 'ta{sk', 'ta}sk', 'ta sk'].map((name) => ({ name, count: 1 })),
+  },
+  {
+    title:
+      'comma, # and brackets in a name start InfluxDB, Librato and SignalFx tags; a name of only tags is empty_name',
+    send: ['tm,sk:1|ms', 'tm#sk:1|ms', 'tm[sk]:1|ms', '#task:1|ms', 'tm]x:1|ms'],
+    tasks: [{ name: 'tm', labels: { sk: 'true' }, count: 3 }],
+    refused: { 'lines_invalid:empty_name': 1, 'lines_invalid:bad_tags': 1 },
   },
   {
     title: 'the same characters in counter names sanitize to _, each its own family',
-    send: ['c"1:1|c', 'c\\2:1|c', 'c=3:1|c', 'c,4:1|c', 'c{5}:1|c', 'c 6:1|c'],
-    counters: { 'c"1': 1, 'c\\2': 1, 'c=3': 1, 'c,4': 1, 'c{5}': 1, 'c 6': 1 },
+    send: ['c"1:1|c', 'c\\2:1|c', 'c=3:1|c', 'c{5}:1|c', 'c 6:1|c'],
+    counters: { 'c"1': 1, 'c\\2': 1, 'c=3': 1, 'c{5}': 1, 'c 6': 1 },
     series: [
       ['c_1_total', {}, 1],
       ['c_2_total', {}, 1],
@@ -234,10 +229,13 @@ export const STATSD_CASES: readonly HostileCase[] = [
     refused: { 'events_dropped:label_collision': 2 },
   },
   {
-    title: 'an empty tag value (k:), an empty key, a bare tag or a trailing comma is bad_tags',
+    title: 'an empty tag value (k:), an empty key or a trailing comma is bad_tags; a bare tag is "true"',
     send: ['ev:1|ms|#k:', 'ev:1|c|#:v', 'ev:1|ms|#canary', 'ev:1|ms|#k:v,', 'ev:1|ms|#k:v'],
-    tasks: [{ name: 'ev', labels: { k: 'v' }, count: 1 }],
-    refused: { 'lines_invalid:bad_tags': 4 },
+    tasks: [
+      { name: 'ev', labels: { k: 'v' }, count: 1 },
+      { name: 'ev', labels: { canary: 'true' }, count: 1 },
+    ],
+    refused: { 'lines_invalid:bad_tags': 3 },
   },
   {
     title: 'counters a.b, a_b, a-b and a b are one family: the first spelling keeps it, the others name_collision',

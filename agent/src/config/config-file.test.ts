@@ -76,11 +76,19 @@ label: env=prod
     ['config: other.yml\n', ':1: unknown key config'],
     ['window: [1, 2]\n', ':1: window must be a single value'],
     ['udp-port: 1\nudp-port: 2\n', ':2: '],
+    ['statsd-tag-formats: dogstatsd,influx\n', ':1: statsd-tag-formats has unknown format "influx"'],
   ])('refuses %j with file:line', (yaml, message) => {
     const bad = configFile(yaml)
     const text = refusal(['--config', bad])
     expect(text.startsWith(`${bad}:`)).toBe(true)
     expect(text).toContain(message)
+  })
+
+  it('reads --statsd-tag-formats, and a bad entry names the flag', () => {
+    expect(load(['--statsd-tag-formats', 'librato, dogstatsd']).statsdTagFormats).toEqual(['dogstatsd', 'librato'])
+    expect(
+      refusal(['--statsd-tag-formats', 'dogstatsd,']).startsWith('config: --statsd-tag-formats has an empty entry'),
+    ).toBe(true)
   })
 
   it('names an unreadable file', () => {

@@ -51,6 +51,7 @@ describe('loadConfig defaults', () => {
       mappingConfigPath: null,
       mapping: null,
       mapProtocol: false,
+      statsdTagFormats: ['dogstatsd', 'influxdb', 'librato', 'signalfx'],
       configPath: null,
       checkConfig: false,
       source: { argv: [], env: {} },

@@ -186,7 +186,7 @@ export function loadConfig(
     ...readDoctorOptions(command, o, readRunMode(command, o)),
     worstCaseBytes: worst,
     ...readFleetOptions(command, env),
-    ...readStatsdOptions(o, parsed.configFile),
+    ...readStatsdOptions(o, parsed.configFile, parsed.label),
     configPath: typeof o.config === 'string' ? o.config : null,
     checkConfig: o.checkConfig === true,
     source: { argv: [...argv], env: { ...env } },

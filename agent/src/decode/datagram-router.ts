@@ -11,6 +11,16 @@ import { StatsdSink } from './statsd-sink.js'
 import { StatsdStats } from './statsd-stats.js'
 import { SeriesMapping } from './series-mapping.js'
 import type { MetricMapper } from '../mapping/metric-mapper.js'
+import type { StatsdTagFormat } from './statsd-tag-formats.js'
+
+export interface RouterOptions {
+  /** The mapping file's rules; absent or null = names as sent. */
+  readonly mapper?: MetricMapper | null
+  /** --map-protocol: protocol v1 task names go through the rules too. */
+  readonly mapProtocol?: boolean
+  /** --statsd-tag-formats: the name-embedded tag styles StatsD lines may use (default all). */
+  readonly tagFormats?: readonly StatsdTagFormat[]
+}
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
@@ -23,15 +33,15 @@ export class DatagramRouter {
   /** Inside beginTurn() … endTurn(): the clock was read once for the whole event-loop turn. */
   private turnOpen: boolean
 
-  /** `mapper`: the mapping file's rules (null = names as sent); `mapProtocol`: protocol v1 too. */
-  constructor(aggregator: Aggregator, logger: Logger | null, mapper: MetricMapper | null = null, mapProtocol = false) {
+  constructor(aggregator: Aggregator, logger: Logger | null, options: RouterOptions = {}) {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
     this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
-    this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects)
+    const formats = options.tagFormats === undefined ? undefined : new Set(options.tagFormats)
+    this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects, null, formats)
     this.turnOpen = false
-    this.mapProtocol = mapProtocol
-    this.setMapper(mapper)
+    this.mapProtocol = options.mapProtocol === true
+    this.setMapper(options.mapper ?? null)
   }
 
   private readonly mapProtocol: boolean

@@ -17,7 +17,7 @@ mappings:
 
 function agentWith(mapProtocol: boolean): { aggregator: Aggregator; router: DatagramRouter } {
   const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100 })
-  return { aggregator, router: new DatagramRouter(aggregator, null, mapperFrom(RULES), mapProtocol) }
+  return { aggregator, router: new DatagramRouter(aggregator, null, { mapper: mapperFrom(RULES), mapProtocol }) }
 }
 
 function statsd(router: DatagramRouter, text: string): void {

@@ -2,29 +2,9 @@
 // DatagramRouter into a real Aggregator, with the effect it must have — the series it touches and
 // their figures, the events by kind, and the reasons of rejected lines. Every LINE_REASONS entry has
 // a row (line_too_long comes from the TCP framer: ingest/line-framer.test.ts).
-import { EVENT_KIND_NAMES } from '@taskmeter/protocol'
 import { describe, expect, it } from 'vitest'
-import { Aggregator } from '../aggregate/aggregator.js'
-import { DatagramRouter } from './datagram-router.js'
-import { LINE_REASONS, type LineReason } from './statsd-reasons.js'
-
-type Labels = Record<string, string>
-type Effect =
-  | { task: string; labels?: Labels; count: number; sumMs: number }
-  | { counter: string; labels?: Labels; value: number }
-  | { gauge: string; labels?: Labels; value: number }
-  | { histogram: string; labels?: Labels; count: number; sum: number }
-  | { set: string; labels?: Labels; size: number }
-
-interface Row {
-  text: string
-  /** Series the datagram must leave, exactly (no other series exist). */
-  effects?: Effect[]
-  /** Rejected lines, in any order. */
-  reasons?: LineReason[]
-  /** Accepted events by taskmeter_events_total kind (the rest must be 0). */
-  kinds?: Record<string, number>
-}
+import { type Row, itRows } from './statsd-line.test-support.js'
+import { LINE_REASONS } from './statsd-reasons.js'
 
 const tags17 = Array.from({ length: 17 }, (_, i) => `k${i}:v`).join(',')
 
@@ -80,6 +60,17 @@ const ROWS: Row[] = [
     text: 'api:1|ms|#url:http://x:8080',
     effects: [{ task: 'api', labels: { url: 'http://x:8080' }, count: 1, sumMs: 1 }],
     kinds: { timing: 1 },
+  },
+  // A bare tag is the label <tag>="true".
+  {
+    text: 'api:1|ms|#canary,env:prod',
+    effects: [{ task: 'api', labels: { canary: 'true', env: 'prod' }, count: 1, sumMs: 1 }],
+    kinds: { timing: 1 },
+  },
+  {
+    text: 'hits:1|c|#env',
+    effects: [{ counter: 'hits_total', labels: { env: 'true' }, value: 1 }],
+    kinds: { count: 1 },
   },
   {
     text: 'api:1|ms|#a:1|#b:2',
@@ -166,14 +157,15 @@ const ROWS: Row[] = [
   { text: 'api:1|c|@1.5', reasons: ['bad_sample_rate'] },
   { text: 'api:1|c|@abc', reasons: ['bad_sample_rate'] },
   { text: 'api:1|c|@', reasons: ['bad_sample_rate'] },
-  { text: 'api:1|c|#env', reasons: ['bad_tags'] },
   { text: 'api:1|c|#:v', reasons: ['bad_tags'] },
   { text: 'api:1|c|#k:', reasons: ['bad_tags'] },
   { text: 'api:1|c|#a:b,', reasons: ['bad_tags'] },
   { text: 'api:1|c|#a:b,,c:d', reasons: ['bad_tags'] },
+  { text: 'api:1|c|#a,', reasons: ['bad_tags'] },
   { text: `api:1|c|#${tags17}`, reasons: ['too_many_tags'] },
   { text: `api:1|c|#${'k'.repeat(65)}:v`, reasons: ['tag_too_long'] },
   { text: `api:1|c|#k:${'v'.repeat(201)}`, reasons: ['tag_too_long'] },
+  { text: 'api,env=prod:1|c|#region:eu', reasons: ['mixed_tag_styles'] },
   { text: 'api:1|c|c:', reasons: ['bad_container_id'] },
   { text: `api:1|c|c:${'c'.repeat(201)}`, reasons: ['bad_container_id'] },
   { text: 'api:1|c|Tabc', reasons: ['bad_timestamp'] },
@@ -200,38 +192,6 @@ const ROWS: Row[] = [
   },
 ]
 
-const KIND_LABELS = [...EVENT_KIND_NAMES, 'set']
-
-function sameLabels(actual: ReadonlyArray<readonly [string, string]>, expected: Labels | undefined): boolean {
-  const want = Object.entries(expected ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))
-  return JSON.stringify(actual) === JSON.stringify(want)
-}
-
-function observed(aggregator: Aggregator, effect: Effect): Effect | undefined {
-  if ('task' in effect) {
-    for (const task of aggregator.tasks.values()) {
-      if (task.name === effect.task && sameLabels(task.labels, effect.labels))
-        return { ...effect, count: task.completed, sumMs: task.sumMs }
-    }
-    return undefined
-  }
-  const [kind, family] =
-    'counter' in effect
-      ? ['counter', effect.counter]
-      : 'gauge' in effect
-        ? ['gauge', effect.gauge]
-        : 'histogram' in effect
-          ? ['histogram', effect.histogram]
-          : ['set', effect.set]
-  for (const series of aggregator.custom.values()) {
-    if (series.kind !== kind || series.family !== family || !sameLabels(series.labels, effect.labels)) continue
-    if ('counter' in effect || 'gauge' in effect) return { ...effect, value: series.value }
-    if ('histogram' in effect) return { ...effect, count: series.histogram?.totalCount ?? -1, sum: series.sum }
-    return { ...effect, size: aggregator.setSize(series) }
-  }
-  return undefined
-}
-
 describe('StatsD lines, table-driven', () => {
   it('has at least 60 rows and a row for every reason the decoder gives', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(60)
@@ -239,27 +199,5 @@ describe('StatsD lines, table-driven', () => {
     for (const reason of LINE_REASONS) if (reason !== 'line_too_long') expect(covered.has(reason), reason).toBe(true)
   })
 
-  for (const row of ROWS) {
-    it(`${JSON.stringify(row.text.length > 60 ? row.text.slice(0, 57) + '…' : row.text)} → ${row.reasons?.join(',') ?? 'ok'}`, () => {
-      const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100, now: () => 1_000 })
-      const router = new DatagramRouter(aggregator, null)
-      const bytes = Buffer.from(row.text)
-      router.handleDatagram(bytes, bytes.length)
-
-      const reasons = LINE_REASONS.flatMap((reason, i) =>
-        Array<LineReason>(router.statsdStats.linesInvalid[i] ?? 0).fill(reason),
-      )
-      expect(reasons.sort()).toEqual([...(row.reasons ?? [])].sort())
-      const kinds: Record<string, number> = {}
-      KIND_LABELS.forEach((kind, i) => {
-        const count = i < EVENT_KIND_NAMES.length ? (router.stats.eventsByKind[i] ?? 0) : router.statsdStats.setEvents
-        if (count !== 0) kinds[kind] = count
-      })
-      expect(kinds).toEqual(row.kinds ?? {})
-      const effects = row.effects ?? []
-      for (const effect of effects) expect(observed(aggregator, effect)).toEqual(effect)
-      expect(aggregator.seriesCount).toBe(effects.length)
-      expect(router.stats.datagramsInvalid.every((n) => n === 0)).toBe(true)
-    })
-  }
+  itRows(ROWS)
 })

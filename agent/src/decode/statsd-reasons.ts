@@ -4,16 +4,17 @@
 // never stops the rest of its datagram.
 export const LINE_REASONS = [
   'no_value', // no ':' after the name ("name", "name|c")
-  'empty_name', // the line starts with ':'
-  'name_too_long', // name longer than MAX_NAME_BYTES (200), as in protocol v1
+  'empty_name', // the line starts with ':', or the name is only embedded tags (",k=v:1|c")
+  'name_too_long', // name (without embedded tags) longer than MAX_NAME_BYTES (200), as in protocol v1
   'no_type', // a value without its '|type' ("name:1", "name:1|c:2")
   'bad_type', // type is not c, g, ms, h, d or s
   'bad_value', // value is not a finite decimal number (set: an empty member)
   'negative_duration', // an ms timer below 0
   'bad_sample_rate', // '@' not followed by a number in (0, 1]
-  'bad_tags', // a tag that is not key:value with both parts non-empty
+  'bad_tags', // an empty tag key or value (":v", "k:", ",,"), or a SignalFx '[' or ']' without its pair
   'too_many_tags', // more than MAX_TAGS (16) tags
   'tag_too_long', // tag key over MAX_TAG_KEY_BYTES (64) or value over MAX_TAG_VALUE_BYTES (200)
+  'mixed_tag_styles', // tags in the name (InfluxDB, Librato, SignalFx) and '|#' tags, or two name styles
   'bad_container_id', // 'c:' field empty or over MAX_TAG_VALUE_BYTES
   'bad_timestamp', // 'T' field not 1..19 digits (accepted and ignored when valid)
   'unsupported_message', // a DogStatsD event (_e{…}) or service check (_sc|…)

@@ -105,6 +105,20 @@ describe('StatsdSink series keys', () => {
     expect(aggregator.tasks.get('api{a="bc",container_id="d"}')?.completed).toBe(2)
   })
 
+  it('keys lines by their raw name: one series for one set of labels, whatever the tag style', () => {
+    const { aggregator, router, send } = setup()
+    const styles = ['api,k=v:1|ms', 'api#k=v:1|ms', 'api[k=v]:1|ms', '[k=v]api:1|ms', 'api:1|ms|#k:v']
+    send(styles.join('\n'))
+    router.clearCaches()
+    send(styles.join('\n'))
+    send('a.[k=v]b:1|c\na.b:1|c\na.b:1|c|#k:v\na.[k=w]b:1|c')
+    expect(aggregator.tasks.get('api{k="v"}')?.completed).toBe(10)
+    expect(aggregator.custom.get('a_b_total{k="v"}')?.value).toBe(2)
+    expect(aggregator.custom.get('a_b_total')?.value).toBe(1)
+    expect(aggregator.custom.get('a_b_total{k="w"}')?.value).toBe(1)
+    expect(aggregator.seriesCount).toBe(4)
+  })
+
   it('finds the same series again after the caches are cleared', () => {
     const { aggregator, router, send } = setup()
     send('api:1|ms|#k:v\nhits:1|c')
@@ -149,6 +163,10 @@ describe('StatsdSink on StatsD-shaped random bytes', () => {
     '#',
     'k:v',
     ',',
+    '=',
+    '[',
+    ']',
+    'k=v',
     'c:',
     'T1',
     '\n',

@@ -5,7 +5,7 @@
 // ignore the rate. Series are found by raw bytes (statsd-series-cache.ts); strings are built only
 // for a new series. A name refused for its type is remembered, so a flood of conflicting lines is
 // counted without re-resolving each one.
-import { EVENT_KIND, decodeText } from '@taskmeter/protocol'
+import { EVENT_KIND } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { AgentDropReason } from '../aggregate/drop-counters.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
@@ -29,9 +29,10 @@ import {
   VALUE_FIELDS,
   VALUE_SIGNED,
 } from './statsd-line.js'
+import { statsdLineName, statsdLineTagPairs } from './statsd-line-tags.js'
 import { StatsdSeriesCache } from './statsd-series-cache.js'
 import type { StatsdStats } from './statsd-stats.js'
-import { decodeTagPairs } from './statsd-tags.js'
+import type { StatsdTagFormats } from './statsd-tag-formats.js'
 
 const NEWLINE = 0x0a
 const CR = 0x0d
@@ -57,8 +58,8 @@ export class StatsdSink {
   private readonly events: Float64Array
   private readonly stats: StatsdStats
   private readonly rejects: RejectLog
-  private readonly line = new StatsdLine()
-  private readonly tasks: StatsdSeriesCache<TaskStats | MappedOut>
+  private readonly line: StatsdLine
+  private readonly tasks: StatsdSeriesCache<TaskStats | AgentDropReason | MappedOut>
   // A reason = refused for its type (cached: the refusal is permanent while the series exists).
   private readonly counters: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
   private readonly gauges: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
@@ -73,9 +74,11 @@ export class StatsdSink {
     stats: StatsdStats,
     rejects: RejectLog,
     mapping: SeriesMapping | null = null,
+    tagFormats?: StatsdTagFormats,
   ) {
     this.aggregator = aggregator
     this.mapping = mapping
+    this.line = new StatsdLine(tagFormats)
     this.events = decodeStats.eventsByKind
     this.stats = stats
     this.rejects = rejects
@@ -206,40 +209,15 @@ export class StatsdSink {
       this.aggregator.addSetMember(series, hashSetMember(buf, line.memberStart(s), line.memberEnd(s)))
   }
 
-  private tagPairs(buf: Uint8Array, s: number): Array<[string, string]> | null {
-    const line = this.line
-    const at = s * SEGMENT_FIELDS
-    const tagsStart = line.segments[at + SEG_TAGS_START] ?? 0
-    const tagsEnd = line.segments[at + SEG_TAGS_END] ?? 0
-    const containerStart = line.segments[at + SEG_CONTAINER_START] ?? 0
-    const containerEnd = line.segments[at + SEG_CONTAINER_END] ?? 0
-    if (tagsStart === tagsEnd && containerStart === containerEnd) return null
-    return decodeTagPairs(buf, tagsStart, tagsEnd, containerStart, containerEnd)
-  }
-
   private resolveTask(buf: Uint8Array, s: number): TaskStats | null {
+    const cached = this.cached(this.tasks, buf, s)
+    if (cached !== undefined) return cached
     const l = this.line
-    const at = s * SEGMENT_FIELDS
-    const ts = l.segments[at + SEG_TAGS_START] ?? 0
-    const te = l.segments[at + SEG_TAGS_END] ?? 0
-    const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
-    const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
+    const name = statsdLineName(buf, l)
+    const tags = statsdLineTagPairs(buf, l, s)
     const mapping = this.mapping
-    const cached = this.tasks.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
-    if (cached === MAPPED_OUT) {
-      mapping?.countDropped()
-      return null
-    }
-    if (cached !== undefined) {
-      if (mapping !== null) mapping.countResolved(cached)
-      return cached
-    }
-    const name = decodeText(buf, l.nameStart, l.nameEnd)
-    const task =
-      mapping === null
-        ? this.aggregator.task(name, this.tagPairs(buf, s))
-        : mapping.task(this.aggregator, name, this.tagPairs(buf, s))
-    if (task !== null) this.tasks.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, task)
+    const task = mapping === null ? this.aggregator.task(name, tags) : mapping.task(this.aggregator, name, tags)
+    if (task !== null) this.tasks.set(task)
     return task === MAPPED_OUT ? null : task
   }
 
@@ -249,34 +227,51 @@ export class StatsdSink {
     buf: Uint8Array,
     s: number,
   ): CustomSeries | null {
+    const cached = this.cached(cache, buf, s)
+    if (cached !== undefined) return cached
     const l = this.line
-    const at = s * SEGMENT_FIELDS
-    const ts = l.segments[at + SEG_TAGS_START] ?? 0
-    const te = l.segments[at + SEG_TAGS_END] ?? 0
-    const cs = l.segments[at + SEG_CONTAINER_START] ?? 0
-    const ce = l.segments[at + SEG_CONTAINER_END] ?? 0
+    const name = statsdLineName(buf, l)
+    const tags = statsdLineTagPairs(buf, l, s)
     const mapping = this.mapping
-    const cached = cache.get(buf, l.nameStart, l.nameEnd, ts, te, cs, ce)
-    if (cached === MAPPED_OUT) {
-      mapping?.countDropped()
-      return null
-    }
-    if (typeof cached === 'string') {
-      this.aggregator.drops.add(cached)
-      return null
-    }
-    if (cached !== undefined) {
-      if (mapping !== null) mapping.countResolved(cached)
-      return cached
-    }
-    const name = decodeText(buf, l.nameStart, l.nameEnd)
     const series =
-      mapping === null
-        ? this.aggregator.series(kind, name, this.tagPairs(buf, s))
-        : mapping.series(this.aggregator, kind, name, this.tagPairs(buf, s))
+      mapping === null ? this.aggregator.series(kind, name, tags) : mapping.series(this.aggregator, kind, name, tags)
     // Remember a refusal for its reason only; past --max-series the next line must ask again.
     const remembered = series ?? this.aggregator.lastRefusal
-    if (remembered !== null) cache.set(buf, l.nameStart, l.nameEnd, ts, te, cs, ce, remembered)
+    if (remembered !== null) cache.set(remembered)
     return series === MAPPED_OUT ? null : series
+  }
+
+  /**
+   * What `cache` holds for segment s's series (its key stays selected for a set() after a miss):
+   * the series (a line the mapping counts), null for one refused or dropped, undefined when unknown.
+   */
+  private cached<T extends TaskStats | CustomSeries>(
+    cache: StatsdSeriesCache<T | AgentDropReason | MappedOut>,
+    buf: Uint8Array,
+    s: number,
+  ): T | null | undefined {
+    const l = this.line
+    const at = s * SEGMENT_FIELDS
+    const segments = l.segments
+    const value = cache.select(
+      buf,
+      l.nameStart,
+      l.nameEnd,
+      segments[at + SEG_TAGS_START] ?? 0,
+      segments[at + SEG_TAGS_END] ?? 0,
+      segments[at + SEG_CONTAINER_START] ?? 0,
+      segments[at + SEG_CONTAINER_END] ?? 0,
+    )
+    if (value === undefined) return undefined
+    if (value === MAPPED_OUT) {
+      this.mapping?.countDropped()
+      return null
+    }
+    if (typeof value === 'string') {
+      this.aggregator.drops.add(value)
+      return null
+    }
+    if (this.mapping !== null) this.mapping.countResolved(value)
+    return value
   }
 }

@@ -31,7 +31,11 @@ export interface Ingest {
 /** Binds UDP, then TCP; a port that will not open rejects with one line naming its flag. */
 export async function startIngest(config: Config, aggregator: Aggregator, logger: Logger): Promise<Ingest> {
   const mapper = config.mapping === null ? null : new MetricMapper(config.mapping)
-  const router = new DatagramRouter(aggregator, logger, mapper, config.mapProtocol)
+  const router = new DatagramRouter(aggregator, logger, {
+    mapper,
+    mapProtocol: config.mapProtocol,
+    tagFormats: config.statsdTagFormats,
+  })
   const tcp =
     config.tcpPort === null
       ? null
