@@ -2,7 +2,7 @@
 // over UDP to a real agent started with --mapping-config, and /metrics shows dotted timers as a
 // task with labels (with the rule's own `le` bounds), counters renamed with labels and HELP, drop
 // rules dropping, unmatched names as sent, and every line counted by result; with --workers the
-// rule's bounds and HELP reach the primary with the shards' series.
+// rule's bounds and HELP reach the primary with the shards' series. Python's socket sends too.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,6 +11,8 @@ import { type AgentProcess, startAgentProcess } from './harness/agent-process.js
 import { closed, hotShotsFor, sent } from './harness/hot-shots.js'
 import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
+import { runProcess } from './harness/run-process.js'
+import { requireTool } from './harness/system-tool.js'
 
 const MAPPING = `# as a statsd_exporter user writes it
 defaults:
@@ -37,6 +39,14 @@ mappings:
   honor_labels: true
   labels: { env: "rule", kind: "$1" }
   observer_type: summary
+`
+
+// Python's standard library, as an app with a hand-written StatsD sender would send.
+const PYTHON_SENDER = String.raw`
+import socket, sys
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for line in ["py.api.orders.list:4|ms", "py.jobs.sms.done:3|c", "debug.py:1|c"]:
+    udp.sendto(line.encode(), ("127.0.0.1", int(sys.argv[1])))
 `
 
 describe.each([
@@ -95,5 +105,21 @@ describe.each([
     expect(sampleValue(text, 'taskmeter_mapping_matches_total', { result: 'unmapped' })).toBe(1)
     // Keys without meaning here are said once at start, with their line.
     expect(agent.output()).toContain(`${mappingPath}:25: observer_type: summary is ignored`)
+  })
+
+  it("maps what Python's socket sends the same way", async () => {
+    const python = requireTool('python3', 'apt-get install python3')
+    const run = await runProcess(python, ['-c', PYTHON_SENDER, String(agent.udpPort)], {
+      timeoutMs: 10_000,
+      until: 'exit',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    const text = await waitFor('the Python lines', async () => {
+      const body = await getText(`${agent.baseUrl}/metrics`)
+      return sampleValue(body, 'jobs_done_total', { service: 'py', queue: 'sms' }) === 3 ? body : undefined
+    })
+    const list = { task: 'api', service: 'py', resource: 'orders', method: 'list', status: 'success' }
+    expect(sampleValue(text, 'requests_total', list)).toBe(1)
+    expect(sampleValue(text, 'taskmeter_mapping_matches_total', { result: 'dropped' })).toBe(2)
   })
 })
