@@ -116,9 +116,7 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > MAX_EVENT_KIND) {
     return rejectEvent(sink, 'bad_type', buf, typeAt, end, size)
   }
-  // The kinds whose value is not a number sort last, so timings pay one comparison for both.
-  if (kind >= EVENT_KIND.inflight_report) {
-    if (kind === EVENT_KIND.set) return decodeSet(sink, buf, p, end, size)
+  if (kind === EVENT_KIND.inflight_report) {
     if (size !== 5) return rejectEvent(sink, 'bad_shape', buf, p, end, size - 1)
     const next = decodeInflight(sink, buf, p, end)
     return next === BAD_INFLIGHT ? rejectEvent(sink, 'bad_inflight', buf, p, end, 4) : next
@@ -132,51 +130,27 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p < 0 || nameEnd === nameStart) return rejectEvent(sink, 'bad_name', buf, nameAt, end, size - 1)
   if (nameEnd - nameStart > MAX_NAME_BYTES) return rejectEvent(sink, 'name_too_long', buf, p, end, size - 2)
 
-  p = readNumber(buf, p, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
-  const value = readResult.number
-  if (!Number.isFinite(value)) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
-  if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
-  return decodeRateAndTags(sink, buf, p, end, size, kind, nameStart, nameEnd, value, 0, 0)
-}
+  let value = 0
+  let memberStart = 0
+  let memberEnd = 0
+  if (kind !== EVENT_KIND.set) {
+    p = readNumber(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
+    value = readResult.number
+    if (!Number.isFinite(value)) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
+    if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
+  } else {
+    // A set's member is a str where other kinds have a number (SPEC.md §3.2).
+    p = readStr(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
+    memberStart = readResult.strStart
+    memberEnd = readResult.strEnd
+    if (memberEnd === memberStart || memberEnd - memberStart > MAX_SET_MEMBER_BYTES)
+      return rejectEvent(sink, 'bad_value', buf, p, end, size - 3)
+  }
 
-// [10, name, member, sampleRate?, tags?] with the type read: the member is a str where other
-// kinds have a number, so a number, nil or an empty or over-long str is bad_value.
-function decodeSet(sink: EventSink, buf: Uint8Array, pos: number, end: number, size: number): number {
-  let p = readStr(buf, pos, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  const nameStart = readResult.strStart
-  const nameEnd = readResult.strEnd
-  if (p < 0 || nameEnd === nameStart) return rejectEvent(sink, 'bad_name', buf, pos, end, size - 1)
-  if (nameEnd - nameStart > MAX_NAME_BYTES) return rejectEvent(sink, 'name_too_long', buf, p, end, size - 2)
-
-  const memberAt = p
-  p = readStr(buf, p, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  if (p < 0) return rejectEvent(sink, 'bad_value', buf, memberAt, end, size - 2)
-  const memberStart = readResult.strStart
-  const memberEnd = readResult.strEnd
-  if (memberEnd === memberStart || memberEnd - memberStart > MAX_SET_MEMBER_BYTES)
-    return rejectEvent(sink, 'bad_value', buf, p, end, size - 3)
-  return decodeRateAndTags(sink, buf, p, end, size, EVENT_KIND.set, nameStart, nameEnd, 0, memberStart, memberEnd)
-}
-
-// The optional sample rate and tags after the value, then the event goes to the sink.
-function decodeRateAndTags(
-  sink: EventSink,
-  buf: Uint8Array,
-  pos: number,
-  end: number,
-  size: number,
-  kind: number,
-  nameStart: number,
-  nameEnd: number,
-  value: number,
-  memberStart: number,
-  memberEnd: number,
-): number {
-  let p = pos
   let sampleRate = 1
   if (size >= 4) {
     const rateAt = p
