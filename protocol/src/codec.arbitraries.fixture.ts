@@ -3,7 +3,7 @@
 // turns a batch into a datagram. Test-only (the build excludes *.fixture.ts).
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import { BatchEncoder, type EncodedBytes, encodeClientId, encodeName, encodeTags } from './encode.js'
+import { BatchEncoder, type EncodedBytes, encodeClientId, encodeName, encodeTags, setMemberReason } from './encode.js'
 import { MAX_DATAGRAM_BYTES, isDurationKind } from './spec.js'
 
 // 10 000 runs per property, so that rare shapes (a map16, an int at a width boundary) come up many
@@ -73,12 +73,27 @@ export interface ReportInput {
   flushIntervalMs: number
   entries: Array<[string, number]>
 }
-export type Input = EventInput | ReportInput
+export interface SetInput {
+  op: 'set'
+  name: string
+  member: string
+  sampleRate: number
+  tags: Array<[string, string]>
+}
+export type Input = EventInput | SetInput | ReportInput
 
 const eventInput: fc.Arbitrary<EventInput> = fc
   .record({ kind: fc.integer({ min: 1, max: 8 }), name: text(1, 200), value: finiteNumber, sampleRate, tags: tagPairs })
   // Durations are ≥ 0 (SPEC §3): a client rejects negative ones before encoding.
   .map((e) => ({ op: 'append' as const, ...e, value: isDurationKind(e.kind) ? Math.abs(e.value) : e.value }))
+
+const setInput: fc.Arbitrary<SetInput> = fc.record({
+  op: fc.constant('set' as const),
+  name: text(1, 200),
+  member: text(1, 200),
+  sampleRate,
+  tags: tagPairs,
+})
 
 export const reportInput: fc.Arbitrary<ReportInput> = fc.record({
   op: fc.constant('inflight' as const),
@@ -93,7 +108,11 @@ export const reportInput: fc.Arbitrary<ReportInput> = fc.record({
 })
 
 export const batchInput = fc.array(
-  fc.oneof({ arbitrary: eventInput, weight: 4 }, { arbitrary: reportInput, weight: 1 }),
+  fc.oneof(
+    { arbitrary: eventInput, weight: 4 },
+    { arbitrary: setInput, weight: 1 },
+    { arbitrary: reportInput, weight: 1 },
+  ),
   {
     minLength: 1,
     maxLength: 6,
@@ -114,6 +133,10 @@ export function encodeBatch(inputs: readonly Input[]): Buffer {
     if (input.op === 'append') {
       const tags = wire(encodeTags(new Map(input.tags)))
       expect(encoder.append(input.kind, wire(encodeName(input.name)), input.value, input.sampleRate, tags)).toBe(true)
+    } else if (input.op === 'set') {
+      const tags = wire(encodeTags(new Map(input.tags)))
+      expect(setMemberReason(input.member)).toBeNull()
+      expect(encoder.appendSet(wire(encodeName(input.name)), input.member, input.sampleRate, tags)).toBe(true)
     } else {
       const names: EncodedBytes[] = input.entries.map(([name]) => wire(encodeName(name)))
       const counts = input.entries.map(([, count]) => count)

@@ -11,8 +11,11 @@ function expectedItem(input: Input): DecodedItem {
     const { clientId, sequence, flushIntervalMs } = input
     return { kind: 'inflight_report', clientId, sequence, flushIntervalMs, inflight: Object.fromEntries(input.entries) }
   }
+  const tags = input.tags.length > 0 ? Object.fromEntries(input.tags) : null
+  if (input.op === 'set')
+    return { kind: 'set', name: input.name, value: input.member, sampleRate: input.sampleRate, tags }
   const kind = EVENT_KIND_NAMES[input.kind - 1]
-  if (kind === undefined || kind === 'inflight_report') throw new Error(`bad kind ${input.kind}`)
+  if (kind === undefined || kind === 'inflight_report' || kind === 'set') throw new Error(`bad kind ${input.kind}`)
   // −0 is written as the int 0 (SPEC §4); every other value must come back bit for bit.
   const value = input.value === 0 ? 0 : input.value
   return {
@@ -20,7 +23,7 @@ function expectedItem(input: Input): DecodedItem {
     name: input.name,
     value,
     sampleRate: input.sampleRate,
-    tags: input.tags.length > 0 ? Object.fromEntries(input.tags) : null,
+    tags,
   }
 }
 

@@ -9,15 +9,27 @@ import {
   decodeTags,
   decodeText,
 } from './decode.js'
-import { type EventKindName, kindName } from './spec.js'
+import { EVENT_KIND, type EventKindName, kindName } from './spec.js'
 
-export interface DecodedEvent {
-  kind: Exclude<EventKindName, 'inflight_report'>
+/** An event whose value is a number: every kind but `set` and the in-flight report. */
+export interface DecodedValueEvent {
+  kind: Exclude<EventKindName, 'inflight_report' | 'set'>
   name: string
   value: number
   sampleRate: number
   tags: Record<string, string> | null
 }
+
+/** A `set` event: its value is the member, a string (decoded as UTF-8 like names). */
+export interface DecodedSetEvent {
+  kind: 'set'
+  name: string
+  value: string
+  sampleRate: number
+  tags: Record<string, string> | null
+}
+
+export type DecodedEvent = DecodedValueEvent | DecodedSetEvent
 
 export interface DecodedInflightReport {
   kind: 'inflight_report'
@@ -41,13 +53,16 @@ class CollectingSink implements EventSink {
   private report: DecodedInflightReport | null = null
 
   onEvent(buf: Uint8Array, event: Readonly<EventView>): void {
-    this.items.push({
-      kind: kindName(event.kind) as DecodedEvent['kind'],
-      name: decodeText(buf, event.nameStart, event.nameEnd),
-      value: event.value,
-      sampleRate: event.sampleRate,
-      tags: event.tagCount > 0 ? Object.fromEntries(decodeTags(buf, event.tagsStart, event.tagCount)) : null,
-    })
+    const name = decodeText(buf, event.nameStart, event.nameEnd)
+    const sampleRate = event.sampleRate
+    const tags = event.tagCount > 0 ? Object.fromEntries(decodeTags(buf, event.tagsStart, event.tagCount)) : null
+    if (event.kind === EVENT_KIND.set) {
+      const value = decodeText(buf, event.memberStart, event.memberEnd)
+      this.items.push({ kind: 'set', name, value, sampleRate, tags })
+    } else {
+      const kind = kindName(event.kind) as DecodedValueEvent['kind']
+      this.items.push({ kind, name, value: event.value, sampleRate, tags })
+    }
   }
 
   onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void {

@@ -8,14 +8,10 @@ import {
   MAGIC_0,
   MAGIC_1,
   MAGIC_2,
-  MAX_CLIENT_ID_BYTES,
-  MAX_FLUSH_INTERVAL_MS,
-  MAX_INFLIGHT_COUNT,
+  MAX_EVENT_KIND,
   MAX_NAME_BYTES,
+  MAX_SET_MEMBER_BYTES,
   MAX_TAGS,
-  MAX_TAG_KEY_BYTES,
-  MAX_TAG_VALUE_BYTES,
-  MIN_FLUSH_INTERVAL_MS,
   PREFIX_BYTES,
   PROTOCOL_VERSION,
   isDurationKind,
@@ -30,10 +26,16 @@ import {
   readStr,
   skipValues,
 } from './msgpack-read.js'
+import { BAD_INFLIGHT, type InflightReportView, decodeInflight } from './decode-inflight.js'
+import { TAG_ERR_LONG, checkTags } from './decode-tags.js'
+
+export type { InflightReportView } from './decode-inflight.js'
+export { decodeTags, decodeText } from './decode-tags.js'
 
 /**
  * One valid event as numbers and byte ranges into the datagram. `name` is buf[nameStart, nameEnd)
- * (UTF-8). Tags, when tagCount > 0, are the validated msgpack map body buf[tagsStart, tagsEnd)
+ * (UTF-8). A `set` event's member is buf[memberStart, memberEnd) (its value is 0); other kinds
+ * have 0 / 0 there. Tags, when tagCount > 0, are the validated msgpack map body buf[tagsStart, tagsEnd)
  * (read them with decodeTags); sampleRate is 1 when absent. The decoder fills one view for every
  * event, so a sink reads it during onEvent and keeps none of it.
  */
@@ -42,19 +44,12 @@ export interface EventView {
   nameStart: number
   nameEnd: number
   value: number
+  memberStart: number
+  memberEnd: number
   sampleRate: number
   tagsStart: number
   tagsEnd: number
   tagCount: number
-}
-
-/** An in-flight report's header: the client id is buf[clientIdStart, clientIdEnd). Reused like EventView. */
-export interface InflightReportView {
-  clientIdStart: number
-  clientIdEnd: number
-  sequence: number
-  flushIntervalMs: number
-  entryCount: number
 }
 
 export interface EventSink {
@@ -88,94 +83,24 @@ function rejectEvent(
   return next
 }
 
-// Validates the tag map body; returns the position after it, a negative datagram code, or
-// -100 - index of an EventReason (so callers need no allocation to learn why).
-const TAG_ERR_BAD = -100
-const TAG_ERR_LONG = -101
-function checkTags(buf: Uint8Array, pos: number, end: number, pairs: number): number {
-  for (let i = 0; i < pairs; i++) {
-    let p = readStr(buf, pos, end)
-    if (p === TRUNCATED || p === BAD_ENCODING) return p
-    if (p < 0 || readResult.strEnd === readResult.strStart) return TAG_ERR_BAD
-    if (readResult.strEnd - readResult.strStart > MAX_TAG_KEY_BYTES) return TAG_ERR_LONG
-    p = readStr(buf, p, end)
-    if (p === TRUNCATED || p === BAD_ENCODING) return p
-    if (p < 0) return TAG_ERR_BAD
-    if (readResult.strEnd - readResult.strStart > MAX_TAG_VALUE_BYTES) return TAG_ERR_LONG
-    pos = p
-  }
-  return pos
-}
-
-function decodeInflight(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
-  // [9, clientId, sequence, flushIntervalMs, {name: count}] — type already read, 4 values left.
-  // Each header field goes into the report view once it is valid.
-  const report = reportView
-  const start = pos
-  let p = readStr(buf, pos, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  const idLength = readResult.strEnd - readResult.strStart
-  if (p < 0 || idLength === 0 || idLength > MAX_CLIENT_ID_BYTES)
-    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-  report.clientIdStart = readResult.strStart
-  report.clientIdEnd = readResult.strEnd
-  p = readNumber(buf, p, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  const sequence = readResult.number
-  if (p < 0 || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff)
-    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-  report.sequence = sequence
-  p = readNumber(buf, p, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  const interval = readResult.number
-  if (p < 0 || !Number.isInteger(interval) || interval < MIN_FLUSH_INTERVAL_MS || interval > MAX_FLUSH_INTERVAL_MS) {
-    return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-  }
-  report.flushIntervalMs = interval
-  p = readContainerHeader(buf, p, end, true)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  if (p < 0) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-  const entries = readResult.count
-  report.entryCount = entries
-  const entriesStart = p
-  // First pass validates every entry, so the sink never sees half a report.
-  for (let i = 0; i < entries; i++) {
-    p = readStr(buf, p, end)
-    if (p === TRUNCATED || p === BAD_ENCODING) return p
-    const len = readResult.strEnd - readResult.strStart
-    if (p < 0 || len === 0 || len > MAX_NAME_BYTES) return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-    p = readNumber(buf, p, end)
-    if (p === TRUNCATED || p === BAD_ENCODING) return p
-    const count = readResult.number
-    if (p < 0 || !Number.isInteger(count) || count < 0 || count > MAX_INFLIGHT_COUNT)
-      return rejectEvent(sink, 'bad_inflight', buf, start, end, 4)
-  }
-  sink.onInflightReport(buf, report)
-  p = entriesStart
-  for (let i = 0; i < entries; i++) {
-    p = readStr(buf, p, end)
-    const nameStart = readResult.strStart
-    const nameEnd = readResult.strEnd
-    p = readNumber(buf, p, end)
-    sink.onInflightEntry(buf, nameStart, nameEnd, readResult.number)
-  }
-  return p
-}
-
 /** A zeroed EventView: the decoder's, and any a sink fills in itself, share one object shape. */
 export function createEventView(): EventView {
-  return { kind: 0, nameStart: 0, nameEnd: 0, value: 0, sampleRate: 1, tagsStart: 0, tagsEnd: 0, tagCount: 0 }
+  return {
+    kind: 0,
+    nameStart: 0,
+    nameEnd: 0,
+    value: 0,
+    memberStart: 0,
+    memberEnd: 0,
+    sampleRate: 1,
+    tagsStart: 0,
+    tagsEnd: 0,
+    tagCount: 0,
+  }
 }
 
-// The one view of each kind a sink gets (decoding is synchronous; a sink does not decode from onEvent).
+// The one view a sink gets (decoding is synchronous; a sink does not decode from onEvent).
 const eventView = createEventView()
-const reportView: InflightReportView = {
-  clientIdStart: 0,
-  clientIdEnd: 0,
-  sequence: 0,
-  flushIntervalMs: 0,
-  entryCount: 0,
-}
 
 function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number): number {
   let p = readContainerHeader(buf, pos, end, false)
@@ -188,11 +113,13 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const kind = readResult.number
-  if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > EVENT_KIND.inflight_report) {
+  if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > MAX_EVENT_KIND) {
     return rejectEvent(sink, 'bad_type', buf, typeAt, end, size)
   }
   if (kind === EVENT_KIND.inflight_report) {
-    return size === 5 ? decodeInflight(sink, buf, p, end) : rejectEvent(sink, 'bad_shape', buf, p, end, size - 1)
+    if (size !== 5) return rejectEvent(sink, 'bad_shape', buf, p, end, size - 1)
+    const next = decodeInflight(sink, buf, p, end)
+    return next === BAD_INFLIGHT ? rejectEvent(sink, 'bad_inflight', buf, p, end, 4) : next
   }
 
   const nameAt = p
@@ -203,12 +130,26 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p < 0 || nameEnd === nameStart) return rejectEvent(sink, 'bad_name', buf, nameAt, end, size - 1)
   if (nameEnd - nameStart > MAX_NAME_BYTES) return rejectEvent(sink, 'name_too_long', buf, p, end, size - 2)
 
-  p = readNumber(buf, p, end)
-  if (p === TRUNCATED || p === BAD_ENCODING) return p
-  if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
-  const value = readResult.number
-  if (!Number.isFinite(value)) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
-  if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
+  let value = 0
+  let memberStart = 0
+  let memberEnd = 0
+  if (kind !== EVENT_KIND.set) {
+    p = readNumber(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
+    value = readResult.number
+    if (!Number.isFinite(value)) return rejectEvent(sink, 'non_finite_value', buf, p, end, size - 3)
+    if (value < 0 && isDurationKind(kind)) return rejectEvent(sink, 'negative_duration', buf, p, end, size - 3)
+  } else {
+    // A set's member is a str where other kinds have a number (SPEC.md §3.2).
+    p = readStr(buf, p, end)
+    if (p === TRUNCATED || p === BAD_ENCODING) return p
+    if (p < 0) return rejectEvent(sink, 'bad_value', buf, nameEnd, end, size - 2)
+    memberStart = readResult.strStart
+    memberEnd = readResult.strEnd
+    if (memberEnd === memberStart || memberEnd - memberStart > MAX_SET_MEMBER_BYTES)
+      return rejectEvent(sink, 'bad_value', buf, p, end, size - 3)
+  }
 
   let sampleRate = 1
   if (size >= 4) {
@@ -246,6 +187,8 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   view.nameStart = nameStart
   view.nameEnd = nameEnd
   view.value = value
+  view.memberStart = memberStart
+  view.memberEnd = memberEnd
   view.sampleRate = sampleRate
   view.tagsStart = tagsStart
   view.tagsEnd = tagsEnd
@@ -276,25 +219,4 @@ export function decodeDatagram(buf: Uint8Array, length: number, sink: EventSink)
     if (pos < 0) return datagramReason(pos)
   }
   return null
-}
-
-// ignoreBOM keeps a leading U+FEFF: it is part of the name or tag the app sent, not a byte-order mark.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
-
-/** UTF-8 text of buf[start, end): for the slow path (a name seen for the first time). */
-export function decodeText(buf: Uint8Array, start: number, end: number): string {
-  return utf8.decode(buf.subarray(start, end))
-}
-
-/** The pairs of a tag map body that the decoder validated (slow path: a new series). */
-export function decodeTags(buf: Uint8Array, tagsStart: number, tagCount: number): Array<[string, string]> {
-  const pairs: Array<[string, string]> = []
-  let p = tagsStart
-  for (let i = 0; i < tagCount; i++) {
-    p = readStr(buf, p, buf.length)
-    const key = decodeText(buf, readResult.strStart, readResult.strEnd)
-    p = readStr(buf, p, buf.length)
-    pairs.push([key, decodeText(buf, readResult.strStart, readResult.strEnd)])
-  }
-  return pairs
 }

@@ -11,13 +11,22 @@ import {
   MAX_CLIENT_ID_BYTES,
   MAX_DATAGRAM_BYTES,
   MAX_NAME_BYTES,
+  MAX_SET_MEMBER_BYTES,
   MAX_TAGS,
   MAX_TAG_KEY_BYTES,
   MAX_TAG_VALUE_BYTES,
   PREFIX_BYTES,
   PROTOCOL_VERSION,
 } from './spec.js'
-import { encodeStr, mapHeaderBytes, numberBytes, writeMapHeader, writeNumber } from './msgpack-write.js'
+import {
+  encodeStr,
+  mapHeaderBytes,
+  numberBytes,
+  strHeaderBytes,
+  writeMapHeader,
+  writeNumber,
+  writeStrHeader,
+} from './msgpack-write.js'
 
 /** A name or tag set already in wire form (a msgpack str or map). */
 export type EncodedBytes = Uint8Array
@@ -72,6 +81,24 @@ export function encodeTags(tags: TagInput | null | undefined): EncodedBytes | nu
   return out
 }
 
+/** A set member's UTF-8 payload: a string, or bytes the caller already holds. */
+export type SetMember = string | Uint8Array
+
+function memberByteLength(member: SetMember): number {
+  return typeof member === 'string' ? Buffer.byteLength(member, 'utf8') : member.length
+}
+
+/**
+ * Why a set member cannot go on the wire (SPEC.md §3: a str of 1..MAX_SET_MEMBER_BYTES bytes), or
+ * null when it can. Counts UTF-8 bytes without encoding, so checking allocates nothing.
+ */
+export function setMemberReason(member: unknown): EventReason | null {
+  if (typeof member !== 'string' && !(member instanceof Uint8Array)) return 'bad_value'
+  // A UTF-16 length above the limit is at least that many UTF-8 bytes: no need to count them.
+  if (member.length === 0 || member.length > MAX_SET_MEMBER_BYTES) return 'bad_value'
+  return memberByteLength(member) > MAX_SET_MEMBER_BYTES ? 'bad_value' : null
+}
+
 export class BatchEncoder {
   readonly buffer: Buffer
   readonly maxDatagramBytes: number
@@ -111,30 +138,63 @@ export class BatchEncoder {
    * validated here (the client does that before calling).
    */
   append(kind: number, name: EncodedBytes, value: number, sampleRate: number, tags: EncodedBytes | null): boolean {
+    const pos = this.openEvent(kind, name, numberBytes(value), sampleRate, tags)
+    if (pos < 0) return false
+    this.closeEvent(writeNumber(this.buffer, this.view, pos, value), sampleRate, tags)
+    return true
+  }
+
+  /**
+   * Appends `[10, name, member, sampleRate?, tags?]`, the member written as a str straight into
+   * the datagram (no per-event allocation; a string is UTF-8-encoded in place). Returns false,
+   * writing nothing, when it does not fit. The member is not validated here: check it with
+   * setMemberReason first.
+   */
+  appendSet(name: EncodedBytes, member: SetMember, sampleRate: number, tags: EncodedBytes | null): boolean {
+    const memberBytes = memberByteLength(member)
+    let pos = this.openEvent(EVENT_KIND.set, name, strHeaderBytes(memberBytes) + memberBytes, sampleRate, tags)
+    if (pos < 0) return false
+    const buf = this.buffer
+    pos = writeStrHeader(buf, this.view, pos, memberBytes)
+    if (typeof member === 'string') buf.write(member, pos, memberBytes, 'utf8')
+    else buf.set(member, pos)
+    this.closeEvent(pos + memberBytes, sampleRate, tags)
+    return true
+  }
+
+  // The array header, type and name of an event whose value takes `valueBytes`: the position
+  // where the value goes, or -1 (nothing written) when the whole event does not fit.
+  private openEvent(
+    kind: number,
+    name: EncodedBytes,
+    valueBytes: number,
+    sampleRate: number,
+    tags: EncodedBytes | null,
+  ): number {
     const hasTags = tags !== null
     const hasRate = sampleRate !== 1
     const size =
-      2 +
-      name.length +
-      numberBytes(value) +
-      (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) +
-      (hasTags ? tags.length : 0)
+      2 + name.length + valueBytes + (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) + (hasTags ? tags.length : 0)
     let pos = this.length
-    if (pos + size > this.maxDatagramBytes) return false
+    if (pos + size > this.maxDatagramBytes) return -1
     const buf = this.buffer
     buf[pos++] = hasTags ? 0x95 : hasRate ? 0x94 : 0x93
     buf[pos++] = kind
     buf.set(name, pos)
-    pos = writeNumber(buf, this.view, pos + name.length, value)
-    if (hasRate) pos = writeNumber(buf, this.view, pos, sampleRate)
-    else if (hasTags) buf[pos++] = 0xc0
-    if (hasTags) {
+    return pos + name.length
+  }
+
+  // The sample rate (nil when there are tags and no rate) and tags after the value at `pos`.
+  private closeEvent(pos: number, sampleRate: number, tags: EncodedBytes | null): void {
+    const buf = this.buffer
+    if (sampleRate !== 1) pos = writeNumber(buf, this.view, pos, sampleRate)
+    else if (tags !== null) buf[pos++] = 0xc0
+    if (tags !== null) {
       buf.set(tags, pos)
       pos += tags.length
     }
     this.length = pos
     this.eventCount++
-    return true
   }
 
   /**

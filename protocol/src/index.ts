@@ -1,6 +1,15 @@
 export * from './spec.js'
 export * from './reasons.js'
-export { BatchEncoder, encodeName, encodeTags, encodeClientId, type EncodedBytes, type TagInput } from './encode.js'
+export {
+  BatchEncoder,
+  encodeName,
+  encodeTags,
+  encodeClientId,
+  setMemberReason,
+  type EncodedBytes,
+  type SetMember,
+  type TagInput,
+} from './encode.js'
 export {
   createEventView,
   decodeDatagram,
@@ -15,6 +24,8 @@ export {
   collectDatagram,
   type DecodedDatagram,
   type DecodedEvent,
+  type DecodedSetEvent,
+  type DecodedValueEvent,
   type DecodedInflightReport,
   type DecodedItem,
 } from './collect.js'

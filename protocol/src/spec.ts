@@ -21,6 +21,8 @@ export const MAX_CLIENT_ID_BYTES = 64
 export const MIN_FLUSH_INTERVAL_MS = 1
 export const MAX_FLUSH_INTERVAL_MS = 60_000
 export const MAX_INFLIGHT_COUNT = 0xffffffff
+// A set member is a label-like string (a user id, a hostname): the tag value limit fits it.
+export const MAX_SET_MEMBER_BYTES = MAX_TAG_VALUE_BYTES
 
 export const EVENT_KIND = {
   timing: 1,
@@ -32,6 +34,7 @@ export const EVENT_KIND = {
   task_end_success: 7,
   task_end_error: 8,
   inflight_report: 9,
+  set: 10,
 } as const
 
 export type EventKindName = keyof typeof EVENT_KIND
@@ -52,7 +55,11 @@ export const EVENT_KIND_NAMES: readonly EventKindName[] = [
   'task_end_success',
   'task_end_error',
   'inflight_report',
+  'set',
 ]
+
+/** The highest type code this decoder knows; a higher one is bad_type (SPEC.md §6). */
+export const MAX_EVENT_KIND = EVENT_KIND.set
 
 export function kindName(kind: number): EventKindName | undefined {
   return EVENT_KIND_NAMES[kind - 1]

@@ -54,23 +54,40 @@ function referenceTags(tags: unknown): Record<string, string> | null | EventReas
 function referenceItem(event: unknown): DecodedItem {
   if (!Array.isArray(event) || event.length < 3 || event.length > 5) return invalid('bad_shape')
   const [type, name, value, rate, tags] = event as unknown[]
-  if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 9) return invalid('bad_type')
+  if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 10) return invalid('bad_type')
   if (type === 9) return event.length === 5 ? referenceInflight(event) : invalid('bad_shape')
   if (typeof name !== 'string' || name.length === 0) return invalid('bad_name')
   if (utf8Bytes(name) > 200) return invalid('name_too_long')
+  if (type === 10) return referenceSet(name, value, rate, tags)
   if (typeof value !== 'number') return invalid('bad_value')
   if (!Number.isFinite(value)) return invalid('non_finite_value')
   if (value < 0 && (type === 1 || type === 7 || type === 8)) return invalid('negative_duration')
+  const rest = referenceRateAndTags(rate, tags)
+  if ('reason' in rest) return invalid(rest.reason)
+  const kind = EVENT_KIND_NAMES[type - 1]
+  if (kind === undefined || kind === 'inflight_report' || kind === 'set')
+    throw new Error('unreachable: type checked above')
+  return { kind, name, value, ...rest }
+}
+
+function referenceRateAndTags(
+  rate: unknown,
+  tags: unknown,
+): { sampleRate: number; tags: Record<string, string> | null } | { reason: EventReason } {
   let sampleRate = 1
   if (rate !== undefined && rate !== null) {
-    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) return invalid('bad_sample_rate')
+    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) return { reason: 'bad_sample_rate' }
     sampleRate = rate
   }
   const tagMap = referenceTags(tags)
-  if (typeof tagMap === 'string') return invalid(tagMap)
-  const kind = EVENT_KIND_NAMES[type - 1]
-  if (kind === undefined || kind === 'inflight_report') throw new Error('unreachable: type checked above')
-  return { kind, name, value, sampleRate, tags: tagMap }
+  return typeof tagMap === 'string' ? { reason: tagMap } : { sampleRate, tags: tagMap }
+}
+
+// Type 10: the member is a str of 1..200 bytes where other types have a number.
+function referenceSet(name: string, member: unknown, rate: unknown, tags: unknown): DecodedItem {
+  if (typeof member !== 'string' || member.length === 0 || utf8Bytes(member) > 200) return invalid('bad_value')
+  const rest = referenceRateAndTags(rate, tags)
+  return 'reason' in rest ? invalid(rest.reason) : { kind: 'set', name, value: member, ...rest }
 }
 
 const wellFormed = loadVectorFiles().flatMap(({ file, vectors }) =>

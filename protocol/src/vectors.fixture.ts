@@ -14,6 +14,7 @@ export type EncodeOp =
       sampleRate: number
       tags: Array<[string, string]> | null
     }
+  | { op: 'set'; name: string; member: string; sampleRate: number; tags: Array<[string, string]> | null }
   | { op: 'inflight'; clientId: string; sequence: number; flushIntervalMs: number; entries: Array<[string, number]> }
 
 export interface Vector {

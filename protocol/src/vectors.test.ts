@@ -3,7 +3,7 @@
 // normative, so a codec change that breaks one is a wire change.
 import { describe, expect, it } from 'vitest'
 import { collectDatagram } from './collect.js'
-import { BatchEncoder, encodeClientId, encodeName, encodeTags, type EncodedBytes } from './encode.js'
+import { BatchEncoder, type EncodedBytes, encodeClientId, encodeName, encodeTags, setMemberReason } from './encode.js'
 import { DATAGRAM_REASONS, EVENT_REASONS } from './reasons.js'
 import { MAX_DATAGRAM_BYTES } from './spec.js'
 import { type EncodeOp, type Vector, isInvalidVector, loadVectorFiles } from './vectors.fixture.js'
@@ -17,11 +17,15 @@ function encodeOps(ops: readonly EncodeOp[]): string {
   // Largest datagram, so that only the bytes are under test, not the fit logic.
   const encoder = new BatchEncoder(MAX_DATAGRAM_BYTES)
   for (const op of ops) {
-    if (op.op === 'append') {
+    if (op.op === 'append' || op.op === 'set') {
       const tags = op.tags === null ? null : encodeTags(new Map(op.tags))
       if (typeof tags === 'string') throw new Error(`tags did not encode: ${tags}`)
       const name = wireBytes(encodeName(op.name), op.name)
-      expect(encoder.append(op.kind, name, op.value, op.sampleRate, tags)).toBe(true)
+      if (op.op === 'append') expect(encoder.append(op.kind, name, op.value, op.sampleRate, tags)).toBe(true)
+      else {
+        expect(setMemberReason(op.member)).toBeNull()
+        expect(encoder.appendSet(name, op.member, op.sampleRate, tags)).toBe(true)
+      }
     } else {
       const names: EncodedBytes[] = []
       const counts: number[] = []

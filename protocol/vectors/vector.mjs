@@ -29,6 +29,7 @@ const KIND = {
   task_start: 6,
   task_end_success: 7,
   task_end_error: 8,
+  set: 10,
 }
 export const ev = (kind, name, value, sampleRate = 1, tags = null) => ({ kind, name, value, sampleRate, tags })
 export const report = (clientId, sequence, flushIntervalMs, inflight) => ({
@@ -52,14 +53,10 @@ function encodeOp(item) {
       entries: Object.entries(item.inflight),
     }
   }
-  return {
-    op: 'append',
-    kind: KIND[item.kind],
-    name: item.name,
-    value: item.value,
-    sampleRate: item.sampleRate,
-    tags: item.tags === null ? null : Object.entries(item.tags),
-  }
+  const { name, value, sampleRate } = item
+  const tags = item.tags === null ? null : Object.entries(item.tags)
+  if (item.kind === 'set') return { op: 'set', name, member: value, sampleRate, tags }
+  return { op: 'append', kind: KIND[item.kind], name, value, sampleRate, tags }
 }
 
 export function vector(name, description, hex, items, reason, canonical, encode) {

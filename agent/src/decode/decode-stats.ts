@@ -4,23 +4,24 @@
 import {
   DATAGRAM_REASONS,
   type DatagramReason,
+  EVENT_KIND,
   EVENT_KIND_NAMES,
   EVENT_REASONS,
   type EventReason,
 } from '@taskmeter/protocol'
 import { type SelfMetric, cellsOf, fieldOf } from '../self-metrics/self-metric.js'
-import { SET_EVENT_KIND, type StatsdStats } from './statsd-stats.js'
+import type { StatsdStats } from './statsd-stats.js'
 
 /** The family of the datagrams counter: --workers reports it per worker. */
 export const DATAGRAMS_RECEIVED_FAMILY = 'taskmeter_datagrams_received_total'
 
-// protocol v1's kinds, then the StatsD kind it has no event for.
-const EVENT_KIND_LABELS: readonly string[] = [...EVENT_KIND_NAMES, SET_EVENT_KIND]
+// StatsD set members count under protocol v1's `set` kind: one label value for both decoders.
+const SET_INDEX = EVENT_KIND.set - 1
 
 export class DecodeStats {
   datagramsReceived: number
   bytesReceived: number
-  /** Indexed by protocol event kind − 1 (timing … inflight_report). */
+  /** Indexed by protocol event kind − 1 (timing … set); StatsD sets count in StatsdStats.setEvents. */
   readonly eventsByKind: Float64Array
   readonly datagramsInvalid: Float64Array
   readonly eventsInvalid: Float64Array
@@ -48,7 +49,7 @@ export class DecodeStats {
     this.eventsInvalid[i] = (this.eventsInvalid[i] ?? 0) + 1
   }
 
-  /** The decode families; taskmeter_events_total covers every decoder, so StatsD's set events join it. */
+  /** The decode families; taskmeter_events_total covers every decoder, so StatsD's set events join protocol v1's. */
   selfMetrics(statsd: StatsdStats): SelfMetric[] {
     const kinds = this.eventsByKind
     return [
@@ -68,12 +69,10 @@ export class DecodeStats {
         name: 'taskmeter_events_total',
         help: 'Events accepted, by kind (all decoders)',
         type: 'counter',
-        label: { name: 'kind', values: EVENT_KIND_LABELS },
-        read: (index) => (index < kinds.length ? (kinds[index] ?? 0) : statsd.setEvents),
-        add: (index, amount) => {
-          if (index < kinds.length) kinds[index] = (kinds[index] ?? 0) + amount
-          else statsd.setEvents += amount
-        },
+        label: { name: 'kind', values: EVENT_KIND_NAMES },
+        read: (index) => (kinds[index] ?? 0) + (index === SET_INDEX ? statsd.setEvents : 0),
+        // A --workers primary adds a shard's increase, StatsD sets included, into the cell.
+        add: cellsOf(kinds).add,
       },
       {
         name: 'taskmeter_datagrams_invalid_total',

@@ -45,7 +45,8 @@ export function isItem(value: unknown): value is VectorItem {
     typeof value.kind === 'string' &&
     (EVENT_KIND_NAMES as readonly string[]).includes(value.kind) &&
     typeof value.name === 'string' &&
-    typeof value.value === 'number' &&
+    // A set's value is its member, a string (protocol/vectors/README.md).
+    typeof value.value === (value.kind === 'set' ? 'string' : 'number') &&
     typeof value.sampleRate === 'number' &&
     (value.tags === null || isRecord(value.tags))
   )
@@ -124,6 +125,18 @@ export function event(
 ): Buffer {
   return datagram((encoder) => {
     if (!encoder.append(kind, wireName(name), value, sampleRate, wireTags(tags))) throw new Error('event does not fit')
+  })
+}
+
+/** One `set` event: member `member` of set `name`. */
+export function setEvent(
+  name: string,
+  member: string,
+  sampleRate = 1,
+  tags: Record<string, string> | null = null,
+): Buffer {
+  return datagram((encoder) => {
+    if (!encoder.appendSet(wireName(name), member, sampleRate, wireTags(tags))) throw new Error('set does not fit')
   })
 }
 

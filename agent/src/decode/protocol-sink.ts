@@ -13,6 +13,7 @@ import {
 } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
+import { hashSetMember } from '../aggregate/set-members.js'
 import type { ClientReport } from '../aggregate/inflight-registry.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
 import type { DecodeStats } from './decode-stats.js'
@@ -47,6 +48,7 @@ export class ProtocolSink implements EventSink {
   private readonly counterCache = new ByteKeyTable<CustomSeries>()
   private readonly gaugeCache = new ByteKeyTable<CustomSeries>()
   private readonly histogramCache = new ByteKeyTable<CustomSeries>()
+  private readonly setCache = new ByteKeyTable<CustomSeries>()
   private readonly cacheLimit: number
   private report: ClientReport | null
   // The key of an in-flight entry: a task name without tags, in an EventView's shape (so that
@@ -67,6 +69,7 @@ export class ProtocolSink implements EventSink {
     this.counterCache.clear()
     this.gaugeCache.clear()
     this.histogramCache.clear()
+    this.setCache.clear()
   }
 
   private resolveTask(buf: Uint8Array, key: SeriesKey): TaskStats | null {
@@ -97,7 +100,14 @@ export class ProtocolSink implements EventSink {
   }
 
   private resolveCustom(kind: CustomKind, buf: Uint8Array, key: SeriesKey): CustomSeries | null {
-    const cache = kind === 'counter' ? this.counterCache : kind === 'gauge' ? this.gaugeCache : this.histogramCache
+    const cache =
+      kind === 'counter'
+        ? this.counterCache
+        : kind === 'gauge'
+          ? this.gaugeCache
+          : kind === 'histogram'
+            ? this.histogramCache
+            : this.setCache
     return (
       cache.get(buf, key.nameStart, key.nameEnd, key.tagsStart, key.tagsEnd) ??
       this.remember(cache, buf, key, this.aggregator.series(kind, keyName(buf, key), keyTags(buf, key)))
@@ -153,6 +163,14 @@ export class ProtocolSink implements EventSink {
       case EVENT_KIND.histogram: {
         const series = this.resolveCustom('histogram', buf, event)
         if (series !== null) this.aggregator.observe(series, value, weight)
+        return
+      }
+      case EVENT_KIND.set: {
+        // The member's bytes hash as a StatsD set member's do: "42" here and `x:42|s` are one member.
+        // The sample rate is ignored, as for StatsD sets (one member seen is in the set).
+        const series = this.resolveCustom('set', buf, event)
+        if (series !== null)
+          this.aggregator.addSetMember(series, hashSetMember(buf, event.memberStart, event.memberEnd))
         return
       }
     }

@@ -1,13 +1,11 @@
 // Counters of the StatsD text decoder, read by /metrics: lines seen, rejections by reason, and set
-// events (the one StatsD kind protocol v1 has no event kind for; the others count in
-// DecodeStats.eventsByKind beside protocol v1's, so taskmeter_events_total covers all decoders, and
-// decode-stats.ts declares it with the set events). The line families are declared here.
+// members (the StatsD sink counts them here; the other kinds count in DecodeStats.eventsByKind
+// beside protocol v1's, and decode-stats.ts adds these to protocol v1's `set` cell, so that
+// taskmeter_events_total{kind="set"} is one series for both decoders). The line families are
+// declared here.
 import { type SelfMetric, cellsOf, fieldOf } from '../self-metrics/self-metric.js'
 import { MATCH_RESULTS } from './series-mapping.js'
 import { LINE_REASONS, LINE_REASON_INDEX, type LineReason } from './statsd-reasons.js'
-
-/** taskmeter_events_total{kind} label of StatsD set members. */
-export const SET_EVENT_KIND = 'set'
 
 export class StatsdStats {
   /** Non-empty lines decoded (valid or not), from UDP and TCP. */

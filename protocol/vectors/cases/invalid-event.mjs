@@ -16,11 +16,11 @@ export const eventInvalid = [
   ]),
   ...rejectedEach('bad_type', [
     ['type_zero', 'type 0', '93 00 a1 61 05'],
-    ['type_future', 'type 10 (a later v1 type) is skipped', '93 0a a1 61 05'],
+    ['type_future', 'type 11 (a later v1 type) is skipped', '93 0b a1 61 05'],
     [
       'type_future_five_elements',
       'a later type with rate and tags is skipped whole',
-      '95 0a a1 61 05 c0 81 a1 6b a1 76',
+      '95 0b a1 61 05 c0 81 a1 6b a1 76',
     ],
     ['type_negative', 'type -1', '93 ff a1 61 05'],
     ['type_str', 'type as a str', '93 a1 31 a1 61 05'],
@@ -34,9 +34,11 @@ export const eventInvalid = [
     ['name_int', 'name as an int', '93 01 05 05'],
     ['name_bin', 'name as bin, not str', '93 01 c401 61 05'],
     ['name_array', 'name as an array (skipped whole)', '93 01 91 a1 61 05'],
+    ['set_name_empty', 'a set member under an empty name', '93 0a a0 a1 78'],
   ]),
   ...rejectedEach('name_too_long', [
     ['name_201_ascii', '201-byte name', `93 01 ${str('a'.repeat(201))} 05`],
+    ['set_name_201_ascii', 'a set member under a 201-byte name', `93 0a ${str('a'.repeat(201))} a1 78`],
     ['name_201_utf8', '101 characters, 201 bytes: the limit is in bytes', `93 01 ${str(e100 + 'a')} 05`],
     ['name_too_long_str16', '201-byte name as str16', `93 01 da00c9${'61'.repeat(201)} 05`],
   ]),
@@ -47,6 +49,12 @@ export const eventInvalid = [
     ['value_nested_arrays', 'nested arrays are skipped whole', '93 05 a1 61 91 91 91 90'],
     ['value_map', 'value as a map', '93 05 a1 61 81 a1 61 01'],
     ['value_bin', 'value as bin', '93 05 a1 61 c400'],
+    ['set_member_number', 'a set member must be a str, not a number', '93 0a a1 73 2a'],
+    ['set_member_nil', 'a nil set member', '93 0a a1 73 c0'],
+    ['set_member_empty', 'an empty set member', '93 0a a1 73 a0'],
+    ['set_member_too_long', 'a set member of 201 bytes', `93 0a a1 73 ${str('a'.repeat(201))}`],
+    ['set_member_bin', 'a set member as bin (str only, like names)', '93 0a a1 73 c40134'],
+    ['set_member_before_rate', 'the member is checked before the rate', '94 0a a1 73 a0 cb 4000000000000000'],
   ]),
   ...rejectedEach('non_finite_value', [
     ['value_nan', 'NaN float64', '93 01 a1 61 cb 7ff8000000000000'],
@@ -71,6 +79,7 @@ export const eventInvalid = [
     ],
   ]),
   ...rejectedEach('bad_sample_rate', [
+    ['set_rate_zero', 'a set member with rate 0 (rates are checked, then ignored)', '94 0a a1 73 a1 78 00'],
     ['rate_zero', 'rate 0', '94 02 a1 61 01 00'],
     ['rate_above_one', 'rate 1.1', '94 02 a1 61 01 cb 3ff199999999999a'],
     ['rate_two', 'rate 2 as an int', '94 02 a1 61 01 02'],
@@ -81,6 +90,7 @@ export const eventInvalid = [
     ['rate_bad_with_tags', 'a bad rate skips the tags too', '95 02 a1 61 01 00 81 a1 6b a1 76'],
   ]),
   ...rejectedEach('bad_tags', [
+    ['set_tags_array', 'a set member with tags as an array', '95 0a a1 73 a1 78 c0 90'],
     ['tags_array', 'tags as an array', '95 02 a1 61 01 c0 91 a1 61'],
     ['tags_str', 'tags as a str', '95 02 a1 61 01 c0 a1 61'],
     ['tags_bool', 'tags true', '95 02 a1 61 01 c0 c3'],

@@ -3,6 +3,9 @@
 import { decodeOnly, ev, report } from '../vector.mjs'
 
 export const nonCanonical = [
+  decodeOnly('set_member_str8', 'a 2-byte set member as str8 (canonical is fixstr)', '93 0a a1 73 d9 02 3432', [
+    ev('set', 's', '42'),
+  ]),
   decodeOnly(
     'value_float32',
     'float32 value (canonical is float64 or int)',

@@ -23,6 +23,30 @@ const entries16Hex =
 
 export const valid = [
   canon(
+    'set_member',
+    'set users gets member "42" (type 10, the member is a str where other types have a number)',
+    '93 0a a5 7573657273 a2 3432',
+    [ev('set', 'users', '42')],
+  ),
+  canon(
+    'set_sampled_tagged',
+    'a set member with rate 0.5 (accepted, not applied) and a tag',
+    '95 0a a5 7573657273 a5 616c696365 cb 3fe0000000000000 81 a6 726567696f6e a2 6575',
+    [ev('set', 'users', 'alice', 0.5, { region: 'eu' })],
+  ),
+  canon(
+    'set_tags_nil_rate',
+    'a tagged set member without a rate writes nil as the rate',
+    '95 0a a5 7573657273 a2 3432 c0 81 a6 726567696f6e a2 6575',
+    [ev('set', 'users', '42', 1, { region: 'eu' })],
+  ),
+  canon(
+    'set_member_length_boundaries',
+    'members of 1 byte, 200 bytes ASCII and 200 bytes in 100 characters (str8)',
+    `93 0a a1 73 a1 78  93 0a a1 73 ${str(a200)}  93 0a a1 73 ${str(e100)}`,
+    [ev('set', 's', 'x'), ev('set', 's', a200), ev('set', 's', e100)],
+  ),
+  canon(
     'timing_spec_example',
     'SPEC §4 example: timing prediction 12.3 ms, float64',
     '93 01 aa 70726564696374696f6e cb 402899999999999a',
