@@ -10,7 +10,9 @@ import struct
 from typing import Any, Dict, List, Optional, Tuple
 
 PREFIX = b"\xfe\x54\x4d\x01"
-KINDS = (None, "timing", "count", "gauge", "gauge_delta", "histogram", "task_start", "task_end_success", "task_end_error", "inflight_report")
+KINDS = (None, "timing", "count", "gauge", "gauge_delta", "histogram", "task_start", "task_end_success", "task_end_error", "inflight_report", "set")
+SET_KIND = 10
+MAX_SET_MEMBER_BYTES = 200
 DURATION_KINDS = (1, 7, 8)
 
 
@@ -135,7 +137,7 @@ def interpret_event(event: Any) -> Dict[str, Any]:
     if type(event) is not list or not 3 <= len(event) <= 5:
         return {"kind": "invalid", "reason": "bad_shape"}
     kind = event[0]
-    if not is_integer_in(kind, 1, 9):
+    if not is_integer_in(kind, 1, SET_KIND):
         return {"kind": "invalid", "reason": "bad_type"}
     kind = int(kind)
     if kind == 9:
@@ -145,11 +147,15 @@ def interpret_event(event: Any) -> Dict[str, Any]:
         return {"kind": "invalid", "reason": "bad_name"}
     if len(name) > 200:
         return {"kind": "invalid", "reason": "name_too_long"}
-    if not is_number(value):
+    if kind == SET_KIND:
+        # A set member is a str of 1..200 bytes (SPEC.md §3.2); anything else is bad_value.
+        if type(value) is not MsgStr or not 1 <= len(value) <= MAX_SET_MEMBER_BYTES:
+            return {"kind": "invalid", "reason": "bad_value"}
+    elif not is_number(value):
         return {"kind": "invalid", "reason": "bad_value"}
-    if not math.isfinite(value):
+    elif not math.isfinite(value):
         return {"kind": "invalid", "reason": "non_finite_value"}
-    if value < 0 and kind in DURATION_KINDS:
+    elif value < 0 and kind in DURATION_KINDS:
         return {"kind": "invalid", "reason": "negative_duration"}
     rate = event[3] if len(event) >= 4 else None
     if rate is not None and not (is_number(rate) and 0 < rate <= 1):
@@ -160,7 +166,8 @@ def interpret_event(event: Any) -> Dict[str, Any]:
         if reason is not None:
             return {"kind": "invalid", "reason": reason}
     tag_dict = {_text(k): _text(v) for k, v in tags} if tags else None
-    return {"kind": KINDS[kind], "name": _text(name), "value": value, "sampleRate": 1 if rate is None else rate, "tags": tag_dict or None}
+    shown = _text(value) if kind == SET_KIND else value
+    return {"kind": KINDS[kind], "name": _text(name), "value": shown, "sampleRate": 1 if rate is None else rate, "tags": tag_dict or None}
 
 
 def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
