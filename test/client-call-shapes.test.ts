@@ -222,4 +222,14 @@ describe('hot-shots call shapes → agent, through hot-shots and through our cli
     expect(exact(text, 'requests_total', { task: 'tm.failing', status: 'success' })).toBe(0)
     await ours.close()
   })
+
+  it("counts set members alike: hot-shots' StatsD text and our client's protocol v1 set events", async () => {
+    const ours = createClient({ host: '127.0.0.1', port: agent.udpPort, prefix: 'tm.' })
+    for (const member of ['u1', 'u2', 'u1', '42']) await sent((done) => hotShots.set('visitors', member, done))
+    for (const member of ['u1', 'u2', 'u1', 42]) ours.unique('visitors', member)
+    const text = await afterSentinel(agent, hotShots, ours, 'sentinel3')
+    expect(exact(text, 'hs_visitors')).toBe(3)
+    expect(exact(text, 'tm_visitors')).toBe(3)
+    await ours.close()
+  })
 })

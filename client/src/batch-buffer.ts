@@ -48,6 +48,19 @@ export class BatchBuffer {
     if (this.sendEachEvent) this.send()
   }
 
+  appendSet(name: EncodedBytes, member: string | Uint8Array, sampleRate: number, tags: EncodedBytes | null): void {
+    if (!this.encoder.appendSet(name, member, sampleRate, tags)) {
+      this.send()
+      if (!this.encoder.appendSet(name, member, sampleRate, tags)) {
+        const big = this.oversizeEncoder()
+        big.appendSet(name, member, sampleRate, tags)
+        this.sendOversize(big.eventCount, 0)
+        return
+      }
+    }
+    if (this.sendEachEvent) this.send()
+  }
+
   /**
    * Appends the in-flight report `[9, clientId, sequence, intervalMs, {names[i]: counts[i]}]`,
    * split across datagrams when it does not fit, each part with its own sequence number

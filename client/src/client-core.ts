@@ -54,6 +54,12 @@ export class ClientCore implements TransportListener, ExitFlushable {
     if (this.timer === null) this.armTimer()
   }
 
+  /** A set member (protocol kind set), validated like emit()'s events. */
+  emitSet(name: EncodedBytes, member: string | Uint8Array, sampleRate: number, tags: EncodedBytes | null): void {
+    this.batch.appendSet(name, member, sampleRate, tags)
+    if (this.timer === null) this.armTimer()
+  }
+
   rememberTask(fullName: string): void {
     if (this.taskNames.size < MAX_REPORT_TASKS) this.taskNames.add(fullName)
   }

@@ -20,6 +20,7 @@ const KIND_COUNT = EVENT_KIND.count
 const KIND_GAUGE = EVENT_KIND.gauge
 const KIND_GAUGE_DELTA = EVENT_KIND.gauge_delta
 const KIND_HISTOGRAM = EVENT_KIND.histogram
+const KIND_SET = EVENT_KIND.set
 const NO_MOCK_EVENTS: readonly MockEvent[] = Object.freeze([])
 
 export type EndTimer = (result?: TimerResult) => number
@@ -35,6 +36,15 @@ export type TagsOrCallback = TagInput | StatCallback
 export type MetricCall = (
   name: StatName,
   value: number,
+  sampleRateOrTags?: RateTagsOrCallback,
+  tags?: TagsOrCallback,
+  callback?: StatCallback,
+) => void
+
+/** set, unique: a member (a string, or a number sent as its decimal text), then hot-shots' order. */
+export type SetCall = (
+  name: StatName,
+  member: string | number,
   sampleRateOrTags?: RateTagsOrCallback,
   tags?: TagsOrCallback,
   callback?: StatCallback,
@@ -102,6 +112,10 @@ export class TaskmeterClient extends ScopeRecorder implements Recorder {
   readonly histogram: MetricCall = (name, value, a, b, c) => this.metric(KIND_HISTOGRAM, name, value, a, b, c)
   /** DogStatsD's distribution: the agent computes its percentiles, so it is a histogram here. */
   readonly distribution: MetricCall = (name, value, a, b, c) => this.metric(KIND_HISTOGRAM, name, value, a, b, c)
+  /** One member of set `name`: the agent exposes how many unique members it saw over its window. */
+  readonly set: SetCall = (name, member, a, b, c) => this.stat(KIND_SET, name, member, a, b, c, undefined)
+  /** hot-shots' other name for set. */
+  readonly unique: SetCall = (name, member, a, b, c) => this.stat(KIND_SET, name, member, a, b, c, undefined)
 
   /**
    * hot-shots' timer(): fn wrapped so that every call is timed as task `name`. A call that throws

@@ -2,7 +2,7 @@
 // that validates one event, drops and counts what is bad, samples, and hands the rest to the
 // core. record() is the hot path; stat() is the slower one for hot-shots' positional arguments
 // (sample rate, tags, callback), a Date value and an array of names.
-import { EVENT_KIND, type EventReason, kindName } from '@taskmeter/protocol'
+import { EVENT_KIND, type EncodedBytes, type EventReason, kindName, setMemberReason } from '@taskmeter/protocol'
 import type { ClientCore } from './client-core.js'
 import { type DropReason, type TaskmeterDropError, describeName } from './errors.js'
 import type { CachedName, NameCache } from './name-cache.js'
@@ -13,6 +13,7 @@ import { TaskTimer } from './task-timer.js'
 const KIND_TIMING = EVENT_KIND.timing
 const KIND_COUNT = EVENT_KIND.count
 const KIND_TASK_ERROR = EVENT_KIND.task_end_error
+const KIND_SET = EVENT_KIND.set
 
 export class ScopeRecorder {
   protected readonly core: ClientCore
@@ -52,22 +53,56 @@ export class ScopeRecorder {
       // NaN and ±Infinity: the only numbers for which x - x is not 0.
       if (value - value !== 0) return this.drop('non_finite_value', kind, name)
       if (value < 0 && kind === KIND_TIMING) return this.drop('negative_duration', kind, name)
-      let tagBytes = this.scopeTags.bytes
-      if (tags !== undefined) {
-        const resolved = this.scopeTags.forCall(tags)
-        if (typeof resolved === 'string') return this.drop(resolved, kind, name)
-        tagBytes = resolved
-      }
-      if (sampleRate !== 1 && core.options.random() >= sampleRate) {
-        core.telemetry.sampledOut++
-        return null
-      }
+      const tagBytes = tags === undefined ? this.scopeTags.bytes : this.scopeTags.forCall(tags)
+      if (typeof tagBytes === 'string') return this.drop(tagBytes, kind, name)
+      if (this.sampledOut(sampleRate)) return null
       if (!cached.isTask && (kind === KIND_TIMING || kind === KIND_TASK_ERROR)) this.markTask(cached)
       core.emit(kind, cached.bytes, value, sampleRate, tagBytes)
       return null
     } catch (error) {
       return this.drop('bad_argument', kind, name, error)
     }
+  }
+
+  /**
+   * One StatsD set member (hot-shots' set/unique): a string, or a number sent as its decimal text
+   * so that set(name, 42) and a StatsD `name:42|s` are one member at the agent.
+   */
+  protected recordSet(name: string, member: unknown, sampleRate: number, tags: unknown): TaskmeterDropError | null {
+    const core = this.core
+    try {
+      if (core.closed || this.scopeReason !== null) return this.dropForScope(KIND_SET, name)
+      const cached = this.names.get(name) ?? this.names.resolve(name)
+      if (typeof cached === 'string') return this.drop(cached, KIND_SET, name)
+      const text: unknown = typeof member === 'number' && Number.isFinite(member) ? String(member) : member
+      const reason = setMemberReason(text)
+      if (reason !== null) return this.drop(reason, KIND_SET, name)
+      const tagBytes: EncodedBytes | null | EventReason =
+        tags === undefined ? this.scopeTags.bytes : this.scopeTags.forCall(tags)
+      if (typeof tagBytes === 'string') return this.drop(tagBytes, KIND_SET, name)
+      if (!this.sampledOut(sampleRate)) core.emitSet(cached.bytes, text as string | Uint8Array, sampleRate, tagBytes)
+      return null
+    } catch (error) {
+      return this.drop('bad_argument', KIND_SET, name, error)
+    }
+  }
+
+  private sampledOut(sampleRate: number): boolean {
+    if (sampleRate === 1 || this.core.options.random() < sampleRate) return false
+    this.core.telemetry.sampledOut++
+    return true
+  }
+
+  private recordAny(
+    kind: number,
+    name: unknown,
+    value: unknown,
+    rate: number,
+    tags: unknown,
+  ): TaskmeterDropError | null {
+    return kind === KIND_SET
+      ? this.recordSet(name as string, value, rate, tags)
+      : this.record(kind, name as string, value as number, rate, tags)
   }
 
   /**
@@ -90,11 +125,11 @@ export class ScopeRecorder {
       if (misuse !== null) error = this.drop('bad_argument', kind, name, undefined, misuse, count)
       else if (typeof rate !== 'number' || !(rate > 0 && rate <= 1))
         error = this.drop('bad_sample_rate', kind, name, undefined, undefined, count)
-      else if (!Array.isArray(name)) error = this.record(kind, name as string, given as number, rate, tags)
+      else if (!Array.isArray(name)) error = this.recordAny(kind, name, given, rate, tags)
       else if (name.length === 0) error = this.drop('bad_name', kind, name, undefined, 'an empty array of names')
       else {
         for (let i = 0; i < name.length; i++) {
-          const dropped = this.record(kind, name[i] as string, given as number, rate, tags)
+          const dropped = this.recordAny(kind, name[i], given, rate, tags)
           if (error === null) error = dropped
         }
       }
