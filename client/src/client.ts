@@ -20,7 +20,6 @@ const KIND_COUNT = EVENT_KIND.count
 const KIND_GAUGE = EVENT_KIND.gauge
 const KIND_GAUGE_DELTA = EVENT_KIND.gauge_delta
 const KIND_HISTOGRAM = EVENT_KIND.histogram
-const KIND_SET = EVENT_KIND.set
 const NO_MOCK_EVENTS: readonly MockEvent[] = Object.freeze([])
 
 export type EndTimer = (result?: TimerResult) => number
@@ -113,9 +112,9 @@ export class TaskmeterClient extends ScopeRecorder implements Recorder {
   /** DogStatsD's distribution: the agent computes its percentiles, so it is a histogram here. */
   readonly distribution: MetricCall = (name, value, a, b, c) => this.metric(KIND_HISTOGRAM, name, value, a, b, c)
   /** One member of set `name`: the agent exposes how many unique members it saw over its window. */
-  readonly set: SetCall = (name, member, a, b, c) => this.stat(KIND_SET, name, member, a, b, c, undefined)
+  readonly set: SetCall = (name, member, a, b, c) => this.stat(EVENT_KIND.set, name, member, a, b, c, undefined)
   /** hot-shots' other name for set. */
-  readonly unique: SetCall = (name, member, a, b, c) => this.stat(KIND_SET, name, member, a, b, c, undefined)
+  readonly unique: SetCall = (name, member, a, b, c) => this.stat(EVENT_KIND.set, name, member, a, b, c, undefined)
 
   /**
    * hot-shots' timer(): fn wrapped so that every call is timed as task `name`. A call that throws
