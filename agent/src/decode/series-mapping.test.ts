@@ -15,8 +15,8 @@ mappings:
 - { match: "shop.noise.*", action: drop }
 `
 
-function agentWith(mapProtocol: boolean): { aggregator: Aggregator; router: DatagramRouter } {
-  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 100 })
+function agentWith(mapProtocol: boolean, maxSeries = 100): { aggregator: Aggregator; router: DatagramRouter } {
+  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries })
   return { aggregator, router: new DatagramRouter(aggregator, null, { mapper: mapperFrom(RULES), mapProtocol }) }
 }
 
@@ -63,5 +63,13 @@ describe('decoding with mapping rules', () => {
     router.setMapper(null)
     statsd(router, 'shop.api.get:5|ms')
     expect(aggregator.tasks.get('shop.api.get')?.success).toBe(1)
+  })
+
+  it('counts mapped series against --max-series like any other', () => {
+    const { aggregator, router } = agentWith(false, 2)
+    statsd(router, 'shop.api.get:1|ms\nshop.api.put:1|ms\nshop.api.post:1|ms\nshop.api.get:2|ms')
+    expect([...aggregator.tasks.keys()].sort()).toEqual(['api{method="get"}', 'api{method="put"}'])
+    expect(aggregator.seriesDropped).toBe(1)
+    expect(aggregator.tasks.get('api{method="get"}')?.success).toBe(2)
   })
 })
