@@ -42,7 +42,7 @@ mappings:
 `
 
 // Python's standard library, as an app with a hand-written StatsD sender would send.
-const PYTHON_SENDER = String.raw`
+const PYTHON_SENDER = `
 import socket, sys
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for line in ["py.api.orders.list:4|ms", "py.jobs.sms.done:3|c", "debug.py:1|c"]:

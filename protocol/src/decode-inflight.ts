@@ -1,6 +1,6 @@
 // The in-flight report (SPEC.md §3.1), the one event kind with its own layout: validated whole
 // before the sink sees any of it, so a sink never gets half a report.
-import type { EventSink } from './decode.js'
+import type { EventSink, InflightReportView } from './event-sink.js'
 import { BAD_ENCODING, TRUNCATED, readContainerHeader, readNumber, readResult, readStr } from './msgpack-read.js'
 import {
   MAX_CLIENT_ID_BYTES,
@@ -9,15 +9,6 @@ import {
   MAX_NAME_BYTES,
   MIN_FLUSH_INTERVAL_MS,
 } from './spec.js'
-
-/** An in-flight report's header: the client id is buf[clientIdStart, clientIdEnd). Reused like EventView. */
-export interface InflightReportView {
-  clientIdStart: number
-  clientIdEnd: number
-  sequence: number
-  flushIntervalMs: number
-  entryCount: number
-}
 
 /** decodeInflight's answer for a report that breaks §3.1: the caller skips it as bad_inflight. */
 export const BAD_INFLIGHT = -10

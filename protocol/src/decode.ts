@@ -26,40 +26,12 @@ import {
   readStr,
   skipValues,
 } from './msgpack-read.js'
-import { BAD_INFLIGHT, type InflightReportView, decodeInflight } from './decode-inflight.js'
+import { BAD_INFLIGHT, decodeInflight } from './decode-inflight.js'
+import type { EventSink, EventView } from './event-sink.js'
 import { TAG_ERR_LONG, checkTags } from './decode-tags.js'
 
-export type { InflightReportView } from './decode-inflight.js'
+export type { EventSink, EventView, InflightReportView } from './event-sink.js'
 export { decodeTags, decodeText } from './decode-tags.js'
-
-/**
- * One valid event as numbers and byte ranges into the datagram. `name` is buf[nameStart, nameEnd)
- * (UTF-8). A `set` event's member is buf[memberStart, memberEnd) (its value is 0); other kinds
- * have 0 / 0 there. Tags, when tagCount > 0, are the validated msgpack map body buf[tagsStart, tagsEnd)
- * (read them with decodeTags); sampleRate is 1 when absent. The decoder fills one view for every
- * event, so a sink reads it during onEvent and keeps none of it.
- */
-export interface EventView {
-  kind: number
-  nameStart: number
-  nameEnd: number
-  value: number
-  memberStart: number
-  memberEnd: number
-  sampleRate: number
-  tagsStart: number
-  tagsEnd: number
-  tagCount: number
-}
-
-export interface EventSink {
-  /** One valid event of datagram `buf`. */
-  onEvent(buf: Uint8Array, event: Readonly<EventView>): void
-  /** A valid in-flight report; its entryCount entries follow as onInflightEntry calls. */
-  onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void
-  onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void
-  onEventInvalid(reason: EventReason): void
-}
 
 export function isProtocolDatagram(buf: Uint8Array, length: number): boolean {
   return length > 0 && buf[0] === MAGIC_0
