@@ -6,23 +6,19 @@ import unittest
 from decimal import Decimal
 
 import support
-from support import FixedRandom
+from support import FixedRandom, shapes
 from taskmeter import Client
-
-
-def members(client):
-    return [(e["kind"], e["name"], e["value"], e["sampleRate"], e["tags"]) for e in client.mock_events]
 
 
 class SetTest(unittest.TestCase):
     def mock(self, **options):
-        return support.mock_client(self, **options)
+        return support.mock_client(self, **options)  # closed after the test
 
     def test_a_str_member_is_one_set_event_under_the_prefix(self):
         client = self.mock(prefix="app.")
         client.set("users", "alice")
         client.set("users", "é" * 100)  # 200 bytes: the longest member
-        self.assertEqual(members(client), [("set", "app.users", "alice", 1, None), ("set", "app.users", "é" * 100, 1, None)])
+        self.assertEqual(shapes(client), [("set", "app.users", "alice", 1, None), ("set", "app.users", "é" * 100, 1, None)])
         self.assertEqual(client.stats()["dropped"], {})
 
     def test_a_number_member_is_sent_as_its_decimal_text(self):
@@ -66,7 +62,7 @@ class SetTest(unittest.TestCase):
         client.set("users", "c", ["region:eu"], 0.5)  # datadog: set(metric, value, tags, sample_rate)
         client.set("users", "d", rate=0.5)
         self.assertEqual(
-            members(client),
+            shapes(client),
             [("set", "users", "a", 0.5, None), ("set", "users", "c", 0.5, {"region": "eu"}), ("set", "users", "d", 0.5, None)],
         )
         self.assertEqual(client.stats()["sampled_out"], 1)
@@ -81,7 +77,7 @@ class SetTest(unittest.TestCase):
     def test_the_client_sample_rate_does_not_sample_sets(self):
         client = self.mock(sample_rate=0.01, random=FixedRandom(0.99))
         client.set("users", "a")
-        self.assertEqual(members(client), [("set", "users", "a", 1, None)])
+        self.assertEqual(shapes(client), [("set", "users", "a", 1, None)])
 
     def test_a_closed_client_counts_the_set_as_closed(self):
         client = Client(mock=True, error_handler=lambda error: None)
