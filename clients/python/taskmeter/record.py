@@ -85,7 +85,6 @@ class Recorder:
                     self._drop_event(value_bytes, kind, name)
                     return
             else:
-                value_bytes = None
                 value_type = type(value)
                 if value_type is not float and value_type is not int:
                     value = as_number(value, kind == KIND_TIMING)
@@ -103,6 +102,7 @@ class Recorder:
                 if value < 0 and kind == KIND_TIMING:
                     self._drop_event("negative_duration", kind, name)
                     return
+                value_bytes = encode_number(value)
             scope_tags = self._scope_tags
             if tags is None:
                 tag_bytes: Any = scope_tags.tag_bytes
@@ -114,8 +114,6 @@ class Recorder:
             if sample_rate != 1 and core.options.random() >= sample_rate:
                 core.telemetry.count_sampled_out()
                 return
-            if value_bytes is None:
-                value_bytes = encode_number(value)
             if sample_rate == 1 and tag_bytes is scope_tags.tag_bytes:
                 event = cached.heads[kind] + value_bytes + scope_tags.plain_tail
             else:
