@@ -4,7 +4,8 @@ raises into the app, as the TS client never throws into it; the hot path (a cach
 per-call tags or rate) is a dict lookup, a few type checks, one concatenation and a locked append.
 
 The pystatsd and datadogpy spellings (incr, decr, timer, timed, distribution, and their argument
-orders) are in compat.py; the rate and tags are told apart by type (call_args.py)."""
+orders) are in compat.py; set() here is spelled as in both. The rate and tags are told apart by
+type (call_args.py)."""
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
@@ -17,7 +18,7 @@ from .errors import TaskmeterError
 from .msgpack_write import pack_float64, utf8
 from .name_cache import NameCache
 from .options import DEFAULT_FLUSH_INTERVAL_MS, resolve_options
-from .spec import KIND_COUNT, KIND_GAUGE, KIND_GAUGE_DELTA, KIND_HISTOGRAM, KIND_TIMING, MAX_NAME_BYTES
+from .spec import KIND_COUNT, KIND_GAUGE, KIND_GAUGE_DELTA, KIND_HISTOGRAM, KIND_SET, KIND_TIMING, MAX_NAME_BYTES
 from .tag_cache import ScopeTags, TagInput
 from .task_timer import TaskTimer
 from .track import Track
@@ -130,6 +131,12 @@ class Client(CompatMethods):
     ) -> None:
         """One observation of histogram `name`."""
         self._sampled(KIND_HISTOGRAM, name, value, tags, sample_rate, rate, 1)
+
+    def set(self, name: str, member: Union[str, Number], tags: RateOrTags = None, sample_rate: RateOrTags = None, *, rate: Optional[Number] = None) -> None:
+        """`member` joins set `name`; the agent shows the number of unique members over its window
+        as a gauge. A str of 1..200 UTF-8 bytes, or an int or float sent as its text (42 is "42",
+        the member StatsD `users:42|s` adds). Rate and tags in either place (pystatsd, datadog)."""
+        self._sampled(KIND_SET, name, member, tags, sample_rate, rate, 1)
 
     def track(self, name: str, tags: Optional[TagInput] = None) -> Track:
         """A decorator (def and async def) and a context manager (with, async with): each call or

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
-from .msgpack_write import encode_number, encode_str, map_header, utf8
+from .msgpack_write import encode_number, encode_str, map_header, str_header, utf8
 from .spec import (
     KIND_INFLIGHT_REPORT,
+    KIND_SET,
     MAX_CLIENT_ID_BYTES,
     MAX_NAME_BYTES,
+    MAX_SET_MEMBER_BYTES,
     MAX_TAG_KEY_BYTES,
     MAX_TAG_VALUE_BYTES,
     MAX_TAGS,
@@ -21,6 +23,8 @@ from .spec import (
 _MAP_HEADER_RESERVE = 3
 # Entries per report part: the map16 maximum, so a part never needs a map32 header.
 _MAX_ENTRIES_PER_REPORT = 0xFFFF
+# Numbers at or past 10^200 in magnitude have more than 200 digits: too long as set members.
+_MEMBER_INT_LIMIT = 10**MAX_SET_MEMBER_BYTES
 
 
 def encode_name(name: object) -> Union[bytes, str]:
@@ -86,6 +90,38 @@ def event_tail(sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
 def encode_event(kind: int, name_bytes: bytes, value: Union[int, float], sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
     """[kind, name, value, sampleRate?, tags?] for a value and rate the caller validated."""
     return event_head(kind, name_bytes, sample_rate, tag_bytes) + encode_number(value) + event_tail(sample_rate, tag_bytes)
+
+
+def encode_member(member: object) -> Union[bytes, str]:
+    """A set member as a msgpack str (SPEC §3.2): a str of 1..200 UTF-8 bytes, or an int or float
+    as its decimal text (str(42) is "42", the member StatsD `x:42|s` adds). 'bad_value' for bool,
+    None, any other type, an empty or too long member; 'non_finite_value' for NaN and ±inf."""
+    member_type = type(member)
+    if member_type is int:
+        # Past 10^200 the text is longer than a member may be (and str() of a huge int can raise).
+        if not -_MEMBER_INT_LIMIT < member < _MEMBER_INT_LIMIT:  # type: ignore[operator]
+            return "bad_value"
+        member = str(member)
+    elif member_type is float:
+        # NaN and ±inf are the only floats for which x - x is not 0.
+        if member - member != 0.0:  # type: ignore[operator]
+            return "non_finite_value"
+        member = str(member)
+    elif member_type is not str:
+        return "bad_value"
+    # More than 200 code points is more than 200 UTF-8 bytes: reject before encoding.
+    if not member or len(member) > MAX_SET_MEMBER_BYTES:  # type: ignore[arg-type]
+        return "bad_value"
+    data = utf8(member)  # type: ignore[arg-type]
+    if len(data) > MAX_SET_MEMBER_BYTES:
+        return "bad_value"
+    return str_header(len(data)) + data
+
+
+def encode_set(name_bytes: bytes, member_bytes: bytes, sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
+    """[10, name, member, sampleRate?, tags?] for a member from encode_member and a checked rate.
+    The rate goes on the wire as for any kind; the agent checks it and counts the member anyway."""
+    return event_head(KIND_SET, name_bytes, sample_rate, tag_bytes) + member_bytes + event_tail(sample_rate, tag_bytes)
 
 
 def encode_inflight_report(

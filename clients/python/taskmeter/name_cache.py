@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any, Dict, Tuple, Union
 
 from .encode import encode_name, event_head
-from .spec import KIND_TIMING
+from .spec import KIND_SET, KIND_TIMING
 
 MAX_CACHED_NAMES = 10000
-_KINDS = range(10)
+_KINDS = range(KIND_SET + 1)
 
 
 class CachedName:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from .call_args import as_number, describe, is_sample_rate, safe_repr, split_extras
-from .encode import encode_event
+from .encode import encode_member, event_head, event_tail
 from .msgpack_write import encode_number
 from .name_cache import CachedName, NameCache
-from .spec import KIND_NAMES, KIND_TASK_END_SUCCESS, KIND_TIMING
+from .spec import KIND_NAMES, KIND_SET, KIND_TASK_END_SUCCESS, KIND_TIMING
 from .task_timer import TaskTimer
 
 if TYPE_CHECKING:
@@ -78,23 +78,31 @@ class Recorder:
                     return
             if kind == KIND_TIMING and not cached.is_task:
                 self._mark_task(name, cached)
-            value_type = type(value)
-            if value_type is not float and value_type is not int:
-                value = as_number(value, kind == KIND_TIMING)
-                if type(value) is str:
-                    self._drop_event(value, kind, name)
+            if kind == KIND_SET:
+                # A member is a str on the wire, not a number: encoded here, once.
+                value_bytes: Any = encode_member(value)
+                if type(value_bytes) is str:
+                    self._drop_event(value_bytes, kind, name)
                     return
+            else:
                 value_type = type(value)
-            if value_type is float:
-                # NaN and ±inf are the only floats for which x - x is not 0.
-                if value - value != 0.0:
-                    self._drop_event("non_finite_value", kind, name)
+                if value_type is not float and value_type is not int:
+                    value = as_number(value, kind == KIND_TIMING)
+                    if type(value) is str:
+                        self._drop_event(value, kind, name)
+                        return
+                    value_type = type(value)
+                if value_type is float:
+                    # NaN and ±inf are the only floats for which x - x is not 0.
+                    if value - value != 0.0:
+                        self._drop_event("non_finite_value", kind, name)
+                        return
+                elif not _INT_MIN <= value < _INT_END:
+                    float(value)  # OverflowError (caught below as non-finite) past ±1.8e308
+                if value < 0 and kind == KIND_TIMING:
+                    self._drop_event("negative_duration", kind, name)
                     return
-            elif not _INT_MIN <= value < _INT_END:
-                float(value)  # OverflowError (caught below as non-finite) past ±1.8e308
-            if value < 0 and kind == KIND_TIMING:
-                self._drop_event("negative_duration", kind, name)
-                return
+                value_bytes = encode_number(value)
             scope_tags = self._scope_tags
             if tags is None:
                 tag_bytes: Any = scope_tags.tag_bytes
@@ -107,9 +115,9 @@ class Recorder:
                 core.telemetry.count_sampled_out()
                 return
             if sample_rate == 1 and tag_bytes is scope_tags.tag_bytes:
-                event = cached.heads[kind] + encode_number(value) + scope_tags.plain_tail
+                event = cached.heads[kind] + value_bytes + scope_tags.plain_tail
             else:
-                event = encode_event(kind, cached.str_bytes, value, sample_rate, tag_bytes)
+                event = event_head(kind, cached.str_bytes, sample_rate, tag_bytes) + value_bytes + event_tail(sample_rate, tag_bytes)
             if not core.emit(event):
                 self._drop_event("closed", kind, name)
         except OverflowError:

@@ -18,6 +18,8 @@ MAX_NAME_BYTES = 200
 MAX_TAGS = 16
 MAX_TAG_KEY_BYTES = 64
 MAX_TAG_VALUE_BYTES = 200
+# A set member has the tag value limit: members are label-like strings (SPEC.md §3.2).
+MAX_SET_MEMBER_BYTES = 200
 MAX_CLIENT_ID_BYTES = 64
 MIN_FLUSH_INTERVAL_MS = 1
 MAX_FLUSH_INTERVAL_MS = 60000
@@ -32,6 +34,7 @@ KIND_TASK_START = 6
 KIND_TASK_END_SUCCESS = 7
 KIND_TASK_END_ERROR = 8
 KIND_INFLIGHT_REPORT = 9
+KIND_SET = 10
 
 KIND_NAMES = (
     None,
@@ -44,6 +47,7 @@ KIND_NAMES = (
     "task_end_success",
     "task_end_error",
     "inflight_report",
+    "set",
 )
 
 # SPEC.md §5: event reasons, which the client also uses when the app passes a bad name, value or

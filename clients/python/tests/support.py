@@ -114,6 +114,11 @@ def reports_only(items):
     return [item for item in items if item["kind"] == "inflight_report"]
 
 
+def shapes(client):
+    """A mock client's events as (kind, name, value, sampleRate, tags) tuples."""
+    return [(e["kind"], e["name"], e["value"], e["sampleRate"], e["tags"]) for e in client.mock_events]
+
+
 def mock_client(test, **options):
     """A Client(mock=True) closed after the test."""
     client = Client(mock=True, **options)

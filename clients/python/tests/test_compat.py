@@ -7,12 +7,8 @@ import unittest
 from datetime import timedelta
 
 import support
-from support import FakeClock, FixedRandom
+from support import FakeClock, FixedRandom, shapes
 from taskmeter import Client
-
-
-def shapes(client):
-    return [(e["kind"], e["name"], e["value"], e["sampleRate"], e["tags"]) for e in client.mock_events]
 
 
 class CompatTest(unittest.TestCase):

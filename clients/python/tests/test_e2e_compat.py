@@ -2,6 +2,8 @@
 datadog app make, over real UDP, and the exact figures the agent then shows on /dashboard and
 /metrics. Sampled calls are all kept (random() is 0) so that the 1/rate scaling is exact: a count
 sent at rate 0.5 counts 2, a timing at rate 0.25 counts 4 requests. report() reads /report."""
+import re
+import socket
 import unittest
 from datetime import timedelta
 
@@ -9,6 +11,14 @@ import support
 import test_e2e_agent as agent_e2e
 from support import FakeClock
 from taskmeter import Client
+
+
+def send_statsd_text(port, payload):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.sendto(payload, ("127.0.0.1", port))
+    finally:
+        sock.close()
 
 
 class CompatEndToEndTest(unittest.TestCase):
@@ -58,7 +68,12 @@ class CompatEndToEndTest(unittest.TestCase):
         render()
         statsd.gauge("depth", 10)
         statsd.gauge("depth", -3, delta=True)
+        statsd.set("visitors", "alice")
+        statsd.set("visitors", 42)
+        statsd.set("visitors", "alice", 0.5)  # the same member: the set still holds 2
         statsd.flush()
+        # StatsD text's member 42 is the protocol's "42": still 2 members, plus "bob".
+        send_statsd_text(self.agent.udp_port, b"ps.visitors:42|s\nps.visitors:bob|s")
         dashboard = self.wait_for_dashboard(
             "the pystatsd figures",
             lambda d: d["counters"].get("ps.jobs") == 8 and d["gauges"].get("ps.depth") == 7 and "ps.render" in d["tasks"] and "ps.db" in d["tasks"],
@@ -70,6 +85,8 @@ class CompatEndToEndTest(unittest.TestCase):
         metrics = self.assert_nothing_rejected(statsd)
         self.assertRegex(metrics, r"(?m)^ps_jobs_total 8$")
         self.assertRegex(metrics, r'(?m)^tasks_completed_total\{task="ps\.db"\} 5$')
+        # A set is a gauge of its unique members, named after the set (sanitized).
+        support.wait_for("the set gauge", lambda: re.search(r"(?m)^ps_visitors 3$", self.agent.get("/metrics")), 10.0, interval_s=0.02)
         report = statsd.report()
         self.assertIn("ps.db", report)
         self.assertIn("ps.render", report)

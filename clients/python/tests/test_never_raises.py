@@ -119,6 +119,8 @@ class NeverRaisesTest(unittest.TestCase):
             lambda a, b, t: c.gauge(a, b, t),
             lambda a, b, t: c.gauge_delta(a, b, t),
             lambda a, b, t: c.histogram(a, b, t),
+            lambda a, b, t: c.set(a, b, t, t),
+            lambda a, b, t: c.set(a, b, b, rate=t),
             lambda a, b, t: c.start_timer(a, t).end(b, t),
             lambda a, b, t: c.start_timer(a, t).end(tags=t),
             lambda a, b, t: c.track(a, t)(b),

@@ -1,6 +1,6 @@
 """The golden vectors of protocol/vectors/*.json, the same files the TS tests read: every vector
 with an `encode` list encodes byte for byte (through the batch the client uses, and through the
-public Client API over real UDP where its calls can express the ops), and every vector (146)
+public Client API over real UDP where its calls can express the ops), and every vector (161)
 decodes to its items and reason with the tests' own SPEC-based decoder."""
 import math
 import unittest
@@ -8,7 +8,7 @@ import unittest
 import support
 from taskmeter import Client
 from taskmeter.batch_buffer import BatchBuffer
-from taskmeter.encode import encode_client_id, encode_event, encode_name, encode_tags
+from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_set, encode_tags
 from taskmeter.spec import MAX_DATAGRAM_BYTES
 from taskmeter.wire_decode import decode_datagram
 
@@ -26,8 +26,11 @@ def all_vectors():
 
 
 def encoded_vectors():
-    # The Python client writes no set events yet: the set vectors are checked by decoding only.
-    return [vector for vector in all_vectors() if "encode" in vector and all(op["op"] != "set" for op in vector["encode"])]
+    return [vector for vector in all_vectors() if "encode" in vector]
+
+
+def op_tags(op):
+    return encode_tags([tuple(pair) for pair in op["tags"]] if op["tags"] else None)
 
 
 def write_ops(ops):
@@ -36,8 +39,9 @@ def write_ops(ops):
     batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport)
     for op in ops:
         if op["op"] == "append":
-            tags = encode_tags([tuple(pair) for pair in op["tags"]] if op["tags"] else None)
-            batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], tags))
+            batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], op_tags(op)))
+        elif op["op"] == "set":
+            batch.append(encode_set(encode_name(op["name"]), encode_member(op["member"]), op["sampleRate"], op_tags(op)))
         else:
             names = [encode_name(name) for name, _ in op["entries"]]
             counts = [count for _, count in op["entries"]]
@@ -49,12 +53,18 @@ def write_ops(ops):
 
 
 # Client calls for the append kinds the public API writes directly (timing, count, gauge,
-# gauge_delta, histogram); a sample rate only goes with count.
+# gauge_delta, histogram); a sample rate only goes with count. Every set op is a set() call.
 API_KINDS = {1: "timing", 2: "increment", 3: "gauge", 4: "gauge_delta", 5: "histogram"}
 
 
+def api_expressible_op(op):
+    if op["op"] == "set":
+        return True
+    return op["op"] == "append" and op["kind"] in API_KINDS and (op["sampleRate"] == 1 or op["kind"] == 2)
+
+
 def api_expressible(vector):
-    return all(op["op"] == "append" and op["kind"] in API_KINDS and (op["sampleRate"] == 1 or op["kind"] == 2) for op in vector["encode"])
+    return all(api_expressible_op(op) for op in vector["encode"])
 
 
 def normalized(value):
@@ -73,7 +83,8 @@ def normalized(value):
 class GoldenVectorTest(unittest.TestCase):
     def test_every_canonical_vector_encodes_byte_for_byte(self):
         vectors = encoded_vectors()
-        self.assertEqual(len(vectors), 24, "valid.json holds 24 canonical vectors with encode lists besides the 4 sets")
+        self.assertEqual(len(vectors), 28, "valid.json holds 28 canonical vectors with encode lists, 4 of them sets")
+        self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4)
         passed = 0
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
@@ -84,7 +95,8 @@ class GoldenVectorTest(unittest.TestCase):
 
     def test_client_api_writes_the_canonical_bytes(self):
         vectors = [vector for vector in encoded_vectors() if api_expressible(vector)]
-        self.assertGreaterEqual(len(vectors), 15)
+        self.assertGreaterEqual(len(vectors), 19)
+        self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4, "every set vector")
         receiver = support.UdpReceiver()
         self.addCleanup(receiver.close)
         for vector in vectors:
@@ -92,7 +104,10 @@ class GoldenVectorTest(unittest.TestCase):
                 client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0)
                 for op in vector["encode"]:
                     tags = dict(op["tags"]) if op["tags"] is not None else None
-                    if op["kind"] == 2:
+                    if op["op"] == "set":
+                        # The rate where pystatsd puts it (third), the tags where datadog does.
+                        client.set(op["name"], op["member"], op["sampleRate"] if op["sampleRate"] != 1 else None, tags)
+                    elif op["kind"] == 2:
                         client.increment(op["name"], op["value"], op["sampleRate"], tags)
                     else:
                         getattr(client, API_KINDS[op["kind"]])(op["name"], op["value"], tags)
@@ -119,7 +134,9 @@ class GoldenVectorTest(unittest.TestCase):
                 self.assertIsNone(reason)
                 self.assertEqual(normalized(items), normalized(vector["items"]))
                 for item in items:
-                    if "value" in item:
+                    if item.get("kind") == "set":
+                        self.assertIsInstance(item["value"], str, "a set member decodes as its text")
+                    elif "value" in item:
                         self.assertTrue(math.isfinite(item["value"]))
 
 
