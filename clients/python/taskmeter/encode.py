@@ -106,7 +106,9 @@ def encode_member(member: object) -> Union[bytes, str]:
         # NaN and ±inf are the only floats for which x - x is not 0.
         if member - member != 0.0:  # type: ignore[operator]
             return "non_finite_value"
-        member = str(member)
+        # A whole float is written as an int (42.0 -> "42"), as the TypeScript client and StatsD
+        # clients write it, so that both send one member.
+        member = str(int(member)) if member.is_integer() and abs(member) < 1e21 else str(member)  # type: ignore[union-attr]
     elif member_type is not str:
         return "bad_value"
     # More than 200 code points is more than 200 UTF-8 bytes: reject before encoding.

@@ -26,7 +26,8 @@ class SetTest(unittest.TestCase):
         client.set("users", 42)
         client.set("users", -7)
         client.set("users", 1.5)
-        self.assertEqual([e["value"] for e in client.mock_events], ["42", "-7", "1.5"])
+        client.set("users", 42.0)
+        self.assertEqual([e["value"] for e in client.mock_events], ["42", "-7", "1.5", "42"])
 
     def test_bad_members_are_dropped_and_counted_never_raised(self):
         client = self.mock(error_handler=lambda error: None)
