@@ -15,7 +15,7 @@ import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
 import { ConfigReloader, type ReloadResult } from './config-reload.js'
 import { type FinalCounts, type Topology, finalCounts } from './topology.js'
-import { shortestTtlMs, startTtlSweep } from './ttl-sweep.js'
+import { TtlSweep } from './ttl-sweep.js'
 
 export interface ServingParts {
   readonly aggregator: Aggregator
@@ -77,10 +77,14 @@ export async function startServing(config: Config, parts: ServingParts, topology
       version: AGENT_VERSION,
     }),
   )
+  const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())
   const reloader = new ConfigReloader(
     config,
     {
-      applyMapping: (next) => topology.applyMapping(next),
+      applyMapping: (next) => {
+        topology.applyMapping(next)
+        sweep.start(next.mapping)
+      },
       setLogLevel: (level) => {
         logger.level = level
       },
@@ -121,9 +125,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
   for (const warning of config.mapping?.warnings ?? []) logger.warn({ mapping: warning }, 'mapping file key ignored')
   logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')
   remoteWriter?.start()
-  const stopSweep = startTtlSweep(config.ttlSeconds, shortestTtlMs(config.ttlSeconds, config.mapping), aggregator, () =>
-    topology.onEvicted(),
-  )
+  sweep.start(config.mapping)
 
   return {
     udpPort: topology.udp.port,
@@ -133,7 +135,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     http,
     reload: () => reloader.reload(),
     async close() {
-      stopSweep()
+      sweep.stop()
       const kernelDrops = await topology.stop()
       // A last snapshot with everything received, then a bounded wait for the queues.
       const pushed = await remoteWriter?.close()

@@ -30,3 +30,28 @@ export function startTtlSweep(
   ).unref()
   return () => clearInterval(timer)
 }
+
+/** The sweep of one aggregator, restarted when a reload brings rules with other TTLs. */
+export class TtlSweep {
+  private readonly ttlSeconds: number
+  private readonly aggregator: Aggregator
+  private readonly onEvicted: () => void
+  private stopTimer: () => void = () => {}
+
+  constructor(ttlSeconds: number, aggregator: Aggregator, onEvicted: () => void) {
+    this.ttlSeconds = ttlSeconds
+    this.aggregator = aggregator
+    this.onEvicted = onEvicted
+  }
+
+  /** (Re)starts at a tenth of the shortest of --ttl and `mapping`'s rule TTLs. */
+  start(mapping: MappingConfig | null): void {
+    this.stopTimer()
+    const shortest = shortestTtlMs(this.ttlSeconds, mapping)
+    this.stopTimer = startTtlSweep(this.ttlSeconds, shortest, this.aggregator, this.onEvicted)
+  }
+
+  stop(): void {
+    this.stopTimer()
+  }
+}

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js'
 import { MetricMapper } from '../mapping/metric-mapper.js'
 import { aggregatorFromConfig } from '../pipeline/aggregator-from-config.js'
 import { startIngest } from '../pipeline/ingest.js'
-import { shortestTtlMs, startTtlSweep } from '../pipeline/ttl-sweep.js'
+import { TtlSweep } from '../pipeline/ttl-sweep.js'
 import { ignoreAllSignals } from '../signals.js'
 import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import { SelfMetrics } from '../self-metrics/self-registry.js'
@@ -48,10 +48,12 @@ export async function runShardWorker(config: Config): Promise<void> {
 }
 
 /** The files as they are now; a file that stopped loading since the primary read it keeps the old rules. */
-function reloadMapping(config: Config, router: DatagramRouter, logger: Logger): void {
+function reloadMapping(config: Config, router: DatagramRouter, sweep: TtlSweep, logger: Logger): void {
   try {
     const next = loadConfig(config.source.argv, config.source.env, () => {})
-    if (next !== null) router.setMapper(next.mapping === null ? null : new MetricMapper(next.mapping))
+    if (next === null) return
+    router.setMapper(next.mapping === null ? null : new MetricMapper(next.mapping))
+    sweep.start(next.mapping)
   } catch (err) {
     logger.error({ reason: err instanceof Error ? err.message : String(err) }, 'shard worker kept its mapping rules')
   }
@@ -73,16 +75,15 @@ async function startShard(config: Config): Promise<void> {
     delta.write(bytes)
     return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
   }
-  const stopSweep = startTtlSweep(config.ttlSeconds, shortestTtlMs(config.ttlSeconds, config.mapping), aggregator, () =>
-    ingest.router.clearCaches(),
-  )
+  const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
+  sweep.start(config.mapping)
 
   process.on('message', (raw: unknown) => {
     const message = raw as PrimaryMessage
     if (message.t === 'collect') send(takeDelta(message.id))
-    else if (message.t === 'reload') reloadMapping(config, ingest.router, logger)
+    else if (message.t === 'reload') reloadMapping(config, ingest.router, sweep, logger)
     else if (message.t === 'stop') {
-      stopSweep()
+      sweep.stop()
       void (async () => {
         await ingest.close()
         send(takeDelta(message.id))
