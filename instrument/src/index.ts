@@ -91,3 +91,4 @@ export function tracked<This, Args extends unknown[], R, Tags>(
 
 export { type StatArgs, type StatCallback, callBack, parseStatArgs } from './stat-args.js'
 export { BARE_TAG_VALUE, type TagPairsInput, isTagInput, tagEntries } from './tag-pairs.js'
+export { type TimedEnd, wrapAsync, wrapSync } from './timer-wrap.js'
