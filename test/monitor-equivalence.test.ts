@@ -1,9 +1,9 @@
 // One interface, two transports: the same sequence of Recorder calls (timings with a known
-// distribution, tracked successes and failures, counters, gauges, histograms) goes once through the
-// client → real UDP → an agent process, and once through the in-process monitor. Both must show
-// identical /dashboard figures (counts, sums, percentiles, error counts) and the same /metrics
-// series. Durations come from a fake clock on both sides and every value is a multiple of 1/8 ms,
-// so sums are exact whatever the order of addition.
+// distribution, tracked successes and failures, counters, gauges, histograms, sets, hot-shots'
+// positional shapes) goes once through the client → real UDP → an agent process, and once through
+// the in-process monitor. Both must show identical /dashboard figures (counts, sums, percentiles,
+// error counts) and the same /metrics series. Durations come from a fake clock on both sides and
+// every value is a multiple of 1/8 ms, so sums are exact whatever the order of addition.
 import { type DashboardSnapshot, createMonitor, wrap as monitorWrap } from '@taskmeter/agent'
 import { createClient, wrap as clientWrap } from '@taskmeter/client'
 import type { Recorder } from '@taskmeter/protocol'
@@ -68,6 +68,32 @@ async function drive(recorder: Recorder, clock: Clock, wrap: Wrap): Promise<void
   recorder.gaugeDelta('queue_depth', -2)
   recorder.gauge('temperature_celsius', -4.5, { room: 'server' })
   for (let i = 1; i <= 64; i++) recorder.histogram('batch_size', i * 4)
+  // hot-shots' shapes, written the same way on both: a rate of 1, 'key:value' arrays (a bare key
+  // is "true") and Maps, arrays of names, a callback, distribution, set/unique and timer().
+  // (A Date timing is left out: both take it against the wall clock, not the fake one.)
+  recorder.timing('predict', 2.5, 1, ['region:ap', 'canary'])
+  recorder.timing(['lookup', 'cache'], 0.75, new Map([['tier', 'hot']]))
+  recorder.increment('work_completed', 2, 1, ['route:/api'], () => undefined)
+  recorder.histogram('batch_size', 12, 1, ['shard:a'])
+  recorder.distribution('payload_bytes', 1024, ['route:/api'])
+  for (let i = 0; i < 20; i++) recorder.set('visitors', `user-${i % 7}`)
+  recorder.unique('visitors', 3, ['page:home'])
+  const score = recorder.timer(
+    (n: number): number => {
+      clock.ms += 0.5
+      if (n % 5 === 0) throw new RangeError('no score')
+      return n
+    },
+    'score',
+    ['model:v2'],
+  )
+  for (let i = 0; i < 10; i++) {
+    try {
+      score(i)
+    } catch {
+      // a failed request on both
+    }
+  }
   await recorder.flush()
 }
 
@@ -122,7 +148,7 @@ describe('client → UDP → agent and the in-process monitor', () => {
       const expected = monitor.snapshot()
       const completed = (d: DashboardSnapshot): number =>
         Object.values(d.tasks).reduce((sum, t) => sum + t.completed, 0)
-      expect(completed(expected)).toBe(3000 + 400 + 300 + 120 + 50)
+      expect(completed(expected)).toBe(3000 + 400 + 300 + 120 + 50 + 3 + 10)
       // Every request has reached the agent, and the last in-flight report says nothing is active.
       const received = await waitFor(
         'the agent to count every request the monitor counted',
@@ -142,6 +168,10 @@ describe('client → UDP → agent and the in-process monitor', () => {
       expect(expected.tasks['app.infer{service="shop"}']).toMatchObject({ completed: 300, failed: 30 })
       expect(expected.tasks['app.render{page="home",service="shop"}']).toMatchObject({ completed: 60, failed: 20 })
       expect(expected.tasks['app.parse{service="shop"}']).toMatchObject({ completed: 50, failed: 10, sum_ms: 62.5 })
+      expect(expected.tasks['app.score{model="v2",service="shop"}']).toMatchObject({ completed: 10, failed: 2 })
+      expect(expected.tasks['app.predict{canary="true",region="ap",service="shop"}']).toMatchObject({ completed: 1 })
+      expect(expected.gauges).toMatchObject({ 'app.visitors{service="shop"}': 7 })
+      expect(expected.histograms['app.payload_bytes{route="/api",service="shop"}']).toMatchObject({ count: 1 })
       expect(expected.tasks['app.predict{service="shop"}']?.latency_ms.p99).toBeGreaterThan(
         expected.tasks['app.predict{service="shop"}']?.latency_ms.p50 ?? Infinity,
       )

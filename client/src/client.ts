@@ -2,6 +2,7 @@
 // children. Every method validates its arguments, drops and counts what is bad, and never throws
 // into the app; the hot path (a cached name, no per-call tags) allocates nothing. The metric calls
 // take hot-shots' positional forms too (scope-recorder.ts, stat-args.ts).
+import { wrapAsync, wrapSync } from '@taskmeter/instrument'
 import { EVENT_KIND, type EventReason, type Recorder } from '@taskmeter/protocol'
 import { fetchReport, reportUrlFor } from './agent-report.js'
 import type { ClientStats } from './client-stats.js'
@@ -13,7 +14,6 @@ import type { StatCallback } from './stat-args.js'
 import { ScopeTags } from './tag-cache.js'
 import type { TagInput } from './tags.js'
 import type { TimerResult } from './task-timer.js'
-import { wrapAsync, wrapSync } from './timer-wrap.js'
 
 const KIND_TIMING = EVENT_KIND.timing
 const KIND_COUNT = EVENT_KIND.count

@@ -2,11 +2,12 @@
 // that validates one event, drops and counts what is bad, samples, and hands the rest to the
 // core. record() is the hot path; stat() is the slower one for hot-shots' positional arguments
 // (sample rate, tags, callback), a Date value and an array of names.
+import { callBack, parseStatArgs } from '@taskmeter/instrument'
 import { EVENT_KIND, type EncodedBytes, type EventReason, kindName, setMemberReason } from '@taskmeter/protocol'
 import type { ClientCore } from './client-core.js'
 import { type DropReason, type TaskmeterDropError, describeName } from './errors.js'
 import type { CachedName, NameCache } from './name-cache.js'
-import { type StatCallback, callBack, parseStatArgs } from './stat-args.js'
+import type { StatCallback } from './stat-args.js'
 import type { ScopeTags } from './tag-cache.js'
 import { TaskTimer } from './task-timer.js'
 
@@ -116,7 +117,7 @@ export class ScopeRecorder {
     let count = 1
     try {
       if (Array.isArray(name)) count = Math.max(1, name.length)
-      const args = parseStatArgs(a, b, c, d)
+      const args = parseStatArgs<TaskmeterDropError>(a, b, c, d)
       callback = args.callback
       const { tags, misuse } = args
       const rate = args.rate === undefined ? (kind === KIND_COUNT ? this.core.options.sampleRate : 1) : args.rate

@@ -7,7 +7,8 @@
 // A package of its own so that @taskmeter/client and @taskmeter/agent export one implementation
 // while neither imports the other and protocol stays the wire format plus types. It imports
 // nothing of ours: a recorder is anything with a startTimer() of the shape below, which protocol's
-// Recorder has.
+// Recorder has. It also holds the argument reading both recorders share (hot-shots' positional
+// arguments, the tag forms), so that a call means the same on either.
 
 /** How the helpers end a timer: no argument for a success, `{ status: 'error' }` for a failure. */
 export type StopTimer = (result?: { status?: 'success' | 'error' }) => unknown
@@ -87,3 +88,7 @@ export function tracked<This, Args extends unknown[], R, Tags>(
     }
   }
 }
+
+export { type StatArgs, type StatCallback, callBack, parseStatArgs } from './stat-args.js'
+export { BARE_TAG_VALUE, type TagPairsInput, isTagInput, tagEntries } from './tag-pairs.js'
+export { type TimedEnd, wrapAsync, wrapSync } from './timer-wrap.js'

@@ -29,4 +29,20 @@ export {
   type DecodedInflightReport,
   type DecodedItem,
 } from './collect.js'
-export type { Recorder, EndTimer, TaskStatus, TimerResult } from './recorder.js'
+export type {
+  Recorder,
+  RecorderAsyncTimer,
+  RecorderCallback,
+  RecorderCounterCall,
+  RecorderMetricCall,
+  RecorderName,
+  RecorderRateTagsOrCallback,
+  RecorderSetCall,
+  RecorderTags,
+  RecorderTagsOrCallback,
+  RecorderTimer,
+  RecorderTimingCall,
+  EndTimer,
+  TaskStatus,
+  TimerResult,
+} from './recorder.js'

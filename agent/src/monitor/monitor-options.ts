@@ -24,6 +24,8 @@ export interface MonitorOptions {
   processMetrics?: boolean
   /** Testing hook: a monotonic clock in ms (default performance.now). */
   now?: () => number
+  /** Testing hook: the random source for sample rates, in [0, 1) (default Math.random). */
+  random?: () => number
 }
 
 export interface ResolvedMonitorOptions {
@@ -35,6 +37,7 @@ export interface ResolvedMonitorOptions {
   readonly tags: ReadonlyMap<string, string>
   readonly processMetrics: boolean
   readonly now: () => number
+  readonly random: () => number
 }
 
 // The agent refuses a worst case above --max-memory's default; the monitor shares the process
@@ -95,6 +98,8 @@ export function resolveMonitorOptions(options: MonitorOptions | undefined): Reso
     throw invalid('prefix', 'a string under 200 characters', prefix)
   const now = given.now ?? (() => performance.now())
   if (typeof now !== 'function') throw invalid('now', 'a function', now)
+  const random = given.random ?? Math.random
+  if (typeof random !== 'function') throw invalid('random', 'a function', random)
   const processMetrics = given.processMetrics ?? true
   if (typeof processMetrics !== 'boolean') throw invalid('processMetrics', 'a boolean', processMetrics)
   return Object.freeze({
@@ -106,5 +111,6 @@ export function resolveMonitorOptions(options: MonitorOptions | undefined): Reso
     tags: tags(given.tags),
     processMetrics,
     now,
+    random,
   })
 }

@@ -3,7 +3,8 @@
 // call the client would drop is dropped here too, counted under the same reason in
 // taskmeter_events_invalid_total. Untagged lookups are cached by the name as given: the hot path
 // is one Map lookup. Caches hold only series the aggregator created, so --max-series bounds them.
-import { type EventReason, type TagInput, encodeName, encodeTags } from '@taskmeter/protocol'
+import { isTagInput, tagEntries } from '@taskmeter/instrument'
+import { type EventReason, encodeName, encodeTags } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
@@ -16,6 +17,13 @@ export class MonitorSeries {
   readonly counters = new Map<string, CustomSeries>()
   readonly gauges = new Map<string, CustomSeries>()
   readonly histograms = new Map<string, CustomSeries>()
+  readonly sets = new Map<string, CustomSeries>()
+  /** Calls dropped so far (every reason, API misuse too): a call's callback compares it. */
+  dropped = 0
+  /** The reason of the last drop. */
+  lastReason = ''
+  /** API misuse (a non-function fn, a timer ended twice, arguments out of order). */
+  misuse = 0
   private readonly aggregator: Aggregator
   private readonly stats: DecodeStats
   private readonly prefix: string
@@ -33,6 +41,15 @@ export class MonitorSeries {
   /** Counts a call the wire would reject, under the decoder's reason. */
   invalid(reason: EventReason): void {
     this.stats.eventInvalid(reason)
+    this.dropped++
+    this.lastReason = reason
+  }
+
+  /** Counts API misuse, which has no wire reason (stats() shows it as bad_argument). */
+  misused(): void {
+    this.misuse++
+    this.dropped++
+    this.lastReason = 'bad_argument'
   }
 
   /** The task for name (+ per-call tags over the monitor's); null when dropped (and counted). */
@@ -50,9 +67,16 @@ export class MonitorSeries {
     return task
   }
 
-  /** A counter, gauge or histogram; null when dropped (bad name or tags, cap, type conflict). */
+  /** A counter, gauge, histogram or set; null when dropped (bad name or tags, cap, type conflict). */
   custom(kind: CustomKind, name: unknown, tags: unknown): CustomSeries | null {
-    const cache = kind === 'counter' ? this.counters : kind === 'gauge' ? this.gauges : this.histograms
+    const cache =
+      kind === 'counter'
+        ? this.counters
+        : kind === 'gauge'
+          ? this.gauges
+          : kind === 'histogram'
+            ? this.histograms
+            : this.sets
     if (tags === undefined) {
       const hit = cache.get(name as string)
       if (hit !== undefined) return hit
@@ -85,14 +109,18 @@ export class MonitorSeries {
   // and proxies in app objects can throw: that is bad tags too, never an exception for the app.
   private callPairs(tags: unknown): Pairs | null | undefined {
     if (tags === null) return this.scopePairs
-    if (typeof tags !== 'object' || Array.isArray(tags)) {
+    if (!isTagInput(tags)) {
       this.invalid('bad_tags')
       return undefined
     }
     try {
       const merged = new Map<string, string>(this.scopeTags)
-      const entries: Array<[unknown, unknown]> =
-        tags instanceof Map ? [...(tags as Map<unknown, unknown>).entries()] : Object.entries(tags as TagInput)
+      // An object, a Map, or 'key:value' strings (a bare 'key' is key="true"), read as the client reads them.
+      const entries = tagEntries(tags)
+      if (typeof entries === 'string') {
+        this.invalid(entries)
+        return undefined
+      }
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i] as [unknown, unknown]
         if (typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {

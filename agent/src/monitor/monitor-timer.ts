@@ -1,6 +1,7 @@
 // One tracked task of the in-process monitor (trackAsync / startTimer / wrap / @tracked): counted
 // active from start to end (the agent's start − end balance, as for clients that send no
 // in-flight reports), then one request with its duration and status, as a task end event would be.
+import { isTagInput, tagEntries } from '@taskmeter/instrument'
 import type { TaskStats } from '../aggregate/task-stats.js'
 
 export class TaskRun {
@@ -20,8 +21,11 @@ export class TaskRun {
   }
 }
 
-function entriesOf(tags: object): Array<[unknown, unknown]> {
-  return tags instanceof Map ? [...(tags as Map<unknown, unknown>).entries()] : Object.entries(tags)
+// Thrown for an array entry that is not a string; mergeEndTags turns it into null (bad tags).
+function entriesOf(tags: unknown): Array<[unknown, unknown]> {
+  const entries = isTagInput(tags) ? tagEntries(tags) : 'bad_tags'
+  if (typeof entries === 'string') throw new TypeError(entries)
+  return entries
 }
 
 /**

@@ -85,10 +85,10 @@ describe('recording', () => {
   })
 
   it('counters, gauges and histograms land under the agent’s names, tags as labels', async () => {
-    const monitor = monitorWith(new FakeClock(), { tags: { region: 'eu' } })
+    const monitor = monitorWith(new FakeClock(), { tags: { region: 'eu' }, random: () => 0.25 })
     monitor.increment('work_completed')
     monitor.increment('work_completed', 4)
-    monitor.increment('bytes', 10, 0.5) // every call is seen in-process: no 1/rate scaling
+    monitor.increment('bytes', 10, 0.5) // kept (0.25 < 0.5) and counted as 10 / 0.5, as the agent counts it
     monitor.decrement('credits', 3, { tier: 'free' })
     monitor.gauge('queue_depth', 17)
     monitor.gaugeDelta('queue_depth', -2)
@@ -96,7 +96,7 @@ describe('recording', () => {
     const snapshot = monitor.snapshot()
     expect(snapshot.counters).toEqual({
       'work_completed{region="eu"}': 5,
-      'bytes{region="eu"}': 10,
+      'bytes{region="eu"}': 20,
       'credits{region="eu",tier="free"}': -3,
     })
     expect(snapshot.gauges).toEqual({ 'queue_depth{region="eu"}': 15 })

@@ -1,7 +1,8 @@
 // hot-shots' timer() and asyncTimer(): fn wrapped so that each call is timed. A call that
 // returns (or resolves) is a timing event, as in hot-shots; one that throws (or rejects) is a
 // task_end_error with its duration, because in taskmeter a timing is a *successful* request and a
-// failure must count as one. The app's value and error pass through untouched.
+// failure must count as one. The app's value and error pass through untouched. Shared by the
+// client and the in-process monitor, so that both time a wrapped call the same way.
 
 /** Sends one timed call: `failed` when fn threw or rejected. */
 export type TimedEnd = (startMs: number, failed: boolean) => void
