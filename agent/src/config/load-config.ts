@@ -116,7 +116,9 @@ function buildCommand(): Command {
       new Option('--tcp-port <n>', 'also accept StatsD text over TCP on this port, newline framed (off unless given)'),
     )
     .addOption(new Option('--demo', 'also run a demo traffic generator through the real client').default(false))
-    .addOption(new Option('--config <file>', 'YAML file: any flag by its name, and mappings (flags and env win)'))
+    .addOption(
+      new Option('--config <file>', 'YAML file: flags by their names, and mappings (flags and env win over it)'),
+    )
     .addOption(new Option('--check-config', 'check the config and mapping files, print a summary, exit 0 or 2'))
   const full = addDoctorOptions(addLoadTestOptions(addFleetOptions(addStatsdOptions(command))))
     .helpOption('-h, --help', 'show this help')

@@ -16,8 +16,6 @@ export interface MappedName {
   readonly settings: MappedSettings
 }
 
-const NO_CAPTURES: readonly string[] = []
-
 export class MetricMapper {
   readonly config: MappingConfig
   private readonly trie: GlobTrie
@@ -39,10 +37,6 @@ export class MetricMapper {
     }
     this.globs = globs
     this.regexes = regexes
-  }
-
-  get ruleCount(): number {
-    return this.config.rules.length
   }
 
   /** The mapping of `name` sent as `type` with `tags`, or null when no rule matches. */
@@ -67,7 +61,7 @@ function outcome(
   tags: TagPairs | null,
 ): MappedName {
   const expand = (template: NameTemplate | null): string =>
-    template === null ? name : expandTemplate(template, captures ?? NO_CAPTURES, groups)
+    template === null ? name : expandTemplate(template, captures, groups)
   const labels: Array<[string, string]> = []
   if (tags !== null) for (const [key, value] of tags) labels.push([key, value])
   for (const [key, template] of rule.labels) {

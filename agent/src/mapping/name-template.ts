@@ -36,18 +36,6 @@ export function compileTemplate(text: string): NameTemplate {
   return { text, parts, refs }
 }
 
-/** True when the template refers to no capture: its expansion is always its text. */
-export function isConstant(template: NameTemplate): boolean {
-  return template.refs.length === 0
-}
-
-/** The largest capture number the template refers to (0 = none). */
-export function highestCapture(template: NameTemplate): number {
-  let highest = 0
-  for (const ref of template.refs) if (typeof ref === 'number' && ref > highest) highest = ref
-  return highest
-}
-
 /** Expands with captures (index 0 = `$1`) and, for a regex, its named groups. */
 export function expandTemplate(
   template: NameTemplate,
