@@ -115,6 +115,23 @@ describe('docker-compose.yml', () => {
     expect(grafana?.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' })
   })
 
+  it("shares the agent's unix socket with the demo through one named volume at the same path", () => {
+    const { agent, demo } = compose.services
+    const socketMount = (service: ComposeService | undefined): string | undefined =>
+      service?.volumes?.find((v) => v.startsWith('taskmeter-socket:'))?.split(':')[1]
+    const dir = socketMount(agent)
+    expect(dir).toBe('/var/run/taskmeter')
+    expect(socketMount(demo)).toBe(dir)
+    expect(Object.keys((compose as { volumes?: Record<string, unknown> }).volumes ?? {})).toContain('taskmeter-socket')
+    const args = agent?.command ?? []
+    const socket = args[args.indexOf('--unix-socket') + 1] ?? ''
+    expect(args).toContain('--unix-socket')
+    expect(path.posix.dirname(socket)).toBe(dir)
+    // UDP stays for the demo, which sends over it.
+    expect(args.join(' ')).toContain('--udp-host 0.0.0.0')
+    expect(demo?.environment).toMatchObject({ TASKMETER_UNIX_SOCKET: socket, DD_DOGSTATSD_URL: `unix://${socket}` })
+  })
+
   it('mounts and builds only files that exist, where the provisioning files expect them', () => {
     const mounts = new Map<string, string>()
     for (const service of Object.values(compose.services))
