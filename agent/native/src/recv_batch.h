@@ -1,6 +1,6 @@
 /*
  * The socket side of the native reader, in plain C with no Node in it, so that the C-level test
- * (test/recv_batch_test.c, run under valgrind) exercises exactly the code the agent runs.
+ * (agent/native/test/recv_batch_test.c, run under valgrind) exercises exactly the code the agent runs.
  *
  * One non-blocking datagram socket (UDP over IPv4/IPv6, or a unix datagram socket) drained with
  * recvmmsg: up to `batch` datagrams per system call, each into its own fixed slot of one buffer
