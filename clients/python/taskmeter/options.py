@@ -1,7 +1,8 @@
 """Client() options: hot-shots names where they overlap (host, port, prefix, tags / global_tags,
 max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
 here, with the TASKMETER_HOST / TASKMETER_PORT / TASKMETER_UNIX_SOCKET environment fallbacks, into
-a ResolvedOptions; nothing else in the client reads os.environ. A bad option raises TaskmeterError at startup."""
+a ResolvedOptions; nothing else in the client reads os.environ. A bad option raises TaskmeterError
+at startup."""
 from __future__ import annotations
 
 import os

@@ -58,10 +58,13 @@ class UnixSocketDeliveryTest(UnixSocketTestCase):
         client.flush()
         items = receiver.wait_for_items("4 events and the reports", lambda items: len(events_only(items)) == 4 and len(reports_only(items)) >= 2)
         shapes = [(e["kind"], e["name"], e["value"], e["tags"]) for e in events_only(items)]
-        self.assertEqual(
-            shapes,
-            [("timing", "uds.predict", 12.5, {"model": "a"}), ("count", "uds.jobs", 3, None), ("gauge", "uds.depth", 7, None), ("task_end_success", "uds.work", shapes[3][2], None)],
-        )
+        expected = [
+            ("timing", "uds.predict", 12.5, {"model": "a"}),
+            ("count", "uds.jobs", 3, None),
+            ("gauge", "uds.depth", 7, None),
+            ("task_end_success", "uds.work", shapes[3][2], None),
+        ]
+        self.assertEqual(shapes, expected)
         reports = reports_only(items)
         self.assertEqual(reports[0]["inflight"], {"uds.work": 1})
         self.assertEqual(reports[0]["clientId"], client.client_id)
