@@ -157,9 +157,9 @@ static void keep_newest_drops(tm_reader *reader, uint32_t drops) {
 /*
  * A datagram carries the drop count of the moment it was queued, so drops after the last queued
  * datagram (the end of a burst that filled the queue) reach no datagram: read the socket's own
- * count once the queue is empty (one getsockopt per drained wakeup, not per batch).
+ * count once the queue is found empty, and whenever the count is asked for.
  */
-static void refresh_drops(tm_reader *reader) {
+void tm_reader_refresh_drops(tm_reader *reader) {
   uint32_t meminfo[SK_MEMINFO_VARS];
   socklen_t size = sizeof meminfo;
   if (getsockopt(reader->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &size) != 0 ||
@@ -186,7 +186,7 @@ int tm_reader_recv(tm_reader *reader) {
   if (count < 0) {
     int code = errno;
     if (code != EAGAIN && code != EWOULDBLOCK) return -code;
-    refresh_drops(reader);
+    tm_reader_refresh_drops(reader);
     return 0;
   }
   for (int i = 0; i < count; i++) {
