@@ -2,7 +2,7 @@
 // datagrams per system call into memory we own) where it loaded; else Node's dgram, said once.
 import type { ReceiveConfig } from '../config/receive-options.js'
 import type { SelfMetric } from '../self-metrics/self-metric.js'
-import { type NativeAddon, loadNativeAddon } from './native-addon.js'
+import { type NativeAddon, type NativeLoad, loadNativeAddon } from './native-addon.js'
 
 export type UdpReader = 'native' | 'dgram'
 
@@ -11,9 +11,9 @@ export type ReaderChoice =
   | { readonly reader: 'dgram'; readonly addon: null; readonly reason: string }
 
 /** Throws a one-line Error when the flags need the native reader and it did not load. */
-export function chooseUdpReader(config: ReceiveConfig): ReaderChoice {
+export function chooseUdpReader(config: ReceiveConfig, load: () => NativeLoad = loadNativeAddon): ReaderChoice {
   if (config.udpReader === 'dgram') return { reader: 'dgram', addon: null, reason: '--udp-reader dgram' }
-  const loaded = loadNativeAddon()
+  const loaded = load()
   if ('addon' in loaded) return { reader: 'native', addon: loaded.addon }
   if (config.udpReader === 'native') throw new Error(`--udp-reader native: ${loaded.reason}`)
   if (config.unixSocket !== null) throw new Error(`--unix-socket needs the native reader, and ${loaded.reason}`)
