@@ -44,6 +44,11 @@ describe('loadConfig refuses bad values with one line naming the flag', () => {
     ['--max-memory', '-5GiB'],
     ['--recv-buffer', '2GiB'],
     ['--recv-buffer', '4 potatoes'],
+    ['--udp-reader', 'fast'],
+    ['--unix-socket-mode', '999'],
+    ['--unix-socket-mode', 'rw-rw----'],
+    ['--unix-socket', ''],
+    ['--unix-socket', `/tmp/${'s'.repeat(120)}`],
   ]
   for (const [flag, value] of bad) {
     it(`${flag} ${JSON.stringify(value)}`, () => {
@@ -64,6 +69,12 @@ describe('loadConfig refuses bad values with one line naming the flag', () => {
     )
     expect(expectRefused(['--max-memory', '1MiB'], '--max-memory').message).toContain('512MiB')
     expect(expectRefused(['--prometheus-url', 'x'], '--prometheus-url').message).toContain('http')
+  })
+
+  it('refuses a unix socket the dgram reader cannot read', () => {
+    expect(expectRefused(['--udp-reader', 'dgram', '--unix-socket', '/tmp/a.sock'], '--unix-socket').message).toBe(
+      'config: --unix-socket needs the native reader: drop --udp-reader dgram or the unix socket',
+    )
   })
 
   const badEnv: ReadonlyArray<[string, string, string]> = [

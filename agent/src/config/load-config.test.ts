@@ -24,6 +24,9 @@ describe('loadConfig defaults', () => {
       ttlSeconds: 600,
       workers: 1,
       tcpPort: null,
+      udpReader: 'auto',
+      unixSocket: null,
+      unixSocketMode: 0o660,
       demo: false,
       mode: 'agent',
       loadTest: {

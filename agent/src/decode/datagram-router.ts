@@ -1,7 +1,7 @@
 // Entry point of the decode stage: one call per datagram. Protocol v1 datagrams start with 0xFE,
 // which no UTF-8 StatsD line can; everything else is StatsD / DogStatsD text, which also
 // arrives in chunks of complete lines from the optional TCP listener.
-import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
+import { decodeDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from './decode-stats.js'
 import type { Logger } from '../logger.js'
@@ -21,6 +21,9 @@ export interface RouterOptions {
   /** --statsd-tag-formats: the name-embedded tag styles StatsD lines may use (default all). */
   readonly tagFormats?: readonly StatsdTagFormat[]
 }
+
+/** The first byte of every protocol v1 datagram; no UTF-8 text starts with it. */
+const PROTOCOL_MAGIC = 0xfe
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
@@ -69,20 +72,30 @@ export class DatagramRouter {
     this.aggregator.endBatch()
   }
 
-  handleDatagram(buf: Uint8Array, length: number): void {
+  /** One datagram: `length` bytes of `buf` from `start` (the native reader's batch slots are not at 0). */
+  handleDatagram(buf: Uint8Array, length: number, start = 0): void {
     const stats = this.stats
     stats.datagramsReceived++
     stats.bytesReceived += length
     const ownBatch = !this.turnOpen
     if (ownBatch) this.aggregator.beginBatch()
-    if (isProtocolDatagram(buf, length)) {
-      const reason = decodeDatagram(buf, length, this.protocolSink)
+    if (length > 0 && buf[start] === PROTOCOL_MAGIC) {
+      // One view per protocol datagram (it carries a batch of events), so the decoder reads from 0.
+      const view = start === 0 ? buf : buf.subarray(start, start + length)
+      const reason = decodeDatagram(view, length, this.protocolSink)
       if (reason !== null) {
         stats.datagramInvalid(reason)
         this.rejects.reject('datagram', reason)
       }
-    } else this.statsdSink.decodeText(buf, 0, length)
+    } else this.statsdSink.decodeText(buf, start, start + length)
     if (ownBatch) this.aggregator.endBatch()
+  }
+
+  /** A datagram longer than the reader's slot, cut by the kernel: counted, never decoded. */
+  handleTruncated(): void {
+    this.stats.datagramsReceived++
+    this.stats.datagramInvalid('truncated')
+    this.rejects.reject('datagram', 'truncated')
   }
 
   /** Complete StatsD lines from a TCP connection (ingest/tcp-listener.ts). */

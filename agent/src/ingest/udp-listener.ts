@@ -2,6 +2,7 @@
 // can never throw out of here (the router never throws, and a socket error is logged, not fatal).
 import dgram from 'node:dgram'
 import type { Logger } from '../logger.js'
+import type { BoundAddress, DatagramListener } from './datagram-listener.js'
 import { type KernelSocketStats, findOwnSocketInode, readKernelSocketStats } from './kernel-socket-stats.js'
 
 export interface DatagramHandler {
@@ -15,8 +16,9 @@ export interface UdpListenerOptions {
   recvBufferBytes: number
 }
 
-export class UdpListener {
+export class UdpListener implements DatagramListener {
   private readonly socket: dgram.Socket
+  private readonly options: UdpListenerOptions
   private readonly handler: DatagramHandler
   private readonly ipv6: boolean
   private bound: boolean
@@ -27,6 +29,7 @@ export class UdpListener {
 
   constructor(options: UdpListenerOptions, handler: DatagramHandler, logger: Logger) {
     this.handler = handler
+    this.options = options
     this.ipv6 = options.host.includes(':')
     this.bound = false
     this.port = 0
@@ -40,7 +43,8 @@ export class UdpListener {
     })
   }
 
-  bind(options: UdpListenerOptions): Promise<{ address: string; port: number }> {
+  bind(): Promise<BoundAddress> {
+    const options = this.options
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err)
       this.socket.once('error', onError)
@@ -65,7 +69,6 @@ export class UdpListener {
     return this.port === 0 ? null : readKernelSocketStats(this.port, this.inode, this.ipv6)
   }
 
-  /** Datagrams the kernel dropped on this socket since we bound it (receive queue full). */
   kernelDrops(): number {
     const stats = this.kernelStats()
     return stats === null ? 0 : Math.max(0, stats.drops - this.dropsAtBind)
@@ -90,7 +93,6 @@ export class UdpListener {
     return this.bound ? this.socket.getRecvBufferSize() : 0
   }
 
-  /** Stops reading and closes the socket (call drain() first for a graceful stop). */
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.bound) return resolve()

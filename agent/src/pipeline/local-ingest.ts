@@ -1,17 +1,17 @@
 // One process: the ingest half runs here, straight into the served aggregator.
 import type { DatagramRouter } from '../decode/datagram-router.js'
-import type { UdpListener } from '../ingest/udp-listener.js'
+import type { DatagramListener } from '../ingest/datagram-listener.js'
 import type { Logger } from '../logger.js'
 import { MetricMapper } from '../mapping/metric-mapper.js'
 import { startIngest } from './ingest.js'
-import type { StartTopology, Topology } from './topology.js'
+import { type StartTopology, type Topology, readerFields } from './topology.js'
 
 export interface LocalIngest extends Topology {
   readonly router: DatagramRouter
 }
 
 // Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the value set): say how to raise it.
-function warnIfRecvBufferCapped(udp: UdpListener, requestedBytes: number, logger: Logger): void {
+function warnIfRecvBufferCapped(udp: DatagramListener, requestedBytes: number, logger: Logger): void {
   if (requestedBytes === 0) return
   const actualBytes = udp.recvBufferBytes()
   if (actualBytes < requestedBytes) {
@@ -34,11 +34,16 @@ export const startLocalIngest: StartTopology<LocalIngest> = async (config, { agg
     router,
     udp: ingest.udpBound,
     tcp: ingest.tcpBound,
-    counters: { ...ingest.parts, kernelDrops: () => udp.kernelDrops() },
+    udpReader: ingest.reader,
+    counters: { ...ingest.parts, kernelDrops: () => ingest.kernelDrops() },
     refresh: null,
-    listeningFields: { worst_case_mib: Math.round(config.worstCaseBytes / 1048576) },
+    listeningFields: {
+      worst_case_mib: Math.round(config.worstCaseBytes / 1048576),
+      ...readerFields(ingest.reader, ingest.readerNote),
+      ...(ingest.unixBound === null ? {} : { unix_socket: ingest.unixBound }),
+    },
     agentInfo: () => ({ recv_buffer_bytes: udp.recvBufferBytes() }),
-    isReady: () => udp.isBound && (tcp === null || tcp.isListening),
+    isReady: () => ingest.isBound() && (tcp === null || tcp.isListening),
     // Evicted series may still be cached by the decoders: a new event must find them gone.
     onEvicted: () => router.clearCaches(),
     applyMapping: (next) => router.setMapper(next.mapping === null ? null : new MetricMapper(next.mapping)),

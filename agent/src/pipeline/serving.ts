@@ -75,6 +75,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
       aggregator,
       renderSeconds: renderer.renderSeconds,
       version: AGENT_VERSION,
+      udpReader: topology.udpReader,
     }),
   )
   const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())

@@ -4,6 +4,7 @@
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
+import type { UdpReader } from '../ingest/choose-reader.js'
 import type { Logger } from '../logger.js'
 import type { AgentParts } from '../self-metrics/agent-self-metrics.js'
 import type { SelfMetrics } from '../self-metrics/self-registry.js'
@@ -29,6 +30,8 @@ export interface TopologyParts {
 export interface Topology {
   readonly udp: Endpoint
   readonly tcp: Endpoint | null
+  /** Which reader takes the datagrams (taskmeter_udp_reader_info). */
+  readonly udpReader: UdpReader
   /** The counters behind the ingest self families and the final counts. */
   readonly counters: Pick<AgentParts, 'statsd' | 'tcp' | 'kernelDrops'> & { readonly decode: DecodeStats }
   /** Brings the served aggregator up to date before a read; null when it is always current. */
@@ -53,4 +56,9 @@ export function finalCounts(decode: DecodeStats, kernelDrops: number): FinalCoun
   let events = 0
   for (let i = 0; i < decode.eventsByKind.length; i++) events += decode.eventsByKind[i] ?? 0
   return { datagrams_received: decode.datagramsReceived, events_accepted: events, kernel_drops: kernelDrops }
+}
+
+/** The reader in the "listening" line, and why it is not the native one when it is not. */
+export function readerFields(reader: UdpReader, note: string | null): Record<string, string> {
+  return note === null ? { udp_reader: reader } : { udp_reader: reader, udp_reader_note: note }
 }

@@ -6,6 +6,7 @@ import type { Aggregator } from '../aggregate/aggregator.js'
 import { aggregatorFigures } from '../aggregate/self-figures.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
 import { StatsdStats } from '../decode/statsd-stats.js'
+import { type UdpReader, udpReaderInfoMetric } from '../ingest/choose-reader.js'
 import { kernelDropsMetric } from '../ingest/kernel-socket-stats.js'
 import { TcpStats } from '../ingest/tcp-listener.js'
 import type { SelfMetric } from './self-metric.js'
@@ -20,11 +21,13 @@ export interface PipelineParts {
 }
 
 export interface AgentParts extends PipelineParts {
-  /** Datagrams the kernel dropped on our socket (read from /proc/net/udp: kernel-socket-stats.ts). */
+  /** Datagrams the kernel dropped on our sockets (SO_RXQ_OVFL, or /proc/net/udp for dgram). */
   kernelDrops(): number
   /** The renderer's own figure (MetricsRenderer.renderSeconds). */
   readonly renderSeconds: SelfMetric
   readonly version: string
+  /** Absent where no socket is read (the in-process monitor): no taskmeter_udp_reader_info. */
+  readonly udpReader?: UdpReader
 }
 
 export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
@@ -51,6 +54,7 @@ export function agentSelfMetrics(parts: AgentParts): SelfMetric[] {
   return [
     ...pipelineSelfMetrics(parts),
     kernelDropsMetric(parts.kernelDrops),
+    ...(parts.udpReader === undefined ? [] : [udpReaderInfoMetric(parts.udpReader)]),
     parts.renderSeconds,
     buildInfo(parts.version),
   ]

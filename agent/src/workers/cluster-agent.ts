@@ -6,9 +6,11 @@
 import cluster, { type Worker } from 'node:cluster'
 import { DecodeStats } from '../decode/decode-stats.js'
 import { StatsdStats } from '../decode/statsd-stats.js'
+import { chooseUdpReader } from '../ingest/choose-reader.js'
 import { sumKernelDrops } from '../ingest/kernel-socket-stats.js'
 import { TcpStats } from '../ingest/tcp-listener.js'
-import type { StartTopology, Topology } from '../pipeline/topology.js'
+import type { IngestPlacement } from '../pipeline/ingest.js'
+import { type StartTopology, type Topology, readerFields } from '../pipeline/topology.js'
 import { ShardMerger } from './shard-merge.js'
 import { ShardStatsMerger } from './shard-stats.js'
 import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
@@ -24,6 +26,20 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const stats = new ShardStatsMerger(self)
   const merger = new ShardMerger(aggregator)
   const ipv6 = config.udpHost.includes(':')
+  // Decided here too (the shards decide alike): a reader the flags need and cannot have stops us before any fork.
+  const choice = chooseUdpReader(config)
+  const native = choice.reader === 'native'
+  // Native: each shard binds its own SO_REUSEPORT socket on the port the first one bound, and the
+  // first holds --unix-socket. Dgram: cluster shares one socket among them.
+  let sharedPort = config.udpPort
+  const placement = (index: number): IngestPlacement => ({
+    reusePort: native,
+    udpPort: sharedPort,
+    unixSocket: native && index === 0,
+  })
+  // The native shards' own kernel drop counts (SO_RXQ_OVFL), and those of shards that exited.
+  const dropsByWorker: number[] = []
+  let exitedDrops = 0
   let stopping = false
 
   cluster.setupPrimary({ serialization: 'advanced' })
@@ -36,9 +52,15 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
     let ready = false
     const started = new Promise<WorkerMessage>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
-        if (message.t === 'delta') waiting.get(`${index}:${message.id}`)?.(message)
-        else if (message.t === 'hello')
-          worker.send({ t: 'origin', timeOrigin: performance.timeOrigin } satisfies PrimaryMessage)
+        if (message.t === 'delta') {
+          dropsByWorker[index] = message.kernelDrops
+          waiting.get(`${index}:${message.id}`)?.(message)
+        } else if (message.t === 'hello')
+          worker.send({
+            t: 'origin',
+            timeOrigin: performance.timeOrigin,
+            placement: placement(index),
+          } satisfies PrimaryMessage)
         else if (message.t === 'failed') reject(new Error(message.message))
         else {
           ready = true
@@ -48,6 +70,8 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
       worker.on('exit', (code) => {
         for (const [key, resolveWait] of waiting) if (key.startsWith(`${index}:`)) resolveWait(null)
         stats.forget(index)
+        exitedDrops += dropsByWorker[index] ?? 0
+        dropsByWorker[index] = 0
         if (!ready) return reject(new Error(`shard worker ${index} exited with ${code} before it listened`))
         if (stopping) return
         if (restarts++ >= MAX_RESTARTS)
@@ -66,7 +90,13 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   }
   let ready: WorkerMessage[]
   try {
-    ready = await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)))
+    // The first native shard picks the port (--udp-port 0 is a free one) for the others to share.
+    const first = native ? [await fork(0)] : []
+    if (first[0]?.t === 'ready') sharedPort = first[0].udpPort
+    ready = [
+      ...first,
+      ...(await Promise.all(Array.from({ length: config.workers - first.length }, (_, i) => fork(i + first.length)))),
+    ]
   } catch (err) {
     stopping = true
     for (const worker of workers) worker?.kill()
@@ -75,8 +105,11 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const first = ready[0]
   if (first === undefined || first.t !== 'ready') throw new Error('shard worker did not start')
   const udpPort = first.udpPort
-  const dropsAtStart = sumKernelDrops(udpPort, ipv6)
-  const kernelDrops = (): number => Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart)
+  const dropsAtStart = native ? 0 : sumKernelDrops(udpPort, ipv6)
+  const kernelDrops = (): number =>
+    native
+      ? dropsByWorker.reduce((sum, drops) => sum + drops, exitedDrops)
+      : Math.max(0, sumKernelDrops(udpPort, ipv6) - dropsAtStart)
 
   let nextId = 0
   const ask = (index: number, message: PrimaryMessage & { id: number }): Promise<DeltaMessage | null> =>
@@ -117,7 +150,12 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
       if (round === null) round = mergeRound('collect').finally(() => (round = null))
       return round
     },
-    listeningFields: { workers: config.workers },
+    udpReader: choice.reader,
+    listeningFields: {
+      workers: config.workers,
+      ...readerFields(choice.reader, choice.addon === null ? choice.reason : null),
+      ...(native && config.unixSocket !== null ? { unix_socket: config.unixSocket } : {}),
+    },
     agentInfo: () => ({ workers: config.workers, datagrams_by_worker: stats.datagramsByWorker(config.workers) }),
     isReady: () => !stopping,
     // Each shard sweeps its own series and clears its own decoder caches.
@@ -128,9 +166,10 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
     async stop() {
       stopping = true
       if (round !== null) await round
-      const drops = kernelDrops()
+      // The shared dgram socket is gone after the stop round; native shards send their last count in it.
+      const dgramDrops = kernelDrops()
       await mergeRound('stop') // each worker drains its socket share and sends its last delta
-      return drops
+      return native ? kernelDrops() : dgramDrops
     },
   }
 }

@@ -10,7 +10,7 @@ import type { DatagramRouter } from '../decode/datagram-router.js'
 import type { Logger } from '../logger.js'
 import { MetricMapper } from '../mapping/metric-mapper.js'
 import { aggregatorFromConfig } from '../pipeline/aggregator-from-config.js'
-import { startIngest } from '../pipeline/ingest.js'
+import { type IngestPlacement, startIngest } from '../pipeline/ingest.js'
 import { TtlSweep } from '../pipeline/ttl-sweep.js'
 import { ignoreAllSignals } from '../signals.js'
 import { pipelineSelfMetrics } from '../self-metrics/agent-self-metrics.js'
@@ -23,13 +23,13 @@ function send(message: WorkerMessage): void {
   process.send?.(message)
 }
 
-function waitForOrigin(): Promise<number> {
+function waitForOrigin(): Promise<{ timeOrigin: number; placement: IngestPlacement }> {
   return new Promise((resolve) => {
     const onMessage = (raw: unknown): void => {
       const message = raw as PrimaryMessage
       if (message.t !== 'origin') return
       process.off('message', onMessage)
-      resolve(message.timeOrigin)
+      resolve(message)
     }
     process.on('message', onMessage)
     send({ t: 'hello' })
@@ -64,16 +64,19 @@ async function startShard(config: Config): Promise<void> {
   ignoreAllSignals()
   process.on('disconnect', () => process.exit(0))
   // Every shard stamps events on the primary's clock, so window slots (epochs) line up when merged.
-  const offsetMs = performance.timeOrigin - (await waitForOrigin())
+  const { timeOrigin, placement } = await waitForOrigin()
+  const offsetMs = performance.timeOrigin - timeOrigin
   const aggregator = aggregatorFromConfig(config, { now: () => performance.now() + offsetMs, shard: true })
   const delta = new ShardDeltaWriter(aggregator)
   const bytes = new DeltaWriter()
   const logger = pino({ level: config.logLevel })
-  const ingest = await startIngest(config, aggregator, logger)
+  const ingest = await startIngest(config, aggregator, logger, placement)
   const self = new SelfMetrics().register(...pipelineSelfMetrics(ingest.parts))
-  const takeDelta = (id: number): DeltaMessage => {
+  // The dgram reader's drops are the shared socket's, which the primary reads itself.
+  const ownDrops = (drops: number): number => (ingest.reader === 'native' ? drops : 0)
+  const takeDelta = (id: number, kernelDrops = ownDrops(ingest.kernelDrops())): DeltaMessage => {
     delta.write(bytes)
-    return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot() }
+    return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot(), kernelDrops }
   }
   const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
   sweep.start(config.mapping)
@@ -85,8 +88,8 @@ async function startShard(config: Config): Promise<void> {
     else if (message.t === 'stop') {
       sweep.stop()
       void (async () => {
-        await ingest.close()
-        send(takeDelta(message.id))
+        const drops = await ingest.close()
+        send(takeDelta(message.id, ownDrops(drops)))
         process.disconnect?.()
       })()
     }

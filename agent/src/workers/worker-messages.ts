@@ -1,10 +1,14 @@
 // The IPC messages between the --workers primary and its shard workers. Cluster's
 // 'advanced' serialization carries the delta bytes as a Uint8Array.
+import type { IngestPlacement } from '../pipeline/ingest.js'
 import type { SelfSnapshot } from '../self-metrics/self-registry.js'
 
 export type PrimaryMessage =
-  /** The primary's performance.timeOrigin: shards stamp events on its clock. */
-  | { t: 'origin'; timeOrigin: number }
+  /**
+   * The primary's performance.timeOrigin (shards stamp events on its clock), and where this shard
+   * reads: its own SO_REUSEPORT socket on the first shard's port (native reader), or the shared one.
+   */
+  | { t: 'origin'; timeOrigin: number; placement: IngestPlacement }
   /** Send what was aggregated since the previous collect. */
   | { t: 'collect'; id: number }
   /** Drain the socket, stop reading, send the last delta, disconnect. */
@@ -12,8 +16,11 @@ export type PrimaryMessage =
   /** The primary's config reload loaded: read the mapping rules again (each shard maps its own lines). */
   | { t: 'reload' }
 
-/** What was aggregated since the previous collect, and the shard's self-metrics taken with it. */
-export type DeltaMessage = { t: 'delta'; id: number; bytes: Uint8Array; stats: SelfSnapshot }
+/**
+ * What was aggregated since the previous collect, the shard's self-metrics taken with it, and the
+ * kernel's drops on its own socket so far (the native reader's SO_RXQ_OVFL count; 0 on dgram).
+ */
+export type DeltaMessage = { t: 'delta'; id: number; bytes: Uint8Array; stats: SelfSnapshot; kernelDrops: number }
 
 export type WorkerMessage =
   /** Sent first: a message that reached the worker before it listened would be lost. */

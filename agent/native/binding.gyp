@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "taskmeter_native",
+      "sources": ["src/addon.c", "src/recv_batch.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}
