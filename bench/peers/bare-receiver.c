@@ -80,6 +80,12 @@ int main(int argc, char **argv) {
   // A signal that lands between the flag check and the call waits at most this long when idle.
   struct timeval idle = {0, 100000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  // Before the line that says it is bound: the bench may signal as soon as it reads that line.
+  handle(SIGUSR1, on_report);
+  handle(SIGTERM, on_stop);
+  handle(SIGINT, on_stop);
+  handle(SIGALRM, on_stop);
+  alarm((unsigned)max_seconds);
   if (unix_path != NULL) unlink(unix_path); // a stale socket file of an earlier run
   if (bind(fd, (struct sockaddr *)&address, length) != 0 || getsockname(fd, (struct sockaddr *)&address, &length) != 0) {
     perror("bind");
@@ -90,11 +96,6 @@ int main(int argc, char **argv) {
   else
     printf("{\"transport\":\"udp\",\"port\":%d}\n", ntohs(((struct sockaddr_in *)&address)->sin_port));
   fflush(stdout);
-  handle(SIGUSR1, on_report);
-  handle(SIGTERM, on_stop);
-  handle(SIGINT, on_stop);
-  handle(SIGALRM, on_stop);
-  alarm((unsigned)max_seconds);
 
   static struct mmsghdr messages[BATCH];
   static struct iovec slots[BATCH];

@@ -53,13 +53,20 @@ export async function startBare(transport, recvBufferBytes = 32 * 1024 * 1024) {
       else lines.push(line)
     }
   })
+  let exited = null
+  child.on('exit', (code, signal) => {
+    exited = new Error(`bare receiver exited (${signal ?? code})`)
+    for (const next of waiting.splice(0)) next(null)
+  })
   const nextLine = () =>
     new Promise((resolve, reject) => {
       if (lines.length > 0) return resolve(lines.shift())
+      if (exited !== null) return reject(exited)
       const timer = setTimeout(() => reject(new Error('bare receiver did not answer')), 5000)
       waiting.push((line) => {
         clearTimeout(timer)
-        resolve(line)
+        if (line === null) reject(exited)
+        else resolve(line)
       })
     })
   const bound = await nextLine()
@@ -82,7 +89,7 @@ export async function startBare(transport, recvBufferBytes = 32 * 1024 * 1024) {
     async stop() {
       child.kill('SIGTERM')
       const final = await nextLine().catch(() => null)
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r))
+      if (exited === null) await new Promise((r) => child.once('exit', r))
       if (dir !== null) rmSync(dir, { recursive: true, force: true })
       return final
     },

@@ -10,12 +10,13 @@
 // goals, pass or fail. A missing peer is skipped and said so. statsd_exporter (Go) is in neither
 // Debian nor npm here, so it is not among the peers.
 // Run: npm run bench:peers [-- --seconds 5 --rates-statsd20 1.5e6 --rates-statsd1 3e5
-//        --rates-protocol 2e6,4e6,6e6 --workers 2]
+//        --rates-protocol 2e6,4e6,6e6 --workers 2 --runs 1]
+import os from 'node:os'
 import { cSender, writeResult } from '../ingest-load.mjs'
 import { BARE_NAME, startBare } from './bare.mjs'
 import { startCollectd } from './collectd.mjs'
 import { startEtsyStatsd } from './etsy-statsd.mjs'
-import { addBareRatios, goals, peerRatios, printGoals, printTable } from './report.mjs'
+import { addBareRatios, goals, medianRows, peerRatios, printGoals, printTable } from './report.mjs'
 import { measure } from './step.mjs'
 import { agentFeatures, startTaskmeter, taskmeterName } from './taskmeter.mjs'
 
@@ -24,14 +25,16 @@ const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) 
 const rates = (name, fallback) => flag(name, fallback).split(',').map(Number)
 const SECONDS = Number(flag('--seconds', '5'))
 const WORKERS = Number(flag('--workers', '2'))
+// --runs N: the whole plan N times, each figure the median of the runs that reached that step.
+const RUNS = Number(flag('--runs', '1'))
 // Protocol v1 climbs until a step loses ≥ 0.1 %: the goal is read at the highest lossless step.
 const LOADS = [
   ['statsd:1', rates('--rates-statsd1', '3e5')],
   ['statsd:20', rates('--rates-statsd20', '1.5e6')],
   ['protocol', rates('--rates-protocol', '2e6,4e6,6e6')],
 ]
-if (!(SECONDS > 0 && SECONDS <= 60) || LOADS.some(([, r]) => r.some((x) => !(x > 0))))
-  throw new Error('--seconds 1..60 and positive rates')
+if (!(SECONDS > 0 && SECONDS <= 60) || !(RUNS >= 1 && RUNS <= 9) || LOADS.some(([, r]) => r.some((x) => !(x > 0))))
+  throw new Error('--seconds 1..60, --runs 1..9 and positive rates')
 const ALL = ['statsd:1', 'statsd:20', 'protocol']
 const STATSD = ['statsd:1', 'statsd:20']
 
@@ -60,39 +63,45 @@ const plan = [
   { start: startCollectd, transports: ['udp'], formats: STATSD },
 ]
 
-const rows = []
+const runRows = []
 const skipped = []
 const started = performance.now()
-for (const entry of plan) {
-  const target = await entry.start()
-  if (target.skipped) {
-    skipped.push({ name: target.name, reason: target.skipped })
-    console.log(`${target.name}: skipped (${target.skipped})`)
-    continue
-  }
-  if (entry.reader && target.reader !== entry.reader)
-    notes.push(`${target.name}: asked for --udp-reader ${entry.reader}, its self metric says ${target.reader}`)
-  try {
-    for (const transport of entry.transports) {
-      // 1 s of each load at a light rate first: JIT warm-up for the Node targets, first interval
-      // for collectd. Not reported.
-      for (const format of entry.formats) await measure({ target, transport, format, rate: 2e5, seconds: 1 })
-      for (const [format, steps] of LOADS) {
-        if (!entry.formats.includes(format)) continue
-        for (const rate of steps) {
-          const row = await measure({ target, transport, format, rate, seconds: SECONDS })
-          rows.push(target.reader ? { ...row, reader: target.reader } : row)
-          console.log(
-            `${row.target} ${transport} ${format} ${rate}/s: counted ${row.counted_per_s}/s, loss ${row.loss_pct} %, ${row.cpu_us_per_datagram} µs/datagram`,
-          )
-          if (row.loss_pct >= 0.1) break
+const skippedEntries = new Set()
+for (let run = 0; run < RUNS; run++) {
+  for (const [index, entry] of plan.entries()) {
+    if (skippedEntries.has(index)) continue
+    const target = await entry.start()
+    if (target.skipped) {
+      skippedEntries.add(index)
+      skipped.push({ name: target.name, reason: target.skipped })
+      console.log(`${target.name}: skipped (${target.skipped})`)
+      continue
+    }
+    if (run === 0 && entry.reader && target.reader !== entry.reader)
+      notes.push(`${target.name}: asked for --udp-reader ${entry.reader}, its self metric says ${target.reader}`)
+    try {
+      for (const transport of entry.transports) {
+        // 1 s of each load at a light rate first: JIT warm-up for the Node targets, first interval
+        // for collectd. Not reported.
+        for (const format of entry.formats) await measure({ target, transport, format, rate: 2e5, seconds: 1 })
+        for (const [format, steps] of LOADS) {
+          if (!entry.formats.includes(format)) continue
+          for (const rate of steps) {
+            const row = await measure({ target, transport, format, rate, seconds: SECONDS })
+            runRows.push(target.reader ? { ...row, reader: target.reader } : row)
+            console.log(
+              `${RUNS > 1 ? `run ${run + 1}: ` : ''}${row.target} ${transport} ${format} ${rate}/s: counted ${row.counted_per_s}/s, loss ${row.loss_pct} %, ${row.cpu_us_per_datagram} µs/datagram`,
+            )
+            if (row.loss_pct >= 0.1) break
+          }
         }
       }
+    } finally {
+      await target.stop()
     }
-  } finally {
-    await target.stop()
   }
 }
+const rows = RUNS > 1 ? medianRows(runRows) : runRows
 
 const notApplicable = []
 for (const format of ALL) {
@@ -120,7 +129,7 @@ for (const format of ALL) {
 addBareRatios(rows)
 const oursNames = readers.map((reader) => taskmeterName({ reader }))
 console.log(
-  `\nThe same loads for each target, ${SECONDS} s per step, sender ${haveC ? 'C sendmmsg (4 source sockets)' : 'Node'}, node ${process.version}, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+  `\nThe same loads for each target, ${SECONDS} s per step, sender ${haveC ? 'C sendmmsg (4 source sockets)' : 'Node'}, node ${process.version}, ${RUNS > 1 ? `medians of ${RUNS} runs, ` : ''}${((performance.now() - started) / 1000).toFixed(0)} s in all, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
 )
 console.log(
   'µs/dgram: target CPU per datagram counted; cpu-s/M: per million lines (or events); × bare C: µs/dgram over the bare receiver on the same load',

@@ -10,6 +10,30 @@ const LOAD_NAMES = {
 }
 const sameLoad = (a, b) => a.transport === b.transport && a.format === b.format && a.offered_per_s === b.offered_per_s
 
+/**
+ * One row per target, transport, load and rate, each number the median over the runs that reached
+ * that step (a climb stops at the first lossy step, so a high step may have fewer runs): `runs`.
+ */
+export function medianRows(runRows) {
+  const groups = new Map()
+  for (const r of runRows) {
+    const key = `${r.target}|${r.transport}|${r.format}|${r.offered_per_s}`
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key).push(r)
+  }
+  return [...groups.values()].map((group) => {
+    const row = { ...group[0], runs: group.length }
+    for (const [field, value] of Object.entries(group[0])) {
+      if (typeof value !== 'number') continue
+      const values = group.map((r) => r[field]).sort((a, b) => a - b)
+      const middle = values.length >> 1
+      const median = values.length % 2 === 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+      row[field] = values.every(Number.isInteger) ? Math.round(median) : Number(median.toFixed(3))
+    }
+    return row
+  })
+}
+
 /** Adds `x_bare` (CPU per datagram over the bare receiver's, same transport, load and rate). */
 export function addBareRatios(rows) {
   for (const row of rows) {

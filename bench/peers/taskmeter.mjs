@@ -44,7 +44,7 @@ export async function startTaskmeter({ reader = null, workers = 1, unix = false 
   // The reader it runs, by its own account (an agent without the self metric has only Node's dgram).
   const running = /^taskmeter_udp_reader_info\{reader="(\w+)"\} 1/m.exec(metrics)?.[1] ?? 'dgram'
   const stop = async () => {
-    if (agent.child.exitCode === null) {
+    if (agent.child.exitCode === null && agent.child.signalCode === null) {
       agent.child.kill('SIGTERM')
       await new Promise((r) => agent.child.once('exit', r))
     }
