@@ -6,6 +6,7 @@
 // takes, per load, the fastest step with < 0.1 % loss and the peak counted rate. Also, in the same
 // run, the raw Node dgram ceiling: bench/udp-sink.mjs (an empty handler) fed 1-line datagrams.
 // Run: npm run bench:ingest [-- --seconds 5 --workers 2 --loads protocol,statsd:20 --rates-protocol 2e6,3e6]
+// --udp-reader native|dgram picks the agent's reader (default: the agent's own choice, auto).
 // --mapping-rules N: the agent maps every StatsD name through a file of N statsd_exporter rules
 // (N − 1 that never match, then a catch-all), to measure what mapping costs against a run without.
 import { fork } from 'node:child_process'
@@ -31,6 +32,8 @@ const RATES = {
   'statsd:1': flag('--rates-statsd1', '1e5,2e5,4e5'),
 }
 const MAPPING_RULES = Number(flag('--mapping-rules', '0'))
+// --udp-reader native|dgram: which reader the agent takes datagrams with (default: the agent's auto).
+const UDP_READER = flag('--udp-reader', null)
 if (!(SECONDS > 0 && SECONDS <= 60) || !(WORKERS >= 1 && WORKERS <= 16) || !(MAPPING_RULES >= 0))
   throw new Error('--seconds 1..60, --workers 1..16, --mapping-rules ≥ 0')
 
@@ -185,6 +188,7 @@ async function main() {
   const agent = await startAgent([
     ...(WORKERS > 1 ? ['--workers', String(WORKERS), '--max-memory', '8GiB'] : []),
     ...(MAPPING_RULES > 0 ? ['--mapping-config', mappingFile(MAPPING_RULES)] : []),
+    ...(UDP_READER === null ? [] : ['--udp-reader', UDP_READER]),
   ])
   try {
     // Warm-up (JIT, first series), not reported: 1 s of each load at a rate every step exceeds.
@@ -237,7 +241,7 @@ async function main() {
   for (const format of LOADS) summary[format] = summarize(steps.filter((s) => s.format === format))
   const cols = ['format', 'offered/s', 'sent/s', 'counted/s', 'loss %', 'kernel drops', 'cpu-s/M', 'rss MiB']
   console.log(
-    `agent ingest, --workers ${WORKERS}${MAPPING_RULES > 0 ? `, ${MAPPING_RULES} mapping rules` : ''}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`,
+    `agent ingest, --workers ${WORKERS}${UDP_READER === null ? '' : `, --udp-reader ${UDP_READER}`}${MAPPING_RULES > 0 ? `, ${MAPPING_RULES} mapping rules` : ''}, ${SECONDS} s per step, sender ${cSender() ? 'C sendmmsg' : 'Node'} (${SOCKETS} source ports), node ${process.version}`,
   )
   console.log(cols.map((c) => c.padStart(13)).join(''))
   for (const s of [...steps, ...(raw ? [{ ...raw, format: 'raw dgram:1' }] : [])]) {

@@ -10,6 +10,7 @@ import { seededRandom } from './harness/seeded-random.js'
 import { getText, waitFor } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { requireTool } from './harness/system-tool.js'
+import { UDP_READERS, readerArgs } from './harness/udp-readers.js'
 
 const DATAGRAMS = Number(process.env.FUZZ_DATAGRAMS ?? 100_000)
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126)
@@ -23,10 +24,10 @@ function sumOf(text: string, family: string): number {
   return total
 }
 
-describe(`fuzz: ${DATAGRAMS} hostile datagrams (seed ${SEED})`, () => {
+describe.each(UDP_READERS)(`fuzz: ${DATAGRAMS} hostile datagrams (seed ${SEED}), %s reader`, (reader) => {
   it('keeps the agent up, counts every datagram, and keeps /metrics valid', async () => {
     const promtool = requireTool('promtool', 'apt-get install prometheus')
-    const agent = await startAgentProcess(['--recv-buffer', '8MiB', '--max-series', '2000'])
+    const agent = await startAgentProcess(['--recv-buffer', '8MiB', '--max-series', '2000', ...readerArgs(reader)])
     try {
       const socket = dgram.createSocket('udp4')
       const random = seededRandom(SEED)
@@ -52,6 +53,7 @@ describe(`fuzz: ${DATAGRAMS} hostile datagrams (seed ${SEED})`, () => {
         30_000,
       )
       expect(agent.child.exitCode).toBeNull()
+      expect(sampleValue(text, 'taskmeter_udp_reader_info', { reader })).toBe(1)
       expect(sumOf(text, 'taskmeter_datagrams_invalid_total')).toBeGreaterThan(0)
       expect(sumOf(text, 'taskmeter_events_invalid_total')).toBeGreaterThan(0)
       expect(sumOf(text, 'taskmeter_events_total')).toBeGreaterThan(0)

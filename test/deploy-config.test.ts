@@ -115,6 +115,23 @@ describe('docker-compose.yml', () => {
     expect(grafana?.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' })
   })
 
+  it("shares the agent's unix socket with the demo through one named volume at the same path", () => {
+    const { agent, demo } = compose.services
+    const socketMount = (service: ComposeService | undefined): string | undefined =>
+      service?.volumes?.find((v) => v.startsWith('taskmeter-socket:'))?.split(':')[1]
+    const dir = socketMount(agent)
+    expect(dir).toBe('/var/run/taskmeter')
+    expect(socketMount(demo)).toBe(dir)
+    expect(Object.keys((compose as { volumes?: Record<string, unknown> }).volumes ?? {})).toContain('taskmeter-socket')
+    const args = agent?.command ?? []
+    const socket = args[args.indexOf('--unix-socket') + 1] ?? ''
+    expect(args).toContain('--unix-socket')
+    expect(path.posix.dirname(socket)).toBe(dir)
+    // UDP stays for the demo, which sends over it.
+    expect(args.join(' ')).toContain('--udp-host 0.0.0.0')
+    expect(demo?.environment).toMatchObject({ TASKMETER_UNIX_SOCKET: socket, DD_DOGSTATSD_URL: `unix://${socket}` })
+  })
+
   it('mounts and builds only files that exist, where the provisioning files expect them', () => {
     const mounts = new Map<string, string>()
     for (const service of Object.values(compose.services))
@@ -169,10 +186,16 @@ describe('deploy/Dockerfile', () => {
   const all = (keyword: string): string[] => instructions.filter((i) => i.keyword === keyword).map((i) => i.args)
 
   it('is multi-stage on a Node LTS image, runs as a non-root user, exposes 3000/tcp and 8125/udp', () => {
-    expect(all('FROM')).toHaveLength(2)
-    const nodeImage = /^NODE_IMAGE=node:(\d+)-alpine$/.exec(all('ARG')[0] ?? '')
-    expect(Number(nodeImage?.[1]) % 2, 'LTS lines of Node are even majors').toBe(0)
-    expect(Number(nodeImage?.[1])).toBeGreaterThanOrEqual(24)
+    // The FROM lines with the ARG defaults substituted.
+    const defaults = new Map(all('ARG').map((a) => a.split('=') as [string, string]))
+    const images = all('FROM').map((f) => f.replace(/\$\{(\w+)\}/g, (_, name: string) => defaults.get(name) ?? '?'))
+    expect(images).toHaveLength(2)
+    const [build, runtime] = images.map((f) => /^node:(\d+)-(\w+)(-slim)? AS (\w+)$/.exec(f))
+    expect(Number(build?.[1]) % 2, 'LTS lines of Node are even majors').toBe(0)
+    expect(Number(build?.[1])).toBeGreaterThanOrEqual(24)
+    // The full image compiles the addon; the runtime is the slim one of the same Node and Debian.
+    expect(build?.slice(1)).toEqual([build?.[1], build?.[2], undefined, 'build'])
+    expect(runtime?.slice(1)).toEqual([build?.[1], build?.[2], '-slim', 'runtime'])
     const user = all('USER').at(-1)
     expect(user).toBeDefined()
     expect(['root', '0']).not.toContain(user)
@@ -202,6 +225,8 @@ describe('deploy/Dockerfile', () => {
       )
     const entrypoint = JSON.parse(all('ENTRYPOINT')[0] ?? '[]') as string[]
     expect(existsSync(path.join(REPO_ROOT, entrypoint[1] ?? '?'))).toBe(true)
+    // The native addon, for --udp-reader auto and --unix-socket.
+    expect(all('COPY')).toContainEqual(expect.stringMatching(/agent\/native\/build\/Release\/taskmeter_native\.node /))
   })
 
   it('runs its HEALTHCHECK command and the compose demo command against a real agent', async () => {

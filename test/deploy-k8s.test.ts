@@ -3,7 +3,7 @@
 // packages: `kubernetes-models` validates each object with the JSON schemas generated from the
 // Kubernetes OpenAPI (types, enums, required fields, formats), and TypeScript's excess-property
 // check against the same package's types rejects unknown fields, which those schemas allow.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
@@ -130,6 +130,7 @@ interface Container {
   livenessProbe?: { httpGet?: { path: string; port: string | number } }
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> }
   volumeMounts?: Array<{ name: string; mountPath: string }>
+  env?: Array<{ name: string; value?: string }>
   securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean }
 }
 
@@ -141,8 +142,8 @@ describe('the sidecar deployment', () => {
         spec: {
           initContainers?: Container[]
           containers: Container[]
-          securityContext: { runAsNonRoot: boolean }
-          volumes?: Array<{ name: string; configMap?: { name: string } }>
+          securityContext: { runAsNonRoot: boolean; runAsUser?: number; runAsGroup?: number; fsGroup?: number }
+          volumes?: Array<{ name: string; configMap?: { name: string }; emptyDir?: { medium?: string } }>
         }
       }
     }
@@ -154,13 +155,20 @@ describe('the sidecar deployment', () => {
   const configMap = byKind('ConfigMap')[0] as { metadata: { name: string }; data: Record<string, string> }
   const configArg = (sidecar.args ?? []).indexOf('--config')
   const configPath = sidecar.args?.[configArg + 1] ?? ''
+  const socketArg = (sidecar.args ?? []).indexOf('--unix-socket')
+  const socketPath = sidecar.args?.[socketArg + 1] ?? ''
+  let localSocket = ''
 
-  /** The sidecar's args with its --config pointing at the ConfigMap's file, written here. */
+  /** The sidecar's args with --config pointing at the ConfigMap's file, written here, and the
+   * --unix-socket in the same directory (the pod's path does not exist on this machine). */
   function sidecarArgs(): string[] {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'k8s-config-')), path.basename(configPath))
+    const dir = mkdtempSync(path.join(tmpdir(), 'k8s-config-'))
+    const file = path.join(dir, path.basename(configPath))
     writeFileSync(file, configMap.data[path.basename(configPath)] ?? '')
     const args = [...(sidecar.args ?? [])]
     args[configArg + 1] = file
+    localSocket = path.join(dir, path.basename(socketPath))
+    args[socketArg + 1] = localSocket
     return args
   }
 
@@ -184,6 +192,22 @@ describe('the sidecar deployment', () => {
     expect(app.args?.join(' ')).toContain('--host 127.0.0.1 --port 8125')
   })
 
+  it('shares the unix socket: one emptyDir mounted at the same path in both, --unix-socket in it, one uid/gid', () => {
+    const volume = pod.spec.volumes?.find((v) => v.name === 'taskmeter-socket')
+    expect(volume?.emptyDir).toBeDefined()
+    const mountOf = (c: Container): string | undefined =>
+      c.volumeMounts?.find((m) => m.name === 'taskmeter-socket')?.mountPath
+    expect(mountOf(sidecar)).toBe('/var/run/taskmeter')
+    expect(mountOf(app)).toBe(mountOf(sidecar))
+    expect(socketArg).toBeGreaterThan(-1)
+    expect(path.posix.dirname(socketPath)).toBe(mountOf(sidecar))
+    const env = Object.fromEntries((app.env ?? []).map((e) => [e.name, e.value]))
+    expect(env).toMatchObject({ TASKMETER_UNIX_SOCKET: socketPath, DD_DOGSTATSD_URL: `unix://${socketPath}` })
+    // Mode 0660: the app may send if it runs as the socket's owner or in its group.
+    const { runAsUser, runAsGroup, fsGroup } = pod.spec.securityContext
+    expect([runAsUser, runAsGroup, fsGroup]).toEqual([1000, 1000, 1000])
+  })
+
   it("starts with the sidecar's flags, and its memory limit covers the worst case the agent computes for them", async () => {
     const limit = /^(\d+)Mi$/.exec(sidecar.resources?.limits?.memory ?? '')
     expect(limit, 'the limit is written in Mi').not.toBeNull()
@@ -193,6 +217,10 @@ describe('the sidecar deployment', () => {
       const worst = /"worst_case_mib":([\d.]+)/.exec(agent.output())
       expect(worst, agent.output()).not.toBeNull()
       expect(Number(worst?.[1])).toBeLessThanOrEqual(Number(limit?.[1]))
+      // The socket exists with the mode the pod's shared uid/gid relies on.
+      const socket = statSync(localSocket)
+      expect(socket.isSocket()).toBe(true)
+      expect((socket.mode & 0o777).toString(8)).toBe('660')
     } finally {
       await agent.stop()
     }

@@ -176,10 +176,11 @@ describe('client → UDP → agent and the in-process monitor', () => {
         expected.tasks['app.predict{service="shop"}']?.latency_ms.p50 ?? Infinity,
       )
 
-      // The config reload families belong to the served agent (SIGHUP, /-/reload): a monitor has no files.
+      // The config reload families belong to the served agent (SIGHUP, /-/reload): a monitor has no
+      // files. Nor does it read a socket, so it names no UDP reader.
       const agentText = (await getText(`${agent.baseUrl}/metrics`))
         .split('\n')
-        .filter((line) => !/^(# (HELP|TYPE) )?taskmeter_config_/.test(line))
+        .filter((line) => !/^(# (HELP|TYPE) )?taskmeter_(config_|udp_reader_info)/.test(line))
         .join('\n')
       const monitorText = await monitor.metrics()
       const fromAgent = samples(agentText)

@@ -15,6 +15,8 @@ const TOOLS: ReadonlyArray<[tool: string, aptPackage: string]> = [
   ['chromium', 'chromium'],
   ['yamllint', 'yamllint'],
   ['python3', 'python3'],
+  ['cc', 'gcc'],
+  ['valgrind', 'valgrind'],
 ]
 const dirs: string[] = []
 afterAll(() => {
@@ -66,7 +68,7 @@ describe('test/setup/system-tools.sh', () => {
     expect(result.stdout).toBe('')
     const lines = result.stderr.trim().split('\n')
     const missing = lines.filter((line) => line.startsWith('missing: '))
-    expect(missing.map((line) => line.split(' ')[1])).toEqual(['promtool', 'chromium', 'yamllint'])
+    expect(missing.map((line) => line.split(' ')[1])).toEqual(['promtool', 'chromium', 'yamllint', 'cc', 'valgrind'])
     for (const line of missing) {
       const tool = line.split(' ')[1]
       const aptPackage = TOOLS.find(([name]) => name === tool)?.[1]

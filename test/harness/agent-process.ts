@@ -49,6 +49,18 @@ export async function startAgentProcess(args: string[] = [], env: Record<string,
     })
   })
 
+  // `npm run test:dgram` runs ingest tests again with TASKMETER_UDP_READER=dgram: make sure the
+  // agent really took that reader, or those runs would test the default one twice.
+  const wanted = env.TASKMETER_UDP_READER ?? process.env.TASKMETER_UDP_READER
+  if (
+    wanted !== undefined &&
+    wanted !== 'auto' &&
+    !args.includes('--udp-reader') &&
+    !text.includes(`"udp_reader":"${wanted}"`)
+  ) {
+    child.kill('SIGKILL')
+    throw new Error(`TASKMETER_UDP_READER=${wanted} but the agent did not take that reader:\n${text}`)
+  }
   return {
     child,
     udpPort: ports.udp,

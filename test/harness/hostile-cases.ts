@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentDropReason } from '../../agent/src/aggregate/drop-counters.js'
 import type { LineReason } from '../../agent/src/decode/statsd-reasons.js'
 import { type AgentProcess, startAgentProcess } from './agent-process.js'
+import { UDP_READERS, type UdpReaderUnderTest, readerArgs } from './udp-readers.js'
 import {
   type CustomKind,
   type Labels,
@@ -145,11 +146,14 @@ export interface AgentRun {
 }
 
 /** Starts an agent for the describe block, sends the groups in order and scrapes once. */
-export function agentRun(groups: () => ReadonlyArray<ReadonlyArray<string | Uint8Array>>): () => AgentRun {
+export function agentRun(
+  groups: () => ReadonlyArray<ReadonlyArray<string | Uint8Array>>,
+  reader: UdpReaderUnderTest = 'native',
+): () => AgentRun {
   let agent: AgentProcess | null = null
   let run: AgentRun | null = null
   beforeAll(async () => {
-    agent = await startAgentProcess()
+    agent = await startAgentProcess(readerArgs(reader))
     const sender = new UdpSender(agent.udpPort)
     const bytes = groups().map((group) => group.map((d) => (typeof d === 'string' ? Buffer.from(d, 'utf8') : d)))
     try {
@@ -170,10 +174,10 @@ export function agentRun(groups: () => ReadonlyArray<ReadonlyArray<string | Uint
   }
 }
 
-/** One agent, every case in order, one `it` per case plus the exposition-wide rules. */
+/** One agent per reader, every case in order, one `it` per case plus the exposition-wide rules. */
 export function describeHostileCases(title: string, cases: readonly HostileCase[]): void {
-  describe(title, () => {
-    const run = agentRun(() => cases.map((c) => c.send))
+  describe.each(UDP_READERS)(`${title}, %s reader`, (reader) => {
+    const run = agentRun(() => cases.map((c) => c.send), reader)
     it.each(cases.map((c, i) => [c.title, i] as const))('%s', (_title, i) => {
       expectCase(cases[i] as HostileCase, run().refused[i] ?? {}, run().scrape)
     })

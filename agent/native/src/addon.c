@@ -70,6 +70,9 @@ static long drain_batches(reader_handle *handle, int limit) {
     int count = tm_reader_recv(&handle->reader);
     if (count <= 0) break;
     total += count;
+    /* A short batch emptied the queue as of that call: asking again would be one more syscall
+       per wakeup for an EAGAIN (the poll is level-triggered, so later datagrams wake us again). */
+    int drained = count < (int)handle->reader.batch;
     napi_handle_scope scope;
     napi_open_handle_scope(env, &scope);
     napi_value on_batch, argument, receiver, result;
@@ -86,6 +89,7 @@ static long drain_batches(reader_handle *handle, int limit) {
       break;
     }
     napi_close_handle_scope(env, scope);
+    if (drained) break;
   }
   return total;
 }
@@ -201,6 +205,7 @@ static napi_value reader_info(napi_env env, napi_callback_info info) {
   reader_handle *handle = handle_of(env, argv[0]);
   if (handle == NULL) return NULL;
   char text[256];
+  tm_reader_refresh_drops(&handle->reader);
   int port_number = tm_reader_address(&handle->reader, text, sizeof text);
   CHECK(env, napi_create_array_with_length(env, 4, &result));
   napi_create_int32(env, port_number, &port);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,11 +66,16 @@ static int bind_unix(tm_reader *reader, const tm_open_options *options, char *er
   memcpy(addr.sun_path, options->path, length);
   int code = clear_stale_unix_path(options->path, err, err_len);
   if (code != 0) return code;
-  if (bind(reader->fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+  /* Kept before bind, so that a failure after it still removes the file close() knows of. */
+  char *path = strdup(options->path);
+  if (path == NULL) return fail(ENOMEM, err, err_len, "allocate", "");
+  if (bind(reader->fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    free(path);
     return fail(errno, err, err_len, "cannot bind", options->path);
-  reader->unix_path = strdup(options->path);
+  }
+  reader->unix_path = path;
   struct stat st;
-  if (reader->unix_path == NULL || stat(options->path, &st) != 0) return fail(errno, err, err_len, "stat", options->path);
+  if (stat(options->path, &st) != 0) return fail(errno, err, err_len, "stat", options->path);
   reader->unix_inode = st.st_ino;
   if (chmod(options->path, options->mode) != 0) return fail(errno, err, err_len, "cannot chmod", options->path);
   return 0;
@@ -143,6 +149,25 @@ int tm_reader_open(tm_reader *reader, const tm_open_options *options, uint8_t *b
   return code;
 }
 
+static void keep_newest_drops(tm_reader *reader, uint32_t drops) {
+  /* The counter only grows (and wraps at 2^32): keep the newest, which is the largest mod 2^32. */
+  if ((int32_t)(drops - reader->kernel_drops) > 0) reader->kernel_drops = drops;
+}
+
+/*
+ * A datagram carries the drop count of the moment it was queued, so drops after the last queued
+ * datagram (the end of a burst that filled the queue) reach no datagram: read the socket's own
+ * count once the queue is found empty, and whenever the count is asked for.
+ */
+void tm_reader_refresh_drops(tm_reader *reader) {
+  uint32_t meminfo[SK_MEMINFO_VARS];
+  socklen_t size = sizeof meminfo;
+  if (getsockopt(reader->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &size) != 0 ||
+      size <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+    return;
+  keep_newest_drops(reader, meminfo[SK_MEMINFO_DROPS]);
+}
+
 int tm_reader_recv(tm_reader *reader) {
   unsigned batch = reader->batch;
   for (unsigned i = 0; i < batch; i++) {
@@ -158,7 +183,12 @@ int tm_reader_recv(tm_reader *reader) {
   int count;
   do count = recvmmsg(reader->fd, reader->msgs, batch, MSG_DONTWAIT, NULL);
   while (count < 0 && errno == EINTR);
-  if (count < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+  if (count < 0) {
+    int code = errno;
+    if (code != EAGAIN && code != EWOULDBLOCK) return -code;
+    tm_reader_refresh_drops(reader);
+    return 0;
+  }
   for (int i = 0; i < count; i++) {
     struct msghdr *header = &reader->msgs[i].msg_hdr;
     unsigned length = reader->msgs[i].msg_len;
@@ -168,8 +198,7 @@ int tm_reader_recv(tm_reader *reader) {
         continue;
       uint32_t drops;
       memcpy(&drops, CMSG_DATA(c), sizeof drops);
-      /* The counter only grows (and wraps at 2^32): keep the newest, which is the largest mod 2^32. */
-      if ((int32_t)(drops - reader->kernel_drops) > 0) reader->kernel_drops = drops;
+      keep_newest_drops(reader, drops);
     }
   }
   return count;

@@ -1,6 +1,6 @@
 /*
  * The socket side of the native reader, in plain C with no Node in it, so that the C-level test
- * (test/recv_batch_test.c, run under valgrind) exercises exactly the code the agent runs.
+ * (agent/native/test/recv_batch_test.c, run under valgrind) exercises exactly the code the agent runs.
  *
  * One non-blocking datagram socket (UDP over IPv4/IPv6, or a unix datagram socket) drained with
  * recvmmsg: up to `batch` datagrams per system call, each into its own fixed slot of one buffer
@@ -57,6 +57,12 @@ int tm_reader_open(tm_reader *reader, const tm_open_options *options, uint8_t *b
 
 /* Reads one batch without blocking: the count of datagrams read (0 when none is queued), or -errno. */
 int tm_reader_recv(tm_reader *reader);
+
+/*
+ * Brings kernel_drops up to the socket's own count (SO_MEMINFO): drops after the last queued
+ * datagram reach no datagram's SO_RXQ_OVFL. tm_reader_recv does it when it finds the queue empty.
+ */
+void tm_reader_refresh_drops(tm_reader *reader);
 
 /* The bound address: the port (0 for a unix socket) and the address as text into `address`. */
 int tm_reader_address(const tm_reader *reader, char *address, size_t address_len);

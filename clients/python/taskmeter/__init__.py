@@ -1,5 +1,6 @@
 """taskmeter: send task latencies, counters, gauges and histograms to the taskmeter agent (the
-sidecar) over UDP, batched in wire protocol v1 (protocol/SPEC.md). Standard library only."""
+sidecar) over UDP or a unix datagram socket, batched in wire protocol v1 (protocol/SPEC.md).
+Standard library only."""
 from .client import Client
 from .errors import DROP_REASONS, TaskmeterDropError, TaskmeterError
 from .statsd_timer import StatsdTimer

@@ -49,8 +49,9 @@ class Client(CompatMethods):
         mock: bool = False,
         report_url: Optional[str] = None,
         report_timeout_ms: Optional[int] = None,
+        unix_socket: Optional[str] = None,
     ) -> None:
-        extra = {"mock": mock, "report_url": report_url, "report_timeout_ms": report_timeout_ms}
+        extra = {"mock": mock, "report_url": report_url, "report_timeout_ms": report_timeout_ms, "unix_socket": unix_socket}
         options = resolve_options(
             host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env, extra
         )

@@ -1,4 +1,4 @@
-"""State shared by a client and all its children: one lock, one batch, one socket, one in-flight
+"""State shared by a client and all its children: one lock, one batch, one socket (UDP or unix), one in-flight
 tracker, one flush thread, one set of stats. Children differ only in prefix and tags (client.py).
 
 Thread safety: every mutation of the batch and the in-flight tracker happens under self.lock (an
@@ -20,6 +20,7 @@ from .inflight import InflightTracker
 from .mock_transport import MockTransport
 from .options import ResolvedOptions
 from .udp_transport import UdpTransport
+from .unix_transport import UnixTransport
 
 # Task names kept for report()'s default list; past this the report names only the first ones.
 MAX_REPORT_TASKS = 1000
@@ -35,11 +36,12 @@ class ClientCore:
         self.inflight = InflightTracker()
         self.closed = False
         self.task_names: Dict[str, bool] = {}  # a dict as an ordered set: full task names, in first-use order
-        if options.mock:
-            self.mock: Optional[MockTransport] = MockTransport(self.telemetry)
+        self.mock: Optional[MockTransport] = MockTransport(self.telemetry) if options.mock else None
+        if self.mock is not None:
             self.transport: Any = self.mock
+        elif options.unix_socket is not None:
+            self.transport = UnixTransport(options.unix_socket, self.telemetry)
         else:
-            self.mock = None
             self.transport = UdpTransport(options.host, options.port, self.telemetry, options.clock_ms)
         self.batch = BatchBuffer(options.max_datagram_bytes, self.transport)
         self._new_identity()

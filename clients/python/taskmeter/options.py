@@ -1,12 +1,14 @@
 """Client() options: hot-shots names where they overlap (host, port, prefix, tags / global_tags,
 max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
-here, with the TASKMETER_HOST / TASKMETER_PORT environment fallbacks, into a ResolvedOptions;
-nothing else in the client reads os.environ. A bad option raises TaskmeterError at startup."""
+here, with the TASKMETER_HOST / TASKMETER_PORT / TASKMETER_UNIX_SOCKET environment fallbacks, into
+a ResolvedOptions; nothing else in the client reads os.environ. A bad option raises TaskmeterError
+at startup."""
 from __future__ import annotations
 
 import os
 import random as _random
 import re
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, Optional
@@ -29,6 +31,9 @@ DEFAULT_FLUSH_INTERVAL_MS = 100
 # report() asks the agent's HTTP server, by default on the UDP host at this port.
 DEFAULT_REPORT_PORT = 3000
 DEFAULT_REPORT_TIMEOUT_MS = 2000
+
+# sockaddr_un's sun_path is 108 bytes on Linux, one of them the terminating NUL.
+MAX_UNIX_SOCKET_PATH_BYTES = 107
 
 _LOOPBACK_V4 = re.compile(r"^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$")
 
@@ -65,6 +70,7 @@ class ResolvedOptions:
     mock: bool
     report_url: str
     report_timeout_ms: int
+    unix_socket: Optional[str]
     __slots__ = (
         "host",
         "port",
@@ -79,6 +85,7 @@ class ResolvedOptions:
         "mock",
         "report_url",
         "report_timeout_ms",
+        "unix_socket",
     )
 
 
@@ -99,6 +106,27 @@ def _port_from(port: object, env: Mapping[str, str]) -> int:
     if not re.match(r"^[0-9]{1,5}$", text):
         raise _invalid("TASKMETER_PORT", "an integer 1..65535", text)
     return _integer_in("TASKMETER_PORT", int(text), 1, 65535)
+
+
+def _unix_socket_from(unix_socket: object, host: object, port: object, env: Mapping[str, str]) -> Optional[str]:
+    """The code's choice of destination beats the environment's: unix_socket=, else host= or port=
+    (UDP), else TASKMETER_UNIX_SOCKET, else TASKMETER_HOST / TASKMETER_PORT."""
+    option = "unix_socket"
+    if unix_socket is None:
+        if host is not None or port is not None:
+            return None
+        unix_socket = env.get("TASKMETER_UNIX_SOCKET") or None
+        if unix_socket is None:
+            return None
+        option = "TASKMETER_UNIX_SOCKET"
+    if type(unix_socket) is not str or not unix_socket:
+        raise _invalid(option, "a non-empty str (the agent's socket file)", unix_socket)
+    # A path sendto() cannot take would fail every send: a config mistake, so said at startup.
+    if len(os.fsencode(unix_socket)) > MAX_UNIX_SOCKET_PATH_BYTES:
+        raise _invalid(option, "a path of at most %d bytes" % MAX_UNIX_SOCKET_PATH_BYTES, unix_socket)
+    if not hasattr(socket, "AF_UNIX"):
+        raise _invalid(option, "unset on a platform without AF_UNIX sockets", unix_socket)
+    return unix_socket
 
 
 def _callable_or(option: str, value: Any, fallback: Any) -> Any:
@@ -133,10 +161,11 @@ def resolve_options(
     extra: Optional[Dict[str, Any]] = None,
 ) -> ResolvedOptions:
     """extra: the options added since the hot-shots set, as a dict (mock, report_url,
-    report_timeout_ms)."""
+    report_timeout_ms, unix_socket)."""
     extra = extra or {}
     env = os.environ if env is None else env
     options = ResolvedOptions()
+    options.unix_socket = _unix_socket_from(extra.get("unix_socket"), host, port, env)
     options.host = _host_from(host, env)
     options.port = _port_from(port, env)
     # A prefix must leave room for at least one byte of name (SPEC.md §7: names are 1..200 bytes).
@@ -150,7 +179,9 @@ def resolve_options(
         raise _invalid("tags", 'a mapping of str to str or a list of "key:value" str', tags)
     options.tags = tags
     if max_buffer_size is None:
-        max_buffer_size = LOOPBACK_MAX_DATAGRAM_BYTES if is_loopback_host(options.host) else DEFAULT_MAX_DATAGRAM_BYTES
+        # A unix socket is on this machine: it takes a loopback-sized datagram as well.
+        local = options.unix_socket is not None or is_loopback_host(options.host)
+        max_buffer_size = LOOPBACK_MAX_DATAGRAM_BYTES if local else DEFAULT_MAX_DATAGRAM_BYTES
     options.max_datagram_bytes = _integer_in("max_buffer_size", max_buffer_size, MIN_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES)
     options.flush_interval_ms = _integer_in("buffer_flush_interval", buffer_flush_interval, MIN_FLUSH_INTERVAL_MS, MAX_FLUSH_INTERVAL_MS)
     if type(sample_rate) not in (int, float) or not 0 < sample_rate <= 1:

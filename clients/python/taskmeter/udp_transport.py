@@ -6,66 +6,43 @@ from __future__ import annotations
 import socket
 from typing import Any, Callable, Optional
 
+from .socket_transport import SocketTransport, non_blocking
+
 # How long a failed connect (DNS failure, no route) waits before the next attempt.
 RETRY_CONNECT_MS = 1000
 
 
-class UdpTransport:
+class UdpTransport(SocketTransport):
     def __init__(self, host: str, port: int, telemetry: Any, clock_ms: Callable[[], float]) -> None:
+        super().__init__(telemetry, "%s:%d" % (host, port))
         self._host = host
         self._port = port
-        self._telemetry = telemetry
         self._clock_ms = clock_ms
-        self._sock: Optional[socket.socket] = None
         self._retry_at_ms = 0.0
-        self._closed = False
-        self._connect()
+        self._sock = self._open()
 
-    def _connect(self) -> Optional[socket.socket]:
-        if self._closed or self._clock_ms() < self._retry_at_ms:
+    def _open(self) -> Optional[socket.socket]:
+        if self._clock_ms() < self._retry_at_ms:
             return None
         try:
             family, kind, proto, _, address = socket.getaddrinfo(self._host, self._port, 0, socket.SOCK_DGRAM)[0]
-            sock = socket.socket(family, kind, proto)
+            sock = non_blocking(socket.socket(family, kind, proto))
             try:
-                sock.setblocking(False)
                 sock.connect(address)
             except BaseException:
                 sock.close()
                 raise
         except OSError as error:
             self._retry_at_ms = self._clock_ms() + RETRY_CONNECT_MS
-            self._telemetry.socket_error("cannot reach %s:%d: %s" % (self._host, self._port, error))
+            self._telemetry.socket_error("cannot reach %s: %s" % (self._destination, error))
             return None
-        self._sock = sock
         return sock
 
-    def send(self, datagram: bytes, events: int, reports: int) -> None:
-        sock = self._sock
-        if sock is None:
-            sock = self._connect()
-            if sock is None:
-                self._telemetry.drop("send_failed", events, "no socket to %s:%d" % (self._host, self._port))
-                return
+    def _write(self, sock: socket.socket, datagram: bytes) -> None:
         try:
-            try:
-                sock.send(datagram)
-            except ConnectionRefusedError:
-                # ICMP port unreachable for an EARLIER datagram (the agent was down): Linux reports
-                # it on this send and clears it, so this datagram deserves one more try.
-                self._telemetry.socket_error("%s:%d refused an earlier datagram (agent down?)" % (self._host, self._port))
-                sock.send(datagram)
-        except OSError as error:
-            self._telemetry.drop("send_failed", events, "could not send to %s:%d: %s" % (self._host, self._port, error))
-            return
-        self._telemetry.count_sent(events, reports)
-
-    def close(self) -> None:
-        self._closed = True
-        sock = self._sock
-        self._sock = None
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
+            sock.send(datagram)
+        except ConnectionRefusedError:
+            # ICMP port unreachable for an EARLIER datagram (the agent was down): Linux reports it
+            # on this send and clears it, so this datagram deserves one more try.
+            self._telemetry.socket_error("%s refused an earlier datagram (agent down?)" % (self._destination,))
+            sock.send(datagram)

@@ -1,7 +1,7 @@
 """Shared test support: puts the package on sys.path (the tests run from the repo root with
-`python3 -m unittest discover -s clients/python/tests`), finds the golden vectors, and gives a real
-UDP receiver on 127.0.0.1 plus an injectable clock and random source. No fixed sleeps: receivers
-and pollers wait for a condition with a deadline."""
+`python3 -m unittest discover -s clients/python/tests`), finds the golden vectors, and gives real
+UDP (127.0.0.1) and unix datagram receivers plus an injectable clock and random source. No fixed
+sleeps: receivers and pollers wait for a condition with a deadline."""
 import json
 import logging
 import os
@@ -46,14 +46,11 @@ def wait_for(what, probe, timeout_s=5.0, interval_s=0.005):
         time.sleep(interval_s)
 
 
-class UdpReceiver:
-    """A real UDP socket on 127.0.0.1:0 that collects datagrams."""
+class DatagramReceiver:
+    """A real datagram socket (bound by the subclass) that collects what arrives."""
 
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * 1024 * 1024)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
+    def __init__(self, sock):
+        self.sock = sock
         self.datagrams = []
 
     def drain(self, timeout_s=0.0):
@@ -84,6 +81,32 @@ class UdpReceiver:
 
     def close(self):
         self.sock.close()
+
+
+class UdpReceiver(DatagramReceiver):
+    """A real UDP socket on 127.0.0.1:0."""
+
+    def __init__(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * 1024 * 1024)
+        sock.bind(("127.0.0.1", 0))
+        super().__init__(sock)
+        self.port = sock.getsockname()[1]
+
+
+class UnixReceiver(DatagramReceiver):
+    """A real unix datagram socket bound at path (the socket file the agent would create).
+    close() leaves the file behind, as a crashed agent does; unlink() removes it."""
+
+    def __init__(self, path):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        super().__init__(sock)
+        self.path = path
+
+    def unlink(self):
+        if os.path.exists(self.path):
+            os.unlink(self.path)
 
 
 class FakeClock:

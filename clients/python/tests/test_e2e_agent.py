@@ -1,13 +1,15 @@
 """End to end: the real agent (node agent/dist/cli.js, ephemeral ports on 127.0.0.1) and a Python
 app using the client. /dashboard shows the app's timings, its failures (completed = success +
 error, error_rate), and its in-flight tasks: tasks_active is 3 for the whole second that three
-1-second tasks run, then 0. No fixed sleeps: every wait polls with a deadline."""
+1-second tasks run, then 0. Over --unix-socket, the same client's timings reach /metrics. No fixed
+sleeps: every wait polls with a deadline."""
 import asyncio
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -35,9 +37,9 @@ def find_node():
 class AgentProcess:
     """The agent CLI as a child process; its ports come from its "listening" log line."""
 
-    def __init__(self):
+    def __init__(self, *extra_args):
         self.process = subprocess.Popen(
-            [find_node(), AGENT_CLI, "--port", "0", "--udp-port", "0", "--host", "127.0.0.1"],
+            [find_node(), AGENT_CLI, "--port", "0", "--udp-port", "0", "--host", "127.0.0.1", *extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -47,9 +49,9 @@ class AgentProcess:
         self.ports = None
         self.listening = threading.Event()
         threading.Thread(target=self._read_output, daemon=True).start()
-        if not self.listening.wait(timeout=15):
+        if not self.listening.wait(timeout=15) or self.ports is None:
             self.stop()
-            raise AssertionError("the agent did not log its ports within 15 s:\n" + "".join(self.output))
+            raise AssertionError("the agent exited or did not log its ports within 15 s:\n" + "".join(self.output))
         self.udp_port, self.http_port = self.ports
 
     def _read_output(self):
@@ -186,6 +188,30 @@ class AgentEndToEndTest(unittest.TestCase):
         metrics = self.agent.get("/metrics")
         self.assertRegex(metrics, r'(?m)^tasks_active\{task="pyapp\.slow"\} 0$')
         self.assertEqual(len(durations), SLOW_TASKS)
+
+
+class UnixSocketEndToEndTest(unittest.TestCase):
+    """The agent listening on a unix datagram socket too (--unix-socket), as in a pod whose
+    containers share a volume: the client's datagrams over it show on /metrics."""
+
+    def setUp(self):
+        directory = tempfile.mkdtemp(prefix="tm-e2e-")  # under /tmp: far below sun_path's 107 bytes
+        self.addCleanup(shutil.rmtree, directory, True)
+        self.path = os.path.join(directory, "agent.sock")
+        self.agent = AgentProcess("--unix-socket", self.path)
+        self.addCleanup(self.agent.stop)
+
+    def test_timings_over_the_unix_socket_show_on_metrics(self):
+        support.wait_for("the agent's socket file", lambda: True if os.path.exists(self.path) else None, 10.0)
+        client = Client(unix_socket=self.path, prefix="pyuds.", buffer_flush_interval=FLUSH_INTERVAL_MS)
+        self.addCleanup(client.close)
+        for i in range(20):
+            client.timing("predict", 5 + i * 0.5)
+        client.flush()
+        completed = re.compile(r'(?m)^tasks_completed_total\{task="pyuds\.predict"\} 20$')
+        support.wait_for("pyuds.predict on /metrics", lambda: completed.search(self.agent.get("/metrics")), 10.0, interval_s=0.02)
+        self.assertEqual(client.stats()["dropped"], {})
+        self.assertEqual(client.stats()["sent"], 20)
 
 
 if __name__ == "__main__":
