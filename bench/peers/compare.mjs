@@ -152,7 +152,9 @@ console.log('not run: statsd_exporter (Go; in neither Debian nor npm on this mac
 const result = {
   bench: 'peers',
   seconds_per_step: SECONDS,
+  runs: RUNS,
   rows,
+  run_rows: runRows,
   ratios,
   goals: goalList,
   notes,

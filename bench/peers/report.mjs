@@ -21,7 +21,18 @@ export function medianRows(runRows) {
     if (!groups.has(key)) groups.set(key, [])
     groups.get(key).push(r)
   }
-  return [...groups.values()].map((group) => {
+  // In the order the targets ran, then by load and rate (a step first reached in a later run
+  // would otherwise come last).
+  const order = (values) => (r) => values.indexOf(r)
+  const targets = order([...new Set(runRows.map((r) => r.target))])
+  const loads = order([...new Set(runRows.map((r) => `${r.transport}|${r.format}`))])
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      targets(a[0].target) - targets(b[0].target) ||
+      loads(`${a[0].transport}|${a[0].format}`) - loads(`${b[0].transport}|${b[0].format}`) ||
+      a[0].offered_per_s - b[0].offered_per_s,
+  )
+  return sorted.map((group) => {
     const row = { ...group[0], runs: group.length }
     for (const [field, value] of Object.entries(group[0])) {
       if (typeof value !== 'number') continue
