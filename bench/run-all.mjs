@@ -165,7 +165,15 @@ console.log(
     .join(' ')} ===`,
 )
 const goalWidth = Math.max(58, ...summary.map((s) => s.goal.length + 2))
-console.log('goal'.padEnd(goalWidth) + 'measured'.padStart(14) + 'target'.padStart(14) + '  unit      met')
+const unitWidth = Math.max(10, ...summary.map((s) => s.unit.length + 1))
+console.log(
+  'goal'.padEnd(goalWidth) +
+    'measured'.padStart(14) +
+    'target'.padStart(14) +
+    '  unit' +
+    ' '.repeat(unitWidth - 4) +
+    'met',
+)
 for (const s of summary) {
   const value =
     s.value === null
@@ -178,7 +186,7 @@ for (const s of summary) {
       value.padStart(14) +
       (s.target ?? '').padStart(14) +
       '  ' +
-      s.unit.padEnd(10) +
+      s.unit.padEnd(unitWidth) +
       (s.met === null ? '' : s.met ? 'yes' : 'NO'),
   )
 }
