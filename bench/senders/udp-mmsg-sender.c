@@ -1,23 +1,26 @@
-// Bench sender: replays pre-built datagrams to 127.0.0.1:<port> with sendmmsg(2) at a target event
-// rate for a bounded time, so that the ingest benchmark measures the receiver and not a Node sender
-// (one Node sender sends about as fast as one Node receiver receives).
+// Bench sender: replays pre-built datagrams to 127.0.0.1:<port>, or to a unix datagram socket
+// (unix:<path>), with sendmmsg(2) at a target event rate for a bounded time, so that the ingest
+// benchmark measures the receiver and not a Node sender (one Node sender sends about as fast as
+// one Node receiver receives).
 // The datagrams come from a file written by bench/ingest-load.mjs: repeated [u32 LE length][bytes].
 // --sockets n sends from n sockets (n source ports) in turn: SO_REUSEPORT spreads by flow hash, so
 // one socket would feed one receiver only. Loopback only. Compiled at bench time, never committed:
 //   cc -O2 -o bench/results/udp-mmsg-sender bench/senders/udp-mmsg-sender.c
-// Usage: udp-mmsg-sender <port> <events_per_s> <seconds ≤ 120> <datagram_file> <events_per_datagram> [sockets]
-// Prints one JSON line: {"datagrams":…,"events":…,"seconds":…,"send_errors":…}
+// A unix datagram socket never drops: when the receiver's queue is full the kernel makes the
+// sender wait. The sockets are then non-blocking and a send that would block (EAGAIN) is counted
+// as `sender_blocked` and waits, as a blocking send would, until the socket is writable again;
+// the datagrams it owes stay due, so what was sent, not what was lost, shows how far the receiver
+// kept up.
+// Usage: udp-mmsg-sender <port|unix:path> <events_per_s> <seconds ≤ 120> <datagram_file> <events_per_datagram> [sockets]
+// Prints one JSON line: {"datagrams":…,"events":…,"seconds":…,"send_errors":…,"sender_blocked":…}
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <stdint.h>
+#include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "socket-address.h"
 
 #define BATCH 64
 #define MAX_DATAGRAMS 4096
@@ -31,15 +34,17 @@ static double now_seconds(void) {
 
 int main(int argc, char **argv) {
   if (argc < 6) {
-    fprintf(stderr, "usage: udp-mmsg-sender <port> <events_per_s> <seconds> <datagram_file> <events_per_datagram> [sockets]\n");
+    fprintf(stderr, "usage: udp-mmsg-sender <port|unix:path> <events_per_s> <seconds> <datagram_file> <events_per_datagram> [sockets]\n");
     return 2;
   }
-  int port = atoi(argv[1]);
+  struct sockaddr_storage address;
+  socklen_t address_length;
+  int family = socket_address(argv[1], 0, &address, &address_length);
   double rate = atof(argv[2]);
   double seconds = atof(argv[3]);
   int events_per_datagram = atoi(argv[5]);
   int socket_count = argc > 6 ? atoi(argv[6]) : 1;
-  if (port <= 0 || port > 65535 || rate <= 0 || seconds <= 0 || seconds > 120 || events_per_datagram <= 0 || socket_count < 1 || socket_count > MAX_SOCKETS) {
+  if (family < 0 || rate <= 0 || seconds <= 0 || seconds > 120 || events_per_datagram <= 0 || socket_count < 1 || socket_count > MAX_SOCKETS) {
     fprintf(stderr, "bad arguments\n");
     return 2;
   }
@@ -62,17 +67,13 @@ int main(int argc, char **argv) {
   fclose(file);
   if (count == 0) return 2;
 
-  struct sockaddr_in to;
-  memset(&to, 0, sizeof to);
-  to.sin_family = AF_INET;
-  to.sin_port = htons((uint16_t)port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK); // loopback only
+  int send_flags = family == AF_UNIX ? MSG_DONTWAIT : 0;
   int sockets[MAX_SOCKETS];
   for (int s = 0; s < socket_count; s++) {
-    sockets[s] = socket(AF_INET, SOCK_DGRAM, 0);
+    sockets[s] = socket(family, SOCK_DGRAM, 0);
     int sndbuf = 4 * 1024 * 1024;
     setsockopt(sockets[s], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    if (sockets[s] < 0 || connect(sockets[s], (struct sockaddr *)&to, sizeof to) != 0) {
+    if (sockets[s] < 0 || connect(sockets[s], (struct sockaddr *)&address, address_length) != 0) {
       perror("socket");
       return 1;
     }
@@ -83,14 +84,14 @@ int main(int argc, char **argv) {
   double datagrams_per_second = rate / events_per_datagram;
   double started = now_seconds();
   double end = started + seconds;
-  long long sent = 0, errors = 0;
+  long long sent = 0, errors = 0, blocked = 0;
   int next = 0, turn = 0;
+  struct timespec pause = {0, 50000}; // 50 µs: the pacing step
   for (;;) {
     double now = now_seconds();
     if (now >= end) break;
     long long due = (long long)((now - started) * datagrams_per_second);
     if (sent >= due) {
-      struct timespec pause = {0, 50000}; // 50 µs: the pacing step
       nanosleep(&pause, NULL);
       continue;
     }
@@ -100,8 +101,21 @@ int main(int argc, char **argv) {
       batch[i].msg_hdr.msg_iovlen = 1;
       next = next + 1 == count ? 0 : next + 1;
     }
-    int done = sendmmsg(sockets[turn], batch, n, 0);
+    int done = sendmmsg(sockets[turn], batch, n, send_flags);
     turn = turn + 1 == socket_count ? 0 : turn + 1;
+    if (done < n) {
+      // Not all sent: step back over the ones that were not, so that they stay due.
+      int unsent = n - (done < 0 ? 0 : done);
+      next = (int)(((long long)next - unsent % count + count) % count);
+    }
+    if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // Wait as a blocking send would, until the receiver's queue has room (at most 10 ms); every
+      // socket sends to the same receiver, so the next one in turn is as good as this one.
+      blocked++;
+      struct pollfd writable = {sockets[turn], POLLOUT, 0};
+      poll(&writable, 1, 10);
+      continue;
+    }
     if (done < 0) {
       // ECONNREFUSED: a previous datagram found no receiver; count and go on (bounded by time).
       errors++;
@@ -110,7 +124,8 @@ int main(int argc, char **argv) {
     sent += done;
   }
   double elapsed = now_seconds() - started;
-  printf("{\"datagrams\":%lld,\"events\":%lld,\"events_per_datagram\":%d,\"seconds\":%.6f,\"send_errors\":%lld,\"sockets\":%d}\n", sent,
-         sent * events_per_datagram, events_per_datagram, elapsed, errors, socket_count);
+  printf("{\"datagrams\":%lld,\"events\":%lld,\"events_per_datagram\":%d,\"seconds\":%.6f,\"send_errors\":%lld,"
+         "\"sender_blocked\":%lld,\"sockets\":%d,\"transport\":\"%s\"}\n",
+         sent, sent * events_per_datagram, events_per_datagram, elapsed, errors, blocked, socket_count, family == AF_UNIX ? "unix" : "udp");
   return 0;
 }
