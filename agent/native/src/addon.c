@@ -25,10 +25,13 @@
  * or two datagrams, and the epoll wakeup, the recvmmsg and the JS call cost more than decoding
  * them. After such a wakeup the reader stops watching for COALESCE_NS, so the next one finds a
  * batch. 250 us at 300 k datagrams/s is ~75 datagrams queued, ~100 KB of the receive buffer; an
- * idle or slow stream is never paused.
+ * idle or slow stream is never paused. Only a UDP socket whose receive buffer holds such a pause at
+ * over a million datagrams/s pauses: a unix datagram socket's queue is counted in datagrams
+ * (net.unix.max_dgram_qlen, 10 by default), so a pause there would only make the senders wait.
  */
 #define BUSY_GAP_NS 100000
 #define COALESCE_NS 250000
+#define PAUSE_MIN_RECV_BUFFER (512 * 1024)
 
 typedef struct reader_handle {
   tm_reader reader;
@@ -220,7 +223,8 @@ static napi_value reader_open(napi_env env, napi_callback_info info) {
   uv_poll_init(loop, &handle->poll, handle->reader.fd);
   handle->poll.data = handle;
   handle->open_uv_handles = 1;
-  handle->pause_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  int may_pause = options.family != AF_UNIX && tm_reader_recv_buffer_bytes(&handle->reader) >= PAUSE_MIN_RECV_BUFFER;
+  handle->pause_fd = may_pause ? timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC) : -1;
   if (handle->pause_fd >= 0) {
     uv_poll_init(loop, &handle->pause_poll, handle->pause_fd);
     handle->pause_poll.data = handle;
