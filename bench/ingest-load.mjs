@@ -69,7 +69,8 @@ export function cSender() {
   return compiled || null
 }
 
-function run(command, args) {
+/** Runs a sender to its end and resolves with the JSON line it printed. */
+export function runSender(command, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
@@ -98,7 +99,7 @@ export async function sendLoad({ port, rate, seconds, format, sockets = 1, nodeS
       parts.push(length, d)
     }
     writeFileSync(file, Buffer.concat(parts))
-    const r = await run(binary, [
+    const r = await runSender(binary, [
       String(port),
       String(rate),
       String(seconds),
@@ -116,7 +117,7 @@ export async function sendLoad({ port, rate, seconds, format, sockets = 1, nodeS
     ...(format === 'protocol' ? [] : [format]),
   ]
   const results = await Promise.all(
-    Array.from({ length: nodeSenders }, () => run(process.execPath, blastArgs(rate / nodeSenders))),
+    Array.from({ length: nodeSenders }, () => runSender(process.execPath, blastArgs(rate / nodeSenders))),
   )
   return {
     events: results.reduce((sum, r) => sum + r.events, 0),

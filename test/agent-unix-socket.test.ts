@@ -8,11 +8,10 @@ import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { BatchEncoder, EVENT_KIND, encodeName, encodeTags } from '@taskmeter/protocol'
-import StatsD from 'hot-shots'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 import { expectSamples } from './harness/expect-samples.js'
-import { closed, sent } from './harness/hot-shots.js'
+import { closed, hotShotsFor, sent } from './harness/hot-shots.js'
 import { metricsWhen } from './harness/poll.js'
 import { sampleValue } from './harness/prometheus-text.js'
 import { type ProcessResult, runProcess } from './harness/run-process.js'
@@ -81,12 +80,7 @@ describe('an agent with --unix-socket', () => {
 
   it('shows what the real hot-shots sent over uds, read by the native reader', async () => {
     const errors: Error[] = []
-    const client = new StatsD({
-      protocol: 'uds',
-      path: socketPath,
-      maxBufferSize: 0,
-      errorHandler: (err) => errors.push(err),
-    })
+    const client = hotShotsFor(agent, { protocol: 'uds', path: socketPath, errorHandler: (err) => errors.push(err) })
     for (let i = 0; i < 40; i++) await sent((cb) => client.timing('uds.checkout', 1 + i, { region: 'eu' }, cb))
     for (let i = 0; i < 25; i++) await sent((cb) => client.increment('uds.orders', 2, { payment: 'card' }, cb))
     await sent((cb) => client.gauge('uds.queue', 17, { queue: 'emails' }, cb))

@@ -4,11 +4,10 @@
 // `sender_blocked` counts those waits, and sent/s falls below offered/s), what the target counted,
 // the loss, the kernel's drops on a UDP port, and the target's CPU per datagram and per line.
 // Without the C sender (no cc) only UDP steps run, through the Node sender.
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { cpuSeconds, kernelDrops, rssMiB } from '../ingest.bench.mjs'
-import { buildDatagrams, cSender, RESULTS_DIR, sendLoad } from '../ingest-load.mjs'
+import { buildDatagrams, cSender, RESULTS_DIR, runSender, sendLoad } from '../ingest-load.mjs'
 
 const loads = new Map()
 /** The datagram file of a format, written once per run: { file, eventsPerDatagram }. */
@@ -29,16 +28,6 @@ export function loadFile(format) {
     loads.set(format, load)
   }
   return load
-}
-
-function runSender(binary, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    child.stdout.on('data', (chunk) => (out += chunk))
-    child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sender exited ${code}`))))
-  })
 }
 
 async function send({ target, transport, format, rate, seconds, sockets }) {

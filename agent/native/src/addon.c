@@ -81,6 +81,17 @@ static reader_handle *handle_of(napi_env env, napi_value value) {
   return handle;
 }
 
+/* The reader a one-argument method was called on (NULL with a JS exception pending). */
+static reader_handle *reader_argument(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "taskmeter native reader: a reader argument is needed");
+    return NULL;
+  }
+  return handle_of(env, argv[0]);
+}
+
 /* Calls onBatch(count) for every batch the queue holds, up to `limit` batches; returns datagrams read. */
 static long drain_batches(reader_handle *handle, int limit) {
   napi_env env = handle->env;
@@ -235,10 +246,7 @@ static napi_value reader_open(napi_env env, napi_callback_info info) {
 }
 
 static napi_value reader_start(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  reader_handle *handle = handle_of(env, argv[0]);
+  reader_handle *handle = reader_argument(env, info);
   if (handle == NULL) return NULL;
   if (!handle->polling && uv_poll_start(&handle->poll, UV_READABLE, on_readable) == 0) handle->polling = 1;
   return NULL;
@@ -246,10 +254,8 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
 
 /* Reads everything queued now, synchronously (a graceful stop's drain); returns datagrams read. */
 static napi_value reader_read_now(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], result;
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  reader_handle *handle = handle_of(env, argv[0]);
+  napi_value result;
+  reader_handle *handle = reader_argument(env, info);
   if (handle == NULL) return NULL;
   CHECK(env, napi_create_double(env, (double)drain_batches(handle, 1 << 20), &result));
   return result;
@@ -257,10 +263,8 @@ static napi_value reader_read_now(napi_env env, napi_callback_info info) {
 
 /* [port, address, kernel drops, SO_RCVBUF bytes] */
 static napi_value reader_info(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], result, port, address, drops, recv_buffer;
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  reader_handle *handle = handle_of(env, argv[0]);
+  napi_value result, port, address, drops, recv_buffer;
+  reader_handle *handle = reader_argument(env, info);
   if (handle == NULL) return NULL;
   char text[256];
   tm_reader_refresh_drops(&handle->reader);
@@ -310,10 +314,7 @@ static void finalize(napi_env env, void *data, void *hint) {
 
 /* Stops watching, closes the socket (removing a unix socket's file) and lets the buffers go. */
 static napi_value reader_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  reader_handle *handle = handle_of(env, argv[0]);
+  reader_handle *handle = reader_argument(env, info);
   if (handle == NULL) return NULL;
   stop_and_close(env, handle);
   return NULL;

@@ -1,7 +1,7 @@
 // --udp-reader: which reader takes datagrams off the sockets. The native one (recvmmsg, many
 // datagrams per system call into memory we own) where it loaded; else Node's dgram, said once.
 import type { ReceiveConfig } from '../config/receive-options.js'
-import type { SelfMetric } from '../self-metrics/self-metric.js'
+import { type SelfMetric, infoMetric } from '../self-metrics/self-metric.js'
 import { type NativeAddon, type NativeLoad, loadNativeAddon } from './native-addon.js'
 
 export type UdpReader = 'native' | 'dgram'
@@ -21,11 +21,6 @@ export function chooseUdpReader(config: ReceiveConfig, load: () => NativeLoad = 
 }
 
 export function udpReaderInfoMetric(reader: UdpReader): SelfMetric {
-  return {
-    name: 'taskmeter_udp_reader_info',
-    help: 'The reader taking datagrams off the sockets: native (recvmmsg batches) or dgram (Node)',
-    type: 'gauge',
-    label: { name: 'reader', values: [reader] },
-    read: () => 1,
-  }
+  const help = 'The reader taking datagrams off the sockets: native (recvmmsg batches) or dgram (Node)'
+  return infoMetric('taskmeter_udp_reader_info', help, 'reader', reader)
 }

@@ -9,7 +9,7 @@ import { StatsdStats } from '../decode/statsd-stats.js'
 import { type UdpReader, udpReaderInfoMetric } from '../ingest/choose-reader.js'
 import { kernelDropsMetric } from '../ingest/kernel-socket-stats.js'
 import { TcpStats } from '../ingest/tcp-listener.js'
-import type { SelfMetric } from './self-metric.js'
+import { type SelfMetric, infoMetric } from './self-metric.js'
 
 export interface PipelineParts {
   readonly decode: DecodeStats
@@ -41,13 +41,7 @@ export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
 }
 
 function buildInfo(version: string): SelfMetric {
-  return {
-    name: 'taskmeter_build_info',
-    help: 'Agent version',
-    type: 'gauge',
-    label: { name: 'version', values: [version] },
-    read: () => 1,
-  }
+  return infoMetric('taskmeter_build_info', 'Agent version', 'version', version)
 }
 
 export function agentSelfMetrics(parts: AgentParts): SelfMetric[] {

@@ -48,3 +48,8 @@ export function fieldOf<K extends string>(owner: Record<K, number>, key: K): Pic
     },
   }
 }
+
+/** An info family: one series, value 1, whose one label names what it describes (the version, the reader). */
+export function infoMetric(name: string, help: string, label: string, value: string): SelfMetric {
+  return { name, help, type: 'gauge', label: { name: label, values: [value] }, read: () => 1 }
+}
