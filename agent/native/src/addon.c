@@ -4,42 +4,26 @@
  * in a Uint8Array and their lengths in an Int32Array that JS allocated and reuses, so a batch
  * costs no Buffer, no string and no allocation on either side.
  *
- * JS side: agent/src/ingest/native-addon.ts.
+ * The pause under a steady stream is steady_pause.c. JS side: agent/src/ingest/native-addon.ts.
  */
 #include <errno.h>
 #include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <time.h>
-#include <unistd.h>
 #include <uv.h>
 
+#include "js_values.h"
 #include "recv_batch.h"
+#include "steady_pause.h"
 
 /* Batches read per readable wakeup before yielding to the rest of the loop (HTTP, timers). */
 #define BATCHES_PER_WAKEUP 16
-/*
- * Under a steady stream of small datagrams (wakeups closer than BUSY_GAP_NS) each wakeup finds one
- * or two datagrams, and the epoll wakeup, the recvmmsg and the JS call cost more than decoding
- * them. After such a wakeup the reader stops watching for COALESCE_NS, so the next one finds a
- * batch. 250 us at 300 k datagrams/s is ~75 datagrams queued, ~100 KB of the receive buffer; an
- * idle or slow stream is never paused. Only a UDP socket whose receive buffer holds such a pause at
- * over a million datagrams/s pauses: a unix datagram socket's queue is counted in datagrams
- * (net.unix.max_dgram_qlen, 10 by default), so a pause there would only make the senders wait.
- */
-#define BUSY_GAP_NS 100000
-#define COALESCE_NS 250000
-#define PAUSE_MIN_RECV_BUFFER (512 * 1024)
-
 typedef struct reader_handle {
   tm_reader reader;
   uv_poll_t poll;
-  /* A timerfd watched by the loop: the end of a coalescing pause (-1 when none could be made). */
-  uv_poll_t pause_poll;
-  int pause_fd;
-  uint64_t last_wakeup_ns;
+  /* After a wakeup that found few datagrams in a steady stream, a short pause (steady_pause.c). */
+  tm_pause pause;
   napi_env env;
   napi_ref buffer_ref;
   napi_ref lengths_ref;
@@ -61,16 +45,6 @@ typedef struct reader_handle {
   } while (0)
 
 static void finalize(napi_env env, void *data, void *hint);
-
-static void throw_code(napi_env env, int code, const char *message) {
-  napi_value error, text, code_value;
-  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text);
-  napi_create_error(env, NULL, text, &error);
-  const char *name = code == EADDRINUSE ? "EADDRINUSE" : code == EACCES ? "EACCES" : code == EADDRNOTAVAIL ? "EADDRNOTAVAIL" : "ENATIVE";
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code_value);
-  napi_set_named_property(env, error, "code", code_value);
-  napi_throw(env, error);
-}
 
 static reader_handle *handle_of(napi_env env, napi_value value) {
   reader_handle *handle = NULL;
@@ -124,57 +98,20 @@ static long drain_batches(reader_handle *handle, int limit) {
   return total;
 }
 
-static uint64_t now_ns(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
-static void on_readable(uv_poll_t *poll, int status, int events);
-
-static void on_pause_end(uv_poll_t *poll, int status, int events) {
-  (void)status;
-  (void)events;
-  reader_handle *handle = poll->data;
-  uint64_t expirations;
-  if (read(handle->pause_fd, &expirations, sizeof expirations) < 0) { /* already read: nothing to do */ }
-  uv_poll_stop(&handle->pause_poll);
-  if (!handle->closed && uv_poll_start(&handle->poll, UV_READABLE, on_readable) == 0) handle->polling = 1;
-}
-
-static void pause_reading(reader_handle *handle) {
-  struct itimerspec spec = {.it_interval = {0, 0}, .it_value = {0, COALESCE_NS}};
-  if (timerfd_settime(handle->pause_fd, 0, &spec, NULL) != 0) return;
-  if (uv_poll_start(&handle->pause_poll, UV_READABLE, on_pause_end) != 0) return;
-  uv_poll_stop(&handle->poll);
-  handle->polling = 0;
-}
-
 static void on_readable(uv_poll_t *poll, int status, int events) {
   (void)events;
   reader_handle *handle = poll->data;
   if (status < 0 || handle->closed) return;
-  uint64_t now = now_ns();
-  int busy = now - handle->last_wakeup_ns < BUSY_GAP_NS;
-  handle->last_wakeup_ns = now;
   long read_count = drain_batches(handle, BATCHES_PER_WAKEUP);
-  if (busy && read_count < (long)handle->reader.batch && handle->pause_fd >= 0 && !handle->closed)
-    pause_reading(handle);
+  if (!handle->closed && tm_pause_after_wakeup(&handle->pause, read_count, handle->reader.batch)) {
+    uv_poll_stop(&handle->poll);
+    handle->polling = 0;
+  }
 }
 
-static int string_option(napi_env env, napi_value options, const char *key, char *out, size_t out_len) {
-  napi_value value;
-  size_t length = 0;
-  out[0] = '\0';
-  if (napi_get_named_property(env, options, key, &value) != napi_ok) return 0;
-  return napi_get_value_string_utf8(env, value, out, out_len, &length) == napi_ok;
-}
-
-static int int_option(napi_env env, napi_value options, const char *key, int fallback) {
-  napi_value value;
-  int32_t result = fallback;
-  if (napi_get_named_property(env, options, key, &value) != napi_ok) return fallback;
-  return napi_get_value_int32(env, value, &result) == napi_ok ? result : fallback;
+static void resume_reading(void *owner) {
+  reader_handle *handle = owner;
+  if (!handle->closed && uv_poll_start(&handle->poll, UV_READABLE, on_readable) == 0) handle->polling = 1;
 }
 
 /* open({ family: 4|6|0 (unix), host, port, path, mode, reusePort, recvBufferBytes }, buffer, lengths, onBatch) */
@@ -187,17 +124,17 @@ static napi_value reader_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   char host[64], path[256];
-  int family_number = int_option(env, argv[0], "family", 4);
-  string_option(env, argv[0], "host", host, sizeof host);
-  string_option(env, argv[0], "path", path, sizeof path);
+  int family_number = tm_int_option(env, argv[0], "family", 4);
+  tm_string_option(env, argv[0], "host", host, sizeof host);
+  tm_string_option(env, argv[0], "path", path, sizeof path);
   tm_open_options options = {
       .family = family_number == 0 ? AF_UNIX : family_number == 6 ? AF_INET6 : AF_INET,
       .host = host,
-      .port = int_option(env, argv[0], "port", 0),
+      .port = tm_int_option(env, argv[0], "port", 0),
       .path = path,
-      .mode = (unsigned)int_option(env, argv[0], "mode", 0660),
-      .reuse_port = int_option(env, argv[0], "reusePort", 0),
-      .recv_buffer_bytes = int_option(env, argv[0], "recvBufferBytes", 0),
+      .mode = (unsigned)tm_int_option(env, argv[0], "mode", 0660),
+      .reuse_port = tm_int_option(env, argv[0], "reusePort", 0),
+      .recv_buffer_bytes = tm_int_option(env, argv[0], "recvBufferBytes", 0),
   };
   void *buffer_data, *lengths_data;
   size_t buffer_bytes, lengths_count;
@@ -219,7 +156,7 @@ static napi_value reader_open(napi_env env, napi_callback_info info) {
                             (unsigned)(buffer_bytes / lengths_count), err, sizeof err);
   if (code != 0) {
     free(handle);
-    throw_code(env, code, err);
+    tm_throw_code(env, code, err);
     return NULL;
   }
   handle->env = env;
@@ -234,13 +171,9 @@ static napi_value reader_open(napi_env env, napi_callback_info info) {
   uv_poll_init(loop, &handle->poll, handle->reader.fd);
   handle->poll.data = handle;
   handle->open_uv_handles = 1;
-  int may_pause = options.family != AF_UNIX && tm_reader_recv_buffer_bytes(&handle->reader) >= PAUSE_MIN_RECV_BUFFER;
-  handle->pause_fd = may_pause ? timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC) : -1;
-  if (handle->pause_fd >= 0) {
-    uv_poll_init(loop, &handle->pause_poll, handle->pause_fd);
-    handle->pause_poll.data = handle;
-    handle->open_uv_handles = 2;
-  }
+  int unix_socket = options.family == AF_UNIX;
+  int recv_buffer = tm_reader_recv_buffer_bytes(&handle->reader);
+  handle->open_uv_handles += tm_pause_init(&handle->pause, loop, unix_socket, recv_buffer, handle, resume_reading);
   CHECK(env, napi_create_external(env, handle, finalize, NULL, &external));
   return external;
 }
@@ -281,19 +214,22 @@ static napi_value reader_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static void after_close(uv_handle_t *poll) {
-  reader_handle *handle = poll->data;
+static void release(reader_handle *handle) {
   if (--handle->open_uv_handles == 0 && handle->finalized) free(handle);
+}
+
+static void after_close(uv_handle_t *poll) {
+  release(poll->data);
+}
+
+static void after_pause_close(uv_handle_t *poll) {
+  release(((tm_pause *)poll->data)->owner);
 }
 
 static void stop_and_close(napi_env env, reader_handle *handle) {
   handle->closed = 1;
   if (handle->polling) uv_poll_stop(&handle->poll);
-  if (handle->pause_fd >= 0) {
-    uv_poll_stop(&handle->pause_poll);
-    close(handle->pause_fd);
-    uv_close((uv_handle_t *)&handle->pause_poll, after_close);
-  }
+  tm_pause_close(&handle->pause, after_pause_close);
   /* Now, not in uv_close's callback: a process that exits right after close() still removes its socket file. */
   tm_reader_close(&handle->reader);
   napi_delete_reference(env, handle->buffer_ref);
