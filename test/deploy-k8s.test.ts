@@ -10,6 +10,7 @@ import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-op
 import { Deployment } from 'kubernetes-models/apps/v1'
 import { ConfigMap, Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
+import { CGROUP_BUDGET_FRACTION } from '../agent/src/config/cgroup-memory.js'
 import { parseAllDocuments } from 'yaml'
 import { REPO_ROOT, runAgentCli, startAgentProcess } from './harness/agent-process.js'
 import { typeCheckLiterals } from './type-check-literal.js'
@@ -217,6 +218,11 @@ describe('the sidecar deployment', () => {
       const worst = /"worst_case_mib":([\d.]+)/.exec(agent.output())
       expect(worst, agent.output()).not.toBeNull()
       expect(Number(worst?.[1])).toBeLessThanOrEqual(Number(limit?.[1]))
+      // The budget it checked them against is inside the limit; and were --max-memory dropped, the
+      // agent would take its budget from this limit (a fraction of it), which still holds them.
+      const budget = /"memory_budget_mib":(\d+)/.exec(agent.output())
+      expect(Number(budget?.[1])).toBeLessThanOrEqual(Number(limit?.[1]))
+      expect(Number(worst?.[1])).toBeLessThanOrEqual(Number(limit?.[1]) * CGROUP_BUDGET_FRACTION)
       // The socket exists with the mode the pod's shared uid/gid relies on.
       const socket = statSync(localSocket)
       expect(socket.isSocket()).toBe(true)

@@ -177,10 +177,10 @@ describe('client → UDP → agent and the in-process monitor', () => {
       )
 
       // The config reload families belong to the served agent (SIGHUP, /-/reload): a monitor has no
-      // files. Nor does it read a socket, so it names no UDP reader.
+      // files. Nor does it read a socket, so it names no UDP reader, nor check a memory budget.
       const agentText = (await getText(`${agent.baseUrl}/metrics`))
         .split('\n')
-        .filter((line) => !/^(# (HELP|TYPE) )?taskmeter_(config_|udp_reader_info)/.test(line))
+        .filter((line) => !/^(# (HELP|TYPE) )?taskmeter_(config_|udp_reader_info|memory_)/.test(line))
         .join('\n')
       const monitorText = await monitor.metrics()
       const fromAgent = samples(agentText)

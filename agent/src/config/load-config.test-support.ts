@@ -6,8 +6,11 @@ import { type Config, type Env, loadConfig } from './load-config.js'
 export const MiB = 1024 ** 2
 export const GiB = 1024 ** 3
 
+/** Without a cgroup memory limit, whatever the machine running the tests has. */
+const NO_LIMIT = (): null => null
+
 export function load(argv: readonly string[], env: Env = {}): Config {
-  const config = loadConfig(argv, env, () => {})
+  const config = loadConfig(argv, env, () => {}, NO_LIMIT)
   if (config === null) throw new Error('unexpected --help')
   return config
 }
@@ -15,7 +18,7 @@ export function load(argv: readonly string[], env: Env = {}): Config {
 /** The TaskmeterError a bad config throws (fails the test when it does not throw one). */
 export function configErrorOf(argv: readonly string[], env: Env = {}): TaskmeterError {
   try {
-    loadConfig(argv, env, () => {})
+    loadConfig(argv, env, () => {}, NO_LIMIT)
   } catch (err) {
     if (err instanceof TaskmeterError) return err
     throw err

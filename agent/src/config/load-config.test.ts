@@ -18,6 +18,8 @@ describe('loadConfig defaults', () => {
       prometheusUrl: null,
       maxSeries: 10_000,
       maxMemoryBytes: 1280 * MiB,
+      memoryBudgetFrom: 'default',
+      cgroupMemoryLimitBytes: null,
       maxScrapeBytes: 64 * MiB,
       recvBufferBytes: 4 * MiB,
       metricsAuth: null,

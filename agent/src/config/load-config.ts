@@ -7,6 +7,7 @@ import { type Env, parseFlags } from './parse-flags.js'
 import { type DoctorConfig, addDoctorOptions, readDoctorOptions } from './doctor-options.js'
 import { type FleetConfig, addFleetOptions, readFleetOptions } from './fleet-options.js'
 import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
+import { CGROUP_BUDGET_FRACTION, readCgroupMemoryLimit } from './cgroup-memory.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from './metrics-auth.js'
 import { type ReceiveConfig, addReceiveOptions, readReceiveOptions } from './receive-options.js'
@@ -37,6 +38,10 @@ export interface Config extends StatsdConfig, ReceiveConfig {
   readonly prometheusUrl: string | null
   readonly maxSeries: number
   readonly maxMemoryBytes: number
+  /** Where the budget came from: --max-memory (or its env), the cgroup memory limit, or the default. */
+  readonly memoryBudgetFrom: 'flag' | 'cgroup' | 'default'
+  /** The container's memory limit, when there is one and --max-memory was not given. */
+  readonly cgroupMemoryLimitBytes: number | null
   /** No new series once held ones could render a text /metrics body larger than this. */
   readonly maxScrapeBytes: number
   readonly recvBufferBytes: number
@@ -140,6 +145,7 @@ export function loadConfig(
   argv: readonly string[],
   env: Env,
   writeOut: (text: string) => void = (t) => process.stdout.write(t),
+  memoryLimit: () => number | null = readCgroupMemoryLimit,
 ): Config | null {
   const parsed = parseFlags(buildCommand, argv, env, writeOut)
   if (parsed === null) return null
@@ -150,7 +156,12 @@ export function loadConfig(
   const from = (key: string, flag: string): string => parsed.label(key, flag)
   const precision = parseInteger(from('precision', '--precision'), str('precision'), 1, 5)
   const maxSeries = parseInteger(from('maxSeries', '--max-series'), str('maxSeries'), 1, 10_000_000)
-  const maxMemoryBytes = parseBytes(from('maxMemory', '--max-memory'), str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
+  const memoryFromFlag = command.getOptionValueSource('maxMemory') !== 'default'
+  const cgroupLimit = memoryFromFlag ? null : memoryLimit()
+  const maxMemoryBytes =
+    cgroupLimit === null
+      ? parseBytes(from('maxMemory', '--max-memory'), str('maxMemory'), 16 * 1024 * 1024, 2 ** 48)
+      : Math.floor(cgroupLimit * CGROUP_BUDGET_FRACTION)
   const workers = parseInteger(from('workers', '--workers'), str('workers'), 1, 64)
   const maxScrapeBytes = parseBytes(
     from('maxScrapeBytes', '--max-scrape-bytes'),
@@ -161,8 +172,14 @@ export function loadConfig(
   const worst = agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
   if (worst > maxMemoryBytes) {
     const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''
+    const flags = `--precision ${precision} with --max-series ${maxSeries}, --max-scrape-bytes ${formatMiB(maxScrapeBytes)}${withWorkers}`
+    const lower = `lower --precision, --max-series or --max-scrape-bytes${workers > 1 ? ' or --workers' : ''}`
+    if (cgroupLimit !== null)
+      throw configError(
+        `${flags} needs up to ${formatMiB(worst)}, above the memory budget ${formatMiB(maxMemoryBytes)} (${Math.round(CGROUP_BUDGET_FRACTION * 100)} % of the cgroup memory limit ${formatMiB(cgroupLimit)}): ${lower}, raise the container's memory limit, or give --max-memory`,
+      )
     throw configError(
-      `--precision ${precision} with --max-series ${maxSeries}, --max-scrape-bytes ${formatMiB(maxScrapeBytes)}${withWorkers} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: lower --precision, --max-series or --max-scrape-bytes${workers > 1 ? ' or --workers' : ''}, or raise --max-memory`,
+      `${flags} needs up to ${formatMiB(worst)}, above --max-memory ${formatMiB(maxMemoryBytes)}: ${lower}, or raise --max-memory`,
     )
   }
   const config: Config = {
@@ -178,6 +195,8 @@ export function loadConfig(
       o.prometheusUrl === undefined ? null : parseUrl(from('prometheusUrl', '--prometheus-url'), str('prometheusUrl')),
     maxSeries,
     maxMemoryBytes,
+    memoryBudgetFrom: cgroupLimit !== null ? 'cgroup' : memoryFromFlag ? 'flag' : 'default',
+    cgroupMemoryLimitBytes: cgroupLimit,
     maxScrapeBytes,
     recvBufferBytes: parseBytes(from('recvBuffer', '--recv-buffer'), str('recvBuffer'), 0, 1024 ** 3),
     metricsAuth:

@@ -54,6 +54,9 @@ function listeningLine(config: Config, topology: Topology, httpPort: number): Re
     window_s: config.windowSeconds,
     precision: config.precision,
     max_series: config.maxSeries,
+    // The budget the worst case was checked against, and whether the cgroup's limit set it.
+    memory_budget_mib: Math.round(config.maxMemoryBytes / 1048576),
+    memory_budget_from: config.memoryBudgetFrom,
     ...(config.mapping === null ? {} : { mapping_rules: config.mapping.rules.length }),
     ...topology.listeningFields,
   }
@@ -76,6 +79,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
       renderSeconds: renderer.renderSeconds,
       version: AGENT_VERSION,
       udpReader: topology.udpReader,
+      memory: { budgetBytes: config.maxMemoryBytes, worstCaseBytes: config.worstCaseBytes },
     }),
   )
   const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => topology.onEvicted())

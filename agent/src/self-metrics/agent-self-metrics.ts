@@ -28,6 +28,25 @@ export interface AgentParts extends PipelineParts {
   readonly version: string
   /** Absent where no socket is read (the in-process monitor): no taskmeter_udp_reader_info. */
   readonly udpReader?: UdpReader
+  /** The served agent's --max-memory budget and the worst case of its flags; absent in the monitor. */
+  readonly memory?: { readonly budgetBytes: number; readonly worstCaseBytes: number }
+}
+
+function memoryFigures(memory: NonNullable<AgentParts['memory']>): SelfMetric[] {
+  return [
+    {
+      name: 'taskmeter_memory_budget_bytes',
+      help: 'The memory budget the flags are checked against: --max-memory, or a fraction of the cgroup limit',
+      type: 'gauge',
+      read: () => memory.budgetBytes,
+    },
+    {
+      name: 'taskmeter_memory_worst_case_bytes',
+      help: 'The most memory the flags let the series, labels and scrapes take (checked at start)',
+      type: 'gauge',
+      read: () => memory.worstCaseBytes,
+    },
+  ]
 }
 
 export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
@@ -49,6 +68,7 @@ export function agentSelfMetrics(parts: AgentParts): SelfMetric[] {
     ...pipelineSelfMetrics(parts),
     kernelDropsMetric(parts.kernelDrops),
     ...(parts.udpReader === undefined ? [] : [udpReaderInfoMetric(parts.udpReader)]),
+    ...(parts.memory === undefined ? [] : memoryFigures(parts.memory)),
     parts.renderSeconds,
     buildInfo(parts.version),
   ]
