@@ -76,14 +76,17 @@ function stable(dashboard: Dashboard): unknown {
   })
 }
 
-/** /metrics samples, sorted, without time-dependent and per-process families. */
+/**
+ * /metrics samples, sorted, without time-dependent and per-process families, nor the memory
+ * budget (--workers N counts N + 1 processes, so the two agents are given different budgets).
+ */
 function stableMetrics(text: string): string[] {
   return text
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
     .filter(
       (line) =>
-        !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info|taskmeter_config_last_reload_success_timestamp_seconds)/.test(
+        !/^(requests_per_second|process_|nodejs_|taskmeter_scrape_render_seconds|taskmeter_build_info|taskmeter_config_last_reload_success_timestamp_seconds|taskmeter_memory_)/.test(
           line,
         ),
     )

@@ -7,7 +7,6 @@ import type { Config } from './config/load-config.js'
 import { startLocalIngest } from './pipeline/local-ingest.js'
 import type { ServedAgent } from './pipeline/serving.js'
 import { startPipeline } from './pipeline/start-pipeline.js'
-import { startShardedIngest } from './workers/cluster-agent.js'
 
 export type { FinalCounts } from './pipeline/topology.js'
 
@@ -23,5 +22,7 @@ export async function startAgent(config: Config): Promise<RunningAgent> {
 }
 
 export async function startClusterAgent(config: Config): Promise<ClusterAgent> {
+  // Only --workers N loads cluster and the shard merger.
+  const { startShardedIngest } = await import('./workers/cluster-agent.js')
   return (await startPipeline(config, startShardedIngest)).agent
 }

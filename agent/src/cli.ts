@@ -5,12 +5,15 @@ import cluster from 'node:cluster'
 import { type ClusterAgent, type RunningAgent, startAgent, startClusterAgent } from './agent.js'
 import { TaskmeterError } from './config/taskmeter-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
-import { startDemoTraffic } from './demo-process.js'
-import { runCompare } from './modes/compare.js'
-import { runDoctor } from './modes/doctor.js'
-import { runLoadTest } from './modes/load-test.js'
 import { handleSignals } from './signals.js'
-import { runShardWorker } from './workers/shard-worker.js'
+
+// The modes, the shard worker and the demo are imported when they run, not at every start, so an
+// agent does not hold their modules (the load-test client and progress bar, doctor, compare).
+async function runMode(config: Config): Promise<number> {
+  if (config.mode === 'load-test') return (await import('./modes/load-test.js')).runLoadTest(config)
+  if (config.mode === 'doctor') return (await import('./modes/doctor.js')).runDoctor(config)
+  return (await import('./modes/compare.js')).runCompare(config)
+}
 
 function readConfig(): Config | null {
   try {
@@ -43,17 +46,12 @@ async function main(): Promise<void> {
     return
   }
   if (config.mode !== 'agent') {
-    process.exitCode =
-      config.mode === 'load-test'
-        ? await runLoadTest(config)
-        : config.mode === 'doctor'
-          ? await runDoctor(config)
-          : await runCompare(config)
+    process.exitCode = await runMode(config)
     return
   }
   // --workers N: this process forks N shard workers (cluster) and serves HTTP; each
   // worker runs this same file with the same flags and lands here.
-  if (cluster.isWorker) return runShardWorker(config)
+  if (cluster.isWorker) return (await import('./workers/shard-worker.js')).runShardWorker(config)
   let agent: RunningAgent | ClusterAgent
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)
@@ -61,7 +59,7 @@ async function main(): Promise<void> {
     process.stderr.write(`taskmeter-agent: cannot start: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)
   }
-  const demo = config.demo ? startDemoTraffic(agent.udpPort, agent.http.log) : null
+  const demo = config.demo ? (await import('./demo-process.js')).startDemoTraffic(agent.udpPort, agent.http.log) : null
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return
