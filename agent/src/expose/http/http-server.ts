@@ -8,6 +8,7 @@ import { applyHardening } from './http-hardening.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from '../prometheus/metrics-renderer.js'
 import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from '../prometheus/protobuf-exposition.js'
 import { renderReport } from './report-text.js'
+import { acceptsGzip, gzipBody } from './scrape-compression.js'
 import { drainResponsesOnClose } from './response-drain.js'
 import { registerUiRoutes } from './ui-routes.js'
 
@@ -50,10 +51,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get('/metrics', async (request, reply) => {
     // Protobuf (with native histograms) when the scraper asks for it first.
-    if (prefersProtobuf(request.headers.accept))
-      return reply.type(PROTOBUF_CONTENT_TYPE).send(await options.renderer.renderProtobuf())
-    const body = await options.renderer.renderBody()
-    return reply.type(PROMETHEUS_CONTENT_TYPE).send(body)
+    const protobuf = prefersProtobuf(request.headers.accept)
+    const body = protobuf ? await options.renderer.renderProtobuf() : await options.renderer.renderBody()
+    reply.type(protobuf ? PROTOBUF_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE).header('vary', 'Accept-Encoding')
+    if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(body)
+    return reply.header('content-encoding', 'gzip').send(await gzipBody(body))
   })
 
   const refresh = options.refresh ?? null
