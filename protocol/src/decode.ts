@@ -33,8 +33,9 @@ import { TAG_ERR_LONG, checkTags } from './decode-tags.js'
 export type { EventSink, EventView, InflightReportView } from './event-sink.js'
 export { decodeTags, decodeText } from './decode-tags.js'
 
-export function isProtocolDatagram(buf: Uint8Array, length: number): boolean {
-  return length > 0 && buf[0] === MAGIC_0
+/** Whether the `length` bytes of `buf` from `start` are a protocol datagram (a reader's batch slot need not start at 0). */
+export function isProtocolDatagram(buf: Uint8Array, length: number, start = 0): boolean {
+  return length > 0 && buf[start] === MAGIC_0
 }
 
 function datagramReason(code: number): DatagramReason {

@@ -1,7 +1,7 @@
 // Entry point of the decode stage: one call per datagram. Protocol v1 datagrams start with 0xFE,
 // which no UTF-8 StatsD line can; everything else is StatsD / DogStatsD text, which also
 // arrives in chunks of complete lines from the optional TCP listener.
-import { decodeDatagram } from '@taskmeter/protocol'
+import { decodeDatagram, isProtocolDatagram } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { DecodeStats } from './decode-stats.js'
 import type { Logger } from '../logger.js'
@@ -21,9 +21,6 @@ export interface RouterOptions {
   /** --statsd-tag-formats: the name-embedded tag styles StatsD lines may use (default all). */
   readonly tagFormats?: readonly StatsdTagFormat[]
 }
-
-/** The first byte of every protocol v1 datagram; no UTF-8 text starts with it. */
-const PROTOCOL_MAGIC = 0xfe
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
@@ -79,7 +76,7 @@ export class DatagramRouter {
     stats.bytesReceived += length
     const ownBatch = !this.turnOpen
     if (ownBatch) this.aggregator.beginBatch()
-    if (length > 0 && buf[start] === PROTOCOL_MAGIC) {
+    if (isProtocolDatagram(buf, length, start)) {
       // One view per protocol datagram (it carries a batch of events), so the decoder reads from 0.
       const view = start === 0 ? buf : buf.subarray(start, start + length)
       const reason = decodeDatagram(view, length, this.protocolSink)

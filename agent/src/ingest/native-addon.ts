@@ -2,6 +2,7 @@
 // The agent runs without it: loadNativeAddon() says why it is missing, and the dgram path is used.
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 /** What open() takes; `family` 0 is a unix datagram socket at `path`. */
 export interface NativeOpenOptions {
@@ -38,7 +39,8 @@ export interface NativeAddon {
 
 export type NativeLoad = { readonly addon: NativeAddon } | { readonly reason: string }
 
-const ADDON_PATH = new URL('../../native/build/Release/taskmeter_native.node', import.meta.url)
+// A path, not a URL's pathname: a checkout under a directory with a space would be %20 there.
+const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/taskmeter_native.node', import.meta.url))
 
 let loaded: NativeLoad | null = null
 
@@ -49,7 +51,7 @@ export function loadNativeAddon(): NativeLoad {
     loaded = { reason: 'the addon was not built (npm run build needs a C compiler, make and python3)' }
   else {
     try {
-      loaded = { addon: createRequire(import.meta.url)(ADDON_PATH.pathname) as NativeAddon }
+      loaded = { addon: createRequire(import.meta.url)(ADDON_PATH) as NativeAddon }
     } catch (err) {
       loaded = { reason: `the addon did not load: ${err instanceof Error ? err.message : String(err)}` }
     }

@@ -94,12 +94,13 @@ export async function startIngest(
         )
   const listeners = unix === null ? [udp] : [udp, unix]
   const udpBound = await listenOrExplain('--udp-port', config.udpHost, placement.udpPort, () => udp.bind())
-  try {
-    if (unix !== null)
-      await unix.bind().catch((err: Error) => Promise.reject(new Error(`--unix-socket: ${err.message}`)))
-  } catch (err) {
-    await udp.close()
-    throw err
+  if (unix !== null) {
+    try {
+      await unix.bind()
+    } catch (err) {
+      await udp.close()
+      throw new Error(`--unix-socket: ${err instanceof Error ? err.message : String(err)}`)
+    }
   }
   const tcpBound =
     tcp === null ? null : await listenOrExplain('--tcp-port', config.udpHost, config.tcpPort ?? 0, () => tcp.listen())
