@@ -59,22 +59,22 @@ async function main(): Promise<void> {
     process.stderr.write(`taskmeter-agent: cannot start: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)
   }
-  const demo = config.demo ? (await import('./demo-process.js')).startDemoTraffic(agent.udpPort, agent.http.log) : null
+  const demo = config.demo ? (await import('./demo-process.js')).startDemoTraffic(agent.udpPort, agent.logger) : null
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return
     stopping = true
-    agent.http.log.info({ signal }, 'stopping: draining UDP and closing HTTP')
+    agent.logger.info({ signal }, 'stopping: draining UDP and closing HTTP')
     demo?.kill('SIGTERM')
     agent.close().then(
       (counts) => {
-        agent.http.log.info(counts, 'stopped')
+        agent.logger.info(counts, 'stopped')
         process.exit(0)
       },
       () => process.exit(1),
     )
   }
-  handleSignals(agent.http.log, stop, () => agent.reload())
+  handleSignals(agent.logger, stop, () => agent.reload())
 }
 
 void main()

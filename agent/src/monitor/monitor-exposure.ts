@@ -2,13 +2,14 @@
 // text, built by the same code, and serve(), which answers the agent's routes (createHttpServer:
 // whatever the agent registers, the monitor serves) from the host process. The renderer, and with
 // it prom-client's process metrics, is created on first use: createMonitor() alone starts nothing.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { type DashboardSnapshot, buildDashboard } from '../expose/ui/dashboard-snapshot.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
 import type { MetricsAuth } from '../config/metrics-auth.js'
+import type { HttpListener } from '../expose/http/http-listener.js'
 import { createHttpServer } from '../expose/http/http-server.js'
+import type { Logger } from '../logger.js'
 import { MetricsRenderer } from '../expose/prometheus/metrics-renderer.js'
 import { renderReport } from '../expose/http/report-text.js'
 import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
@@ -20,8 +21,8 @@ export interface ServeOptions {
   port?: number
   /** Default 127.0.0.1: the host app decides whether its metrics leave the machine. */
   host?: string
-  /** A pino/fastify logger; default: errors only, to stderr. */
-  logger?: FastifyBaseLogger
+  /** A pino logger (or any with its methods); default: errors only, to stderr. */
+  logger?: Logger
   /** As the agent's --metrics-auth: required on every route but /healthz and /ready. */
   auth?: MetricsAuth
 }
@@ -40,7 +41,7 @@ export class MonitorExposure {
   private readonly buckets: readonly number[]
   private readonly processMetrics: boolean
   private renderer: MetricsRenderer | null
-  private readonly servers = new Set<FastifyInstance>()
+  private readonly servers = new Set<HttpListener>()
 
   constructor(aggregator: Aggregator, stats: DecodeStats, buckets: readonly number[], processMetrics: boolean) {
     this.aggregator = aggregator
@@ -87,11 +88,9 @@ export class MonitorExposure {
       logger: given.logger ?? pino({ level: 'error' }, pino.destination({ dest: 2, sync: true })),
       auth: given.auth ?? null,
     })
-    await http.listen({ port, host })
+    const boundPort = await http.listen(port, host)
     listening = true
     this.servers.add(http)
-    const address = http.server.address()
-    const boundPort = typeof address === 'object' && address !== null ? address.port : port
     const urlHost = host.includes(':') ? `[${host}]` : host
     return {
       port: boundPort,
@@ -109,7 +108,7 @@ export class MonitorExposure {
   async close(): Promise<void> {
     const open = [...this.servers]
     this.servers.clear()
-    for (let i = 0; i < open.length; i++) await (open[i] as FastifyInstance).close()
+    for (let i = 0; i < open.length; i++) await (open[i] as HttpListener).close()
   }
 
   private metricsRenderer(): MetricsRenderer {

@@ -2,14 +2,14 @@
 // the --ttl sweep over the served aggregator, in front of either topology. close() stops in the
 // order a graceful shutdown needs: the ingest drains first, remote write pushes what it received,
 // and HTTP closes last, letting in-flight responses finish.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
+import type { HttpListener } from '../expose/http/http-listener.js'
 import { createHttpServer } from '../expose/http/http-server.js'
 import { MetricsRenderer } from '../expose/prometheus/metrics-renderer.js'
 import { type NativeSettings, defaultNativeSchema } from '../expose/prometheus/native-histogram.js'
 import { listenOrExplain } from '../ingest/listen-or-explain.js'
-import { RemoteWriter } from '../push/remote-writer.js'
+import type { AgentLogger } from '../logger.js'
 import { agentSelfMetrics } from '../self-metrics/agent-self-metrics.js'
 import type { SelfMetrics } from '../self-metrics/self-registry.js'
 import { AGENT_VERSION } from '../version.js'
@@ -20,8 +20,8 @@ import { TtlSweep } from './ttl-sweep.js'
 export interface ServingParts {
   readonly aggregator: Aggregator
   readonly self: SelfMetrics
-  /** fastify logs through it too, so it is the pino logger itself. */
-  readonly logger: FastifyBaseLogger
+  /** The pino logger: SIGHUP may change its level. */
+  readonly logger: AgentLogger
 }
 
 export interface ServedAgent {
@@ -30,7 +30,8 @@ export interface ServedAgent {
   /** The StatsD TCP port, or null without --tcp-port. */
   readonly tcpPort: number | null
   readonly aggregator: Aggregator
-  readonly http: FastifyInstance
+  readonly http: HttpListener
+  readonly logger: AgentLogger
   /** SIGHUP and POST /-/reload: reads the config and mapping files again (config-reload.ts). */
   reload(): ReloadResult
   /** Stops the ingest (queued datagrams drain), pushes, closes HTTP; resolves with the last counts. */
@@ -97,9 +98,12 @@ export async function startServing(config: Config, parts: ServingParts, topology
     logger,
   )
   self.register(...reloader.selfMetrics)
-  // --remote-write: its queue health joins the self families of /metrics.
+  // --remote-write: its queue health joins the self families of /metrics. Its encoder and snappy
+  // load only when an endpoint is configured.
   const remoteWriter =
-    config.remoteWrite.urls.length === 0 ? null : new RemoteWriter(config.remoteWrite, renderer, logger)
+    config.remoteWrite.urls.length === 0
+      ? null
+      : new (await import('../push/remote-writer.js')).RemoteWriter(config.remoteWrite, renderer, logger)
   if (remoteWriter !== null) self.register(...remoteWriter.selfMetrics)
   let httpListening = false
   const http = createHttpServer({
@@ -122,10 +126,10 @@ export async function startServing(config: Config, parts: ServingParts, topology
     auth: config.metricsAuth,
     reload: () => reloader.reload(),
   })
-  await listenOrExplain('--port', config.host, config.port, () => http.listen({ port: config.port, host: config.host }))
+  const httpPort = await listenOrExplain('--port', config.host, config.port, () =>
+    http.listen(config.port, config.host),
+  )
   httpListening = true
-  const address = http.server.address()
-  const httpPort = typeof address === 'object' && address !== null ? address.port : config.port
   // Keys of the mapping file that mean nothing here: said once, at start, with their line.
   for (const warning of config.mapping?.warnings ?? []) logger.warn({ mapping: warning }, 'mapping file key ignored')
   logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')
@@ -138,6 +142,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     tcpPort: topology.tcp?.port ?? null,
     aggregator,
     http,
+    logger,
     reload: () => reloader.reload(),
     async close() {
       sweep.stop()

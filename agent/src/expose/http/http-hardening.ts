@@ -1,9 +1,9 @@
-// What every route shares: unknown routes and methods answer 404 JSON, errors
-// never carry a stack trace to the client, and with --metrics-auth every route but the probes
-// (/healthz, /ready) needs the bearer token or basic credentials.
+// What every route shares: unknown routes and methods answer 404 JSON, errors never carry a stack
+// trace to the client, and with --metrics-auth every route but the probes (/healthz, /ready) needs
+// the bearer token or basic credentials.
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
+import { type HttpAnswer, jsonAnswer } from './http-answer.js'
 
 const OPEN_ROUTES = new Set(['/healthz', '/ready'])
 
@@ -31,29 +31,24 @@ const CHALLENGE: Record<MetricsAuth['kind'], string> = {
   basic: 'Basic realm="taskmeter"',
 }
 
-export function applyHardening(app: FastifyInstance, auth: MetricsAuth | null): void {
-  // Task names are sender-chosen text: no browser may sniff /report or /dashboard into HTML.
-  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
-    void reply.header('x-content-type-options', 'nosniff')
-  })
+/** The 401 for a request to a guarded route without the right credentials; null = let it through. */
+export function refuseUnauthorized(
+  path: string,
+  authorization: string | undefined,
+  auth: MetricsAuth | null,
+): HttpAnswer | null {
+  if (auth === null || OPEN_ROUTES.has(path) || authorized(authorization, auth)) return null
+  return jsonAnswer(401, { error: 'unauthorized' }, { 'www-authenticate': CHALLENGE[auth.kind] })
+}
 
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    void reply.code(404).send({ error: 'not found', method: request.method, url: request.url.split('?')[0] })
-  })
+export function notFound(method: string, path: string): HttpAnswer {
+  return jsonAnswer(404, { error: 'not found', method, url: path })
+}
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
-    const status =
-      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed')
-    // Client errors say what was wrong; server errors say nothing about our internals.
-    void reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message })
-  })
-
-  if (auth === null) return
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (OPEN_ROUTES.has(request.url.split('?')[0] ?? '')) return
-    if (authorized(request.headers.authorization, auth)) return
-    void reply.header('www-authenticate', CHALLENGE[auth.kind])
-    return reply.code(401).send({ error: 'unauthorized' })
-  })
+/** A route that threw: client errors (a status below 500 on the error) say what was wrong. */
+export function failedAnswer(error: unknown): HttpAnswer {
+  const given = (error as { statusCode?: unknown } | null)?.statusCode
+  const status = typeof given === 'number' && given >= 400 && given < 500 ? given : 500
+  // Server errors say nothing about our internals.
+  return jsonAnswer(status, { error: status >= 500 ? 'internal error' : String((error as Error).message) })
 }

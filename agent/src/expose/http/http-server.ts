@@ -1,15 +1,16 @@
-// The agent's HTTP routes (fastify): /metrics, /dashboard, /report, /healthz, /ready.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+// The agent's HTTP routes: /metrics, /dashboard, /report, /grafana-dashboard, /healthz, /ready,
+// POST /-/reload and the live page's (ui-routes.ts).
 import type { Aggregator } from '../../aggregate/aggregator.js'
-import { buildDashboard } from '../ui/dashboard-snapshot.js'
-import { renderGrafanaDashboard } from '../grafana/grafana-dashboard.js'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
-import { applyHardening } from './http-hardening.js'
+import type { Logger } from '../../logger.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from '../prometheus/metrics-renderer.js'
 import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from '../prometheus/protobuf-exposition.js'
+import { buildDashboard } from '../ui/dashboard-snapshot.js'
+import { bytesAnswer, jsonAnswer, textAnswer } from './http-answer.js'
+import { HttpListener } from './http-listener.js'
 import { renderReport } from './report-text.js'
+import { RouteTable } from './route-table.js'
 import { acceptsGzip, gzipBody } from './scrape-compression.js'
-import { drainResponsesOnClose } from './response-drain.js'
 import { registerUiRoutes } from './ui-routes.js'
 
 export interface HttpServerOptions {
@@ -19,7 +20,7 @@ export interface HttpServerOptions {
   agentInfo: () => Record<string, unknown>
   /** /ready answers 200 only when this says so (UDP bound and HTTP listening). */
   isReady: () => boolean
-  logger: FastifyBaseLogger
+  logger: Logger
   /** --metrics-auth: required on every route but /healthz and /ready; null = open. */
   auth?: MetricsAuth | null
   /** Brings the aggregator up to date before a read (--workers: merge the shards). */
@@ -29,77 +30,61 @@ export interface HttpServerOptions {
 }
 
 // `?task=a,b` and `?task=a&task=b` both mean "a and b", each once; no task (or empty) means all.
-function reportFilter(query: string | string[] | undefined): string[] | null {
-  const given = query === undefined ? [] : typeof query === 'string' ? [query] : query
+function reportFilter(given: readonly string[]): string[] | null {
   const names = new Set<string>()
   for (const value of given) for (const name of value.split(',')) if (name !== '') names.add(name)
   return names.size === 0 ? null : [...names]
 }
 
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: options.logger,
-    // Scrapes and dashboard polls every second would flood the log; errors are still logged.
-    logController: new LogController({ disableRequestLogging: true }),
-    // A scrape or a dashboard poll never needs a large body; refuse big uploads early.
-    bodyLimit: 16 * 1024,
-    connectionTimeout: 10_000,
-    requestTimeout: 10_000,
-  })
-  applyHardening(app, options.auth ?? null)
-  drainResponsesOnClose(app)
+export function createHttpServer(options: HttpServerOptions): HttpListener {
+  const routes = new RouteTable()
+  const refresh = options.refresh ?? null
 
-  app.get('/metrics', async (request, reply) => {
+  routes.get('/metrics', async (request) => {
     // Protobuf (with native histograms) when the scraper asks for it first.
     const protobuf = prefersProtobuf(request.headers.accept)
     const body = protobuf ? await options.renderer.renderProtobuf() : await options.renderer.renderBody()
-    reply.type(protobuf ? PROTOBUF_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE).header('vary', 'Accept-Encoding')
-    if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(body)
-    return reply.header('content-encoding', 'gzip').send(await gzipBody(body))
+    const type = protobuf ? PROTOBUF_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE
+    if (!acceptsGzip(request.headers['accept-encoding']))
+      return bytesAnswer(200, body, type, { vary: 'Accept-Encoding' })
+    return bytesAnswer(200, await gzipBody(body), type, { vary: 'Accept-Encoding', 'content-encoding': 'gzip' })
   })
 
-  const refresh = options.refresh ?? null
-  app.get('/dashboard', async () => {
+  routes.get('/dashboard', async () => {
     if (refresh !== null) await refresh()
-    return buildDashboard(options.aggregator, options.agentInfo())
+    return jsonAnswer(200, buildDashboard(options.aggregator, options.agentInfo()))
   })
 
-  app.get<{ Querystring: { task?: string | string[] } }>('/report', async (request, reply) => {
+  routes.get('/report', async (request) => {
     if (refresh !== null) await refresh()
-    const filter = reportFilter(request.query.task)
-    const text = renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter)
-    return reply.type('text/plain; charset=utf-8').send(text)
+    const filter = reportFilter(request.query.getAll('task'))
+    return textAnswer(200, renderReport(buildDashboard(options.aggregator, options.agentInfo()), filter))
   })
 
-  // The committed deploy/grafana/taskmeter-dashboard.json, byte for byte (curl it to import by hand).
-  const grafanaDashboard = renderGrafanaDashboard()
-  app.get('/grafana-dashboard', async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(grafanaDashboard),
-  )
+  // The committed deploy/grafana/taskmeter-dashboard.json, byte for byte (curl it to import by
+  // hand); generated on the first request, as few fetch it.
+  let grafanaDashboard: string | null = null
+  routes.get('/grafana-dashboard', async () => {
+    grafanaDashboard ??= (await import('../grafana/grafana-dashboard.js')).renderGrafanaDashboard()
+    return bytesAnswer(200, grafanaDashboard, 'application/json; charset=utf-8')
+  })
 
   // The live page: GET / and /ui, its assets, and /dashboard/distribution.
-  registerUiRoutes(app, options.aggregator, refresh)
+  registerUiRoutes(routes, options.aggregator, refresh, options.logger)
 
   const reload = options.reload
   if (reload !== undefined)
-    app.route({
-      method: ['POST', 'PUT'],
-      url: '/-/reload',
-      handler: async (_request, reply) => {
-        const result = reload()
-        return reply
-          .code(result.ok ? 200 : 500)
-          .type('text/plain; charset=utf-8')
-          .send(result.message + '\n')
-      },
+    routes.add(['POST', 'PUT'], '/-/reload', () => {
+      const result = reload()
+      return textAnswer(result.ok ? 200 : 500, result.message + '\n')
     })
 
-  app.get('/healthz', async () => ({ status: 'ok' }))
+  routes.get('/healthz', () => jsonAnswer(200, { status: 'ok' }))
 
-  app.get('/ready', async (_request, reply) => {
+  routes.get('/ready', () => {
     const ready = options.isReady()
-    return reply.code(ready ? 200 : 503).send({ ready })
+    return jsonAnswer(ready ? 200 : 503, { ready })
   })
 
-  return app
+  return new HttpListener(routes, options.logger, options.auth ?? null)
 }
