@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // taskmeter-agent: wiring only. Parse config (exit 2 with one line on a bad value), start the
 // agent, optionally the demo, and stop cleanly on SIGTERM/SIGINT/SIGQUIT.
-import cluster from 'node:cluster'
 import { type ClusterAgent, type RunningAgent, startAgent, startClusterAgent } from './agent.js'
 import { TaskmeterError } from './config/taskmeter-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
 import { handleSignals } from './signals.js'
+import { SHARD_WORKER_ENV } from './workers/worker-messages.js'
 
 // The modes, the shard worker and the demo are imported when they run, not at every start, so an
 // agent does not hold their modules (the load-test client and progress bar, doctor, compare).
@@ -13,6 +13,12 @@ async function runMode(config: Config): Promise<number> {
   if (config.mode === 'load-test') return (await import('./modes/load-test.js')).runLoadTest(config)
   if (config.mode === 'doctor') return (await import('./modes/doctor.js')).runDoctor(config)
   return (await import('./modes/compare.js')).runCompare(config)
+}
+
+// The primary marks the shards it forks: asking node:cluster would load it (and child_process)
+// into every agent, most of which run without --workers.
+function isClusterWorker(): boolean {
+  return process.env[SHARD_WORKER_ENV] === '1'
 }
 
 function readConfig(): Config | null {
@@ -51,7 +57,7 @@ async function main(): Promise<void> {
   }
   // --workers N: this process forks N shard workers (cluster) and serves HTTP; each
   // worker runs this same file with the same flags and lands here.
-  if (cluster.isWorker) return (await import('./workers/shard-worker.js')).runShardWorker(config)
+  if (isClusterWorker()) return (await import('./workers/shard-worker.js')).runShardWorker(config)
   let agent: RunningAgent | ClusterAgent
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)

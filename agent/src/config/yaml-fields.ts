@@ -1,8 +1,21 @@
 // Reads a YAML file (the `yaml` library) into located values, so that every complaint about the
 // config or mapping file names its line: `path:line: what to fix`. Keys are checked strictly by the
 // callers (an unknown key is a typo until proven otherwise); duplicate keys are errors.
-import { LineCounter, type Node, isMap, isScalar, isSeq, parseDocument } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as YamlLibrary from 'yaml'
+import type { Node } from 'yaml'
 import { fileError } from './taskmeter-error.js'
+
+// Required on the first file read, not imported at start: most agents run on flags alone, and the
+// library is ~4 MiB of a sidecar's resident memory once loaded.
+let yamlLibrary: typeof YamlLibrary | null = null
+function yaml(): typeof YamlLibrary {
+  yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary
+  return yamlLibrary
+}
+const isMap = (node: unknown): node is YamlLibrary.YAMLMap => yaml().isMap(node)
+const isSeq = (node: unknown): node is YamlLibrary.YAMLSeq => yaml().isSeq(node)
+const isScalar = (node: unknown): node is YamlLibrary.Scalar => yaml().isScalar(node)
 
 export interface YamlEntry {
   readonly key: string
@@ -13,11 +26,12 @@ export interface YamlEntry {
 export class YamlFile {
   readonly path: string
   readonly root: unknown
-  private readonly lines = new LineCounter()
+  private readonly lines: YamlLibrary.LineCounter
 
   constructor(path: string, text: string) {
     this.path = path
-    const doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false })
+    this.lines = new (yaml().LineCounter)()
+    const doc = yaml().parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false })
     const error = doc.errors[0]
     if (error !== undefined) {
       const line = error.linePos?.[0]?.line ?? this.lineAt(error.pos[0])

@@ -13,7 +13,7 @@ import type { IngestPlacement } from '../pipeline/ingest.js'
 import { type StartTopology, type Topology, readerFields } from '../pipeline/topology.js'
 import { ShardMerger } from './shard-merge.js'
 import { ShardStatsMerger } from './shard-stats.js'
-import type { DeltaMessage, PrimaryMessage, WorkerMessage } from './worker-messages.js'
+import { type DeltaMessage, type PrimaryMessage, SHARD_WORKER_ENV, type WorkerMessage } from './worker-messages.js'
 
 /** A worker that does not answer a collect within this is skipped for that read (and logged). */
 const COLLECT_TIMEOUT_MS = 5_000
@@ -47,7 +47,7 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const waiting = new Map<string, (delta: DeltaMessage | null) => void>()
   let restarts = 0
   const fork = (index: number): Promise<WorkerMessage> => {
-    const worker = cluster.fork()
+    const worker = cluster.fork({ [SHARD_WORKER_ENV]: '1' })
     workers[index] = worker
     let ready = false
     const started = new Promise<WorkerMessage>((resolve, reject) => {

@@ -29,3 +29,6 @@ export type WorkerMessage =
   | DeltaMessage
   /** The worker could not start (its socket would not bind): the primary gives up with this. */
   | { t: 'failed'; message: string }
+
+/** Set in the environment of every shard worker the primary forks, so cli.ts can tell it is one. */
+export const SHARD_WORKER_ENV = 'TASKMETER_SHARD_WORKER'
