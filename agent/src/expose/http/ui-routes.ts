@@ -2,7 +2,7 @@
 // /dashboard/distribution one task's latency histogram. The page polls /dashboard itself.
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { Logger } from '../../logger.js'
-import { type UiAsset, type UiAssets, loadUiAssets } from '../ui/ui-assets.js'
+import type { UiAsset, UiAssets } from '../ui/ui-assets.js'
 import { type HttpAnswer, bytesAnswer, emptyAnswer, jsonAnswer, textAnswer } from './http-answer.js'
 import { type DistributionScope, latencyDistribution } from './latency-distribution.js'
 import type { RouteRequest, RouteTable } from './route-table.js'
@@ -27,10 +27,10 @@ export function registerUiRoutes(
   // Read on the first visit, not at start: most sidecars are never opened in a browser.
   let assets: UiAssets | null = null
   let missing: string | null = null
-  const loaded = (): UiAssets | null => {
+  const loaded = async (): Promise<UiAssets | null> => {
     if (assets !== null || missing !== null) return assets
     try {
-      assets = loadUiAssets()
+      assets = (await import('../ui/ui-assets.js')).loadUiAssets()
     } catch (err) {
       // The sidecar's real job (metrics) goes on without its page; say why the page is absent.
       missing = err instanceof Error ? err.message : String(err)
@@ -39,16 +39,16 @@ export function registerUiRoutes(
     return assets
   }
 
-  const page = (request: RouteRequest): HttpAnswer => {
-    const files = loaded()
+  const page = async (request: RouteRequest): Promise<HttpAnswer> => {
+    const files = await loaded()
     if (files === null) return textAnswer(503, `taskmeter: the live page is unavailable: ${missing}\n`)
     return send(request, files.page, { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' })
   }
   routes.get('/', page)
   routes.get('/ui', page)
 
-  routes.getPrefix('/ui/assets/', (request) => {
-    const asset = loaded()?.files.get(request.rest)
+  routes.getPrefix('/ui/assets/', async (request) => {
+    const asset = (await loaded())?.files.get(request.rest)
     if (asset === undefined) return jsonAnswer(404, { error: 'not found' })
     return send(request, asset)
   })
