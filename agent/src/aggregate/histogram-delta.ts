@@ -3,7 +3,7 @@
 // delta, so the delta is the whole histogram and the primary adds it: HdrHistograms add exactly.
 // Beside the histogram rather than in it: compact-counts.ts packs any BucketSource, and
 // latency-histogram.ts stays free of the packing it is read by.
-import { PackedCountsReader, packCounts } from './compact-counts.js'
+import { PackedCountsReader, packCountsView } from './compact-counts.js'
 import type { DeltaSink, DeltaSource } from './delta-bytes.js'
 import type { LatencyHistogram } from './latency-histogram.js'
 
@@ -14,7 +14,7 @@ export function takeHistogramDelta(sink: DeltaSink, histogram: LatencyHistogram)
   sink.f64(histogram.totalCount)
   sink.f64(histogram.minUs)
   sink.f64(histogram.maxUs)
-  sink.bytes(histogram.totalCount > 0 ? packCounts(histogram) : NO_BUCKETS)
+  sink.bytes(histogram.totalCount > 0 ? packCountsView(histogram) : NO_BUCKETS)
   histogram.reset()
 }
 

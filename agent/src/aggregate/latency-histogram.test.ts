@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BucketLayout } from './bucket-layout.js'
+import { BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
 import { BucketList } from './bucket-list.js'
 import { LatencyHistogram } from './latency-histogram.js'
 
@@ -80,9 +80,43 @@ describe('LatencyHistogram', () => {
     expect(histogram.totalCount).toBe(0xffffffff + 5)
   })
 
-  it('allocates octaves lazily: a narrow latency mix stays small', () => {
+  it('holds only the range in use: a narrow latency mix stays small', () => {
     const histogram = new LatencyHistogram(new BucketLayout(2))
     for (let i = 0; i < 10_000; i++) histogram.record(5_000 + (i % 5_000))
     expect(histogram.footprintBytes()).toBeLessThan(2_000)
+  })
+
+  it('carries counts past 65 535 into high halves and grows its range both ways, losing nothing', () => {
+    const layout = new BucketLayout(2)
+    const histogram = new LatencyHistogram(layout)
+    histogram.recordCount(20_000, 70_000)
+    const narrow = histogram.footprintBytes()
+    histogram.record(3)
+    histogram.record(9_000_000)
+    histogram.recordCount(20_000, 1)
+    const seen: Array<[number, number]> = []
+    histogram.forEachBucket((flat, count) => {
+      seen.push([flat, count])
+    })
+    expect(seen).toEqual([
+      [layout.flatIndexOfValue(3), 1],
+      [layout.flatIndexOfValue(20_000), 70_001],
+      [layout.flatIndexOfValue(9_000_000), 1],
+    ])
+    expect(histogram.footprintBytes()).toBeGreaterThan(narrow)
+    histogram.release()
+    expect(histogram.footprintBytes()).toBe(64)
+  })
+
+  it('clamps values above the tracked range to its top bucket', () => {
+    const layout = new BucketLayout(2)
+    const histogram = new LatencyHistogram(layout)
+    histogram.record(MAX_TRACKABLE_US * 4)
+    const flats: number[] = []
+    histogram.forEachBucket((flat) => {
+      flats.push(flat)
+    })
+    expect(flats).toEqual([layout.flatIndexOfValue(MAX_TRACKABLE_US)])
+    expect(histogram.maxUs).toBe(MAX_TRACKABLE_US)
   })
 })

@@ -1,17 +1,28 @@
 // The last `windowSeconds` of one task, as SLOT_COUNT sub-windows so that it slides in steps of
 // window/12 (5 s for the default 60 s) instead of jumping. Closed slots are packed
-// (compact-counts.ts). The slot being written has no histogram of its own: it is the task's
+// (compact-counts.ts), all in one byte array (slot-bytes.ts), and the per-slot figures share one
+// Float64Array with their spans: a busy task's window is two typed arrays. The slot being written has no histogram of its own: it is the task's
 // cumulative histogram minus a packed snapshot of it taken when the slot opened (`base`), so a
 // request is recorded once, not twice (bench/hdr.bench.mjs: Aggregator.recordRequest
 // 33.3 -> 21.5 ns; bench/scrape.bench.mjs: 20.3 -> 16.2 KB per busy task). Slots are found by
 // epoch number, so nothing needs a timer: stale slots are recognised and recycled when touched.
 import { type BucketLayout, MAX_TRACKABLE_US } from './bucket-layout.js'
-import { mergePackedCounts, packCounts, packCountsSince } from './compact-counts.js'
-import { type DeltaSink, type DeltaSource, copyBytes } from './delta-bytes.js'
+import { mergePackedCounts, packCountsSince, packCountsView } from './compact-counts.js'
+import type { DeltaSink, DeltaSource } from './delta-bytes.js'
 import { LatencyHistogram } from './latency-histogram.js'
+import { SlotBytes } from './slot-bytes.js'
 import type { WindowMerger } from './window-merger.js'
 
 export const SLOT_COUNT = 12
+
+// A slot's row in the table: its epoch, requests, errors and sumMs.
+const FIELDS = 4
+const EPOCH = 0
+const REQUESTS = 1
+const ERRORS = 2
+const SUM_MS = 3
+/** The segment holding the live slot's base (segments 0..SLOT_COUNT−1 are the slots'). */
+const BASE = SLOT_COUNT
 
 export interface WindowTotals {
   requests: number
@@ -23,20 +34,19 @@ export interface WindowTotals {
 
 export class SlidingWindow {
   private readonly slotMs: number
-  private readonly epochs: Float64Array
-  private readonly requests: Float64Array
-  private readonly errors: Float64Array
-  private readonly sumMs: Float64Array
-  private readonly packed: Array<Uint8Array | null>
+  /** Row per slot (FIELDS), then the spans of `packed`'s segments. */
+  private readonly table: Float64Array
+  /** Closed slots' buckets, and the live slot's base: `cumulative` packed when the slot opened
+   * (empty: it was empty then); live slot = cumulative − base. */
+  private readonly packed: SlotBytes
   /** Every request of the task goes here too (its cumulative histogram; the window's own in tests). */
   private readonly cumulative: LatencyHistogram
   private readonly ownsCumulative: boolean
-  /** `cumulative` packed when the live slot opened (null: it was empty); live slot = cumulative − base. */
-  private base: Uint8Array | null
   private currentEpoch: number
   // The slot being written and when the next one starts: one comparison per event instead of a
   // division and a modulo (suggested by the monitor benchmark, 42-44 ns per recordRequest).
-  private currentSlot: number
+  /** The live slot's row in `table` (slot × FIELDS). */
+  private currentRow: number
   private nextEpochStartMs: number
 
   /**
@@ -45,16 +55,13 @@ export class SlidingWindow {
    */
   constructor(layout: BucketLayout, windowSeconds: number, cumulative: LatencyHistogram | null = null) {
     this.slotMs = (windowSeconds * 1000) / SLOT_COUNT
-    this.epochs = new Float64Array(SLOT_COUNT).fill(-Infinity)
-    this.requests = new Float64Array(SLOT_COUNT)
-    this.errors = new Float64Array(SLOT_COUNT)
-    this.sumMs = new Float64Array(SLOT_COUNT)
-    this.packed = new Array<Uint8Array | null>(SLOT_COUNT).fill(null)
+    this.table = new Float64Array(SLOT_COUNT * FIELDS + SlotBytes.spanLength(SLOT_COUNT + 1))
+    for (let slot = 0; slot < SLOT_COUNT; slot++) this.table[slot * FIELDS + EPOCH] = -Infinity
+    this.packed = new SlotBytes(this.table, SLOT_COUNT * FIELDS, SLOT_COUNT + 1)
     this.ownsCumulative = cumulative === null
     this.cumulative = cumulative ?? new LatencyHistogram(layout)
-    this.base = null
     this.currentEpoch = -Infinity
-    this.currentSlot = 0
+    this.currentRow = 0
     this.nextEpochStartMs = -Infinity
   }
 
@@ -80,36 +87,52 @@ export class SlidingWindow {
     failed: boolean,
   ): void {
     if (nowMs >= this.nextEpochStartMs) this.advanceTo(Math.floor(nowMs / this.slotMs))
-    const slot = this.currentSlot
-    this.requests[slot] = (this.requests[slot] ?? 0) + weight
-    this.sumMs[slot] = (this.sumMs[slot] ?? 0) + durationMs * weight
-    if (failed) this.errors[slot] = (this.errors[slot] ?? 0) + weight
+    const table = this.table
+    const row = this.currentRow
+    // The row is in the table by construction: `as number`, as `?? 0` costs a branch per field.
+    table[row + REQUESTS] = (table[row + REQUESTS] as number) + weight
+    table[row + SUM_MS] = (table[row + SUM_MS] as number) + durationMs * weight
+    if (failed) table[row + ERRORS] = (table[row + ERRORS] as number) + weight
     if (this.ownsCumulative) this.cumulative.addAt(octave, bucketSlot, v, weight)
   }
 
   private advanceTo(epoch: number): void {
+    const packed = this.packed
     if (this.currentEpoch !== -Infinity) {
       const closed = this.currentEpoch % SLOT_COUNT
       const stillLive = epoch - this.currentEpoch < SLOT_COUNT
-      this.packed[closed] =
-        stillLive && (this.requests[closed] ?? 0) > 0 ? packCountsSince(this.cumulative, this.base) : null
+      const gained = stillLive && this.field(closed, REQUESTS) > 0
+      packed.put(
+        closed,
+        gained ? packCountsSince(this.cumulative, packed.bytes, packed.start(BASE), packed.end(BASE)) : null,
+      )
     }
+    const slot = epoch % SLOT_COUNT
+    packed.put(slot, null)
     // The new live slot starts from the cumulative histogram as it is now (~5 µs for a busy task,
     // once per slot: every 5 s at the default window, and only for tasks that get requests).
-    this.base = this.cumulative.totalCount > 0 ? packCounts(this.cumulative) : null
-    const slot = epoch % SLOT_COUNT
-    this.epochs[slot] = epoch
-    this.requests[slot] = 0
-    this.errors[slot] = 0
-    this.sumMs[slot] = 0
-    this.packed[slot] = null
+    packed.put(BASE, this.cumulative.totalCount > 0 ? packCountsView(this.cumulative) : null)
+    packed.commit()
+    this.resetRow(slot, epoch)
     this.currentEpoch = epoch
-    this.currentSlot = slot
+    this.currentRow = slot * FIELDS
     this.nextEpochStartMs = (epoch + 1) * this.slotMs
   }
 
+  private field(slot: number, field: number): number {
+    return this.table[slot * FIELDS + field] ?? 0
+  }
+
+  private resetRow(slot: number, epoch: number): void {
+    const row = slot * FIELDS
+    this.table[row + EPOCH] = epoch
+    this.table[row + REQUESTS] = 0
+    this.table[row + ERRORS] = 0
+    this.table[row + SUM_MS] = 0
+  }
+
   private isLive(slot: number, epochNow: number): boolean {
-    const epoch = this.epochs[slot] ?? 0
+    const epoch = this.field(slot, EPOCH)
     return epoch > epochNow - SLOT_COUNT && epoch <= epochNow
   }
 
@@ -120,9 +143,9 @@ export class SlidingWindow {
     out.sumMs = 0
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       if (!this.isLive(slot, epochNow)) continue
-      out.requests += this.requests[slot] ?? 0
-      out.errors += this.errors[slot] ?? 0
-      out.sumMs += this.sumMs[slot] ?? 0
+      out.requests += this.field(slot, REQUESTS)
+      out.errors += this.field(slot, ERRORS)
+      out.sumMs += this.field(slot, SUM_MS)
     }
     // Full slots behind the current one, plus the part of the current slot that has elapsed.
     out.coveredMs = (SLOT_COUNT - 1) * this.slotMs + (nowMs - epochNow * this.slotMs)
@@ -139,21 +162,28 @@ export class SlidingWindow {
    */
   mergeInto(nowMs: number, merger: WindowMerger, cumulativeAdded = false): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
+    const packed = this.packed
+    const bytes = packed.bytes
+    let expired = false
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      const epoch = this.epochs[slot]
       if (!this.isLive(slot, epochNow)) {
         // Expired data is freed here too, so a task that went quiet holds no packed slots.
-        this.packed[slot] = null
+        if (packed.length(slot) > 0) {
+          packed.put(slot, null)
+          expired = true
+        }
         continue
       }
-      if (epoch === this.currentEpoch) merger.addLiveSlot(this.cumulative, this.base, cumulativeAdded)
-      else {
-        const packed = this.packed[slot]
-        if (packed !== null && packed !== undefined) merger.addPacked(packed)
-      }
+      if (this.field(slot, EPOCH) === this.currentEpoch)
+        merger.addLiveSlot(this.cumulative, bytes, packed.start(BASE), packed.end(BASE), cumulativeAdded)
+      else if (packed.length(slot) > 0) merger.addPacked(bytes, packed.start(slot), packed.end(slot))
     }
     // The live slot itself left the window: its snapshot is no longer needed.
-    if (this.currentEpoch <= epochNow - SLOT_COUNT) this.base = null
+    if (this.currentEpoch <= epochNow - SLOT_COUNT && packed.length(BASE) > 0) {
+      packed.put(BASE, null)
+      expired = true
+    }
+    if (expired) packed.commit()
   }
 
   /**
@@ -167,28 +197,30 @@ export class SlidingWindow {
     let sent = 0
     for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.holdsNews(slot, epochNow)) sent++
     sink.u32(sent)
+    const packed = this.packed
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const epoch = this.field(slot, EPOCH)
       if (this.holdsNews(slot, epochNow)) {
-        const epoch = this.epochs[slot] ?? 0
         sink.f64(epoch)
-        sink.f64(this.requests[slot] ?? 0)
-        sink.f64(this.errors[slot] ?? 0)
-        sink.f64(this.sumMs[slot] ?? 0)
-        const closed = this.packed[slot] as Uint8Array
-        sink.bytes(epoch === this.currentEpoch ? packCountsSince(this.cumulative, this.base) : closed)
+        sink.f64(this.field(slot, REQUESTS))
+        sink.f64(this.field(slot, ERRORS))
+        sink.f64(this.field(slot, SUM_MS))
+        const live = epoch === this.currentEpoch
+        sink.bytes(
+          live
+            ? packCountsSince(this.cumulative, packed.bytes, packed.start(BASE), packed.end(BASE))
+            : packed.view(slot),
+        )
       }
-      this.requests[slot] = 0
-      this.errors[slot] = 0
-      this.sumMs[slot] = 0
-      this.packed[slot] = null
+      this.resetRow(slot, epoch)
     }
-    this.base = null
+    packed.clear()
   }
 
   /** A live slot with requests and their buckets (the live one's are the cumulative's gain). */
   private holdsNews(slot: number, epochNow: number): boolean {
-    if (!this.isLive(slot, epochNow) || (this.requests[slot] ?? 0) === 0) return false
-    return this.epochs[slot] === this.currentEpoch || (this.packed[slot] ?? null) !== null
+    if (!this.isLive(slot, epochNow) || this.field(slot, REQUESTS) === 0) return false
+    return this.field(slot, EPOCH) === this.currentEpoch || this.packed.length(slot) > 0
   }
 
   /** Merging side: adds a delta from takeDelta() (a shard's slots); null reads past it. */
@@ -200,7 +232,7 @@ export class SlidingWindow {
       const errors = source.f64()
       const sumMs = source.f64()
       const packed = source.bytesView()
-      into?.mergeSlot(epoch, requests, errors, sumMs, copyBytes(packed))
+      into?.mergeSlot(epoch, requests, errors, sumMs, packed)
     }
   }
 
@@ -211,26 +243,21 @@ export class SlidingWindow {
    */
   private mergeSlot(epoch: number, requests: number, errors: number, sumMs: number, packed: Uint8Array): void {
     const slot = epoch % SLOT_COUNT
-    const stored = this.epochs[slot] ?? 0
+    const stored = this.field(slot, EPOCH)
     if (stored > epoch) return
-    if (stored < epoch) {
-      this.epochs[slot] = epoch
-      this.requests[slot] = 0
-      this.errors[slot] = 0
-      this.sumMs[slot] = 0
-      this.packed[slot] = null
-    }
-    this.requests[slot] = (this.requests[slot] ?? 0) + requests
-    this.errors[slot] = (this.errors[slot] ?? 0) + errors
-    this.sumMs[slot] = (this.sumMs[slot] ?? 0) + sumMs
-    const held = this.packed[slot]
-    this.packed[slot] = held === null || held === undefined ? packed : mergePackedCounts(held, packed)
+    const held = stored < epoch || this.packed.length(slot) === 0 ? null : this.packed.view(slot)
+    if (stored < epoch) this.resetRow(slot, epoch)
+    const row = slot * FIELDS
+    this.table[row + REQUESTS] = this.field(slot, REQUESTS) + requests
+    this.table[row + ERRORS] = this.field(slot, ERRORS) + errors
+    this.table[row + SUM_MS] = this.field(slot, SUM_MS) + sumMs
+    // commit() copies the bytes in: the delta's view need not outlive this call.
+    this.packed.put(slot, held === null ? packed : mergePackedCounts(held, packed))
+    this.packed.commit()
   }
 
   /** Bytes the window holds (the cumulative histogram is counted by its owner, the task). */
   footprintBytes(): number {
-    let bytes = 4 * SLOT_COUNT * 8 + (this.base?.byteLength ?? 0) + 16
-    for (let slot = 0; slot < SLOT_COUNT; slot++) bytes += (this.packed[slot]?.byteLength ?? 0) + 16
-    return bytes
+    return 64 + 100 + this.table.byteLength + this.packed.footprintBytes()
   }
 }

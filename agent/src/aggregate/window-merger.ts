@@ -14,18 +14,26 @@ export class WindowMerger {
     this.dense = new Float64Array(layout.indexCount)
   }
 
-  addPacked(packed: Uint8Array): void {
-    addPackedCounts(packed, this.dense, this.touched)
+  /** Adds the packed list bytes[start, end) (a closed slot in the window's arena). */
+  addPacked(bytes: Uint8Array, start: number, end: number): void {
+    addPackedCounts(bytes, start, end, this.dense, this.touched)
   }
 
   /**
-   * The live slot: the cumulative histogram minus its packed snapshot from when the slot opened.
-   * `alreadyAdded`: the caller's readFigures() added the cumulative buckets (addTo = this.dense).
+   * The live slot: the cumulative histogram minus its packed snapshot from when the slot opened
+   * (bytes[start, end); empty: the histogram was empty then). `alreadyAdded`: the caller's
+   * readFigures() added the cumulative buckets (addTo = this.dense).
    */
-  addLiveSlot(cumulative: LatencyHistogram, base: Uint8Array | null, alreadyAdded: boolean): void {
+  addLiveSlot(
+    cumulative: LatencyHistogram,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    alreadyAdded: boolean,
+  ): void {
     if (alreadyAdded) this.widen(cumulative)
     else cumulative.addBucketsTo(this.dense, this.touched)
-    if (base !== null) subtractPackedCounts(base, this.dense)
+    if (start < end) subtractPackedCounts(bytes, start, end, this.dense)
   }
 
   /** The array readFigures() may add a cumulative histogram into (see addLiveSlot). */

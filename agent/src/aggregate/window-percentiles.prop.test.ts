@@ -121,7 +121,7 @@ describe('packed window slots (compact-counts)', () => {
         const packed = packCounts(histogram)
         const dense = new Float64Array(layout.indexCount)
         const touched = { min: Infinity, max: -1 }
-        addPackedCounts(packed, dense, touched)
+        addPackedCounts(packed, 0, packed.length, dense, touched)
         const expected = bucketsOf(histogram)
         expect(denseBuckets(dense)).toEqual(expected)
         if (expected.length === 0) {
@@ -158,8 +158,8 @@ describe('packed window slots (compact-counts)', () => {
         expect(packedA).toEqual(copyA)
         const dense = new Float64Array(layout.indexCount)
         const touched = { min: Infinity, max: -1 }
-        addPackedCounts(packedA, dense, touched)
-        addPackedCounts(packedB, dense, touched)
+        addPackedCounts(packedA, 0, packedA.length, dense, touched)
+        addPackedCounts(packedB, 0, packedB.length, dense, touched)
         expect(denseBuckets(dense)).toEqual(bucketsOf(both))
       }),
       { numRuns: 300 },
@@ -173,7 +173,7 @@ describe('packed window slots (compact-counts)', () => {
     const packed = packCounts(histogram)
     expect(packed.length).toBeGreaterThan(4096)
     const dense = new Float64Array(layout.indexCount)
-    addPackedCounts(packed, dense, { min: Infinity, max: -1 })
+    addPackedCounts(packed, 0, packed.length, dense, { min: Infinity, max: -1 })
     expect(denseBuckets(dense)).toEqual(bucketsOf(histogram))
   })
 })

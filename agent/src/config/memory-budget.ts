@@ -1,22 +1,27 @@
 // Worst-case memory of the series the agent may hold, checked against --max-memory at start so
 // that a configuration that cannot fit fails at once, not later when traffic fills it. A "busy"
 // series is one whose latencies span 8 octaves (a 256× range, e.g. 1 ms to 256 ms) with every
-// bucket of that span hit in every window slot: the cumulative histogram and the live slot hold
-// 8 dense octaves each, and each of the 11 closed slots packs every bucket at ~2.5 bytes. Values
-// spread wider than 256× cost more; nothing realistic does.
+// bucket of that span hit in every window slot, long enough for big counts: the cumulative
+// histogram holds 8 octaves at 4 bytes a bucket (16-bit counts and their high halves), the live
+// slot's base packs every bucket at ~4 bytes (a 3-byte count), and each of the 11 closed slots
+// packs every bucket at ~2.5 (a step, and counts past 127 in half of them). Values spread wider
+// than 256× cost more; nothing realistic does. The compact format's 1 byte a bucket applies to
+// counts under 16 only, so it lowers a typical busy task (~6 KB), not this bound.
 import { MAX_NAME_BYTES, MAX_TAGS, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES } from '@taskmeter/protocol'
 import { BucketLayout } from '../aggregate/bucket-layout.js'
 import { SLOT_COUNT } from '../aggregate/sliding-window.js'
 
 const BUSY_OCTAVES = 8
+const CUMULATIVE_BYTES_PER_BUCKET = 4
+const BASE_BYTES_PER_BUCKET = 4
 const PACKED_BYTES_PER_BUCKET = 2.5
 const FIXED_BYTES_PER_SERIES = 1536 // objects, maps, labels, cache entries
 
 export function bytesPerSeries(precision: number): number {
-  const layout = new BucketLayout(precision)
-  const denseOctaves = BUSY_OCTAVES * layout.half * 4
+  const buckets = BUSY_OCTAVES * new BucketLayout(precision).half
+  const closedSlots = (SLOT_COUNT - 1) * buckets * PACKED_BYTES_PER_BUCKET
   return Math.ceil(
-    2 * denseOctaves + (SLOT_COUNT - 1) * BUSY_OCTAVES * layout.half * PACKED_BYTES_PER_BUCKET + FIXED_BYTES_PER_SERIES,
+    buckets * (CUMULATIVE_BYTES_PER_BUCKET + BASE_BYTES_PER_BUCKET) + closedSlots + FIXED_BYTES_PER_SERIES,
   )
 }
 
