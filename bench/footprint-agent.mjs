@@ -134,9 +134,12 @@ export function processTree(pid) {
   return pids
 }
 
-/** VmRSS, RssAnon and RssFile in MiB, summed over the process tree. */
+/**
+ * VmRSS, RssAnon, RssFile and Pss in MiB, summed over the process tree. Summed RSS counts pages
+ * the processes share (the node binary, mapped by every worker) once per process; PSS splits them.
+ */
 export function memory(pid) {
-  const total = { rss: 0, anon: 0, file: 0, processes: 0 }
+  const total = { rss: 0, anon: 0, file: 0, pss: 0, processes: 0 }
   for (const p of processTree(pid)) {
     let status = ''
     try {
@@ -148,6 +151,11 @@ export function memory(pid) {
     total.rss += kb('VmRSS') / 1024
     total.anon += kb('RssAnon') / 1024
     total.file += kb('RssFile') / 1024
+    try {
+      total.pss += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024
+    } catch {
+      // exited meanwhile
+    }
     total.processes++
   }
   return total
@@ -278,18 +286,4 @@ export function startSink() {
       resolve(sink)
     })
   })
-}
-
-/** Datagrams waiting in the kernel for the agent's UDP port(s), from /proc/net/udp, and its drops. */
-export function udpBacklog(port) {
-  const hexPort = ':' + port.toString(16).toUpperCase().padStart(4, '0')
-  let queued = 0
-  let drops = 0
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/)
-    if (!cols[1]?.endsWith(hexPort)) continue
-    queued += Number.parseInt(cols[4].split(':')[1], 16)
-    drops += Number(cols[cols.length - 1])
-  }
-  return { queued, drops }
 }

@@ -2,16 +2,22 @@
 // /proc/<pid>/status, summed over its workers) and V8's used heap (nodejs_heap_size_used_bytes from
 // its own /metrics), for the built agent started as a sidecar would start it. Three parts, each the
 // median of BENCH_RUNS starts (3; BENCH_QUICK=1: 1):
-//  1. idle with default flags, 5 s after spawn, beside a bare `node -e` started at the same moment
-//     (what Node alone holds) and collectd's statsd plugin when it is installed (bench/peers/);
+//  1. idle with default flags, 5 s after spawn, beside a bare `node -e` (what Node alone holds) and
+//     collectd's statsd plugin when it is installed (bench/peers/), each also read 5 s after spawn;
 //  2. the same agent after StatsD timing lines for 1 000, then 10 000 tasks (3 lines each), all
 //     counted, then one text scrape: RSS and RSS per task over the idle figure;
 //  3. one optional feature at a time (bench/footprint-features.mjs), idle 5 s after spawn and after
 //     its first use, as RSS over the idle default. The first use starts with 30 timing lines that
 //     the default agent also gets ("default, after the same 30 lines"), so a used row minus that
 //     row is what the feature itself added.
+// The idle default every Δ is taken against is the median over its own starts and those of the
+// features that add no flag (protobuf, gzip, the live page, /grafana-dashboard): until their use
+// they are the same process. PSS (from smaps_rollup) is beside RSS because summed RSS counts the
+// node binary once per --workers process. `spread` is max − min RSS over the starts: a Δ within it
+// is noise (when V8 last collected), not the feature.
 // Loopback only; every wait is bounded; every child is killed at the end or on an error.
 // Run: npm run bench:footprint
+import { readFileSync } from 'node:fs'
 import { startCollectd } from './peers/collectd.mjs'
 import { median } from './busy-tasks.mjs'
 import { writeResult } from './ingest-load.mjs'
@@ -30,7 +36,6 @@ import {
   startBareNode,
   timingDatagrams,
   timingsCounted,
-  udpBacklog,
   waitUntil,
 } from './footprint-agent.mjs'
 import { FEATURES, FEED_PER_TASK, FEED_TASKS, feed, missingFlags, setUp, useFeature } from './footprint-features.mjs'
@@ -44,6 +49,20 @@ if (!(RUNS >= 1 && RUNS <= 9)) throw new Error('BENCH_RUNS 1..9')
 
 const untilIdle = (spawnedAt) => sleep(Math.max(0, spawnedAt + IDLE_MS - performance.now()))
 const heapMiB = async (port) => sampleSum(await scrapeText(port), 'nodejs_heap_size_used_bytes') / 2 ** 20
+
+/** Datagrams waiting in the kernel for the agent's UDP port(s), from /proc/net/udp, and its drops. */
+export function udpBacklog(port) {
+  const hexPort = ':' + port.toString(16).toUpperCase().padStart(4, '0')
+  let queued = 0
+  let drops = 0
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/)
+    if (!cols[1]?.endsWith(hexPort)) continue
+    queued += Number.parseInt(cols[4].split(':')[1], 16)
+    drops += Number(cols[cols.length - 1])
+  }
+  return { queued, drops }
+}
 
 /** Waits (≤ 30 s) until the kernel holds nothing for the agent and /metrics counts `want` timings. */
 async function drained(agent, want) {
@@ -131,34 +150,46 @@ const med = (runs, pick) => median(runs.map(pick))
 const mib = (v) => v.toFixed(1)
 const rows = []
 const result = { bench: 'footprint', runs: RUNS, idle_ms: IDLE_MS }
+const signed = (v) => `${v >= 0 ? '+' : ''}${mib(v)}`
 function row(name, m, delta, note) {
-  rows.push([
-    name,
-    mib(m.rss),
-    mib(m.anon),
-    mib(m.file),
-    delta === null ? '' : `${delta >= 0 ? '+' : ''}${mib(delta)}`,
-    note,
-  ])
+  const cells = [m.rss, m.anon, m.file, m.pss].map(mib)
+  rows.push([name, ...cells, delta === null ? '' : signed(delta), RUNS > 1 ? mib(m.spread) : '', note])
 }
+/** The median of each figure over the starts, and the spread (max − min) of their RSS. */
 const medianMemory = (list) => ({
   rss: med(list, (m) => m.rss),
   anon: med(list, (m) => m.anon),
   file: med(list, (m) => m.file),
+  pss: med(list, (m) => m.pss),
+  spread: Math.max(...list.map((m) => m.rss)) - Math.min(...list.map((m) => m.rss)),
 })
 
 async function main() {
   const help = agentHelp()
   const defaults = []
   for (let i = 0; i < RUNS; i++) defaults.push(await defaultRun())
-  const idle = medianMemory(defaults.map((r) => r.idle))
+  const featureRuns = new Map()
+  for (const feature of FEATURES) {
+    if (missingFlags(help, feature).length > 0) continue
+    const runs = []
+    for (let i = 0; i < RUNS; i++) runs.push(await featureRun(feature))
+    featureRuns.set(feature, runs)
+  }
+  // A feature with no flags of its own started with default flags and was idle until its use: its
+  // idle figure is one more sample of the idle default, which every Δ is taken against.
+  const idleSamples = defaults.map((r) => r.idle)
+  for (const [feature, runs] of featureRuns)
+    if (feature.flags.length === 0) idleSamples.push(...runs.map((r) => r.idle))
+  const idle = medianMemory(idleSamples)
   const heap = med(defaults, (r) => r.idleHeap)
-  row('idle, default flags, 5 s after spawn', idle, null, `heap ${mib(heap)} MiB`)
+  row('idle, default flags, 5 s after spawn', idle, null, `heap ${mib(heap)} MiB, ${idleSamples.length} starts`)
   Object.assign(result, {
     idle_rss_mib: idle.rss,
     idle_anon_mib: idle.anon,
     idle_file_mib: idle.file,
+    idle_pss_mib: idle.pss,
     idle_heap_mib: heap,
+    idle_starts: idleSamples.length,
   })
   const bare = medianMemory(defaults.map((r) => r.bare))
   row('bare node -e, 5 s after spawn', bare, bare.rss - idle.rss, `Node ${process.version} alone`)
@@ -167,7 +198,7 @@ async function main() {
     const collectd = medianMemory(defaults.map((r) => r.collectd))
     row(`${defaults[0].collectdName}, idle`, collectd, collectd.rss - idle.rss, 'statsd + csv plugins (bench/peers/)')
     result.collectd_rss_mib = collectd.rss
-  } else rows.push(['collectd', '', '', '', '', `skipped: ${defaults[0].collectdSkipped}`])
+  } else rows.push(['collectd', '', '', '', '', '', '', `skipped: ${defaults[0].collectdSkipped}`])
   const fed = medianMemory(defaults.map((r) => r.fed))
   row(
     'default, after the same 30 lines',
@@ -191,6 +222,7 @@ async function main() {
     Object.assign(result, {
       [`rss_${BUSY_STEPS[s]}_mib`]: m.rss,
       [`anon_${BUSY_STEPS[s]}_mib`]: m.anon,
+      [`pss_${BUSY_STEPS[s]}_mib`]: m.pss,
       [`heap_${BUSY_STEPS[s]}_mib`]: med(steps, (b) => b.heap),
       [`kib_per_task_${BUSY_STEPS[s]}`]: Number(perTask.toFixed(2)),
     })
@@ -198,28 +230,22 @@ async function main() {
   result.udp_drops = Math.max(...defaults.map((r) => r.drops))
 
   for (const feature of FEATURES) {
-    const missing = missingFlags(help, feature)
-    if (missing.length > 0) {
-      rows.push([feature.idle ?? feature.used, '', '', '', '', `skipped: --help lists no ${missing.join(', ')}`])
+    const runs = featureRuns.get(feature)
+    if (runs === undefined) {
+      const skipped = `skipped: --help lists no ${missingFlags(help, feature).join(', ')}`
+      rows.push([feature.idle ?? feature.used, '', '', '', '', '', '', skipped])
       continue
     }
-    const runs = []
-    for (let i = 0; i < RUNS; i++) runs.push(await featureRun(feature))
     const featureIdle = medianMemory(runs.map((r) => r.idle))
     const used = medianMemory(runs.map((r) => r.used))
-    // A feature with no flags of its own starts as the idle default: its idle row would repeat that one.
     if (feature.flags.length > 0) row(feature.idle, featureIdle, featureIdle.rss - idle.rss, '')
     const overFed = used.rss - fed.rss
-    row(
-      feature.used,
-      used,
-      used.rss - idle.rss,
-      `${overFed >= 0 ? '+' : ''}${mib(overFed)} over fed default; ${runs[0].note}`,
-    )
+    row(feature.used, used, used.rss - idle.rss, `${signed(overFed)} over fed default; ${runs[0].note}`)
     result[feature.key] = {
       idle_delta_mib: Number((featureIdle.rss - idle.rss).toFixed(2)),
       used_delta_mib: Number((used.rss - idle.rss).toFixed(2)),
       used_over_fed_mib: Number(overFed.toFixed(2)),
+      used_pss_delta_mib: Number((used.pss - idle.pss).toFixed(2)),
       used_heap_mib: Number(med(runs, (r) => r.heap).toFixed(2)),
     }
   }
@@ -232,19 +258,14 @@ try {
 }
 for (const key of Object.keys(result)) if (typeof result[key] === 'number') result[key] = Number(result[key].toFixed(2))
 console.log(
-  `agent footprint, RSS in MiB, median of ${RUNS} start(s) each, Δ = RSS over the idle default, node ${process.version}`,
+  `agent footprint in MiB, median of ${RUNS} start(s) each (spread: max − min RSS), Δ = RSS over the idle default, node ${process.version}`,
 )
-console.log('measure'.padEnd(44) + ['RSS', 'anon', 'file', 'Δ'].map((h) => h.padStart(8)).join('') + '   note')
-for (const [name, ...cols] of rows)
-  console.log(
-    name.padEnd(44) +
-      cols
-        .slice(0, 4)
-        .map((c) => c.padStart(8))
-        .join('') +
-      '   ' +
-      cols[4],
-  )
+const HEAD = ['RSS', 'anon', 'file', 'PSS', 'Δ', 'spread']
+console.log('measure'.padEnd(44) + HEAD.map((h) => h.padStart(7)).join('') + '   note')
+for (const [name, ...cols] of rows) {
+  const figures = cols.slice(0, 6).map((c) => c.padStart(7))
+  console.log(`${name.padEnd(44)}${figures.join('')}   ${cols[6]}`)
+}
 result.node = process.version
 writeResult('footprint', result)
 console.log(JSON.stringify(result))
