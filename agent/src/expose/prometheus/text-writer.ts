@@ -15,6 +15,8 @@ export class TextWriter {
   private readonly chunks: Buffer[]
   private readonly used: number[] = []
   private current = 0
+  /** Bytes in the chunks before the one being written. */
+  private before = 0
 
   constructor() {
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES)
@@ -26,12 +28,19 @@ export class TextWriter {
     this.current = 0
     this.buf = this.chunks[0] as Buffer
     this.length = 0
+    this.before = 0
+  }
+
+  /** Bytes written since the last reset. */
+  get position(): number {
+    return this.before + this.length
   }
 
   /** Room for `bytes` more in the chunk being written; callers that write several short parts ask once. */
   ensure(bytes: number): void {
     if (this.length + bytes <= this.buf.length) return
     this.used[this.current] = this.length
+    this.before += this.length
     this.current++
     let next = this.chunks[this.current]
     if (next === undefined || next.length < bytes) {
@@ -52,6 +61,18 @@ export class TextWriter {
     this.ensure(value.length)
     this.buf.set(value, this.length)
     this.length += value.length
+  }
+
+  /** Bytes start..end of `from`, filling each chunk before the next (a long run takes no chunk of its own). */
+  copyFrom(from: Buffer, start: number, end: number): void {
+    let at = start
+    while (at < end) {
+      if (this.length === this.buf.length) this.ensure(1)
+      const n = Math.min(end - at, this.buf.length - this.length)
+      from.copy(this.buf, this.length, at, at + n)
+      this.length += n
+      at += n
+    }
   }
 
   /** ASCII text (metric names, number digits): a byte per char. */
