@@ -112,6 +112,7 @@ export class MetricsRenderer {
       const parts = await this.renderOwnParts(pause)
       if (tail !== '') parts.push(Buffer.from(tail))
       const body = await joinParts(parts, pause)
+      this.text.release()
       // The tasks' series lie at the same places in the body as in the encoder's stream.
       this.textSources.commit(body)
       return body

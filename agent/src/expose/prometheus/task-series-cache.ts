@@ -6,9 +6,10 @@
 //   window slot holding data expires (the window's request count and sum drop);
 // - tasks_active changes with starts, ends and in-flight reports (task.active);
 // - requests_per_second moves with the clock whenever the window holds requests: always encoded.
-// The cache holds one body and, per task, its figures and where its series lie (~100 bytes):
+// The cache holds one body and, per task, its figures and where its series lie (~230 bytes over
+// the two generations):
 // the state is rebuilt from the task list at every render, so an evicted task's entry and bytes
-// go at the next render, and the arrays keep the room of the largest task list seen (×2).
+// go at the next render, and the arrays keep the room of the largest task list seen (+25 %).
 import type { TaskStats } from '../../aggregate/task-stats.js'
 import type { WindowTotals } from '../../aggregate/sliding-window.js'
 import type { SeriesBytesSink } from './series-bytes.js'
@@ -33,6 +34,11 @@ const ACTIVE = 7
 const SAME_DATA = 7
 const SIGNATURE = 8
 
+/** Array room for n tasks and a quarter more, so that a few new tasks do not reallocate every render. */
+function roomFor(n: number): number {
+  return Math.max(1024, Math.ceil(n * 1.25))
+}
+
 /** One render's state: the task list, the figures read and the series' offsets within each family. */
 class Generation {
   tasks: TaskStats[] = []
@@ -46,7 +52,7 @@ class Generation {
 
   room(n: number): void {
     if (this.figures.length >= n * SIGNATURE && (this.offsets[0]?.length ?? 0) > n) return
-    const size = Math.max(1024, n * 2)
+    const size = roomFor(n)
     this.figures = new Float64Array(size * SIGNATURE)
     this.offsets = []
     for (let f = 0; f < CACHED_FAMILIES; f++) this.offsets.push(new Int32Array(size + 1))
@@ -85,7 +91,7 @@ export class TaskSeriesCache {
     this.next.room(tasks.length)
     this.next.tasks = tasks
     if (this.previousIndex.length < tasks.length) {
-      const size = tasks.length * 2
+      const size = roomFor(tasks.length)
       this.previousIndex = new Int32Array(size)
       this.sameData = new Uint8Array(size)
       this.sameActive = new Uint8Array(size)

@@ -120,7 +120,12 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
   }
 
   copySeries(from: Buffer, start: number, end: number): void {
-    this.writer.copyFrom(from, start, end)
+    this.writer.borrow(from, start, end)
+  }
+
+  /** Drops the views of the body once it was joined (they may borrow from an earlier body). */
+  release(): void {
+    this.writer.release()
   }
 
   /** Views of the body, in order, onto `out`: valid until the next reset. */
