@@ -9,6 +9,7 @@ import type { SeriesSettings } from '../../aggregate/series-settings.js'
 import type { TaskStats } from '../../aggregate/task-stats.js'
 import type { MetricsRenderer } from './metrics-renderer.js'
 import { testRenderer } from './metrics-renderer.test-support.js'
+import { TextFamilyEncoder } from './text-family-encoder.js'
 
 const BUCKETS = [0.001, 0.01, 0.1, 1]
 const NATIVE = { schema: 7, maxBuckets: 20 }
@@ -74,6 +75,8 @@ describe('incremental exposition', () => {
       for (let i = 0; i < 8; i++) newTask(w)
       for (let round = 0; round < 120; round++) {
         step(w)
+        // A remote-write walk between scrapes shares the protobuf sources, not their cache.
+        if (round % 7 === 0) await renderer.emitFamilies(new TextFamilyEncoder())
         // Text only, protobuf only or both: each keeps its own previous body.
         await expectSameAsFull(w, renderer, 1 + (round % 3))
       }

@@ -14,7 +14,7 @@ import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
 import type { SeriesBytesSink } from './series-bytes.js'
-import { ACTIVE_FAMILY, type TaskSeriesCache } from './task-series-cache.js'
+import { FAMILY, type TaskSeriesCache } from './task-series-cache.js'
 
 export const TASK_FAMILY_HELP = {
   task_duration_seconds: 'Task execution duration',
@@ -161,7 +161,7 @@ export class TaskFamilySource {
     const now = this.aggregator.now()
 
     sink.family('task_duration_seconds', TASK_FAMILY_HELP.task_duration_seconds, 'histogram')
-    cache?.startFamily(0)
+    cache?.startFamily(FAMILY.duration)
     for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
       const task = tasks[k] as TaskStats
@@ -185,11 +185,11 @@ export class TaskFamilySource {
     cache?.endFamily(n)
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
-    cache?.startFamily(1)
+    cache?.startFamily(FAMILY.window)
     const seconds = this.quantileSeconds
     for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
-      if (cache !== null && this.copied(cache, 1, k)) continue
+      if (cache !== null && this.copied(cache, FAMILY.window, k)) continue
       for (let i = 0; i < Q; i++) seconds[i] = this.windowQuantiles[k * Q + i] ?? 0
       const count = this.windowCounts[k] ?? 0
       sink.summary(labels[k] as SeriesLabels, count, this.windowSums[k] ?? 0, QUANTILES, seconds)
@@ -197,18 +197,18 @@ export class TaskFamilySource {
     cache?.endFamily(n)
 
     sink.family('requests_total', TASK_FAMILY_HELP.requests_total, 'counter')
-    cache?.startFamily(2)
+    cache?.startFamily(FAMILY.requests)
     for (let k = 0; k < n; k++) {
       if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
-      if (cache !== null && this.copied(cache, 2, k)) continue
+      if (cache !== null && this.copied(cache, FAMILY.requests, k)) continue
       sink.value(labels[k] as SeriesLabels, 'status', 'success', this.success[k] ?? 0)
       sink.value(labels[k] as SeriesLabels, 'status', 'error', this.errors[k] ?? 0)
     }
     cache?.endFamily(n)
-    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates, null, 0)
-    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active, cache, ACTIVE_FAMILY)
-    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed, cache, 4)
-    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors, cache, 5)
+    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates, cache, FAMILY.rate)
+    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active, cache, FAMILY.active)
+    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed, cache, FAMILY.completed)
+    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors, cache, FAMILY.failed)
     // An evicted task's labels go with it, not at the next render.
     labels.length = 0
   }

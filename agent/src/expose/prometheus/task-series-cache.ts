@@ -5,22 +5,27 @@
 //   tasks_failed_total change only with events (histogram count, sum, success, errors) or when a
 //   window slot holding data expires (the window's request count and sum drop);
 // - tasks_active changes with starts, ends and in-flight reports (task.active);
-// - requests_per_second moves with the clock whenever the window holds requests: always encoded.
-// The cache holds one body and, per task, its figures and where its series lie (~230 bytes over
-// the two generations):
-// the state is rebuilt from the task list at every render, so an evicted task's entry and bytes
-// go at the next render, and the arrays keep the room of the largest task list seen (+25 %).
+// - requests_per_second moves with the clock whenever the window holds requests, so it is copied
+//   only while the window is empty (it is 0 then).
+// The cache holds one body and, per task, its figures and where its series lie (~250 bytes over
+// the two generations). The state is rebuilt from the task list at every render, so an evicted
+// task's entry and bytes go at the next render; the arrays keep the room of the largest task list
+// seen (+25 %).
 import type { TaskStats } from '../../aggregate/task-stats.js'
 import type { WindowTotals } from '../../aggregate/sliding-window.js'
 import type { SeriesBytesSink } from './series-bytes.js'
 
-/**
- * The families whose bytes are cached, numbered in render order: task_duration_seconds,
- * task_duration_window_seconds, requests_total, tasks_active, tasks_completed_total,
- * tasks_failed_total (requests_per_second, between requests_total and tasks_active, is always encoded).
- */
-export const CACHED_FAMILIES = 6
-export const ACTIVE_FAMILY = 3
+/** The task families, numbered in render order (task-family-source.ts). */
+export const FAMILY = {
+  duration: 0,
+  window: 1,
+  requests: 2,
+  rate: 3,
+  active: 4,
+  completed: 5,
+  failed: 6,
+} as const
+const FAMILIES = 7
 
 // A task's figures, SIGNATURE numbers per task: the first SAME_DATA decide its event-driven families.
 const COUNT = 0
@@ -46,8 +51,8 @@ class Generation {
   /** Per family: each task's first byte relative to the family's first series; n + 1 entries. */
   offsets: Int32Array[] = []
   /** Per family: where its first series lies in `body`. */
-  readonly familyStarts = new Float64Array(CACHED_FAMILIES)
-  readonly familyIndexes = new Int32Array(CACHED_FAMILIES)
+  readonly familyStarts = new Float64Array(FAMILIES)
+  readonly familyIndexes = new Int32Array(FAMILIES)
   body: Buffer | null = null
 
   room(n: number): void {
@@ -55,7 +60,7 @@ class Generation {
     const size = roomFor(n)
     this.figures = new Float64Array(size * SIGNATURE)
     this.offsets = []
-    for (let f = 0; f < CACHED_FAMILIES; f++) this.offsets.push(new Int32Array(size + 1))
+    for (let f = 0; f < FAMILIES; f++) this.offsets.push(new Int32Array(size + 1))
   }
 
   bytes(): number {
@@ -73,6 +78,7 @@ export class TaskSeriesCache {
   private previousIndex = new Int32Array(1024)
   private sameData = new Uint8Array(1024)
   private sameActive = new Uint8Array(1024)
+  private sameRate = new Uint8Array(1024)
   /** Previous task → index, made when the task lists stop lining up (tasks added or evicted). */
   private lookup: Map<TaskStats, number> | null = null
   private expected = 0
@@ -95,6 +101,7 @@ export class TaskSeriesCache {
       this.previousIndex = new Int32Array(size)
       this.sameData = new Uint8Array(size)
       this.sameActive = new Uint8Array(size)
+      this.sameRate = new Uint8Array(size)
     }
     this.lookup = null
     this.expected = 0
@@ -135,6 +142,8 @@ export class TaskSeriesCache {
     this.sameData[k] = same ? 1 : 0
     if (same) this.reusing++
     this.sameActive[k] = j >= 0 && before[was + ACTIVE] === figures[at + ACTIVE] ? 1 : 0
+    // Expiry can only lower the count before settle(), so an empty window stays empty.
+    this.sameRate[k] = j >= 0 && before[was + WINDOW_REQUESTS] === 0 && totals.requests === 0 ? 1 : 0
     return same
   }
 
@@ -147,7 +156,8 @@ export class TaskSeriesCache {
 
   /** Whether task k's series of cached family `family` are the previous render's. */
   unchanged(family: number, k: number): boolean {
-    return (family === ACTIVE_FAMILY ? this.sameActive[k] : this.sameData[k]) === 1
+    const same = family === FAMILY.active ? this.sameActive : family === FAMILY.rate ? this.sameRate : this.sameData
+    return same[k] === 1
   }
 
   /** The sink started cached family `family` (the one before it was ended with endFamily()). */
@@ -199,7 +209,7 @@ export class TaskSeriesCache {
     const sink = this.sink
     if (sink === null) return
     const next = this.next
-    for (let f = 0; f < CACHED_FAMILIES; f++) next.familyStarts[f] = sink.familyStart(next.familyIndexes[f] ?? 0)
+    for (let f = 0; f < FAMILIES; f++) next.familyStarts[f] = sink.familyStart(next.familyIndexes[f] ?? 0)
     next.body = body
     this.tasks = next.tasks.length
     this.reused = this.reusing
@@ -212,7 +222,7 @@ export class TaskSeriesCache {
 
   /** Bytes held for the next render: the previous body, its tasks' figures and offsets. */
   bytes(): number {
-    const perTask = this.previousIndex.byteLength + this.sameData.byteLength + this.sameActive.byteLength
+    const perTask = this.previousIndex.byteLength + this.sameData.byteLength * 3
     return this.previous.bytes() + this.next.bytes() + perTask
   }
 }
