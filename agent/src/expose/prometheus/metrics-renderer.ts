@@ -28,11 +28,13 @@ const LINT_FAILING_DEFAULTS = [
 export interface CacheStats {
   bytes: number
   tasks: number
+  /** Tasks copied whole (a rate that moves is encoded), and tasks copied but for their window. */
   reused: number
+  windowReused: number
 }
 
 function statsOf(cache: TaskSeriesCache): CacheStats {
-  return { bytes: cache.bytes(), tasks: cache.tasks, reused: cache.reused }
+  return { bytes: cache.bytes(), tasks: cache.tasks, reused: cache.reused, windowReused: cache.windowReused }
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'

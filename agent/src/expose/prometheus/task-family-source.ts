@@ -14,7 +14,7 @@ import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
 import type { SeriesBytesSink } from './series-bytes.js'
-import { FAMILY, type TaskSeriesCache } from './task-series-cache.js'
+import { CHANGED, FAMILY, SAME, type TaskSeriesCache } from './task-series-cache.js'
 
 export const TASK_FAMILY_HELP = {
   task_duration_seconds: 'Task execution duration',
@@ -131,16 +131,22 @@ export class TaskFamilySource {
       this.nativeBuckets.load(list, this.nativeTable, this.native)
       figures.readWindowQuantiles(task, wq)
     }
-    const totals = figures.totals
+    this.keepWindow(k)
+    this.success[k] = task.success
+    this.errors[k] = task.errors
+    this.completed[k] = task.completed
+  }
+
+  /** The window figures read last (this.windowUs, the figures' totals) into the arrays at `k`. */
+  private keepWindow(k: number): void {
+    const totals = this.figures.totals
+    const wq = this.windowUs
     const at = k * Q
     for (let i = 0; i < Q; i++)
       this.windowQuantiles[at + i] = totals.requests > 0 ? (wq[i] ?? 0) / US_PER_SECOND : Number.NaN
     this.windowCounts[k] = totals.requests
     this.windowSums[k] = totals.sumMs / 1000
-    this.rates[k] = figures.windowRate()
-    this.success[k] = task.success
-    this.errors[k] = task.errors
-    this.completed[k] = task.completed
+    this.rates[k] = this.figures.windowRate()
   }
 
   /**
@@ -170,8 +176,15 @@ export class TaskFamilySource {
       const bounds = this.boundsOf(task)
       if (cache !== null) {
         task.window.totals(now, totals)
-        if (cache.look(task, k, totals, bounds.id)) {
-          this.rates[k] = this.figures.windowRate()
+        const found = cache.look(task, k, totals, bounds.id)
+        if (found !== CHANGED) {
+          // Only a slot expired (WINDOW_ONLY): the window is read again, the histogram is not.
+          if (found === SAME) this.rates[k] = this.figures.windowRate()
+          else {
+            this.figures.readWindowQuantiles(task, this.windowUs)
+            this.keepWindow(k)
+            cache.settle(k, totals)
+          }
           cache.copy(k)
           continue
         }

@@ -1,9 +1,10 @@
 // The per-task series of the previous render, as byte ranges of its body, so that a scrape encodes
 // only the tasks whose figures changed and copies the others (runs of neighbouring tasks in one
 // copy). A task's output is a function of what its public fields and window totals say:
-// - the histogram and window families, requests_total, tasks_completed_total and
-//   tasks_failed_total change only with events (histogram count, sum, success, errors) or when a
-//   window slot holding data expires (the window's request count and sum drop);
+// - the histogram family, requests_total, tasks_completed_total and tasks_failed_total change only
+//   with events (histogram count and sum, success, errors);
+// - the window family changes with events too, and when a window slot holding data expires (the
+//   window's request count and sum drop): then only the window is read again;
 // - tasks_active changes with starts, ends and in-flight reports (task.active);
 // - requests_per_second moves with the clock whenever the window holds requests, so it is copied
 //   only while the window is empty (it is 0 then).
@@ -27,17 +28,23 @@ export const FAMILY = {
 } as const
 const FAMILIES = 7
 
-// A task's figures, SIGNATURE numbers per task: the first SAME_DATA decide its event-driven families.
+// A task's figures, SIGNATURE numbers per task: the first SAME_COUNTS decide the families of its
+// counts and histogram, those and the window's two the window family.
 const COUNT = 0
 const SUM = 1
 const SUCCESS = 2
 const ERRORS = 3
-const WINDOW_REQUESTS = 4
-const WINDOW_SUM = 5
-const BOUNDS = 6
+const BOUNDS = 4
+const SAME_COUNTS = 5
+const WINDOW_REQUESTS = 5
+const WINDOW_SUM = 6
 const ACTIVE = 7
-const SAME_DATA = 7
 const SIGNATURE = 8
+
+/** What look() found of a task: nothing changed, only its window (a slot with data expired), or more. */
+export const SAME = 0
+export const WINDOW_ONLY = 1
+export const CHANGED = 2
 
 /** Array room for n tasks and a quarter more, so that a few new tasks do not reallocate every render. */
 function roomFor(n: number): number {
@@ -76,7 +83,8 @@ export class TaskSeriesCache {
   private sink: SeriesBytesSink | null = null
   /** Per task of this render: its index in the previous one (-1: new), and which figures held. */
   private previousIndex = new Int32Array(1024)
-  private sameData = new Uint8Array(1024)
+  private sameCounts = new Uint8Array(1024)
+  private sameWindow = new Uint8Array(1024)
   private sameActive = new Uint8Array(1024)
   private sameRate = new Uint8Array(1024)
   /** Previous task → index, made when the task lists stop lining up (tasks added or evicted). */
@@ -86,10 +94,12 @@ export class TaskSeriesCache {
   private family = 0
   private runStart = 0
   private runEnd = 0
-  /** Tasks of the last committed render, and how many of them had their event-driven series copied. */
+  /** Tasks of the last committed render: how many were copied whole (but a moving rate), and how many but their window. */
   tasks = 0
   reused = 0
+  windowReused = 0
   private reusing = 0
+  private windowOnly = 0
 
   /** Starts a render of `tasks` into `sink`. */
   begin(sink: SeriesBytesSink, tasks: TaskStats[]): void {
@@ -99,13 +109,15 @@ export class TaskSeriesCache {
     if (this.previousIndex.length < tasks.length) {
       const size = roomFor(tasks.length)
       this.previousIndex = new Int32Array(size)
-      this.sameData = new Uint8Array(size)
+      this.sameCounts = new Uint8Array(size)
+      this.sameWindow = new Uint8Array(size)
       this.sameActive = new Uint8Array(size)
       this.sameRate = new Uint8Array(size)
     }
     this.lookup = null
     this.expected = 0
     this.reusing = 0
+    this.windowOnly = 0
   }
 
   private indexOf(task: TaskStats): number {
@@ -120,9 +132,10 @@ export class TaskSeriesCache {
 
   /**
    * Task k's figures now (`totals`: its window totals read just before), noted for the next
-   * render; returns whether its event-driven series can be copied from the previous body.
+   * render; returns which of its series can be copied from the previous body (SAME: all but a
+   * moving rate; WINDOW_ONLY: all but the window family and the rate; CHANGED: tasks_active at most).
    */
-  look(task: TaskStats, k: number, totals: WindowTotals, boundsId: number): boolean {
+  look(task: TaskStats, k: number, totals: WindowTotals, boundsId: number): number {
     const at = k * SIGNATURE
     const figures = this.next.figures
     figures[at + COUNT] = task.histogram.totalCount
@@ -135,16 +148,22 @@ export class TaskSeriesCache {
     figures[at + ACTIVE] = task.active
     const j = this.previous.body === null ? -1 : this.indexOf(task)
     this.previousIndex[k] = j
-    let same = j >= 0
+    let counts = j >= 0
     const before = this.previous.figures
     const was = j * SIGNATURE
-    for (let i = 0; same && i < SAME_DATA; i++) same = before[was + i] === figures[at + i]
-    this.sameData[k] = same ? 1 : 0
-    if (same) this.reusing++
+    for (let i = 0; counts && i < SAME_COUNTS; i++) counts = before[was + i] === figures[at + i]
+    const window =
+      counts &&
+      before[was + WINDOW_REQUESTS] === figures[at + WINDOW_REQUESTS] &&
+      before[was + WINDOW_SUM] === figures[at + WINDOW_SUM]
+    this.sameCounts[k] = counts ? 1 : 0
+    this.sameWindow[k] = window ? 1 : 0
+    if (window) this.reusing++
+    else if (counts) this.windowOnly++
     this.sameActive[k] = j >= 0 && before[was + ACTIVE] === figures[at + ACTIVE] ? 1 : 0
     // Expiry can only lower the count before settle(), so an empty window stays empty.
     this.sameRate[k] = j >= 0 && before[was + WINDOW_REQUESTS] === 0 && totals.requests === 0 ? 1 : 0
-    return same
+    return window ? SAME : counts ? WINDOW_ONLY : CHANGED
   }
 
   /** The window totals a fresh read of task k found (a slot may have expired since look()). */
@@ -156,7 +175,10 @@ export class TaskSeriesCache {
 
   /** Whether task k's series of cached family `family` are the previous render's. */
   unchanged(family: number, k: number): boolean {
-    const same = family === FAMILY.active ? this.sameActive : family === FAMILY.rate ? this.sameRate : this.sameData
+    let same = this.sameCounts
+    if (family === FAMILY.window) same = this.sameWindow
+    else if (family === FAMILY.active) same = this.sameActive
+    else if (family === FAMILY.rate) same = this.sameRate
     return same[k] === 1
   }
 
@@ -213,6 +235,7 @@ export class TaskSeriesCache {
     next.body = body
     this.tasks = next.tasks.length
     this.reused = this.reusing
+    this.windowReused = this.windowOnly
     this.next = this.previous
     this.previous = next
     this.next.body = null
@@ -222,7 +245,7 @@ export class TaskSeriesCache {
 
   /** Bytes held for the next render: the previous body, its tasks' figures and offsets. */
   bytes(): number {
-    const perTask = this.previousIndex.byteLength + this.sameData.byteLength * 3
+    const perTask = this.previousIndex.byteLength + this.sameCounts.byteLength * 4
     return this.previous.bytes() + this.next.bytes() + perTask
   }
 }
