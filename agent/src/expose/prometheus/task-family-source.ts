@@ -164,7 +164,6 @@ export class TaskFamilySource {
     const native = this.native === null ? null : this.nativeBuckets
     cache?.begin(sink as SeriesBytesSink, tasks)
     const totals = this.figures.totals
-    const now = this.aggregator.now()
 
     sink.family('task_duration_seconds', TASK_FAMILY_HELP.task_duration_seconds, 'histogram')
     cache?.startFamily(FAMILY.duration)
@@ -175,7 +174,8 @@ export class TaskFamilySource {
       this.active[k] = task.active
       const bounds = this.boundsOf(task)
       if (cache !== null) {
-        task.window.totals(now, totals)
+        // The clock at this task, as a fresh read would see it (the render may pause between tasks).
+        task.window.totals(this.aggregator.now(), totals)
         const found = cache.look(task, k, totals, bounds.id)
         if (found !== CHANGED) {
           // Only a slot expired (WINDOW_ONLY): the window is read again, the histogram is not.
