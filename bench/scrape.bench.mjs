@@ -62,10 +62,10 @@ async function busyRun(aggregator, clock, mirror, fraction, modes) {
       for (let r = 0; r < 40; r++) {
         const ms = Math.exp(Math.log(20) + 0.8 * (rand() * 2 - 1))
         aggregator.recordRequest(task, ms, false, 1)
-        mirror.request(task, ms)
+        mirror?.request(task, ms)
       }
     }
-    mirror.sync()
+    mirror?.sync()
     // The garbage of the requests and the mirror's sync is collected before the scrapes, and the
     // collector's sweeping given time to finish, so that no render is charged for it.
     globalThis.gc?.()
@@ -118,23 +118,32 @@ idle.keep = null
 const results = {}
 const rows = []
 const fmt = (r) => `min ${r.min.toFixed(2)} ms, ${(r.bytes / 1e6).toFixed(1)} MB`
-// BENCH_SCRAPE_TASKS=10000 runs one size only (a quicker look).
+// BENCH_SCRAPE_TASKS=10000 runs one size only (a quicker look). BENCH_SCRAPE_PROMCLIENT=0 leaves the
+// prom-client mirror out (its requests, syncs and heap): our renderer alone in its process.
+const WITH_PROMCLIENT = process.env.BENCH_SCRAPE_PROMCLIENT !== '0'
 const SIZES = process.env.BENCH_SCRAPE_TASKS ? [Number(process.env.BENCH_SCRAPE_TASKS)] : [1000, 10000]
 for (const tasks of SIZES) {
   const clock = { ms: 0 }
-  const mirror = new PromClientMirror(BUCKETS)
-  const aggregator = fill(tasks, 40, clock, (task, ms) => mirror.request(task, ms))
-  mirror.attach(aggregator)
+  const mirror = WITH_PROMCLIENT ? new PromClientMirror(BUCKETS) : null
+  const aggregator = fill(tasks, 40, clock, mirror === null ? null : (task, ms) => mirror.request(task, ms))
+  mirror?.attach(aggregator)
   for (const fraction of FRACTIONS) {
-    const modes = ['text', 'protobuf', 'promclient', ...(fraction === 1 ? ['protobufjs'] : [])]
+    const modes = [
+      'text',
+      'protobuf',
+      ...(mirror === null ? [] : ['promclient']),
+      ...(fraction === 1 ? ['protobufjs'] : []),
+    ]
     const r = await busyRun(aggregator, clock, mirror, fraction, modes)
     const busyPct = fraction * 100
     const key = `${tasks}_busy${busyPct}`
-    const ratio = r.promclient.ms / r.text.ms
+    const ratio = mirror === null ? Number.NaN : r.promclient.ms / r.text.ms
     results[`text_ms_${key}`] = Number(r.text.ms.toFixed(2))
     results[`protobuf_ms_${key}`] = Number(r.protobuf.ms.toFixed(2))
-    results[`promclient_ms_${key}`] = Number(r.promclient.ms.toFixed(2))
-    results[`promclient_over_text_${key}`] = Number(ratio.toFixed(2))
+    if (mirror !== null) {
+      results[`promclient_ms_${key}`] = Number(r.promclient.ms.toFixed(2))
+      results[`promclient_over_text_${key}`] = Number(ratio.toFixed(2))
+    }
     results[`encoded_share_${key}`] = Number(r.encoded.toFixed(3))
     results[`window_only_share_${key}`] = Number(r.windowOnly.toFixed(3))
     const label = `${tasks} tasks, ${busyPct} % busy`
@@ -144,11 +153,12 @@ for (const tasks of SIZES) {
       `${fmt(r.text)}, ${(r.encoded * 100).toFixed(1)} % of tasks encoded (${(r.windowOnly * 100).toFixed(1)} % window only)`,
     ])
     rows.push([`  protobuf + native (ours)`, r.protobuf.ms.toFixed(2) + ' ms', fmt(r.protobuf)])
-    rows.push([
-      `  prom-client registry.metrics()`,
-      r.promclient.ms.toFixed(2) + ' ms',
-      `${fmt(r.promclient)}, ${ratio.toFixed(1)}× our text`,
-    ])
+    if (mirror !== null)
+      rows.push([
+        `  prom-client registry.metrics()`,
+        r.promclient.ms.toFixed(2) + ' ms',
+        `${fmt(r.promclient)}, ${ratio.toFixed(1)}× our text`,
+      ])
     if (fraction === 1) {
       // The names the earlier reports used: every task busy between scrapes.
       results[`render_ms_${tasks}`] = results[`text_ms_${key}`]
