@@ -3,7 +3,8 @@
 // encoding=delimited`). Field numbers: prometheus/client_model io/prometheus/client/metrics.proto.
 import type { FamilySink, FamilyType, SeriesLabels } from './family-sink.js'
 import { NATIVE_ZERO_THRESHOLD, type NativeBuckets, forEachSpan } from './native-histogram.js'
-import { ProtobufWriter } from './protobuf-writer.js'
+import { ProtobufWriter, varintSize } from './protobuf-writer.js'
+import type { SeriesBytesSink } from './series-bytes.js'
 
 const METRIC_TYPE: Record<FamilyType, number> = { counter: 0, gauge: 1, summary: 2, untyped: 3, histogram: 4 }
 // Metric: label = 1, gauge = 2, counter = 3, summary = 4, untyped = 5, histogram = 7.
@@ -19,11 +20,19 @@ export function encodeLabelPairs(writer: ProtobufWriter, names: readonly string[
   })
 }
 
-export class MetricFamilyEncoder implements FamilySink {
+/** Length prefix the writer reserves for a MetricFamily; end() shifts the body when it needs another size. */
+const FAMILY_RESERVE = 3
+
+export class MetricFamilyEncoder implements FamilySink, SeriesBytesSink {
   readonly writer: ProtobufWriter
   private readonly scratch = new ProtobufWriter(1024)
   private open: boolean
   private valueField: number
+  /** The open family: where its message starts, and where its first Metric starts before end() shifts it. */
+  private familyAt = 0
+  private metricsAt = 0
+  /** Where each ended family's first Metric lies in the body. */
+  private readonly starts: number[] = []
   private readonly writeSpan: (offset: number, length: number) => void
 
   constructor(writer: ProtobufWriter = new ProtobufWriter(1 << 20)) {
@@ -39,13 +48,47 @@ export class MetricFamilyEncoder implements FamilySink {
     }
   }
 
+  /** Starts a new body in the writer. */
+  reset(): void {
+    this.writer.reset()
+    this.open = false
+    this.starts.length = 0
+  }
+
+  get familyCount(): number {
+    return this.starts.length + (this.open ? 1 : 0)
+  }
+
+  seriesOffset(): number {
+    return this.writer.pos - this.metricsAt
+  }
+
+  familyStart(index: number): number {
+    return this.starts[index] ?? 0
+  }
+
+  copySeries(from: Buffer, start: number, end: number): void {
+    this.writer.copyFrom(from, start, end)
+  }
+
+  /** Ends the open family, noting where its Metrics land once its length prefix has its size. */
+  private endFamily(): void {
+    const bodyAt = this.familyAt + FAMILY_RESERVE
+    const prefix = varintSize(this.writer.pos - bodyAt)
+    this.starts.push(this.familyAt + prefix + (this.metricsAt - bodyAt))
+    this.writer.end()
+    this.open = false
+  }
+
   family(name: string, help: string, type: FamilyType): void {
-    if (this.open) this.writer.end()
+    if (this.open) this.endFamily()
     const w = this.writer
-    w.beginDelimited(3)
+    this.familyAt = w.pos
+    w.beginDelimited(FAMILY_RESERVE)
     w.stringField(1, name)
     w.stringField(2, help)
     w.uintField(3, METRIC_TYPE[type])
+    this.metricsAt = w.pos
     this.valueField = VALUE_FIELD[type]
     this.open = true
   }
@@ -126,8 +169,7 @@ export class MetricFamilyEncoder implements FamilySink {
   }
 
   end(): void {
-    if (this.open) this.writer.end()
-    this.open = false
+    if (this.open) this.endFamily()
   }
 }
 

@@ -1,19 +1,22 @@
 // GET /metrics and remote write: one walk of the task, custom and self families (the cost is paid at
 // scrape time, nothing per event) into the encoder of the answer (text, protobuf, remote write),
 // plus prom-client's default process metrics (its own text for the text answer, its structured
-// values for the others: process-family-source.ts).
+// values for the others: process-family-source.ts). A text or protobuf scrape copies the series
+// of tasks that did not change from its previous body (task-series-cache.ts); the self and
+// process families are encoded at every scrape.
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { SelfMetric } from '../../self-metrics/self-metric.js'
 import type { SelfMetrics } from '../../self-metrics/self-registry.js'
 import type { FamilySink } from './family-sink.js'
-import { FamilySources, emitAll } from './family-sources.js'
+import { CachedFamilySources, FamilySources, emitAll } from './family-sources.js'
 import { LabelCache } from './label-cache.js'
 import type { NativeSettings } from './native-histogram.js'
 import { collectProcessFamilies } from './process-family-source.js'
 import { ProtobufExposition } from './protobuf-exposition.js'
 import { RenderPause, Serial, SharedRender, joinParts } from './render-pause.js'
 import { SelfFamilySource } from './self-family-source.js'
+import type { TaskSeriesCache } from './task-series-cache.js'
 import { TextFamilyEncoder } from './text-family-encoder.js'
 
 const LINT_FAILING_DEFAULTS = [
@@ -22,18 +25,32 @@ const LINT_FAILING_DEFAULTS = [
   'nodejs_active_resources_total',
 ]
 
+export interface CacheStats {
+  bytes: number
+  tasks: number
+  /** Tasks copied whole (a rate that moves is encoded), and tasks copied but for their window. */
+  reused: number
+  windowReused: number
+}
+
+function statsOf(cache: TaskSeriesCache): CacheStats {
+  return { bytes: cache.bytes(), tasks: cache.tasks, reused: cache.reused, windowReused: cache.windowReused }
+}
+
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export class MetricsRenderer {
   private readonly processRegistry: Registry
   /** The text walk: its own scratch, so a text scrape need not wait for a protobuf one. */
-  private readonly textSources: FamilySources
+  private readonly textSources: CachedFamilySources
   /** The same families for protobuf scrapes and remote write, with native histograms. */
   private readonly sources: FamilySources
+  /** The protobuf scrapes' walk of `sources`, copying unchanged series from the last protobuf body. */
+  private readonly protobufSources: CachedFamilySources
   /** The agent's own families, straight from the self-metric registry. */
   private readonly selfFamilies: SelfFamilySource
-  private readonly text = new TextFamilyEncoder()
-  private readonly protobuf = new ProtobufExposition()
+  private readonly text: TextFamilyEncoder
+  private readonly protobuf: ProtobufExposition
   private readonly textRender = new SharedRender<Buffer>()
   private readonly protobufRender = new SharedRender<Buffer>()
   private readonly writersInUse = new Serial()
@@ -66,8 +83,14 @@ export class MetricsRenderer {
       for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
     }
     const labels = new LabelCache()
-    this.textSources = new FamilySources(aggregator, bucketBoundsSeconds, null, labels)
+    this.text = new TextFamilyEncoder()
+    this.protobuf = new ProtobufExposition()
+    this.textSources = new CachedFamilySources(
+      new FamilySources(aggregator, bucketBoundsSeconds, null, labels),
+      this.text,
+    )
     this.sources = new FamilySources(aggregator, bucketBoundsSeconds, native, labels)
+    this.protobufSources = new CachedFamilySources(this.sources, this.protobuf.encoder)
     this.selfFamilies = new SelfFamilySource(self)
     this.refresh = refresh
     this.lastRenderSeconds = 0
@@ -90,7 +113,11 @@ export class MetricsRenderer {
       const pause = new RenderPause()
       const parts = await this.renderOwnParts(pause)
       if (tail !== '') parts.push(Buffer.from(tail))
-      return joinParts(parts, pause)
+      const body = await joinParts(parts, pause)
+      this.text.release()
+      // The tasks' series lie at the same places in the body as in the encoder's stream.
+      this.textSources.commit(body)
+      return body
     })
   }
 
@@ -123,11 +150,20 @@ export class MetricsRenderer {
         if (this.refresh !== null) await this.refresh()
         const process = await collectProcessFamilies(this.processRegistry)
         const started = performance.now()
-        const body = await this.protobuf.render([this.sources, this.selfFamilies, process])
+        const body = await this.protobuf.render([this.protobufSources, this.selfFamilies, process])
+        this.protobufSources.commit(body)
         this.lastRenderSeconds = (performance.now() - started) / 1000
         return body
       }),
     )
+  }
+
+  /**
+   * What the text and protobuf scrapes keep to copy unchanged series from (their last bodies and
+   * per-task state, in bytes), and how many of the last render's tasks were copied.
+   */
+  cacheStats(): { text: CacheStats; protobuf: CacheStats } {
+    return { text: statsOf(this.textSources.cache), protobuf: statsOf(this.protobufSources.cache) }
   }
 
   /** Every family into a sink (remote write). */

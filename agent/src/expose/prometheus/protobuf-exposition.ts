@@ -44,10 +44,11 @@ export function prefersProtobuf(accept: string | undefined): boolean {
 
 /** The delimited MetricFamily stream of every family (one reused buffer; the answer is a copy). */
 export class ProtobufExposition {
-  private readonly encoder = new MetricFamilyEncoder()
+  /** Kept across renders; a CachedFamilySources over it copies unchanged series from the last body. */
+  readonly encoder = new MetricFamilyEncoder()
 
   async render(sources: readonly FamilySource[]): Promise<Buffer> {
-    this.encoder.writer.reset()
+    this.encoder.reset()
     const pause = new RenderPause()
     await emitAll(sources, this.encoder, pause)
     return joinParts([this.encoder.writer.view()], pause)

@@ -118,6 +118,13 @@ export class ProtobufWriter {
     this.pos += bytes.length
   }
 
+  /** Bytes start..end of `from` (series of an earlier body, already encoded). */
+  copyFrom(from: Buffer, start: number, end: number): void {
+    this.ensure(end - start)
+    from.copy(this.buf, this.pos, start, end)
+    this.pos += end - start
+  }
+
   /** Opens a length-delimited field; `reserve` is the expected size of its length prefix. */
   begin(field: number, reserve = 1): void {
     this.varint(field * 8 + WIRE_LENGTH)

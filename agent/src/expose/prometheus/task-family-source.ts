@@ -13,6 +13,8 @@ import type { FamilySink, SeriesLabels } from './family-sink.js'
 import { LabelCache } from './label-cache.js'
 import { NativeBuckets, NativeIndexTable, type NativeSettings } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
+import type { SeriesBytesSink } from './series-bytes.js'
+import { CHANGED, FAMILY, SAME, type TaskSeriesCache } from './task-series-cache.js'
 
 export const TASK_FAMILY_HELP = {
   task_duration_seconds: 'Task execution duration',
@@ -34,9 +36,12 @@ class LeBounds {
   readonly seconds: readonly number[]
   readonly flats: Float64Array
   readonly cumulative: Float64Array
+  /** Tells the lists apart in the series cache's figures (0: the flags'). */
+  readonly id: number
 
-  constructor(aggregator: Aggregator, seconds: readonly number[]) {
+  constructor(aggregator: Aggregator, seconds: readonly number[], id: number) {
     this.seconds = seconds
+    this.id = id
     this.flats = new Float64Array(seconds.map((s) => aggregator.layout.flatIndexOfValue(s * US_PER_SECOND)))
     this.cumulative = new Float64Array(seconds.length)
   }
@@ -48,7 +53,6 @@ export class TaskFamilySource {
   private readonly flagBounds: LeBounds
   // Tasks a mapping rule gave its own `le` bounds: one entry per rule's list, made on first use.
   private readonly ruleBounds = new Map<readonly number[], LeBounds>()
-  private current: LeBounds
   private readonly list = new BucketList()
   private readonly quantilesUs = new Float64Array(Q)
   private readonly windowUs = new Float64Array(Q)
@@ -77,8 +81,7 @@ export class TaskFamilySource {
   ) {
     this.aggregator = aggregator
     this.figures = new TaskFigures(aggregator)
-    this.flagBounds = new LeBounds(aggregator, bucketBoundsSeconds)
-    this.current = this.flagBounds
+    this.flagBounds = new LeBounds(aggregator, bucketBoundsSeconds, 0)
     this.native = native
     this.nativeTable = native === null ? null : new NativeIndexTable(aggregator.layout, US_PER_SECOND)
     this.labels = labels
@@ -97,18 +100,23 @@ export class TaskFamilySource {
     this.completed = new Float64Array(room)
   }
 
-  /**
-   * The task's `le` counts into this.cumulative (and native buckets into this.nativeBuckets when
-   * on); its window figures and counts into the arrays at `k`.
-   */
-  private readTask(task: TaskStats, k: number): void {
+  /** The `le` bounds of `task`: the flags', or its mapping rule's (made on first use). */
+  private boundsOf(task: TaskStats): LeBounds {
     const own = task.settings?.bucketsSeconds
-    let bounds = this.flagBounds
-    if (own !== null && own !== undefined) {
-      bounds = this.ruleBounds.get(own) ?? new LeBounds(this.aggregator, own)
+    if (own === null || own === undefined) return this.flagBounds
+    let bounds = this.ruleBounds.get(own)
+    if (bounds === undefined) {
+      bounds = new LeBounds(this.aggregator, own, this.ruleBounds.size + 1)
       this.ruleBounds.set(own, bounds)
     }
-    this.current = bounds
+    return bounds
+  }
+
+  /**
+   * The task's `le` counts into bounds.cumulative (and native buckets into this.nativeBuckets when
+   * on); its window figures and counts into the arrays at `k`.
+   */
+  private readTask(task: TaskStats, k: number, bounds: LeBounds): void {
     const figures = this.figures
     const wq = this.windowUs
     if (this.native === null || this.nativeTable === null)
@@ -123,21 +131,30 @@ export class TaskFamilySource {
       this.nativeBuckets.load(list, this.nativeTable, this.native)
       figures.readWindowQuantiles(task, wq)
     }
-    const totals = figures.totals
+    this.keepWindow(k)
+    this.success[k] = task.success
+    this.errors[k] = task.errors
+    this.completed[k] = task.completed
+  }
+
+  /** The window figures read last (this.windowUs, the figures' totals) into the arrays at `k`. */
+  private keepWindow(k: number): void {
+    const totals = this.figures.totals
+    const wq = this.windowUs
     const at = k * Q
     for (let i = 0; i < Q; i++)
       this.windowQuantiles[at + i] = totals.requests > 0 ? (wq[i] ?? 0) / US_PER_SECOND : Number.NaN
     this.windowCounts[k] = totals.requests
     this.windowSums[k] = totals.sumMs / 1000
-    this.rates[k] = figures.windowRate()
-    this.success[k] = task.success
-    this.errors[k] = task.errors
-    this.active[k] = task.active
-    this.completed[k] = task.completed
+    this.rates[k] = this.figures.windowRate()
   }
 
-  /** The tasks are listed first: a series added or evicted during a pause changes no family half-way. */
-  async emit(sink: FamilySink, pause: RenderPause): Promise<void> {
+  /**
+   * The tasks are listed first: a series added or evicted during a pause changes no family half-way.
+   * With `cache` (whose sink is `sink`), a task whose figures did not change since the cache's
+   * last render is not read: its series are copied from that render's body.
+   */
+  async emit(sink: FamilySink, pause: RenderPause, cache: TaskSeriesCache | null = null): Promise<void> {
     this.aggregator.refreshActive()
     const tasks = [...this.aggregator.tasks.values()]
     const n = tasks.length
@@ -145,39 +162,78 @@ export class TaskFamilySource {
     const labels = this.taskLabels
     labels.length = 0
     const native = this.native === null ? null : this.nativeBuckets
+    cache?.begin(sink as SeriesBytesSink, tasks)
+    const totals = this.figures.totals
 
     sink.family('task_duration_seconds', TASK_FAMILY_HELP.task_duration_seconds, 'histogram')
+    cache?.startFamily(FAMILY.duration)
     for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
       const task = tasks[k] as TaskStats
-      this.readTask(task, k)
-      const series = this.labels.ofTask(task)
-      labels[k] = series
-      const le = this.current
-      sink.histogram(series, task.histogram.totalCount, task.sumMs / 1000, le.seconds, le.cumulative, native)
+      labels[k] = this.labels.ofTask(task)
+      this.active[k] = task.active
+      const bounds = this.boundsOf(task)
+      if (cache !== null) {
+        // The clock at this task, as a fresh read would see it (the render may pause between tasks).
+        task.window.totals(this.aggregator.now(), totals)
+        const found = cache.look(task, k, totals, bounds.id)
+        if (found !== CHANGED) {
+          // Only a slot expired (WINDOW_ONLY): the window is read again, the histogram is not.
+          if (found === SAME) this.rates[k] = this.figures.windowRate()
+          else {
+            this.figures.readWindowQuantiles(task, this.windowUs)
+            this.keepWindow(k)
+            cache.settle(k, totals)
+          }
+          cache.copy(k)
+          continue
+        }
+        cache.fresh(k)
+      }
+      this.readTask(task, k, bounds)
+      cache?.settle(k, totals)
+      const count = task.histogram.totalCount
+      sink.histogram(labels[k] as SeriesLabels, count, task.sumMs / 1000, bounds.seconds, bounds.cumulative, native)
     }
+    cache?.endFamily(n)
 
     sink.family('task_duration_window_seconds', TASK_FAMILY_HELP.task_duration_window_seconds, 'summary')
+    cache?.startFamily(FAMILY.window)
     const seconds = this.quantileSeconds
     for (let k = 0; k < n; k++) {
       if (pause.due()) await pause.resume()
+      if (cache !== null && this.copied(cache, FAMILY.window, k)) continue
       for (let i = 0; i < Q; i++) seconds[i] = this.windowQuantiles[k * Q + i] ?? 0
       const count = this.windowCounts[k] ?? 0
       sink.summary(labels[k] as SeriesLabels, count, this.windowSums[k] ?? 0, QUANTILES, seconds)
     }
+    cache?.endFamily(n)
 
     sink.family('requests_total', TASK_FAMILY_HELP.requests_total, 'counter')
+    cache?.startFamily(FAMILY.requests)
     for (let k = 0; k < n; k++) {
       if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
+      if (cache !== null && this.copied(cache, FAMILY.requests, k)) continue
       sink.value(labels[k] as SeriesLabels, 'status', 'success', this.success[k] ?? 0)
       sink.value(labels[k] as SeriesLabels, 'status', 'error', this.errors[k] ?? 0)
     }
-    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates)
-    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active)
-    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed)
-    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors)
+    cache?.endFamily(n)
+    await this.plain(sink, 'requests_per_second', 'gauge', n, pause, this.rates, cache, FAMILY.rate)
+    await this.plain(sink, 'tasks_active', 'gauge', n, pause, this.active, cache, FAMILY.active)
+    await this.plain(sink, 'tasks_completed_total', 'counter', n, pause, this.completed, cache, FAMILY.completed)
+    await this.plain(sink, 'tasks_failed_total', 'counter', n, pause, this.errors, cache, FAMILY.failed)
     // An evicted task's labels go with it, not at the next render.
     labels.length = 0
+  }
+
+  /** Copies task k's series of `family` when they did not change; otherwise notes they are encoded. */
+  private copied(cache: TaskSeriesCache, family: number, k: number): boolean {
+    if (cache.unchanged(family, k)) {
+      cache.copy(k)
+      return true
+    }
+    cache.fresh(k)
+    return false
   }
 
   /** A family of one plain number per task, from `values` by position. */
@@ -188,12 +244,17 @@ export class TaskFamilySource {
     n: number,
     pause: RenderPause,
     values: Float64Array,
+    cache: TaskSeriesCache | null,
+    family: number,
   ): Promise<void> {
     sink.family(name, TASK_FAMILY_HELP[name], type)
+    cache?.startFamily(family)
     const labels = this.taskLabels
     for (let k = 0; k < n; k++) {
       if (k % PAUSE_STRIDE === 0 && pause.due()) await pause.resume()
+      if (cache !== null && this.copied(cache, family, k)) continue
       sink.value(labels[k] as SeriesLabels, null, null, values[k] ?? 0)
     }
+    cache?.endFamily(n)
   }
 }

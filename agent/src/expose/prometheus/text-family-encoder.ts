@@ -6,6 +6,7 @@
 import type { FamilySink, FamilyType, SeriesLabels } from './family-sink.js'
 import type { NativeBuckets } from './native-histogram.js'
 import { escapeLabelValue, familyHeader, formatNumber } from './prometheus-format.js'
+import type { SeriesBytesSink } from './series-bytes.js'
 import { TextWriter } from './text-writer.js'
 
 /** A sample name: `name{` before labels, and `name` (a view of it) for a sample without any. */
@@ -89,8 +90,10 @@ class KeyLabels {
   }
 }
 
-export class TextFamilyEncoder implements FamilySink {
+export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
   readonly writer = new TextWriter()
+  /** Where each family's first sample line starts: the body is one stream, so that is final. */
+  private readonly starts: number[] = []
   private familyName = ''
   private base: SampleName = sampleName('')
   private suffixed: { sum: SampleName; count: SampleName; bucket: SampleName } | null = null
@@ -101,6 +104,28 @@ export class TextFamilyEncoder implements FamilySink {
   /** Starts a new body (the bytes of the previous one are reused). */
   reset(): void {
     this.writer.reset()
+    this.starts.length = 0
+  }
+
+  get familyCount(): number {
+    return this.starts.length
+  }
+
+  seriesOffset(): number {
+    return this.writer.position - (this.starts[this.starts.length - 1] ?? 0)
+  }
+
+  familyStart(index: number): number {
+    return this.starts[index] ?? 0
+  }
+
+  copySeries(from: Buffer, start: number, end: number): void {
+    this.writer.borrow(from, start, end)
+  }
+
+  /** Drops the views of the body once it was joined (they may borrow from an earlier body). */
+  release(): void {
+    this.writer.release()
   }
 
   /** Views of the body, in order, onto `out`: valid until the next reset. */
@@ -110,6 +135,7 @@ export class TextFamilyEncoder implements FamilySink {
 
   family(name: string, help: string, type: FamilyType): void {
     this.writer.utf8(familyHeader(name, type, help))
+    this.starts.push(this.writer.position)
     this.familyName = name
     this.base = sampleName(name)
     this.suffixed = null

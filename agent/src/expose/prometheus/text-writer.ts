@@ -5,16 +5,25 @@
 // spent ~100 ms a render building and flattening ropes plus ~150 ms of GC (bench/README.md).
 // The bytes live in 1 MiB chunks rather than one growing buffer: growing a 32 MiB buffer copied it
 // whole in one step, holding the event loop, and left up to twice the body allocated.
+// Series copied from the previous body (task-series-cache.ts) are borrowed as views of it when the
+// run is long, so the one copy of them is the final join (render-pause.ts joinParts).
 
 const CHUNK_BYTES = 1024 * 1024
+// Runs of an earlier body shorter than this are copied rather than borrowed: a view per short run
+// would cost more than its bytes.
+const BORROW_MIN_BYTES = 4096
 
 export class TextWriter {
-  /** The chunk being written; earlier ones are full (up to their used length). */
+  /** The chunk being written. */
   buf: Buffer
   length: number
   private readonly chunks: Buffer[]
-  private readonly used: number[] = []
   private current = 0
+  /** The body before the chunk's open part: pieces of chunks and borrowed views, in order. */
+  private readonly done: Uint8Array[] = []
+  private doneBytes = 0
+  /** Where the open part of the chunk being written starts. */
+  private from = 0
 
   constructor() {
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES)
@@ -22,16 +31,42 @@ export class TextWriter {
     this.length = 0
   }
 
+  /**
+   * Starts a new body. Chunks beyond what the last body used (and one spare) are let go: once most
+   * series are borrowed from the previous body, the writer holds only what is encoded afresh.
+   */
   reset(): void {
+    this.chunks.length = Math.min(this.chunks.length, this.current + 2)
     this.current = 0
     this.buf = this.chunks[0] as Buffer
     this.length = 0
+    this.from = 0
+    this.done.length = 0
+    this.doneBytes = 0
+  }
+
+  /** Forgets the views of the body (once it was joined): borrowed ones would keep an old body alive. */
+  release(): void {
+    this.done.length = 0
+  }
+
+  /** Bytes written since the last reset. */
+  get position(): number {
+    return this.doneBytes + this.length - this.from
+  }
+
+  private seal(): void {
+    if (this.length > this.from) {
+      this.done.push(this.buf.subarray(this.from, this.length))
+      this.doneBytes += this.length - this.from
+    }
+    this.from = this.length
   }
 
   /** Room for `bytes` more in the chunk being written; callers that write several short parts ask once. */
   ensure(bytes: number): void {
     if (this.length + bytes <= this.buf.length) return
-    this.used[this.current] = this.length
+    this.seal()
     this.current++
     let next = this.chunks[this.current]
     if (next === undefined || next.length < bytes) {
@@ -40,12 +75,39 @@ export class TextWriter {
     }
     this.buf = next
     this.length = 0
+    this.from = 0
   }
 
   /** Views of what was written, in order, onto `out`: valid until the next reset or write. */
   viewsInto(out: Uint8Array[]): void {
-    for (let i = 0; i < this.current; i++) out.push((this.chunks[i] as Buffer).subarray(0, this.used[i]))
-    out.push(this.buf.subarray(0, this.length))
+    for (const view of this.done) out.push(view)
+    out.push(this.buf.subarray(this.from, this.length))
+  }
+
+  /**
+   * Bytes start..end of `from` as the next part of the body. A long run is borrowed (a view, no
+   * copy): `from` must stay unchanged until the views are read.
+   */
+  borrow(from: Buffer, start: number, end: number): void {
+    if (end - start < BORROW_MIN_BYTES) {
+      this.copyFrom(from, start, end)
+      return
+    }
+    this.seal()
+    this.done.push(from.subarray(start, end))
+    this.doneBytes += end - start
+  }
+
+  /** Bytes start..end of `from`, filling each chunk before the next (a long run takes no chunk of its own). */
+  copyFrom(from: Buffer, start: number, end: number): void {
+    let at = start
+    while (at < end) {
+      if (this.length === this.buf.length) this.ensure(1)
+      const n = Math.min(end - at, this.buf.length - this.length)
+      from.copy(this.buf, this.length, at, at + n)
+      this.length += n
+      at += n
+    }
   }
 
   bytes(value: Uint8Array): void {
