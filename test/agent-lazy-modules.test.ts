@@ -20,6 +20,8 @@ const OPTIONAL: Record<string, RegExp> = {
   'doctor, load-test, compare': /agent\/dist\/modes\//,
   'the demo': /agent\/dist\/demo-process\.js/,
   'YAML (config and mapping files)': /node_modules\/yaml\//,
+  // A development dependency now (the oracle of the process families' test): never at run time.
+  'prom-client': /node_modules\/prom-client\//,
 }
 
 async function modulesOf(args: string[], visit: (baseUrl: string) => Promise<void>): Promise<string[]> {

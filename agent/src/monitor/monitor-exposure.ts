@@ -1,7 +1,8 @@
 // What the in-process monitor shows: the agent's own /dashboard object, /report text and /metrics
 // text, built by the same code, and serve(), which answers the agent's routes (createHttpServer:
 // whatever the agent registers, the monitor serves) from the host process. The renderer, and with
-// it prom-client's process metrics, is created on first use: createMonitor() alone starts nothing.
+// it the process metrics' event-loop sampler, is created on first use: createMonitor() alone
+// starts nothing.
 import { pino } from 'pino'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { type DashboardSnapshot, buildDashboard } from '../expose/ui/dashboard-snapshot.js'
@@ -109,6 +110,7 @@ export class MonitorExposure {
     const open = [...this.servers]
     this.servers.clear()
     for (let i = 0; i < open.length; i++) await (open[i] as HttpListener).close()
+    this.renderer?.close()
   }
 
   private metricsRenderer(): MetricsRenderer {

@@ -20,7 +20,7 @@ export interface MonitorOptions {
   prefix?: string
   /** Labels on every series, as the client's tags; per-call tags win for the same key. */
   tags?: TagInput
-  /** prom-client's process_* and nodejs_* families in metrics() and /metrics (default true). */
+  /** The process_* and nodejs_* families (prom-client's default set) in metrics() and /metrics (default true). */
   processMetrics?: boolean
   /** Testing hook: a monotonic clock in ms (default performance.now). */
   now?: () => number

@@ -152,6 +152,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
       if (pushed !== undefined) logger.info({ remote_write: pushed }, 'remote write stopped')
       httpListening = false
       await http.close()
+      renderer.close()
       return finalCounts(topology.counters.decode, kernelDrops)
     },
   }

@@ -1,6 +1,6 @@
 // The families of a scrape, family by family, series by series: what the text exposition, the
 // protobuf exposition and the remote-write push have in common. The sources (task-family-source.ts,
-// custom-family-source.ts, process-family-source.ts, self-family-source.ts) walk their state once per
+// custom-family-source.ts, runtime-families.ts, self-family-source.ts) walk their state once per
 // render and call a sink; the sinks encode (text-family-encoder.ts: text format 0.0.4;
 // metric-family-encoder.ts: MetricFamily messages; push/time-series-encoder.ts: TimeSeries).
 import type { NativeBuckets } from './native-histogram.js'

@@ -1,29 +1,21 @@
 // GET /metrics and remote write: one walk of the task, custom and self families (the cost is paid at
 // scrape time, nothing per event) into the encoder of the answer (text, protobuf, remote write),
-// plus prom-client's default process metrics (its own text for the text answer, its structured
-// values for the others: process-family-source.ts). A text or protobuf scrape copies the series
+// plus the process_* and nodejs_* families (runtime-families.ts). A text or protobuf scrape copies the series
 // of tasks that did not change from its previous body (task-series-cache.ts); the self and
 // process families are encoded at every scrape.
-import { Registry, collectDefaultMetrics } from 'prom-client'
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { SelfMetric } from '../../self-metrics/self-metric.js'
 import type { SelfMetrics } from '../../self-metrics/self-registry.js'
-import type { FamilySink } from './family-sink.js'
+import type { FamilySink, FamilySource } from './family-sink.js'
 import { CachedFamilySources, FamilySources, emitAll } from './family-sources.js'
 import { LabelCache } from './label-cache.js'
 import type { NativeSettings } from './native-histogram.js'
-import { collectProcessFamilies } from './process-family-source.js'
 import { ProtobufExposition } from './protobuf-exposition.js'
 import { RenderPause, Serial, SharedRender, joinParts } from './render-pause.js'
+import { RuntimeFamilies } from './runtime-families.js'
 import { SelfFamilySource } from './self-family-source.js'
 import type { TaskSeriesCache } from './task-series-cache.js'
 import { TextFamilyEncoder } from './text-family-encoder.js'
-
-const LINT_FAILING_DEFAULTS = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-]
 
 export interface CacheStats {
   bytes: number
@@ -40,7 +32,8 @@ function statsOf(cache: TaskSeriesCache): CacheStats {
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export class MetricsRenderer {
-  private readonly processRegistry: Registry
+  /** process_* and nodejs_*: one for every walk, as each emit ends an event-loop delay interval. */
+  private readonly runtime: RuntimeFamilies | null
   /** The text walk: its own scratch, so a text scrape need not wait for a protobuf one. */
   private readonly textSources: CachedFamilySources
   /** The same families for protobuf scrapes and remote write, with native histograms. */
@@ -75,13 +68,7 @@ export class MetricsRenderer {
     native: NativeSettings | null = null,
     refresh: (() => Promise<void>) | null = null,
   ) {
-    this.processRegistry = new Registry()
-    if (withProcessMetrics) {
-      collectDefaultMetrics({ register: this.processRegistry })
-      // prom-client names these gauges *_total, which `promtool check metrics` rejects; the same
-      // figures remain as nodejs_active_handles / _requests / _resources.
-      for (const name of LINT_FAILING_DEFAULTS) this.processRegistry.removeSingleMetric(name)
-    }
+    this.runtime = withProcessMetrics ? new RuntimeFamilies() : null
     const labels = new LabelCache()
     this.text = new TextFamilyEncoder()
     this.protobuf = new ProtobufExposition()
@@ -97,22 +84,25 @@ export class MetricsRenderer {
   }
 
   /** Our families as byte parts, in order (views of the text encoder's writer, reused by the next render). */
-  private async renderOwnParts(pause: RenderPause): Promise<Uint8Array[]> {
+  private async renderOwnParts(pause: RenderPause, withRuntime: boolean): Promise<Uint8Array[]> {
     const started = performance.now()
     this.text.reset()
-    await emitAll([this.textSources, this.selfFamilies], this.text, pause)
+    await emitAll(
+      withRuntime ? this.withRuntime([this.textSources, this.selfFamilies]) : [this.textSources, this.selfFamilies],
+      this.text,
+      pause,
+    )
     const parts: Uint8Array[] = []
     this.text.viewsInto(parts)
     this.lastRenderSeconds = (performance.now() - started) / 1000
     return parts
   }
 
-  /** Our families and `tail` (prom-client's own text) as one buffer; the parts are views the next render reuses. */
-  private ownBytes(tail: string): Promise<Buffer> {
+  /** The families as one buffer; the parts are views the next render reuses. */
+  private ownBytes(withRuntime: boolean): Promise<Buffer> {
     return this.writersInUse.run(async () => {
       const pause = new RenderPause()
-      const parts = await this.renderOwnParts(pause)
-      if (tail !== '') parts.push(Buffer.from(tail))
+      const parts = await this.renderOwnParts(pause, withRuntime)
       const body = await joinParts(parts, pause)
       this.text.release()
       // The tasks' series lie at the same places in the body as in the encoder's stream.
@@ -121,15 +111,14 @@ export class MetricsRenderer {
     })
   }
 
-  /** Our families only (benchmarks and the in-process monitor). */
+  /** The task, custom and self families, without the process ones (benchmarks). */
   async renderOwn(): Promise<string> {
-    return (await this.ownBytes('')).toString()
+    return (await this.ownBytes(false)).toString()
   }
 
   async render(): Promise<string> {
     if (this.refresh !== null) await this.refresh()
-    const own = await this.renderOwn()
-    return own + (await this.processRegistry.metrics())
+    return (await this.ownBytes(true)).toString()
   }
 
   /**
@@ -139,7 +128,7 @@ export class MetricsRenderer {
   renderBody(): Promise<Buffer> {
     return this.textRender.run(async () => {
       if (this.refresh !== null) await this.refresh()
-      return this.ownBytes(await this.processRegistry.metrics())
+      return this.ownBytes(true)
     })
   }
 
@@ -148,9 +137,8 @@ export class MetricsRenderer {
     return this.protobufRender.run(() =>
       this.sourcesInUse.run(async () => {
         if (this.refresh !== null) await this.refresh()
-        const process = await collectProcessFamilies(this.processRegistry)
         const started = performance.now()
-        const body = await this.protobuf.render([this.protobufSources, this.selfFamilies, process])
+        const body = await this.protobuf.render(this.withRuntime([this.protobufSources, this.selfFamilies]))
         this.protobufSources.commit(body)
         this.lastRenderSeconds = (performance.now() - started) / 1000
         return body
@@ -170,8 +158,17 @@ export class MetricsRenderer {
   emitFamilies(sink: FamilySink): Promise<void> {
     return this.sourcesInUse.run(async () => {
       if (this.refresh !== null) await this.refresh()
-      const process = await collectProcessFamilies(this.processRegistry)
-      await emitAll([this.sources, this.selfFamilies, process], sink, new RenderPause())
+      await emitAll(this.withRuntime([this.sources, this.selfFamilies]), sink, new RenderPause())
     })
+  }
+
+  private withRuntime(sources: FamilySource[]): FamilySource[] {
+    if (this.runtime !== null) sources.push(this.runtime)
+    return sources
+  }
+
+  /** Stops the event-loop delay sampler and the GC observer the process families started. */
+  close(): void {
+    this.runtime?.close()
   }
 }
