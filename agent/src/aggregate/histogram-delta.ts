@@ -11,11 +11,31 @@ const NO_BUCKETS = new Uint8Array(0)
 
 /** Writes the histogram's delta, then empties it (the shard has handed its counts over). */
 export function takeHistogramDelta(sink: DeltaSink, histogram: LatencyHistogram): void {
+  writeHistogramState(sink, histogram)
+  histogram.reset()
+}
+
+/** takeHistogramDelta() for the state file (state/): the same bytes, and the histogram keeps its counts. */
+export function writeHistogramState(sink: DeltaSink, histogram: LatencyHistogram): void {
   sink.f64(histogram.totalCount)
   sink.f64(histogram.minUs)
   sink.f64(histogram.maxUs)
   sink.bytes(histogram.totalCount > 0 ? packCountsView(histogram) : NO_BUCKETS)
-  histogram.reset()
+}
+
+/**
+ * Restores writeHistogramState() into an empty histogram. A file is checked (crc) before this
+ * runs; a bucket outside the layout still throws instead of growing the array toward it.
+ */
+export function readHistogramState(source: DeltaSource, into: LatencyHistogram): void {
+  const count = source.f64()
+  const minUs = source.f64()
+  const maxUs = source.f64()
+  const packed = source.bytesView()
+  if (!(count > 0)) return
+  const reader = new PackedCountsReader(packed)
+  while (reader.next()) if (reader.flat >= into.layout.indexCount) throw new RangeError('bucket outside the layout')
+  addPackedToHistogram(into, packed, minUs, maxUs)
 }
 
 /** Adds a delta from takeHistogramDelta() into `into`; null reads past it (a refused series). */
