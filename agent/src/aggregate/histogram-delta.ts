@@ -33,9 +33,27 @@ export function readHistogramState(source: DeltaSource, into: LatencyHistogram):
   const maxUs = source.f64()
   const packed = source.bytesView()
   if (!(count > 0)) return
+  const layout = into.layout
   const reader = new PackedCountsReader(packed)
-  while (reader.next()) if (reader.flat >= into.layout.indexCount) throw new RangeError('bucket outside the layout')
-  addPackedToHistogram(into, packed, minUs, maxUs)
+  let buckets = 0
+  let lastFlat = -1
+  let lastCount = 0
+  for (; reader.next(); buckets++) {
+    if (reader.flat >= layout.indexCount) throw new RangeError('bucket outside the layout')
+    lastFlat = reader.flat
+    lastCount = reader.count
+  }
+  // The highest bucket first, then the rest from the lowest: the range grows twice, not once per
+  // chunk of buckets (which copied the array ~n/32 times and made a restore at precision 3 14 s).
+  if (buckets === 0) return
+  const add = (flat: number, bucketCount: number): void => {
+    const octave = layout.octaveOfFlat(flat)
+    into.addAt(octave, flat - layout.flatIndex(octave, 0), maxUs, bucketCount)
+  }
+  add(lastFlat, lastCount)
+  reader.reset(packed, 0, packed.length)
+  for (let i = 1; i < buckets && reader.next(); i++) add(reader.flat, reader.count)
+  if (minUs < into.minUs) into.minUs = minUs
 }
 
 /** Adds a delta from takeHistogramDelta() into `into`; null reads past it (a refused series). */
