@@ -69,3 +69,23 @@ export function families(agg: Aggregator): Promise<string> {
 export function dashboard(agg: Aggregator): ReturnType<typeof buildDashboard> {
   return buildDashboard(agg, {})
 }
+
+/**
+ * `tasks` busy tasks as the benchmarks hold them (bench/busy-tasks.mjs): 40 lognormal requests
+ * (median 20 ms) in each of the 12 slots of a 60 s window, 2 % errors.
+ */
+export function busy(tasks: number, precision: number): Aggregator {
+  const clock = { ms: 0 }
+  const agg = clocked(clock, { ...FLAGS, precision }, tasks)
+  let i = 0
+  for (let slot = 0; slot < 12; slot++) {
+    clock.ms = slot * 5000 + 1
+    for (let t = 0; t < tasks; t++) {
+      const task = agg.task(`task_${t}`, null)
+      if (task === null) throw new Error('refused')
+      for (let r = 0; r < 40; r++, i++) agg.recordRequest(task, latencyMs(i), i % 50 === 0, 1)
+    }
+  }
+  clock.ms = 12 * 5000 - 1
+  return agg
+}
