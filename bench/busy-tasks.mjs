@@ -10,10 +10,10 @@ import { random } from './seeded-random.mjs'
 
 // A busy task: `perSlot` lognormal requests (median 20 ms, sigma 0.8) in each of the 12 slots of
 // the window, 2 % errors. An idle task: one request, long ago. `onRequest(task, ms, failed)` sees
-// every request (the prom-client mirror).
-export function fill(tasks, perSlot, clock, onRequest = null) {
+// every request (the prom-client mirror); `precision` 2 unless given.
+export function fill(tasks, perSlot, clock, onRequest = null, precision = 2) {
   const rand = random(42)
-  const aggregator = new Aggregator({ windowSeconds: 60, precision: 2, maxSeries: 1_000_000, now: () => clock.ms })
+  const aggregator = new Aggregator({ windowSeconds: 60, precision, maxSeries: 1_000_000, now: () => clock.ms })
   const list = []
   for (let t = 0; t < tasks; t++) list.push(aggregator.task(`task_${t}`, null))
   for (let slot = 0; slot < 12; slot++) {

@@ -123,6 +123,30 @@ describe('module boundaries', () => {
     }
   })
 
+  it('state reads and writes the aggregator and its flags only: aggregate/ and config/', () => {
+    const dir = path.join(REPO_ROOT, 'agent', 'src', 'state')
+    const files = sourceFiles(dir)
+    expect(files.length).toBeGreaterThan(0)
+    const allowed = ['state', 'aggregate', 'config'].map(
+      (folder) => path.join(REPO_ROOT, 'agent', 'src', folder) + path.sep,
+    )
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) {
+          const target = path.resolve(path.dirname(file), spec)
+          expect(
+            allowed.some((folder) => target.startsWith(folder)),
+            `${rel(file)} imports ${spec}`,
+          ).toBe(true)
+        } else
+          expect(
+            spec.startsWith('@taskmeter/') || /^(node:)?(dgram|net|http|https)$/.test(spec),
+            `${rel(file)} imports ${spec}`,
+          ).toBe(false)
+      }
+    }
+  })
+
   it('aggregate imports nothing of ours but @taskmeter/protocol, and reaches no further than its own folder', () => {
     const dir = path.join(REPO_ROOT, 'agent', 'src', 'aggregate')
     const files = sourceFiles(dir)

@@ -62,6 +62,11 @@ async function main(): Promise<void> {
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)
   } catch (err) {
+    // A --state-file written with other flags: one line naming the flag, and exit 2 as a bad flag does.
+    if (err instanceof TaskmeterError) {
+      process.stderr.write(err.message + '\n')
+      process.exit(2)
+    }
     process.stderr.write(`taskmeter-agent: cannot start: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)
   }

@@ -27,16 +27,17 @@ export class Aggregator {
   readonly layout: BucketLayout
   readonly windowSeconds: number
   readonly maxSeries: number
-  readonly startedMs: number
+  startedMs: number
   readonly now: () => number
+  clockShiftMs = 0 // a restored state's clock goes on from where it was saved (continueClock)
   readonly tasks = new Map<string, TaskStats>()
   readonly custom = new Map<string, CustomSeries>()
   readonly inflight: InflightRegistry
   readonly drops = new DropCounters()
   readonly scrape: ScrapeBudget
   private readonly families = new FamilyClaims()
-  private readonly taskKeys = new KeySpellings()
-  private readonly seriesKeys = new KeySpellings()
+  readonly taskKeys = new KeySpellings() // public: the state file keeps raw keys, so the same events match
+  readonly seriesKeys = new KeySpellings()
   seriesDropped = 0
   /** Why the last series() call refused, or null when it did not (or only the cap stopped it). */
   lastRefusal: AgentDropReason | null = null
@@ -51,7 +52,8 @@ export class Aggregator {
     this.layout = new BucketLayout(options.precision)
     this.windowSeconds = options.windowSeconds
     this.maxSeries = options.maxSeries
-    this.now = options.now ?? (() => performance.now())
+    const clock = options.now ?? (() => performance.now())
+    this.now = () => clock() + this.clockShiftMs
     this.startedMs = this.now()
     this.inflight = new InflightRegistry(options.maxClients ?? 10_000, options.shard === true)
     this.scrape = new ScrapeBudget(options.taskBuckets ?? 0, options.maxScrapeBytes ?? Number.POSITIVE_INFINITY)
@@ -259,6 +261,12 @@ export class Aggregator {
   refreshActive(): void {
     for (const task of this.tasks.values()) task.reportedActive = 0
     this.inflight.applyTo(this.now())
+  }
+
+  /** A restored state (state/), before any series: now() goes on from `clockMs`, figures from `startedMs`. */
+  continueClock(clockMs: number, startedMs: number): void {
+    this.clockShiftMs += clockMs - this.now()
+    this.startedMs = startedMs
   }
 
   /** Seconds the window figures cover now: min(window, time since start). */

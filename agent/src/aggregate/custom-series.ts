@@ -6,7 +6,7 @@ import type { BucketLayout } from './bucket-layout.js'
 import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
 import type { DropCounters } from './drop-counters.js'
 import type { MergeRound } from './merge-round.js'
-import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
+import { applyHistogramDelta, readHistogramState, takeHistogramDelta, writeHistogramState } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { type SeriesSettings, readSettings, writeSettings } from './series-settings.js'
 import { LatencyHistogram } from './latency-histogram.js'
@@ -185,6 +185,27 @@ export class CustomSeries {
       const refused = SetMembers.applyDelta(source, into === null ? null : into.members, SLOT_COUNT)
       if (refused > 0) drops.add('set_members_cap', refused)
     }
+  }
+
+  /**
+   * The state file (state/; its caller writes the key): the value, sum, histogram or live set
+   * members at `setEpoch`. Unlike takeDelta() nothing is reset; a gauge's merge history is a shard's only.
+   */
+  writeState(sink: DeltaSink, setEpoch: number): void {
+    sink.f64(this.lastUpdateMs)
+    sink.f64(this.value)
+    sink.f64(this.sum)
+    if (this.histogram !== null) writeHistogramState(sink, this.histogram)
+    if (this.members !== null) this.members.writeState(sink, setEpoch, SLOT_COUNT)
+  }
+
+  /** Restores writeState() into this new series of the same kind. */
+  readState(source: DeltaSource): void {
+    this.lastUpdateMs = source.f64()
+    this.value = source.f64()
+    this.sum = source.f64()
+    if (this.histogram !== null) readHistogramState(source, this.histogram)
+    if (this.members !== null) SetMembers.applyDelta(source, this.members, SLOT_COUNT)
   }
 
   /** Starts a new gauge history (after a worker merge took it). */

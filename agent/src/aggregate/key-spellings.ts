@@ -30,6 +30,11 @@ export class KeySpellings {
     return (this.byId.get(id) ?? null) === spelling
   }
 
+  /** The raw keys a respelled series was created with (keySpelling's JSON), or null. */
+  spelling(id: string): string | null {
+    return this.byId.get(id) ?? null
+  }
+
   remember(id: string, spelling: string | null): void {
     if (spelling !== null) this.byId.set(id, spelling)
   }

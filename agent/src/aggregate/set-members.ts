@@ -94,6 +94,12 @@ export class SetMembers {
    * was last seen in, then forgets every member (the primary holds them now).
    */
   takeDelta(sink: DeltaSink, epoch: number, liveEpochs: number): void {
+    this.writeState(sink, epoch, liveEpochs)
+    this.clear()
+  }
+
+  /** takeDelta() for the state file (state/): the same members, none forgotten. applyDelta() reads it. */
+  writeState(sink: DeltaSink, epoch: number, liveEpochs: number): void {
     const hashes = this.hashes
     const epochs = this.epochs
     const oldest = epoch - liveEpochs
@@ -105,7 +111,6 @@ export class SetMembers {
       sink.f64(hash)
       sink.f64(seen)
     }
-    this.clear()
   }
 
   /**

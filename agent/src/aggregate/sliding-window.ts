@@ -193,28 +193,63 @@ export class SlidingWindow {
    * empties the cumulative histogram next (TaskStats.takeDelta): nothing is left to subtract.
    */
   takeDelta(sink: DeltaSink, nowMs: number): void {
+    this.writeSlots(sink, nowMs)
+    for (let slot = 0; slot < SLOT_COUNT; slot++) this.resetRow(slot, this.field(slot, EPOCH))
+    this.packed.clear()
+  }
+
+  /** The state file (state/): the live slot's epoch, then takeDelta()'s slots; nothing is emptied. */
+  writeState(sink: DeltaSink, nowMs: number): void {
+    sink.f64(this.currentEpoch === -Infinity ? -1 : this.currentEpoch)
+    this.writeSlots(sink, nowMs)
+  }
+
+  private writeSlots(sink: DeltaSink, nowMs: number): void {
     const epochNow = Math.floor(nowMs / this.slotMs)
     let sent = 0
     for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.holdsNews(slot, epochNow)) sent++
     sink.u32(sent)
     const packed = this.packed
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (!this.holdsNews(slot, epochNow)) continue
       const epoch = this.field(slot, EPOCH)
-      if (this.holdsNews(slot, epochNow)) {
-        sink.f64(epoch)
-        sink.f64(this.field(slot, REQUESTS))
-        sink.f64(this.field(slot, ERRORS))
-        sink.f64(this.field(slot, SUM_MS))
-        const live = epoch === this.currentEpoch
-        sink.bytes(
-          live
-            ? packCountsSince(this.cumulative, packed.bytes, packed.start(BASE), packed.end(BASE))
-            : packed.view(slot),
-        )
-      }
-      this.resetRow(slot, epoch)
+      sink.f64(epoch)
+      sink.f64(this.field(slot, REQUESTS))
+      sink.f64(this.field(slot, ERRORS))
+      sink.f64(this.field(slot, SUM_MS))
+      const live = epoch === this.currentEpoch
+      sink.bytes(
+        live ? packCountsSince(this.cumulative, packed.bytes, packed.start(BASE), packed.end(BASE)) : packed.view(slot),
+      )
     }
-    packed.clear()
+  }
+
+  /**
+   * Restores writeState() into an empty window whose cumulative histogram is restored already;
+   * slots outside the window at nowMs are dropped. The live slot stays live: its base is the
+   * cumulative histogram minus the slot, so later requests of its epoch land in it.
+   */
+  readState(source: DeltaSource, nowMs: number): void {
+    const live = source.f64()
+    const epochNow = Math.floor(nowMs / this.slotMs)
+    const slots = source.u32()
+    for (let i = 0; i < slots; i++) {
+      const epoch = source.f64()
+      const row = [source.f64(), source.f64(), source.f64()] as const
+      const bytes = source.bytesView()
+      if (!Number.isInteger(epoch) || epoch < 0 || epoch <= epochNow - SLOT_COUNT || epoch > epochNow) continue
+      const slot = epoch % SLOT_COUNT
+      this.resetRow(slot, epoch)
+      this.table.set(row, slot * FIELDS + REQUESTS)
+      if (epoch !== live) this.packed.put(slot, bytes)
+      else {
+        this.packed.put(BASE, packCountsSince(this.cumulative, bytes, 0, bytes.length))
+        this.currentEpoch = epoch
+        this.currentRow = slot * FIELDS
+        this.nextEpochStartMs = (epoch + 1) * this.slotMs
+      }
+    }
+    this.packed.commit()
   }
 
   /** A live slot with requests and their buckets (the live one's are the cumulative's gain). */

@@ -4,7 +4,7 @@
 // its --workers delta (delta-bytes.ts), written and applied here beside the fields it carries.
 import type { BucketLayout } from './bucket-layout.js'
 import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
-import { applyHistogramDelta, takeHistogramDelta } from './histogram-delta.js'
+import { applyHistogramDelta, readHistogramState, takeHistogramDelta, writeHistogramState } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
 import { LatencyHistogram } from './latency-histogram.js'
 import type { MergeRound } from './merge-round.js'
@@ -130,6 +130,31 @@ export class TaskStats {
     into.errors += errors
     round.balance(into, starts, ends)
     if (lastUpdateMs > into.lastUpdateMs) into.lastUpdateMs = lastUpdateMs
+  }
+
+  /**
+   * The state file (state/; its caller writes the key): the histogram, the window's live slots and
+   * the totals. Unlike takeDelta() nothing is reset; the raw start/end counts are a shard's only.
+   */
+  writeState(sink: DeltaSink, nowMs: number): void {
+    writeHistogramState(sink, this.histogram)
+    this.window.writeState(sink, nowMs)
+    sink.f64(this.sumMs)
+    sink.f64(this.success)
+    sink.f64(this.errors)
+    sink.f64(this.startBalance)
+    sink.f64(this.lastUpdateMs)
+  }
+
+  /** Restores writeState() into this new task; window slots outside the window at nowMs are dropped. */
+  readState(source: DeltaSource, nowMs: number): void {
+    readHistogramState(source, this.histogram)
+    this.window.readState(source, nowMs)
+    this.sumMs = source.f64()
+    this.success = source.f64()
+    this.errors = source.f64()
+    this.startBalance = source.f64()
+    this.lastUpdateMs = source.f64()
   }
 
   footprintBytes(): number {

@@ -29,6 +29,9 @@ describe('loadConfig defaults', () => {
       udpReader: 'auto',
       unixSocket: null,
       unixSocketMode: 0o660,
+      stateFile: null,
+      stateIntervalSeconds: 30,
+      stateDiscardIncompatible: false,
       demo: false,
       mode: 'agent',
       loadTest: {

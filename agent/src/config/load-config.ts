@@ -12,6 +12,7 @@ import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } fr
 import { type MetricsAuth, parseMetricsAuth } from './metrics-auth.js'
 import { type ReceiveConfig, addReceiveOptions, readReceiveOptions } from './receive-options.js'
 import { type StatsdConfig, addStatsdOptions, readStatsdOptions } from './statsd-options.js'
+import { type StateConfig, addStateOptions, readStateOptions } from './state-options.js'
 import { AGENT_VERSION } from '../version.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
@@ -20,7 +21,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
-export interface Config extends StatsdConfig, ReceiveConfig {
+export interface Config extends StatsdConfig, ReceiveConfig, StateConfig {
   /** --config: the YAML file read at start (and again on reload); null = none. */
   readonly configPath: string | null
   /** --check-config: validate, print a summary and exit. */
@@ -126,7 +127,9 @@ function buildCommand(): Command {
       new Option('--config <file>', 'YAML file: flags by their names, and mappings (flags and env win over it)'),
     )
     .addOption(new Option('--check-config', 'check the config and mapping files, print a summary, exit 0 or 2'))
-  const full = addDoctorOptions(addLoadTestOptions(addFleetOptions(addStatsdOptions(addReceiveOptions(command)))))
+  const full = addDoctorOptions(
+    addLoadTestOptions(addFleetOptions(addStatsdOptions(addStateOptions(addReceiveOptions(command))))),
+  )
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
     .allowExcessArguments(false)
@@ -210,6 +213,7 @@ export function loadConfig(
     ...readFleetOptions(command, env),
     ...readStatsdOptions(o, parsed.configFile, parsed.label),
     ...readReceiveOptions(o, parsed.label),
+    ...readStateOptions(o, parsed.label),
     configPath: typeof o.config === 'string' ? o.config : null,
     checkConfig: o.checkConfig === true,
     source: { argv: [...argv], env: { ...env } },

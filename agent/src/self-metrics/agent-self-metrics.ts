@@ -9,6 +9,7 @@ import { StatsdStats } from '../decode/statsd-stats.js'
 import { type UdpReader, udpReaderInfoMetric } from '../ingest/choose-reader.js'
 import { kernelDropsMetric } from '../ingest/kernel-socket-stats.js'
 import { TcpStats } from '../ingest/tcp-listener.js'
+import { STATE_RESTORE_RESULTS, type StateRestores } from '../state/state-restores.js'
 import { type SelfMetric, infoMetric } from './self-metric.js'
 
 export interface PipelineParts {
@@ -57,6 +58,17 @@ export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
     ...aggregatorFigures(parts.aggregator),
     ...(parts.tcp ?? new TcpStats()).selfMetrics,
   ]
+}
+
+/** With --state-file: how each start went with it (state/state-restores.ts lists the results). */
+export function stateRestoreMetric(restores: StateRestores): SelfMetric {
+  return {
+    name: 'taskmeter_state_restore_total',
+    help: 'Starts with --state-file, by what became of the file: restored, absent, corrupt, incompatible, discarded',
+    type: 'counter',
+    label: { name: 'result', values: STATE_RESTORE_RESULTS },
+    read: (index) => restores.read(index),
+  }
 }
 
 function buildInfo(version: string): SelfMetric {

@@ -58,7 +58,8 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
         } else if (message.t === 'hello')
           worker.send({
             t: 'origin',
-            timeOrigin: performance.timeOrigin,
+            // A restored --state-file moved the primary's clock on (Aggregator.continueClock): the shards' too.
+            timeOrigin: performance.timeOrigin - aggregator.clockShiftMs,
             placement: placement(index),
           } satisfies PrimaryMessage)
         else if (message.t === 'failed') reject(new Error(message.message))
