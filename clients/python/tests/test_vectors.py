@@ -1,6 +1,6 @@
 """The golden vectors of protocol/vectors/*.json, the same files the TS tests read: every vector
 with an `encode` list encodes byte for byte (through the batch the client uses, and through the
-public Client API over real UDP where its calls can express the ops), and every vector (161)
+public Client API over real UDP where its calls can express the ops), and every vector (178)
 decodes to its items and reason with the tests' own SPEC-based decoder."""
 import math
 import unittest
@@ -8,7 +8,7 @@ import unittest
 import support
 from taskmeter import Client
 from taskmeter.batch_buffer import BatchBuffer
-from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_set, encode_tags
+from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_sender_id, encode_set, encode_tags
 from taskmeter.spec import MAX_DATAGRAM_BYTES
 from taskmeter.wire_decode import decode_datagram
 
@@ -36,9 +36,14 @@ def op_tags(op):
 def write_ops(ops):
     """The datagram the ops write from an empty batch, as the client's BatchBuffer assembles it."""
     transport = RecordingTransport()
-    batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport)
+    # A header op comes first: the batch's sender id and the sequence of its first datagram.
+    head = ops[0] if ops and ops[0]["op"] == "header" else None
+    sender_id = None if head is None else encode_sender_id(head["clientId"])
+    batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport, sender_id, 0 if head is None else head["sequence"])
     for op in ops:
-        if op["op"] == "append":
+        if op["op"] == "header":
+            assert op is head, "a header op only first"
+        elif op["op"] == "append":
             batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], op_tags(op)))
         elif op["op"] == "set":
             batch.append(encode_set(encode_name(op["name"]), encode_member(op["member"]), op["sampleRate"], op_tags(op)))
@@ -83,7 +88,7 @@ def normalized(value):
 class GoldenVectorTest(unittest.TestCase):
     def test_every_canonical_vector_encodes_byte_for_byte(self):
         vectors = encoded_vectors()
-        self.assertEqual(len(vectors), 28, "valid.json holds 28 canonical vectors with encode lists, 4 of them sets")
+        self.assertEqual(len(vectors), 32, "valid.json holds 32 canonical vectors with encode lists, 4 of them sets")
         self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4)
         passed = 0
         for vector in vectors:
@@ -119,7 +124,7 @@ class GoldenVectorTest(unittest.TestCase):
 
     def test_every_vector_decodes_to_its_items_and_reason(self):
         vectors = all_vectors()
-        self.assertEqual(len(vectors), 161)
+        self.assertEqual(len(vectors), 178)
         self.assertEqual(len({vector["name"] for vector in vectors}), len(vectors), "names are unique across files")
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
