@@ -29,6 +29,7 @@ describe('loadConfig defaults', () => {
       udpReader: 'auto',
       unixSocket: null,
       unixSocketMode: 0o660,
+      maxClients: 1024,
       demo: false,
       mode: 'agent',
       loadTest: {
