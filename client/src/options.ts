@@ -159,19 +159,37 @@ function tagsFrom(options: ClientOptions): TagInput | null {
   return tags
 }
 
-/** `<hostname>:<pid>:<4 random hex>`, the hostname cut so that the id fits its 64 bytes. */
-export function defaultClientId(): string {
+// Room a datagram keeps beside its header: the prefix, a small event.
+const HEADER_ROOM_BYTES = 4 + 16
+
+/** The bytes of the header [0, id, sequence] at most: array, type, str header, uint32. */
+function headerBytes(id: string): number {
+  const length = Buffer.byteLength(id)
+  return 2 + (length < 32 ? 1 : 2) + length + 5
+}
+
+/**
+ * `<hostname>:<pid>:<4 random hex>`, the hostname cut so that the id fits its 64 bytes and its
+ * header leaves room for events in a `maxBytes` datagram.
+ */
+export function defaultClientId(maxBytes = MAX_DATAGRAM_BYTES): string {
   const tail = `:${process.pid}:${randomBytes(2).toString('hex')}`
   let host = hostname() || 'host'
-  while (host.length > 0 && Buffer.byteLength(host) + tail.length > MAX_CLIENT_ID_BYTES) host = host.slice(0, -1)
+  const fits = (id: string): boolean =>
+    Buffer.byteLength(id) <= MAX_CLIENT_ID_BYTES && headerBytes(id) + HEADER_ROOM_BYTES <= maxBytes
+  while (host.length > 0 && !fits(host + tail)) host = host.slice(0, -1)
   return host + tail
 }
 
-function clientIdFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): string {
+function clientIdFrom(
+  options: ClientOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  maxBytes: number,
+): string {
   const given = options.clientId ?? env.TASKMETER_CLIENT_ID
   if (given === undefined || given === '') {
     if (options.clientId === '') throw invalid('clientId', `a string of 1..${MAX_CLIENT_ID_BYTES} bytes`, given)
-    return defaultClientId()
+    return defaultClientId(maxBytes)
   }
   const option = options.clientId === undefined ? 'TASKMETER_CLIENT_ID' : 'clientId'
   if (typeof given !== 'string' || Buffer.byteLength(given) > MAX_CLIENT_ID_BYTES)
@@ -208,9 +226,9 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     MIN_DATAGRAM_BYTES,
     MAX_DATAGRAM_BYTES,
   )
-  const clientId = clientIdFrom(options, env)
+  const clientId = clientIdFrom(options, env, maxDatagramBytes)
   // The header (at most 2 + 66 + 5 bytes) and a small event must fit in every datagram.
-  if (sequence && Buffer.byteLength(clientId) + 2 + 2 + 5 + 16 + 4 > maxDatagramBytes)
+  if (sequence && headerBytes(clientId) + HEADER_ROOM_BYTES > maxDatagramBytes)
     throw invalid(
       'maxBufferSize',
       `room for the clientId header (clientId ${JSON.stringify(clientId)})`,

@@ -209,12 +209,26 @@ def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     return items, None
 
 
+def _decoded(datagram: bytes) -> List[Dict[str, Any]]:
+    decoded, reason = decode_datagram(datagram)
+    if reason is not None:
+        raise AssertionError("datagram %s: %s" % (bytes(datagram).hex(), reason))
+    return decoded
+
+
 def events_of(datagrams: List[bytes]) -> List[Dict[str, Any]]:
-    """Every item of several datagrams, in order; fails on any datagram reason."""
+    """Every item of several datagrams but their headers (headers_of), in order; fails on any
+    datagram reason."""
     items = []
     for datagram in datagrams:
-        decoded, reason = decode_datagram(datagram)
-        if reason is not None:
-            raise AssertionError("datagram %s: %s" % (bytes(datagram).hex(), reason))
-        items.extend(decoded)
+        items.extend(item for item in _decoded(datagram) if item["kind"] != "header")
     return items
+
+
+def headers_of(datagrams: List[bytes]) -> List[Optional[Dict[str, Any]]]:
+    """Each datagram's header (SPEC.md §3.3), or None for a datagram without one."""
+    out: List[Optional[Dict[str, Any]]] = []
+    for datagram in datagrams:
+        items = _decoded(datagram)
+        out.append(items[0] if items and items[0]["kind"] == "header" else None)
+    return out

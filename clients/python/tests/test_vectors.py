@@ -62,14 +62,23 @@ def write_ops(ops):
 API_KINDS = {1: "timing", 2: "increment", 3: "gauge", 4: "gauge_delta", 5: "histogram"}
 
 
-def api_expressible_op(op):
+def api_expressible_op(op, index=1):
     if op["op"] == "set":
         return True
+    if op["op"] == "header":
+        # A new client's first datagram: the client_id option at sequence 0.
+        return index == 0 and op["sequence"] == 0
     return op["op"] == "append" and op["kind"] in API_KINDS and (op["sampleRate"] == 1 or op["kind"] == 2)
 
 
 def api_expressible(vector):
-    return all(api_expressible_op(op) for op in vector["encode"])
+    return all(api_expressible_op(op, i) for i, op in enumerate(vector["encode"]))
+
+
+def header_options(vector):
+    """The client options that write the vector's header, or none at all (sequence off)."""
+    first = vector["encode"][0]
+    return {"client_id": first["clientId"]} if first["op"] == "header" else {"sequence": False}
 
 
 def normalized(value):
@@ -106,8 +115,10 @@ class GoldenVectorTest(unittest.TestCase):
         self.addCleanup(receiver.close)
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
-                client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0)
+                client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0, **header_options(vector))
                 for op in vector["encode"]:
+                    if op["op"] == "header":
+                        continue
                     tags = dict(op["tags"]) if op["tags"] is not None else None
                     if op["op"] == "set":
                         # The rate where pystatsd puts it (third), the tags where datadog does.
