@@ -176,6 +176,18 @@ describe('SenderSequences', () => {
   })
 })
 
+describe('SenderSequences as a --workers primary', () => {
+  it('adds its shards figures into its families and invents no loss of its own', () => {
+    const senders = new SenderSequences(1)
+    const [lost, clients, evicted] = senders.selfMetrics
+    clients?.add?.(0, 2)
+    lost?.add?.(0, 7)
+    evicted?.add?.(0, 1)
+    expect([lost?.read(0), clients?.read(0), evicted?.read(0)]).toEqual([7, 2, 1])
+    expect(senders.rows()).toEqual([])
+  })
+})
+
 describe('DatagramRouter and the headers', () => {
   const numbered = (id: string, sequence: number): Buffer => {
     const encoder = new BatchEncoder(1432, encodeSenderId(id) as Uint8Array)

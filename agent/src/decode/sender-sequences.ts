@@ -40,9 +40,11 @@ export class SenderSequences {
   /** Every client's lost datagrams, evicted ones included. A --workers primary adds its shards' here. */
   lostTotal = 0
   evictedTotal = 0
-  /** Clients in the table now. */
+  /** Clients in the table now (the gauge: a --workers primary, which tracks none, sums its shards' here). */
   clients = 0
   readonly capacity: number
+  /** Slots in use, 0..capacity. */
+  private used = 0
   private readonly now: () => number
   private table = new ByteKeyTable<number>()
   private readonly ids: string[] = []
@@ -166,9 +168,11 @@ export class SenderSequences {
 
   // A new client: a free slot, or the one idle the longest (its window settled first).
   private admit(buf: Uint8Array, idStart: number, idEnd: number): number {
-    let slot = this.clients
-    if (slot < this.capacity) this.clients++
-    else {
+    let slot = this.used
+    if (slot < this.capacity) {
+      this.used++
+      this.clients++
+    } else {
       slot = 0
       for (let s = 1; s < this.capacity; s++) if ((this.lastSeen[s] ?? 0) < (this.lastSeen[slot] ?? 0)) slot = s
       this.addLost(slot, this.missing(slot))
@@ -191,7 +195,7 @@ export class SenderSequences {
 
   /** Counts the gaps of clients silent for SETTLE_IDLE_MS as lost: nothing arrives that late. */
   settle(now = this.now()): void {
-    for (let slot = 0; slot < this.clients; slot++) {
+    for (let slot = 0; slot < this.used; slot++) {
       if (this.open[slot] === 0 || now - (this.lastSeen[slot] ?? 0) < SETTLE_IDLE_MS) continue
       const n = this.missing(slot)
       if (n > 0) {
@@ -217,7 +221,7 @@ export class SenderSequences {
   rows(): SenderRow[] {
     this.settle()
     const out: SenderRow[] = []
-    for (let slot = 0; slot < this.clients; slot++) out.push(this.row(slot))
+    for (let slot = 0; slot < this.used; slot++) out.push(this.row(slot))
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 
@@ -225,7 +229,7 @@ export class SenderSequences {
   takeChanges(): SenderRow[] {
     this.settle()
     const out: SenderRow[] = []
-    for (let slot = 0; slot < this.clients; slot++)
+    for (let slot = 0; slot < this.used; slot++)
       if (this.changed[slot] === 1) {
         this.changed[slot] = 0
         out.push(this.row(slot))

@@ -18,8 +18,9 @@ describe('ShardSenders', () => {
     senders.add(0, [row('a', 10, 1, 100), row('b', 5, 0, 90)])
     senders.add(1, [row('c', 7, 0, 95)])
     senders.add(0, [row('a', 20, 2, 200)]) // shard 0's later figures for a replace its earlier ones
-    senders.add(2, [row('a', 3, 1, 250, 1)]) // a replacement shard process: counted beside
-    expect(senders.rows()).toEqual([row('a', 23, 3, 250, 1), row('b', 5, 0, 90), row('c', 7, 0, 95)])
+    // Another shard process sees a too: another instance under that id, a restart more.
+    senders.add(2, [row('a', 3, 1, 250, 1)])
+    expect(senders.rows()).toEqual([row('a', 23, 3, 250, 2), row('b', 5, 0, 90), row('c', 7, 0, 95)])
   })
 
   it('holds at most maxClients ids, dropping the one seen longest ago', () => {

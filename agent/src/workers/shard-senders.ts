@@ -2,7 +2,9 @@
 // is given (decode/sender-sequences.ts) and ships the rows that changed with every delta; the
 // primary keeps each shard's latest row per client id and shows their sum, so /dashboard lists
 // every client once. Keyed by shard process rather than index: a replacement shard counts from 0,
-// and the figures of the one it replaced stay in the sum. Bounded like a shard's table.
+// and the figures of the one it replaced stay in the sum. A client instance sends from one socket,
+// which the kernel gives one shard: the same id at a second shard is another instance under that
+// id (a restarted client), counted as a restart there too. Bounded like a shard's table.
 import type { SenderRow } from '../decode/sender-sequences.js'
 
 export class ShardSenders {
@@ -39,11 +41,11 @@ export class ShardSenders {
     if (oldest !== null) this.byId.delete(oldest)
   }
 
-  /** Every client, its shards' rows summed, by id. */
+  /** Every client, its shards' rows summed (and one restart per shard past the first), by id. */
   rows(): SenderRow[] {
     const out: SenderRow[] = []
     for (const [id, shards] of this.byId) {
-      const sum: SenderRow = { id, received: 0, lost: 0, restarts: 0, last_seen: 0 }
+      const sum: SenderRow = { id, received: 0, lost: 0, restarts: shards.size - 1, last_seen: 0 }
       for (const row of shards.values()) {
         sum.received += row.received
         sum.lost += row.lost
