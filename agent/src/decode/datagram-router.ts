@@ -74,11 +74,13 @@ export class DatagramRouter {
   beginTurn(): void {
     this.turnOpen = true
     this.aggregator.beginBatch()
+    this.senders.beginTurn()
   }
 
   endTurn(): void {
     this.turnOpen = false
     this.aggregator.endBatch()
+    this.senders.endTurn()
   }
 
   /** One datagram: `length` bytes of `buf` from `start` (the native reader's batch slots are not at 0). */

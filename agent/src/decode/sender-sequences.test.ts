@@ -176,6 +176,21 @@ describe('SenderSequences', () => {
   })
 })
 
+describe('SenderSequences in an event-loop turn', () => {
+  it('reads the clock once for the turn, and per header outside one', () => {
+    let reads = 0
+    const senders = new SenderSequences(4, () => ++reads * 1000)
+    const id = Buffer.from('a')
+    senders.beginTurn()
+    for (let s = 0; s < 10; s++) senders.onHeader(id, 0, 1, s)
+    senders.endTurn()
+    expect(reads).toBe(1)
+    expect(senders.rows()[0]?.last_seen).toBe(1000)
+    senders.onHeader(id, 0, 1, 10)
+    expect(senders.rows()[0]?.last_seen).toBeGreaterThan(1000)
+  })
+})
+
 describe('SenderSequences as a --workers primary', () => {
   it('adds its shards figures into its families and invents no loss of its own', () => {
     const senders = new SenderSequences(1)
