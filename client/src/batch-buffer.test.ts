@@ -104,7 +104,7 @@ describe('BatchBuffer and a transport that keeps the buffer', () => {
       idle: () => Promise.resolve(),
       close: () => Promise.resolve(),
     }
-    const batch = new BatchBuffer(64, transport, false)
+    const batch = new BatchBuffer(64, transport, false, null)
     const name = encodeName('held') as Uint8Array
     for (let i = 0; i < 20; i++) batch.append(1, name, i + 0.5, 1, null)
     batch.send()

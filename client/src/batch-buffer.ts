@@ -16,9 +16,22 @@ export class BatchBuffer {
   private readonly transport: Transport
   // Mock mode hands over every event at once so that client.mockEvents is current after each call.
   private readonly sendEachEvent: boolean
+  // v1.1 (SPEC.md §3.3): every datagram starts with [0, senderId, sequence]; null sends v1.
+  private readonly senderId: EncodedBytes | null
+  /** The sequence of the datagram being filled: +1 for each one handed to the transport, sent or not. */
+  private sequence: number
 
-  constructor(maxDatagramBytes: number, transport: Transport, sendEachEvent: boolean) {
-    this.encoder = new BatchEncoder(maxDatagramBytes)
+  constructor(
+    maxDatagramBytes: number,
+    transport: Transport,
+    sendEachEvent: boolean,
+    senderId: EncodedBytes | null,
+    firstSequence = 0,
+  ) {
+    this.senderId = senderId
+    this.sequence = firstSequence
+    this.encoder = new BatchEncoder(maxDatagramBytes, senderId)
+    this.encoder.reset(firstSequence)
     this.oversize = null
     this.reportsInBatch = 0
     this.maxDatagramBytes = maxDatagramBytes
@@ -39,7 +52,7 @@ export class BatchBuffer {
     if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
       this.send()
       if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
-        const big = this.oversizeEncoder()
+        const big = this.openOversize()
         big.append(kind, name, value, sampleRate, tags)
         this.sendOversize(big.eventCount, 0)
         return
@@ -52,7 +65,7 @@ export class BatchBuffer {
     if (!this.encoder.appendSet(name, member, sampleRate, tags)) {
       this.send()
       if (!this.encoder.appendSet(name, member, sampleRate, tags)) {
-        const big = this.oversizeEncoder()
+        const big = this.openOversize()
         big.appendSet(name, member, sampleRate, tags)
         this.sendOversize(big.eventCount, 0)
         return
@@ -86,7 +99,7 @@ export class BatchBuffer {
       } else if (before > 0) {
         this.send() // full: retry on an empty datagram
       } else {
-        const big = this.oversizeEncoder()
+        const big = this.openOversize()
         const bigEnd = big.appendInflightReport(clientId, sequence, intervalMs, names, counts, from)
         if (big.eventCount > 0) this.sendOversize(0, 1)
         else big.reset()
@@ -104,18 +117,26 @@ export class BatchBuffer {
     if (encoder.eventCount === 0) return
     const reports = this.reportsInBatch
     this.reportsInBatch = 0
-    if (this.transport.send(encoder.datagram(), encoder.eventCount - reports, reports)) encoder.reset()
-    else this.encoder = new BatchEncoder(this.maxDatagramBytes)
+    const kept = this.transport.send(encoder.datagram(), encoder.eventCount - reports, reports)
+    this.sequence = (this.sequence + 1) >>> 0
+    if (kept) encoder.reset(this.sequence)
+    else {
+      this.encoder = new BatchEncoder(this.maxDatagramBytes, this.senderId)
+      this.encoder.reset(this.sequence)
+    }
   }
 
+  // The oversize datagram takes the current (empty) datagram's sequence; the next one, the next.
   private sendOversize(events: number, reports: number): void {
-    const big = this.oversizeEncoder()
-    if (this.transport.send(big.datagram(), events, reports)) big.reset()
-    else this.oversize = null
+    const big = this.oversize as BatchEncoder
+    if (!this.transport.send(big.datagram(), events, reports)) this.oversize = null
+    this.sequence = (this.sequence + 1) >>> 0
+    this.encoder.reset(this.sequence)
   }
 
-  private oversizeEncoder(): BatchEncoder {
-    if (this.oversize === null) this.oversize = new BatchEncoder(MAX_DATAGRAM_BYTES)
+  private openOversize(): BatchEncoder {
+    if (this.oversize === null) this.oversize = new BatchEncoder(MAX_DATAGRAM_BYTES, this.senderId)
+    this.oversize.reset(this.sequence)
     return this.oversize
   }
 }

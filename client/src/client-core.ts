@@ -1,7 +1,7 @@
 // State shared by a client and all its children: one batch, one socket, one in-flight tracker,
 // one flush timer, one set of stats. Children differ only in prefix and tags (client.ts).
 import { randomBytes } from 'node:crypto'
-import { type EncodedBytes, encodeClientId } from '@taskmeter/protocol'
+import { type EncodedBytes, encodeClientId, encodeSenderId } from '@taskmeter/protocol'
 import { BatchBuffer } from './batch-buffer.js'
 import { ClientTelemetry, type ClientStats } from './client-stats.js'
 import { TaskmeterError } from './errors.js'
@@ -19,12 +19,15 @@ export class ClientCore implements TransportListener, ExitFlushable {
   readonly options: ResolvedOptions
   readonly telemetry: ClientTelemetry
   readonly inflight: InflightTracker
-  /** Random per instance, stable for its life (SPEC.md §3.1). */
+  /** Names this client in each datagram's header (SPEC.md §3.3): the clientId option or its default. */
   readonly clientId: string
   readonly taskNames: Set<string>
   readonly mock: MockTransport | null
   closed: boolean
-  private readonly clientIdBytes: EncodedBytes
+  // The in-flight reports' own id, random per instance (SPEC.md §3.1): a clientId the app fixes is
+  // reused by the next instance, whose report sequence restarts at 0, and the agent ignores a
+  // report older than the last one stored for its id.
+  private readonly reportIdBytes: EncodedBytes
   private readonly transport: Transport
   private readonly batch: BatchBuffer
   private sequence: number
@@ -35,13 +38,14 @@ export class ClientCore implements TransportListener, ExitFlushable {
     this.options = options
     this.telemetry = new ClientTelemetry(options.errorHandler, options.mock)
     this.inflight = new InflightTracker()
-    this.clientId = randomBytes(8).toString('hex')
+    this.clientId = options.clientId
     this.taskNames = new Set()
     this.mock = options.mock ? new MockTransport(this) : null
     this.closed = false
-    this.clientIdBytes = encodeClientId(this.clientId) as EncodedBytes
+    this.reportIdBytes = encodeClientId(randomBytes(8).toString('hex')) as EncodedBytes
     this.transport = this.mock ?? new UdpTransport(options.host, options.port, this, options.now)
-    this.batch = new BatchBuffer(options.maxDatagramBytes, this.transport, options.mock)
+    const senderId = options.sequence ? (encodeSenderId(options.clientId) as EncodedBytes) : null
+    this.batch = new BatchBuffer(options.maxDatagramBytes, this.transport, options.mock, senderId)
     this.sequence = 0
     this.timer = null
     this.closing = null
@@ -150,7 +154,7 @@ export class ClientCore implements TransportListener, ExitFlushable {
   private appendReport(): void {
     const inflight = this.inflight
     this.sequence = this.batch.appendReport(
-      this.clientIdBytes,
+      this.reportIdBytes,
       this.sequence,
       this.options.flushIntervalMs,
       inflight.reportNames,

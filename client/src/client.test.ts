@@ -1,5 +1,6 @@
 // Every API call, sent over a real UDP socket and decoded with the protocol's decoder, arrives as
 // exactly the events SPEC.md §3 defines.
+import { hostname } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { createClient } from './index.js'
 import { ManualClock, receiverPerTest } from './udp-receiver.test-support.js'
@@ -8,7 +9,7 @@ const io = receiverPerTest()
 
 describe('metric calls', () => {
   it('encodes timing byte for byte as the SPEC.md §4 example', async () => {
-    const client = io.connect()
+    const client = io.connect({ sequence: false })
     client.timing('prediction', 12.3)
     await client.flush()
     await io.receiver.waitForEvents(1)
@@ -197,11 +198,13 @@ describe('tracked tasks', () => {
     expect(event?.value).toBeLessThan(5000)
   })
 
-  it('reports a random 16-hex-char client id', () => {
+  it('names itself <hostname>:<pid>:<4 hex> unless told, the same for its children', () => {
     const client = io.connect()
-    expect(client.clientId).toMatch(/^[0-9a-f]{16}$/)
+    expect(client.clientId).toMatch(new RegExp(`^${hostname().slice(0, 40)}.*:${process.pid}:[0-9a-f]{4}$`))
     expect(client.child({ prefix: 'x.' }).clientId).toBe(client.clientId)
     const other = createClient({ port: io.receiver.port, mock: true })
     expect(other.clientId).not.toBe(client.clientId)
+    expect(createClient({ mock: true, clientId: 'worker-7' }).clientId).toBe('worker-7')
+    expect(createClient({ mock: true, env: { TASKMETER_CLIENT_ID: 'from-env' } }).clientId).toBe('from-env')
   })
 })

@@ -73,7 +73,7 @@ export interface ReportOptions {
 }
 
 export class TaskmeterClient extends ScopeRecorder implements Recorder {
-  /** This client's instance id in its in-flight reports (random, 16 hex chars). */
+  /** The id in this client's datagram headers (SPEC.md §3.3): the clientId option, or `<hostname>:<pid>:<4 hex>`. */
   get clientId(): string {
     return this.core.clientId
   }

@@ -87,9 +87,12 @@ describe('in-flight reports over UDP', () => {
     // Heartbeats arrived with no other event pending, across the whole second.
     const during = receiver.reports().filter((r) => r.inflight['app.long'] === 1)
     expect(during.length).toBeGreaterThanOrEqual(5)
+    // Reports carry their own random instance id (SPEC.md §3.1), not the datagram header's clientId.
+    const reportId = receiver.reports()[0]?.clientId
+    expect(reportId).toMatch(/^[0-9a-f]{16}$/)
     for (const report of receiver.reports()) {
       expect(Object.keys(report.inflight)).toEqual(['app.long'])
-      expect(report.clientId).toBe(client.clientId)
+      expect(report.clientId).toBe(reportId)
       expect(report.flushIntervalMs).toBe(intervalMs)
     }
     // No gap between heartbeats comes near the agent's 3 × interval expiry (slack for a loaded CI box).
@@ -109,8 +112,11 @@ describe('in-flight reports over UDP', () => {
     const all = receiver.reports()
     expect(all.length).toBe(countAfterZeros)
     expect(all.filter((r) => r.inflight['app.long'] === 0)).toHaveLength(3)
-    // Sequence numbers go up by one per report.
+    // Sequence numbers go up by one per report, and the headers' by one per datagram.
     expect(all.map((report) => report.sequence)).toEqual(all.map((_report, i) => i))
+    expect(receiver.headers()).toEqual(
+      receiver.datagrams.map((_d, i) => ({ kind: 'header', clientId: client.clientId, sequence: i })),
+    )
     // The end event went out as task_end_success, and no task_start was ever sent.
     expect(receiver.events().map((e) => e.kind)).toEqual(['task_end_success'])
     expect(receiver.rejections()).toEqual([])

@@ -19,8 +19,8 @@ export class MockTransport implements Transport {
     const items = collectDatagram(datagram).items
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as (typeof items)[number]
-      // In-flight reports are the transport's bookkeeping, not what the app recorded.
-      if (item.kind !== 'inflight_report' && item.kind !== 'invalid') this.events.push(item)
+      // In-flight reports and headers are the transport's bookkeeping, not what the app recorded.
+      if (item.kind !== 'inflight_report' && item.kind !== 'header' && item.kind !== 'invalid') this.events.push(item)
     }
     this.listener.onSent(events, reports)
     return true

@@ -1,12 +1,15 @@
 // createClient() options: names follow hot-shots where they overlap, so its users know them.
 // Validated once here, with environment fallbacks, into a frozen ResolvedOptions; nothing else in
 // the client reads process.env, so every setting is checked in one place, at startup.
+import { randomBytes } from 'node:crypto'
 import { isIPv6 } from 'node:net'
+import { hostname } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import {
   DEFAULT_MAX_DATAGRAM_BYTES,
   MAX_DATAGRAM_BYTES,
   MAX_FLUSH_INTERVAL_MS,
+  MAX_CLIENT_ID_BYTES,
   MAX_NAME_BYTES,
   MIN_FLUSH_INTERVAL_MS,
 } from '@taskmeter/protocol'
@@ -57,6 +60,14 @@ export interface ClientOptions {
   reportUrl?: string
   /** report() gives up after this many ms; default 2000. */
   reportTimeoutMs?: number
+  /**
+   * Who this client is in each datagram's header (SPEC.md §3.3), 1..64 bytes; env
+   * TASKMETER_CLIENT_ID; default `<hostname>:<pid>:<4 random hex>`, chosen once per client. The
+   * agent counts lost datagrams per id: give one id to one client instance at a time.
+   */
+  clientId?: string
+  /** Number every datagram (protocol v1.1 header); false sends plain v1, for agents older than v1.1. Default true. */
+  sequence?: boolean
   /** Testing hook: a monotonic clock in ms (default performance.now). */
   now?: () => number
   /** Testing hook: uniform [0, 1) source for sampling (default Math.random). */
@@ -77,6 +88,8 @@ export interface ResolvedOptions {
   readonly mock: boolean
   readonly reportUrl: string
   readonly reportTimeoutMs: number
+  readonly clientId: string
+  readonly sequence: boolean
   readonly now: () => number
   readonly random: () => number
 }
@@ -146,6 +159,44 @@ function tagsFrom(options: ClientOptions): TagInput | null {
   return tags
 }
 
+// Room a datagram keeps beside its header: the prefix, a small event.
+const HEADER_ROOM_BYTES = 4 + 16
+
+/** The bytes of the header [0, id, sequence] at most: array, type, str header, uint32. */
+function headerBytes(id: string): number {
+  const length = Buffer.byteLength(id)
+  return 2 + (length < 32 ? 1 : 2) + length + 5
+}
+
+/**
+ * `<hostname>:<pid>:<4 random hex>`, the hostname cut so that the id fits its 64 bytes and its
+ * header leaves room for events in a `maxBytes` datagram.
+ */
+export function defaultClientId(maxBytes = MAX_DATAGRAM_BYTES): string {
+  const tail = `:${process.pid}:${randomBytes(2).toString('hex')}`
+  let host = hostname() || 'host'
+  const fits = (id: string): boolean =>
+    Buffer.byteLength(id) <= MAX_CLIENT_ID_BYTES && headerBytes(id) + HEADER_ROOM_BYTES <= maxBytes
+  while (host.length > 0 && !fits(host + tail)) host = host.slice(0, -1)
+  return host + tail
+}
+
+function clientIdFrom(
+  options: ClientOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  maxBytes: number,
+): string {
+  const given = options.clientId ?? env.TASKMETER_CLIENT_ID
+  if (given === undefined || given === '') {
+    if (options.clientId === '') throw invalid('clientId', `a string of 1..${MAX_CLIENT_ID_BYTES} bytes`, given)
+    return defaultClientId(maxBytes)
+  }
+  const option = options.clientId === undefined ? 'TASKMETER_CLIENT_ID' : 'clientId'
+  if (typeof given !== 'string' || Buffer.byteLength(given) > MAX_CLIENT_ID_BYTES)
+    throw invalid(option, `a string of 1..${MAX_CLIENT_ID_BYTES} bytes`, given)
+  return given
+}
+
 function functionOr<T>(option: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback
   if (typeof value !== 'function') throw invalid(option, 'a function', value)
@@ -167,17 +218,28 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   }
   const mock = options.mock ?? false
   if (typeof mock !== 'boolean') throw invalid('mock', 'a boolean', mock)
+  const sequence = options.sequence ?? true
+  if (typeof sequence !== 'boolean') throw invalid('sequence', 'a boolean', sequence)
+  const maxDatagramBytes = integerIn(
+    'maxBufferSize',
+    options.maxBufferSize ?? (isLoopbackHost(host) ? LOOPBACK_MAX_DATAGRAM_BYTES : DEFAULT_MAX_DATAGRAM_BYTES),
+    MIN_DATAGRAM_BYTES,
+    MAX_DATAGRAM_BYTES,
+  )
+  const clientId = clientIdFrom(options, env, maxDatagramBytes)
+  // The header (at most 2 + 66 + 5 bytes) and a small event must fit in every datagram.
+  if (sequence && headerBytes(clientId) + HEADER_ROOM_BYTES > maxDatagramBytes)
+    throw invalid(
+      'maxBufferSize',
+      `room for the clientId header (clientId ${JSON.stringify(clientId)})`,
+      maxDatagramBytes,
+    )
   return Object.freeze({
     host,
     port: portFrom(options, env),
     prefix,
     tags: tagsFrom(options),
-    maxDatagramBytes: integerIn(
-      'maxBufferSize',
-      options.maxBufferSize ?? (isLoopbackHost(host) ? LOOPBACK_MAX_DATAGRAM_BYTES : DEFAULT_MAX_DATAGRAM_BYTES),
-      MIN_DATAGRAM_BYTES,
-      MAX_DATAGRAM_BYTES,
-    ),
+    maxDatagramBytes,
     flushIntervalMs: integerIn(
       'bufferFlushInterval',
       options.bufferFlushInterval ?? DEFAULT_FLUSH_INTERVAL_MS,
@@ -189,6 +251,8 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     mock,
     reportUrl: reportUrlFrom(options, host),
     reportTimeoutMs: integerIn('reportTimeoutMs', options.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS, 1, 600_000),
+    clientId,
+    sequence,
     now: functionOr('now', options.now, () => performance.now()),
     random: functionOr('random', options.random, Math.random),
   })

@@ -2,7 +2,13 @@
 // datagram with the protocol's own decoder, and a poll-with-deadline helper (so tests never sleep a
 // fixed time).
 import { type Socket, createSocket } from 'node:dgram'
-import { type DecodedEvent, type DecodedInflightReport, type DecodedItem, collectDatagram } from '@taskmeter/protocol'
+import {
+  type DecodedEvent,
+  type DecodedHeader,
+  type DecodedInflightReport,
+  type DecodedItem,
+  collectDatagram,
+} from '@taskmeter/protocol'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { createClient } from './create-client.js'
 import type { TaskmeterClient } from './client.js'
@@ -58,15 +64,25 @@ export class UdpReceiver {
     return out
   }
 
+  /** Every event, report and rejection; datagram headers are in headers(). */
   items(): DecodedItem[] {
     const out: DecodedItem[] = []
-    for (const datagram of this.datagrams) out.push(...datagram.items)
+    for (const datagram of this.datagrams) for (const item of datagram.items) if (item.kind !== 'header') out.push(item)
     return out
+  }
+
+  /** Each datagram's header (SPEC.md §3.3), or null for a datagram without one. */
+  headers(): Array<DecodedHeader | null> {
+    return this.datagrams.map((d) => {
+      const first = d.items[0]
+      return first?.kind === 'header' ? first : null
+    })
   }
 
   events(): DecodedEvent[] {
     return this.items().filter(
-      (item): item is DecodedEvent => item.kind !== 'inflight_report' && item.kind !== 'invalid',
+      (item): item is DecodedEvent =>
+        item.kind !== 'inflight_report' && item.kind !== 'invalid' && item.kind !== 'header',
     )
   }
 

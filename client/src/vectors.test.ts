@@ -6,13 +6,20 @@ import { createClient } from './index.js'
 import { receiverPerFile, waitFor } from './udp-receiver.test-support.js'
 
 type AppendOp = Extract<EncodeOp, { op: 'append' }>
+type HeaderOp = Extract<EncodeOp, { op: 'header' }>
 
 const vectors = loadVectorFiles().find((f) => f.file === 'valid.json')?.vectors ?? []
 
 // What the API can say: no task_start (the client sends in-flight reports instead, SPEC.md §3.1)
 // and in-flight reports with the client's own random id. A sample rate goes with every metric call.
-function expressible(vector: Vector): vector is Vector & { encode: AppendOp[] } {
-  return vector.encode?.every((op) => op.op === 'append' && op.kind >= 1 && op.kind <= 5) === true
+// A leading header is the clientId option at sequence 0 (a new client's first datagram).
+function expressible(vector: Vector): vector is Vector & { encode: Array<AppendOp | HeaderOp> } {
+  return (
+    vector.encode?.every(
+      (op, i) =>
+        (op.op === 'append' && op.kind >= 1 && op.kind <= 5) || (op.op === 'header' && i === 0 && op.sequence === 0),
+    ) === true
+  )
 }
 
 const replayable = vectors.filter(expressible)
@@ -26,13 +33,16 @@ describe('golden vectors through the client API', () => {
 
   it.each(replayable.map((v) => [v.name, v] as const))('%s', async (_name, vector) => {
     // random() = 0 keeps every sampled event (the vectors show the events that were sent).
+    const header = vector.encode[0]?.op === 'header' ? vector.encode[0] : null
     const client = createClient({
       port: io.receiver.port,
+      ...(header === null ? { sequence: false } : { clientId: header.clientId }),
       random: () => 0,
       errorHandler: (e) => expect.fail(e.message),
     })
     const before = io.receiver.datagrams.length
     for (const op of vector.encode) {
+      if (op.op === 'header') continue
       const tags = op.tags === null ? undefined : new Map(op.tags)
       if (op.kind === 1) client.timing(op.name, op.value, op.sampleRate, tags)
       else if (op.kind === 2) client.increment(op.name, op.value, op.sampleRate, tags)

@@ -39,7 +39,18 @@ export interface DecodedInflightReport {
   inflight: Record<string, number>
 }
 
-export type DecodedItem = DecodedEvent | DecodedInflightReport | { kind: 'invalid'; reason: EventReason }
+/** A v1.1 datagram header (SPEC.md §3.3): who sent the datagram, and its number. */
+export interface DecodedHeader {
+  kind: 'header'
+  clientId: string
+  sequence: number
+}
+
+export type DecodedItem =
+  | DecodedEvent
+  | DecodedInflightReport
+  | DecodedHeader
+  | { kind: 'invalid'; reason: EventReason }
 
 export interface DecodedDatagram {
   /** Events, reports and rejected events in datagram order. */
@@ -91,6 +102,10 @@ class CollectingSink implements EventSink {
 
   onEventInvalid(reason: EventReason): void {
     this.items.push({ kind: 'invalid', reason })
+  }
+
+  onHeader(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number): void {
+    this.items.push({ kind: 'header', clientId: decodeText(buf, clientIdStart, clientIdEnd), sequence })
   }
 }
 

@@ -1,10 +1,11 @@
-// Protocol v1 decoder: walks one datagram and hands each event to a sink as numbers and byte
+// Protocol v1 (and v1.1) decoder: walks one datagram and hands each event to a sink as numbers and byte
 // ranges into the datagram, so decoding allocates nothing per event. It never throws on bytes:
 // a broken event is skipped with an event reason; broken msgpack ends the datagram with a
 // datagram reason (events before it were already delivered). SPEC.md §5 lists every case.
 import type { DatagramReason, EventReason } from './reasons.js'
 import {
   EVENT_KIND,
+  HEADER_KIND,
   MAGIC_0,
   MAGIC_1,
   MAGIC_2,
@@ -27,6 +28,7 @@ import {
   skipValues,
 } from './msgpack-read.js'
 import { BAD_INFLIGHT, decodeInflight } from './decode-inflight.js'
+import { BAD_HEADER, decodeHeader } from './decode-header.js'
 import type { EventSink, EventView } from './event-sink.js'
 import { TAG_ERR_LONG, checkTags } from './decode-tags.js'
 
@@ -86,6 +88,12 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   p = readNumber(buf, p, end)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   const kind = readResult.number
+  if (p >= 0 && kind === HEADER_KIND) {
+    // SPEC §3.3: a header is 3 elements and the first event of its datagram.
+    if (size !== 3 || pos !== PREFIX_BYTES) return rejectEvent(sink, 'bad_header', buf, p, end, size - 1)
+    const next = decodeHeader(sink, buf, p, end)
+    return next === BAD_HEADER ? rejectEvent(sink, 'bad_header', buf, p, end, 2) : next
+  }
   if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > MAX_EVENT_KIND) {
     return rejectEvent(sink, 'bad_type', buf, typeAt, end, size)
   }

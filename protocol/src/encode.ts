@@ -1,10 +1,11 @@
-// Protocol v1 encoder: events are appended straight into one preallocated datagram buffer.
+// Protocol v1 encoder (with the v1.1 header when given a sender id): events are appended straight into one preallocated datagram buffer.
 // Names and tags are encoded once by the caller (encodeName / encodeTags) and cached, so the
 // per-event work is a header byte, a type byte, one memcpy and one number (SPEC.md §3).
 import type { EventReason } from './reasons.js'
 import {
   DEFAULT_MAX_DATAGRAM_BYTES,
   EVENT_KIND,
+  HEADER_KIND,
   MAGIC_0,
   MAGIC_1,
   MAGIC_2,
@@ -51,6 +52,12 @@ export function encodeClientId(clientId: string): EncodedBytes | EventReason {
     return 'bad_inflight'
   const encoded = encodeStr(clientId)
   return strPayloadBytes(encoded) > MAX_CLIENT_ID_BYTES ? 'bad_inflight' : encoded
+}
+
+/** A v1.1 header's client id (SPEC.md §3.3, 1..64 bytes) as a msgpack str, or 'bad_header'. */
+export function encodeSenderId(clientId: string): EncodedBytes | EventReason {
+  const encoded = encodeClientId(clientId)
+  return typeof encoded === 'string' ? 'bad_header' : encoded
 }
 
 /** Tags as a msgpack map in the caller's key order; null when there are none. */
@@ -106,8 +113,10 @@ export class BatchEncoder {
   length: number
   eventCount: number
   private readonly view: DataView
+  /** v1.1: every datagram starts with the header [0, senderId, sequence] (null: v1, no header). */
+  private readonly senderId: EncodedBytes | null
 
-  constructor(maxDatagramBytes: number = DEFAULT_MAX_DATAGRAM_BYTES) {
+  constructor(maxDatagramBytes: number = DEFAULT_MAX_DATAGRAM_BYTES, senderId: EncodedBytes | null = null) {
     if (!Number.isInteger(maxDatagramBytes) || maxDatagramBytes < 64 || maxDatagramBytes > MAX_DATAGRAM_BYTES) {
       throw new RangeError(`maxDatagramBytes must be an integer 64..${MAX_DATAGRAM_BYTES} (got ${maxDatagramBytes})`)
     }
@@ -118,13 +127,31 @@ export class BatchEncoder {
     this.buffer[1] = MAGIC_1
     this.buffer[2] = MAGIC_2
     this.buffer[3] = PROTOCOL_VERSION
+    // The header and at least a small event must fit, or every event would go oversize.
+    if (senderId !== null && PREFIX_BYTES + 2 + senderId.length + 5 + 16 > maxDatagramBytes)
+      throw new RangeError(`maxDatagramBytes ${maxDatagramBytes} leaves no room for events after the header`)
+    this.senderId = senderId
     this.length = PREFIX_BYTES
     this.eventCount = 0
+    this.reset(0)
   }
 
-  reset(): void {
-    this.length = PREFIX_BYTES
+  /**
+   * Empties the datagram. With a sender id, the next datagram starts with its header carrying
+   * `sequence` (SPEC.md §3.3); the header is not an event (eventCount stays 0).
+   */
+  reset(sequence = 0): void {
     this.eventCount = 0
+    const id = this.senderId
+    if (id === null) {
+      this.length = PREFIX_BYTES
+      return
+    }
+    const buf = this.buffer
+    buf[PREFIX_BYTES] = 0x93
+    buf[PREFIX_BYTES + 1] = HEADER_KIND
+    buf.set(id, PREFIX_BYTES + 2)
+    this.length = writeNumber(buf, this.view, PREFIX_BYTES + 2 + id.length, sequence)
   }
 
   /** The datagram so far (a view, valid until the next append or reset). */

@@ -38,4 +38,9 @@ export interface EventSink {
   onInflightReport(buf: Uint8Array, report: Readonly<InflightReportView>): void
   onInflightEntry(buf: Uint8Array, nameStart: number, nameEnd: number, count: number): void
   onEventInvalid(reason: EventReason): void
+  /**
+   * The datagram's header (SPEC.md §3.3), before its first event: the client id is
+   * buf[clientIdStart, clientIdEnd). Absent: the sink does not track senders, headers are skipped.
+   */
+  onHeader?(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number): void
 }

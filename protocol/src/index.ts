@@ -5,6 +5,7 @@ export {
   encodeName,
   encodeTags,
   encodeClientId,
+  encodeSenderId,
   setMemberReason,
   type EncodedBytes,
   type SetMember,
@@ -27,6 +28,7 @@ export {
   type DecodedSetEvent,
   type DecodedValueEvent,
   type DecodedInflightReport,
+  type DecodedHeader,
   type DecodedItem,
 } from './collect.js'
 export type {

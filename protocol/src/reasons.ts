@@ -21,6 +21,7 @@ export const EVENT_REASONS = [
   'bad_tags', // tags not a map of string to string, or more than MAX_TAGS pairs
   'tag_too_long', // a tag key or value longer than its limit
   'bad_inflight', // in-flight report with a bad client id, sequence, interval or entry
+  'bad_header', // a datagram header (type 0) that is not the first event, or is malformed
 ] as const
 
 // Reasons only the client produces (it drops before encoding).

@@ -24,6 +24,12 @@ export const MAX_INFLIGHT_COUNT = 0xffffffff
 // A set member is a label-like string (a user id, a hostname): the tag value limit fits it.
 export const MAX_SET_MEMBER_BYTES = MAX_TAG_VALUE_BYTES
 
+// v1.1 (SPEC.md §3.3): a datagram's first event may be the header [0, clientId, sequence], which
+// lets the agent count the datagrams lost between a client and itself. Type 0, so that a v1 decoder
+// skips it as bad_type and reads the rest.
+export const HEADER_KIND = 0
+export const MAX_SEQUENCE = 0xffffffff
+
 export const EVENT_KIND = {
   timing: 1,
   count: 2,

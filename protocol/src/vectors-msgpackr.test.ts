@@ -50,10 +50,19 @@ function referenceTags(tags: unknown): Record<string, string> | null | EventReas
   return tags.size === 0 ? null : (Object.fromEntries(tags) as Record<string, string>)
 }
 
+// SPEC §3.3: the v1.1 header, type 0, only as the datagram's first event.
+function referenceHeader(event: readonly unknown[], index: number): DecodedItem {
+  const [, clientId, sequence] = event
+  if (index !== 0 || event.length !== 3) return invalid('bad_header')
+  if (typeof clientId !== 'string' || clientId.length === 0 || utf8Bytes(clientId) > 64) return invalid('bad_header')
+  return isUint32(sequence) ? { kind: 'header', clientId, sequence } : invalid('bad_header')
+}
+
 // SPEC §5, checked in element order: the first failing element names the reason.
-function referenceItem(event: unknown): DecodedItem {
+function referenceItem(event: unknown, index: number): DecodedItem {
   if (!Array.isArray(event) || event.length < 3 || event.length > 5) return invalid('bad_shape')
   const [type, name, value, rate, tags] = event as unknown[]
+  if (type === 0) return referenceHeader(event, index)
   if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 10) return invalid('bad_type')
   if (type === 9) return event.length === 5 ? referenceInflight(event) : invalid('bad_shape')
   if (typeof name !== 'string' || name.length === 0) return invalid('bad_name')

@@ -3,7 +3,15 @@
 // normative, so a codec change that breaks one is a wire change.
 import { describe, expect, it } from 'vitest'
 import { collectDatagram } from './collect.js'
-import { BatchEncoder, type EncodedBytes, encodeClientId, encodeName, encodeTags, setMemberReason } from './encode.js'
+import {
+  BatchEncoder,
+  type EncodedBytes,
+  encodeClientId,
+  encodeName,
+  encodeSenderId,
+  encodeTags,
+  setMemberReason,
+} from './encode.js'
 import { DATAGRAM_REASONS, EVENT_REASONS } from './reasons.js'
 import { MAX_DATAGRAM_BYTES } from './spec.js'
 import { type EncodeOp, type Vector, isInvalidVector, loadVectorFiles } from './vectors.fixture.js'
@@ -14,10 +22,15 @@ function wireBytes<T>(encoded: T | string, what: string): T {
 }
 
 function encodeOps(ops: readonly EncodeOp[]): string {
-  // Largest datagram, so that only the bytes are under test, not the fit logic.
-  const encoder = new BatchEncoder(MAX_DATAGRAM_BYTES)
+  // Largest datagram, so that only the bytes are under test, not the fit logic. A header op comes
+  // first: it is the encoder's sender id, written by reset() with the datagram's sequence.
+  const first = ops[0]
+  const senderId = first?.op === 'header' ? wireBytes(encodeSenderId(first.clientId), first.clientId) : null
+  const encoder = new BatchEncoder(MAX_DATAGRAM_BYTES, senderId)
+  if (first?.op === 'header') encoder.reset(first.sequence)
   for (const op of ops) {
-    if (op.op === 'append' || op.op === 'set') {
+    if (op.op === 'header') expect(op, 'a header op only first').toBe(first)
+    else if (op.op === 'append' || op.op === 'set') {
       const tags = op.tags === null ? null : encodeTags(new Map(op.tags))
       if (typeof tags === 'string') throw new Error(`tags did not encode: ${tags}`)
       const name = wireBytes(encodeName(op.name), op.name)

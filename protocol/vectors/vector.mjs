@@ -39,11 +39,13 @@ export const report = (clientId, sequence, flushIntervalMs, inflight) => ({
   flushIntervalMs,
   inflight,
 })
+export const header = (clientId, sequence) => ({ kind: 'header', clientId, sequence })
 export const bad = (reason) => ({ kind: 'invalid', reason })
 export const ok = ev('timing', 'ok', 1)
 
 // Encoder calls that write an item; tags and entries as ordered pairs (map order is on the wire).
 function encodeOp(item) {
+  if (item.kind === 'header') return { op: 'header', clientId: item.clientId, sequence: item.sequence }
   if (item.kind === 'inflight_report') {
     return {
       op: 'inflight',

@@ -32,6 +32,7 @@ describe('loadConfig defaults', () => {
       stateFile: null,
       stateIntervalSeconds: 30,
       stateDiscardIncompatible: false,
+      maxClients: 1024,
       demo: false,
       mode: 'agent',
       loadTest: {

@@ -10,7 +10,12 @@ import { agentWorstCaseBytes, formatMiB } from './memory-budget.js'
 import { CGROUP_BUDGET_FRACTION, readCgroupMemoryLimit } from './cgroup-memory.js'
 import { type LoadTestConfig, type RunMode, addLoadTestOptions, readRunMode } from './load-test-options.js'
 import { type MetricsAuth, parseMetricsAuth } from './metrics-auth.js'
-import { type ReceiveConfig, addReceiveOptions, readReceiveOptions } from './receive-options.js'
+import {
+  type ReceiveConfig,
+  type SenderTrackingConfig,
+  addReceiveOptions,
+  readReceiveOptions,
+} from './receive-options.js'
 import { type StatsdConfig, addStatsdOptions, readStatsdOptions } from './statsd-options.js'
 import { type StateConfig, addStateOptions, readStateOptions } from './state-options.js'
 import { AGENT_VERSION } from '../version.js'
@@ -21,7 +26,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
-export interface Config extends StatsdConfig, ReceiveConfig, StateConfig {
+export interface Config extends StatsdConfig, ReceiveConfig, StateConfig, SenderTrackingConfig {
   /** --config: the YAML file read at start (and again on reload); null = none. */
   readonly configPath: string | null
   /** --check-config: validate, print a summary and exit. */

@@ -1,8 +1,9 @@
 // Flags for how datagrams are read: the UDP reader (the native recvmmsg addon or Node's dgram) and
 // an optional unix datagram socket beside UDP (DogStatsD over UDS: a volume shared by the pod's
-// containers, no port, and a full queue makes the sender wait instead of losing datagrams).
+// containers, no port, and a full queue makes the sender wait instead of losing datagrams), and how
+// many senders of numbered datagrams (protocol v1.1) are tracked for loss.
 import { type Command, Option } from 'commander'
-import { parseChoice } from './parse-values.js'
+import { parseChoice, parseInteger } from './parse-values.js'
 import { configError } from './taskmeter-error.js'
 
 export const UDP_READERS = ['auto', 'native', 'dgram'] as const
@@ -16,6 +17,14 @@ export interface ReceiveConfig {
   /** --unix-socket-mode: the socket file's permission bits. */
   readonly unixSocketMode: number
 }
+
+export interface SenderTrackingConfig {
+  /** --max-clients: senders whose datagram sequences are tracked for loss; the oldest idle one makes room. */
+  readonly maxClients: number
+}
+
+/** Tracked senders: about 100 bytes each, so the cap bounds memory well below the series'. */
+export const MAX_CLIENTS_LIMIT = 100_000
 
 export function addReceiveOptions(command: Command): Command {
   return command
@@ -32,12 +41,18 @@ export function addReceiveOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--unix-socket-mode <octal>', 'permission bits of the --unix-socket file').default('0660'))
+    .addOption(
+      new Option(
+        '--max-clients <n>',
+        'senders tracked for datagram loss (protocol v1.1 headers); the oldest idle one is evicted past it',
+      ).default('1024'),
+    )
 }
 
 export function readReceiveOptions(
   options: Readonly<Record<string, unknown>>,
   label: (key: string, flag: string) => string,
-): ReceiveConfig {
+): ReceiveConfig & SenderTrackingConfig {
   const udpReader = parseChoice(label('udpReader', '--udp-reader'), String(options.udpReader), UDP_READERS)
   const modeText = String(options.unixSocketMode)
   if (!/^0?[0-7]{3}$/.test(modeText))
@@ -53,5 +68,11 @@ export function readReceiveOptions(
     throw configError(
       `${label('unixSocket', '--unix-socket')} needs the native reader: drop --udp-reader dgram or the unix socket`,
     )
-  return { udpReader, unixSocket, unixSocketMode: Number.parseInt(modeText, 8) }
+  const maxClients = parseInteger(
+    label('maxClients', '--max-clients'),
+    String(options.maxClients),
+    1,
+    MAX_CLIENTS_LIMIT,
+  )
+  return { udpReader, unixSocket, unixSocketMode: Number.parseInt(modeText, 8), maxClients }
 }

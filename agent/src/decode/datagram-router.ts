@@ -12,6 +12,7 @@ import { StatsdStats } from './statsd-stats.js'
 import { SeriesMapping } from './series-mapping.js'
 import type { MetricMapper } from '../mapping/metric-mapper.js'
 import type { StatsdTagFormat } from './statsd-tag-formats.js'
+import { DEFAULT_MAX_CLIENTS, SenderSequences } from './sender-sequences.js'
 
 export interface RouterOptions {
   /** The mapping file's rules; absent or null = names as sent. */
@@ -20,11 +21,20 @@ export interface RouterOptions {
   readonly mapProtocol?: boolean
   /** --statsd-tag-formats: the name-embedded tag styles StatsD lines may use (default all). */
   readonly tagFormats?: readonly StatsdTagFormat[]
+  /** --max-clients: senders tracked for loss (protocol v1.1 headers). */
+  readonly maxClients?: number
+  /**
+   * Whether this router sees every datagram of its senders: false where several processes read one
+   * shared socket (dgram --workers), each a share of every sender's datagrams, which would look lost.
+   */
+  readonly trackSenders?: boolean
 }
 
 export class DatagramRouter {
   readonly stats = new DecodeStats()
   readonly statsdStats = new StatsdStats()
+  /** Loss per sender; counts nothing when trackSenders is false. */
+  readonly senders: SenderSequences
   private readonly rejects: RejectLog
   private readonly protocolSink: ProtocolSink
   private readonly statsdSink: StatsdSink
@@ -36,7 +46,9 @@ export class DatagramRouter {
   constructor(aggregator: Aggregator, logger: Logger | null, options: RouterOptions = {}) {
     this.aggregator = aggregator
     this.rejects = new RejectLog(logger)
-    this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects)
+    this.senders = new SenderSequences(options.maxClients ?? DEFAULT_MAX_CLIENTS)
+    const tracked = options.trackSenders === false ? null : this.senders
+    this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects, tracked)
     const formats = options.tagFormats === undefined ? undefined : new Set(options.tagFormats)
     this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects, null, formats)
     this.turnOpen = false
@@ -62,11 +74,13 @@ export class DatagramRouter {
   beginTurn(): void {
     this.turnOpen = true
     this.aggregator.beginBatch()
+    this.senders.beginTurn()
   }
 
   endTurn(): void {
     this.turnOpen = false
     this.aggregator.endBatch()
+    this.senders.endTurn()
   }
 
   /** One datagram: `length` bytes of `buf` from `start` (the native reader's batch slots are not at 0). */

@@ -41,6 +41,7 @@ export function isItem(value: unknown): value is VectorItem {
     return typeof value.reason === 'string' && (EVENT_REASONS as readonly string[]).includes(value.reason)
   if (value.kind === 'inflight_report')
     return typeof value.clientId === 'string' && typeof value.sequence === 'number' && isRecord(value.inflight)
+  if (value.kind === 'header') return typeof value.clientId === 'string' && typeof value.sequence === 'number'
   return (
     typeof value.kind === 'string' &&
     (EVENT_KIND_NAMES as readonly string[]).includes(value.kind) &&

@@ -21,6 +21,7 @@ import { MAPPED_OUT, type MappedOut, type SeriesMapping } from './series-mapping
 import type { RejectLog } from './reject-log.js'
 
 import { ByteKeyTable } from './byte-key-table.js'
+import type { SenderSequences } from './sender-sequences.js'
 
 /** Smallest sample rate the agent honours: one event stands for at most a million. */
 export const MIN_SAMPLE_RATE = 1e-6
@@ -54,11 +55,14 @@ export class ProtocolSink implements EventSink {
   // The key of an in-flight entry: a task name without tags, in an EventView's shape (so that
   // resolveTask sees one kind of object).
   private readonly entryKey: EventView = createEventView()
+  /** Loss per sender from v1.1 headers; null: headers are read and not tracked. */
+  private readonly senders: SenderSequences | null
 
-  constructor(aggregator: Aggregator, stats: DecodeStats, rejects: RejectLog) {
+  constructor(aggregator: Aggregator, stats: DecodeStats, rejects: RejectLog, senders: SenderSequences | null = null) {
     this.aggregator = aggregator
     this.stats = stats
     this.rejects = rejects
+    this.senders = senders
     this.cacheLimit = Math.max(1024, aggregator.maxSeries * 2)
     this.report = null
   }
@@ -200,6 +204,10 @@ export class ProtocolSink implements EventSink {
     key.nameEnd = nameEnd
     const task = this.resolveTask(buf, key)
     if (task !== null) this.aggregator.inflightEntry(this.report, task, count)
+  }
+
+  onHeader(buf: Uint8Array, clientIdStart: number, clientIdEnd: number, sequence: number): void {
+    this.senders?.onHeader(buf, clientIdStart, clientIdEnd, sequence)
   }
 
   onEventInvalid(reason: EventReason): void {

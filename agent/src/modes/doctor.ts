@@ -5,10 +5,11 @@
 import type { Config } from '../config/load-config.js'
 import { type CheckRow, authHeaders, countedRows, fail, get, ok, skip } from './doctor-checks.js'
 import { prometheusRows } from './doctor-prometheus.js'
+import { SENDER_CHECK, senderLossRows } from './doctor-senders.js'
 import { type HostPort, hostPortOf } from './doctor-targets.js'
 
 const MARK: Record<CheckRow['status'], string> = { ok: '✓', fail: '✗', skip: '–' }
-const COUNTED = ['kernel drops', 'invalid datagrams', 'series cap']
+const COUNTED = ['kernel drops', 'invalid datagrams', 'series cap', SENDER_CHECK]
 
 export function agentUrlOf(config: Config): string {
   if (config.doctor.agentUrl !== null) return config.doctor.agentUrl
@@ -57,15 +58,17 @@ async function agentRows(agentUrl: string, config: Config): Promise<CheckRow[]> 
   rows.push(ok('agent /metrics', `${metrics.body.length} bytes in ${metrics.ms} ms`))
   const dashboard = await get(`${agentUrl}/dashboard`, headers)
   let recvBufferBytes: unknown
+  let clients: unknown
   if (typeof dashboard !== 'string' && dashboard.status === 200) {
     try {
-      recvBufferBytes = (JSON.parse(dashboard.body) as { agent?: { recv_buffer_bytes?: unknown } }).agent
-        ?.recv_buffer_bytes
+      const parsed = JSON.parse(dashboard.body) as { agent?: { recv_buffer_bytes?: unknown }; clients?: unknown }
+      recvBufferBytes = parsed.agent?.recv_buffer_bytes
+      clients = parsed.clients
     } catch {
       recvBufferBytes = undefined
     }
   }
-  rows.push(...countedRows(metrics.body, recvBufferBytes))
+  rows.push(...countedRows(metrics.body, recvBufferBytes), ...senderLossRows(clients))
   return rows
 }
 

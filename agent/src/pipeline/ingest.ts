@@ -76,6 +76,9 @@ export async function startIngest(
     mapper,
     mapProtocol: config.mapProtocol,
     tagFormats: config.statsdTagFormats,
+    maxClients: config.maxClients,
+    // --workers on one shared dgram socket: each shard reads a share of every sender's datagrams.
+    trackSenders: config.workers === 1 || placement.reusePort,
   })
   const tcp =
     config.tcpPort === null
@@ -114,7 +117,13 @@ export async function startIngest(
     udpBound,
     tcpBound,
     unixBound: unix === null ? null : unixPath,
-    parts: { decode: router.stats, statsd: router.statsdStats, aggregator, tcp: tcp?.stats ?? null },
+    parts: {
+      decode: router.stats,
+      statsd: router.statsdStats,
+      aggregator,
+      tcp: tcp?.stats ?? null,
+      senders: router.senders,
+    },
     kernelDrops,
     isBound: () => listeners.every((listener) => listener.isBound),
     async close() {

@@ -42,7 +42,8 @@ export const startLocalIngest: StartTopology<LocalIngest> = async (config, { agg
       ...readerFields(ingest.reader, ingest.readerNote),
       ...(ingest.unixBound === null ? {} : { unix_socket: ingest.unixBound }),
     },
-    agentInfo: () => ({ recv_buffer_bytes: udp.recvBufferBytes() }),
+    // The sender table rides in the agent info: the dashboard snapshot lifts it to its `clients`.
+    agentInfo: () => ({ recv_buffer_bytes: udp.recvBufferBytes(), clients: router.senders.rows() }),
     isReady: () => ingest.isBound() && (tcp === null || tcp.isListening),
     // Evicted series may still be cached by the decoders: a new event must find them gone.
     onEvicted: () => router.clearCaches(),

@@ -33,7 +33,7 @@ export interface Topology {
   /** Which reader takes the datagrams (taskmeter_udp_reader_info). */
   readonly udpReader: UdpReader
   /** The counters behind the ingest self families and the final counts. */
-  readonly counters: Pick<AgentParts, 'statsd' | 'tcp' | 'kernelDrops'> & { readonly decode: DecodeStats }
+  readonly counters: Pick<AgentParts, 'statsd' | 'tcp' | 'kernelDrops' | 'senders'> & { readonly decode: DecodeStats }
   /** Brings the served aggregator up to date before a read; null when it is always current. */
   readonly refresh: (() => Promise<void>) | null
   /** Fields this topology adds to the "taskmeter agent listening" line. */

@@ -5,6 +5,7 @@
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { aggregatorFigures } from '../aggregate/self-figures.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
+import { SenderSequences } from '../decode/sender-sequences.js'
 import { StatsdStats } from '../decode/statsd-stats.js'
 import { type UdpReader, udpReaderInfoMetric } from '../ingest/choose-reader.js'
 import { kernelDropsMetric } from '../ingest/kernel-socket-stats.js'
@@ -19,6 +20,8 @@ export interface PipelineParts {
   readonly aggregator: Aggregator
   /** The StatsD TCP listener's; null or absent without --tcp-port: listed at 0. */
   readonly tcp?: TcpStats | null
+  /** Loss per sender (protocol v1.1 headers); absent (the in-process monitor): listed at 0. */
+  readonly senders?: SenderSequences
 }
 
 export interface AgentParts extends PipelineParts {
@@ -54,6 +57,7 @@ export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
   const statsd = parts.statsd ?? new StatsdStats()
   return [
     ...parts.decode.selfMetrics(statsd),
+    ...(parts.senders ?? new SenderSequences(1)).selfMetrics,
     ...statsd.selfMetrics,
     ...aggregatorFigures(parts.aggregator),
     ...(parts.tcp ?? new TcpStats()).selfMetrics,

@@ -12,6 +12,7 @@ import { TcpStats } from '../ingest/tcp-listener.js'
 import type { IngestPlacement } from '../pipeline/ingest.js'
 import { type StartTopology, type Topology, readerFields } from '../pipeline/topology.js'
 import { ShardMerger } from './shard-merge.js'
+import { ShardSenders } from './shard-senders.js'
 import { ShardStatsMerger } from './shard-stats.js'
 import { type DeltaMessage, type PrimaryMessage, SHARD_WORKER_ENV, type WorkerMessage } from './worker-messages.js'
 
@@ -25,6 +26,7 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const statsd = new StatsdStats()
   const stats = new ShardStatsMerger(self)
   const merger = new ShardMerger(aggregator)
+  const senders = new ShardSenders(config.maxClients)
   const ipv6 = config.udpHost.includes(':')
   // Decided here too (the shards decide alike): a reader the flags need and cannot have stops us before any fork.
   const choice = chooseUdpReader(config)
@@ -46,9 +48,13 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const workers: Worker[] = []
   const waiting = new Map<string, (delta: DeltaMessage | null) => void>()
   let restarts = 0
+  // Which shard process a delta came from (its senders' rows are its own; a replacement starts over).
+  const processOf: number[] = []
+  let forks = 0
   const fork = (index: number): Promise<WorkerMessage> => {
     const worker = cluster.fork({ [SHARD_WORKER_ENV]: '1' })
     workers[index] = worker
+    processOf[index] = forks++
     let ready = false
     const started = new Promise<WorkerMessage>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
@@ -136,7 +142,10 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
     for (let i = 0; i < deltas.length; i++) {
       const delta = deltas[i]
       if (delta === null || delta === undefined) continue
-      if (merger.add(delta.bytes)) stats.add(i, delta.stats)
+      if (merger.add(delta.bytes)) {
+        stats.add(i, delta.stats)
+        senders.add(processOf[i] ?? i, delta.senders)
+      }
     }
     merger.endRound()
   }
@@ -157,7 +166,12 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
       ...readerFields(choice.reader, choice.addon === null ? choice.reason : null),
       ...(native && config.unixSocket !== null ? { unix_socket: config.unixSocket } : {}),
     },
-    agentInfo: () => ({ workers: config.workers, datagrams_by_worker: stats.datagramsByWorker(config.workers) }),
+    // The merged sender table rides in the agent info: the dashboard snapshot lifts it to `clients`.
+    agentInfo: () => ({
+      workers: config.workers,
+      datagrams_by_worker: stats.datagramsByWorker(config.workers),
+      clients: senders.rows(),
+    }),
     isReady: () => !stopping,
     // Each shard sweeps its own series and clears its own decoder caches.
     onEvicted: () => {},

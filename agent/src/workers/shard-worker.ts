@@ -76,7 +76,8 @@ async function startShard(config: Config): Promise<void> {
   const ownDrops = (drops: number): number => (ingest.reader === 'native' ? drops : 0)
   const takeDelta = (id: number, kernelDrops = ownDrops(ingest.kernelDrops())): DeltaMessage => {
     delta.write(bytes)
-    return { t: 'delta', id, bytes: bytes.finish(), stats: self.snapshot(), kernelDrops }
+    const stats = self.snapshot()
+    return { t: 'delta', id, bytes: bytes.finish(), stats, kernelDrops, senders: ingest.router.senders.takeChanges() }
   }
   const sweep = new TtlSweep(config.ttlSeconds, aggregator, () => ingest.router.clearCaches())
   sweep.start(config.mapping)

@@ -1,5 +1,6 @@
 // The IPC messages between the --workers primary and its shard workers. Cluster's
 // 'advanced' serialization carries the delta bytes as a Uint8Array.
+import type { SenderRow } from '../decode/sender-sequences.js'
 import type { IngestPlacement } from '../pipeline/ingest.js'
 import type { SelfSnapshot } from '../self-metrics/self-registry.js'
 
@@ -17,10 +18,18 @@ export type PrimaryMessage =
   | { t: 'reload' }
 
 /**
- * What was aggregated since the previous collect, the shard's self-metrics taken with it, and the
- * kernel's drops on its own socket so far (the native reader's SO_RXQ_OVFL count; 0 on dgram).
+ * What was aggregated since the previous collect, the shard's self-metrics taken with it, the
+ * kernel's drops on its own socket so far (the native reader's SO_RXQ_OVFL count; 0 on dgram), and
+ * the rows of its sender table that changed since (loss per sender, decode/sender-sequences.ts).
  */
-export type DeltaMessage = { t: 'delta'; id: number; bytes: Uint8Array; stats: SelfSnapshot; kernelDrops: number }
+export type DeltaMessage = {
+  t: 'delta'
+  id: number
+  bytes: Uint8Array
+  stats: SelfSnapshot
+  kernelDrops: number
+  senders: SenderRow[]
+}
 
 export type WorkerMessage =
   /** Sent first: a message that reached the worker before it listened would be lost. */

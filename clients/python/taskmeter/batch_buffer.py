@@ -3,22 +3,40 @@ event would not fit, or when the client flushes. One send per datagram, never pe
 thread-safe by itself: ClientCore calls it under its lock."""
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, Optional
 
-from .encode import encode_inflight_report
+from .encode import encode_header, encode_inflight_report
 from .spec import MAX_DATAGRAM_BYTES, PREFIX, PREFIX_BYTES
 
 
 class BatchBuffer:
-    __slots__ = ("buf", "max_datagram_bytes", "event_count", "_report_count", "_transport")
+    __slots__ = ("buf", "max_datagram_bytes", "event_count", "sequence", "_report_count", "_transport", "_sender_id")
 
-    def __init__(self, max_datagram_bytes: int, transport: Any) -> None:
+    def __init__(self, max_datagram_bytes: int, transport: Any, sender_id: Optional[bytes] = None, sequence: int = 0) -> None:
+        # v1.1 (SPEC.md §3.3): with a sender id, every datagram starts with [0, sender_id, sequence],
+        # the sequence one more for each datagram handed to the transport, sent or not.
+        self._sender_id = sender_id
+        self.sequence = sequence
         self.buf = bytearray(PREFIX)
+        if sender_id is not None:
+            self.buf += encode_header(sender_id, sequence)
         self.max_datagram_bytes = max_datagram_bytes
         # Events and reports in buf; the client's hot path appends to buf and counts here itself.
         self.event_count = 0
         self._report_count = 0
         self._transport = transport
+
+    def _opened(self) -> bytes:
+        """The prefix and header of the current datagram; the next datagram gets the next sequence."""
+        head = bytes(PREFIX) if self._sender_id is None else PREFIX + encode_header(self._sender_id, self.sequence)
+        self._next_datagram()
+        return head
+
+    def _next_datagram(self) -> None:
+        del self.buf[PREFIX_BYTES:]
+        if self._sender_id is not None:
+            self.sequence = (self.sequence + 1) & 0xFFFFFFFF
+            self.buf += encode_header(self._sender_id, self.sequence)
 
     def pending_events(self) -> int:
         """Events (not reports) waiting in the current datagram."""
@@ -30,11 +48,11 @@ class BatchBuffer:
     def append(self, event: bytes) -> None:
         if len(self.buf) + len(event) > self.max_datagram_bytes:
             self.send()
-            if PREFIX_BYTES + len(event) > self.max_datagram_bytes:
+            if len(self.buf) + len(event) > self.max_datagram_bytes:
                 # Long tags on a small max_buffer_size: the event goes alone in a bigger datagram,
                 # which SPEC.md §1 allows up to 65507 bytes, rather than being lost. An event is at
                 # most a 202-byte name, a number, a rate and 16 tags of 66 + 203 bytes: it fits.
-                self._transport.send(PREFIX + event, 1, 0)
+                self._transport.send(self._opened() + event, 1, 0)
                 return
         self.buf += event
         self.event_count += 1
@@ -59,9 +77,9 @@ class BatchBuffer:
             else:
                 # One entry larger than an empty max_buffer_size datagram: alone in a bigger one.
                 report, end = encode_inflight_report(
-                    client_id_bytes, sequence, flush_interval_ms, names, counts, start, MAX_DATAGRAM_BYTES - PREFIX_BYTES
+                    client_id_bytes, sequence, flush_interval_ms, names, counts, start, MAX_DATAGRAM_BYTES - len(self.buf)
                 )
-                self._transport.send(PREFIX + report, 0, 1)
+                self._transport.send(self._opened() + report, 0, 1)
             sequence = (sequence + 1) & 0xFFFFFFFF
             if end >= total:
                 return sequence
@@ -77,7 +95,7 @@ class BatchBuffer:
         datagram = bytes(self.buf)
         events = self.event_count - self._report_count
         reports = self._report_count
-        del self.buf[PREFIX_BYTES:]
+        self._next_datagram()
         self.event_count = 0
         self._report_count = 0
         self._transport.send(datagram, events, reports)

@@ -50,8 +50,17 @@ class Client(CompatMethods):
         report_url: Optional[str] = None,
         report_timeout_ms: Optional[int] = None,
         unix_socket: Optional[str] = None,
+        client_id: Optional[str] = None,
+        sequence: bool = True,
     ) -> None:
-        extra = {"mock": mock, "report_url": report_url, "report_timeout_ms": report_timeout_ms, "unix_socket": unix_socket}
+        extra = {
+            "mock": mock,
+            "report_url": report_url,
+            "report_timeout_ms": report_timeout_ms,
+            "unix_socket": unix_socket,
+            "client_id": client_id,
+            "sequence": sequence,
+        }
         options = resolve_options(
             host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env, extra
         )
@@ -65,7 +74,7 @@ class Client(CompatMethods):
 
     @property
     def client_id(self) -> str:
-        """This client's instance id in its in-flight reports (random, 16 hex chars)."""
+        """The id in this client's datagram headers (SPEC.md §3.3): client_id, or <hostname>:<pid>:<4 hex>."""
         return self._core.client_id
 
     @property

@@ -14,11 +14,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .batch_buffer import BatchBuffer
 from .client_stats import ClientTelemetry
-from .encode import encode_client_id
+from .encode import encode_client_id, encode_sender_id
 from .flush_thread import IntervalFlusher
 from .inflight import InflightTracker
 from .mock_transport import MockTransport
-from .options import ResolvedOptions
+from .options import ResolvedOptions, default_client_id
 from .udp_transport import UdpTransport
 from .unix_transport import UnixTransport
 
@@ -43,14 +43,20 @@ class ClientCore:
             self.transport = UnixTransport(options.unix_socket, self.telemetry)
         else:
             self.transport = UdpTransport(options.host, options.port, self.telemetry, options.clock_ms)
-        self.batch = BatchBuffer(options.max_datagram_bytes, self.transport)
         self._new_identity()
         _LIVE_CORES.add(self)
 
     def _new_identity(self) -> None:
-        # Random per instance, stable for its life (SPEC.md §3.1): 16 hex chars, as the TS client.
-        self.client_id = secrets.token_hex(8)
-        self._client_id_bytes: Any = encode_client_id(self.client_id)
+        # The datagram header's id (SPEC.md §3.3): the client_id option, else <hostname>:<pid>:<4 hex>,
+        # which a forked child draws again (it is another sender, with its own sequence).
+        self.client_id = self.options.client_id or default_client_id()
+        sender_id = encode_sender_id(self.client_id) if self.options.sequence else None
+        self.batch = BatchBuffer(self.options.max_datagram_bytes, self.transport, sender_id)  # type: ignore[arg-type]
+        # The in-flight reports' own id, random per instance (SPEC.md §3.1), as the TS client: a
+        # client_id the app fixes is reused by the next instance, whose report sequence restarts
+        # at 0, and the agent ignores a report older than the last one stored for its id.
+        self.report_id = secrets.token_hex(8)
+        self._client_id_bytes: Any = encode_client_id(self.report_id)
         self._sequence = 0
         self.lock = threading.RLock()
         self.flusher = IntervalFlusher(self.options.flush_interval_ms, self._on_tick, self.lock)
@@ -152,7 +158,6 @@ class ClientCore:
         # fork copies only the forking thread), and neither the parent's pending events (the parent
         # sends those) nor its in-flight tasks.
         self.telemetry.reset_after_fork()
-        self.batch = BatchBuffer(self.options.max_datagram_bytes, self.transport)
         self.inflight.clear()
         self._new_identity()
 

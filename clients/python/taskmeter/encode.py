@@ -46,6 +46,17 @@ def encode_client_id(client_id: object) -> Union[bytes, str]:
     return encode_str(client_id)
 
 
+def encode_sender_id(client_id: object) -> Union[bytes, str]:
+    """A v1.1 header's client id (SPEC.md §3.3, a str of 1..64 UTF-8 bytes), or 'bad_header'."""
+    encoded = encode_client_id(client_id)
+    return "bad_header" if type(encoded) is str else encoded
+
+
+def encode_header(sender_id_bytes: bytes, sequence: int) -> bytes:
+    """[0, clientId, sequence]: the first event of a v1.1 datagram (SPEC.md §3.3)."""
+    return b"\x93\x00" + sender_id_bytes + encode_number(sequence)
+
+
 def encode_tags(pairs: Sequence[Tuple[object, object]]) -> Union[bytes, str, None]:
     """Tag pairs [(key, value), ...] as a msgpack map in the given order (SPEC §4), None when there
     are none, or 'bad_tags' / 'tag_too_long'."""

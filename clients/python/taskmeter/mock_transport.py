@@ -16,8 +16,8 @@ class MockTransport:
     def send(self, datagram: bytes, events: int, reports: int) -> None:
         items, _ = decode_datagram(datagram)
         for item in items:
-            # In-flight reports are the transport's bookkeeping, not what the app recorded.
-            if item["kind"] != "inflight_report" and item["kind"] != "invalid":
+            # In-flight reports and headers are the transport's bookkeeping, not what the app recorded.
+            if item["kind"] not in ("inflight_report", "header", "invalid"):
                 self.events.append(item)
         self._telemetry.count_sent(events, reports)
 

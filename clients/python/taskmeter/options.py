@@ -1,6 +1,7 @@
 """Client() options: hot-shots names where they overlap (host, port, prefix, tags / global_tags,
 max_buffer_size, buffer_flush_interval, sample_rate, error_handler), snake_case. Validated once
-here, with the TASKMETER_HOST / TASKMETER_PORT / TASKMETER_UNIX_SOCKET environment fallbacks, into
+here, with the TASKMETER_HOST / TASKMETER_PORT / TASKMETER_UNIX_SOCKET / TASKMETER_CLIENT_ID
+environment fallbacks, into
 a ResolvedOptions; nothing else in the client reads os.environ. A bad option raises TaskmeterError
 at startup."""
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 import random as _random
 import re
+import secrets
 import socket
 import time
 from collections.abc import Mapping
@@ -18,6 +20,7 @@ from .msgpack_write import utf8
 from .spec import (
     DEFAULT_MAX_DATAGRAM_BYTES,
     LOOPBACK_MAX_DATAGRAM_BYTES,
+    MAX_CLIENT_ID_BYTES,
     MAX_DATAGRAM_BYTES,
     MAX_FLUSH_INTERVAL_MS,
     MAX_NAME_BYTES,
@@ -71,6 +74,8 @@ class ResolvedOptions:
     report_url: str
     report_timeout_ms: int
     unix_socket: Optional[str]
+    client_id: Optional[str]
+    sequence: bool
     __slots__ = (
         "host",
         "port",
@@ -86,6 +91,8 @@ class ResolvedOptions:
         "report_url",
         "report_timeout_ms",
         "unix_socket",
+        "client_id",
+        "sequence",
     )
 
 
@@ -129,6 +136,28 @@ def _unix_socket_from(unix_socket: object, host: object, port: object, env: Mapp
     return unix_socket
 
 
+def default_client_id() -> str:
+    """<hostname>:<pid>:<4 random hex>, the hostname cut so that the id fits its 64 bytes."""
+    tail = ":%d:%s" % (os.getpid(), secrets.token_hex(2))
+    host = socket.gethostname() or "host"
+    while host and len(utf8(host)) + len(tail) > MAX_CLIENT_ID_BYTES:
+        host = host[:-1]
+    return host + tail
+
+
+def _client_id_from(client_id: object, env: Mapping[str, str]) -> Optional[str]:
+    """The header's client id (SPEC.md §3.3), or None for the default, chosen per instance."""
+    option = "client_id"
+    if client_id is None:
+        client_id = env.get("TASKMETER_CLIENT_ID") or None
+        if client_id is None:
+            return None
+        option = "TASKMETER_CLIENT_ID"
+    if type(client_id) is not str or not 1 <= len(utf8(client_id)) <= MAX_CLIENT_ID_BYTES:
+        raise _invalid(option, "a str of 1..%d bytes" % MAX_CLIENT_ID_BYTES, client_id)
+    return client_id
+
+
 def _callable_or(option: str, value: Any, fallback: Any) -> Any:
     if value is None:
         return fallback
@@ -161,7 +190,7 @@ def resolve_options(
     extra: Optional[Dict[str, Any]] = None,
 ) -> ResolvedOptions:
     """extra: the options added since the hot-shots set, as a dict (mock, report_url,
-    report_timeout_ms, unix_socket)."""
+    report_timeout_ms, unix_socket, client_id, sequence)."""
     extra = extra or {}
     env = os.environ if env is None else env
     options = ResolvedOptions()
@@ -197,4 +226,10 @@ def resolve_options(
     options.report_url = _report_url_from(extra.get("report_url"), options.host)
     report_timeout_ms = extra.get("report_timeout_ms")
     options.report_timeout_ms = _integer_in("report_timeout_ms", DEFAULT_REPORT_TIMEOUT_MS if report_timeout_ms is None else report_timeout_ms, 1, 600000)
+    options.client_id = _client_id_from(extra.get("client_id"), env)
+    sequence = extra.get("sequence", True)
+    if type(sequence) is not bool:
+        raise _invalid("sequence", "a bool", sequence)
+    # An event that does not fit beside the header goes alone in a bigger datagram (batch_buffer.py).
+    options.sequence = sequence
     return options

@@ -64,5 +64,6 @@ EVENT_REASONS = (
     "bad_tags",
     "tag_too_long",
     "bad_inflight",
+    "bad_header",
 )
 CLIENT_REASONS = ("send_failed", "closed", "bad_argument")

@@ -1,4 +1,4 @@
-"""A small protocol v1 decoder for mock mode (Client(mock=True) decodes what it would have sent)
+"""A small protocol v1 (v1.1: with the datagram header) decoder for mock mode (Client(mock=True) decodes what it would have sent)
 and for the tests, which check the encoder against it: a whole-value msgpack reader, then SPEC.md
 §3/§5 checks on each decoded event, in the wire order of SPEC §5 (element count, type, name,
 value, sample rate, tags; key before value). Written from SPEC.md, not ported from
@@ -132,11 +132,25 @@ def _tags_reason(tags: Any) -> Optional[str]:
     return None
 
 
-def interpret_event(event: Any) -> Dict[str, Any]:
-    """A decoded msgpack value as a vector item: an event, an in-flight report, or an invalid one."""
+def _header(event: List[Any], index: int) -> Dict[str, Any]:
+    """SPEC.md §3.3: [0, clientId, sequence], only as the datagram's first event."""
+    bad = {"kind": "invalid", "reason": "bad_header"}
+    if index != 0 or len(event) != 3:
+        return bad
+    client_id, sequence = event[1], event[2]
+    if type(client_id) is not MsgStr or not 1 <= len(client_id) <= 64 or not is_integer_in(sequence, 0, 2**32 - 1):
+        return bad
+    return {"kind": "header", "clientId": _text(client_id), "sequence": sequence}
+
+
+def interpret_event(event: Any, index: int = 1) -> Dict[str, Any]:
+    """A decoded msgpack value as a vector item: an event, an in-flight report, a header (index 0:
+    the datagram's first event), or an invalid one."""
     if type(event) is not list or not 3 <= len(event) <= 5:
         return {"kind": "invalid", "reason": "bad_shape"}
     kind = event[0]
+    if is_number(kind) and kind == 0:
+        return _header(event, index)
     if not is_integer_in(kind, 1, SET_KIND):
         return {"kind": "invalid", "reason": "bad_type"}
     kind = int(kind)
@@ -191,16 +205,30 @@ def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
             return items, "truncated"
         except BadEncoding:
             return items, "bad_encoding"
-        items.append(interpret_event(event))
+        items.append(interpret_event(event, len(items)))
     return items, None
 
 
+def _decoded(datagram: bytes) -> List[Dict[str, Any]]:
+    decoded, reason = decode_datagram(datagram)
+    if reason is not None:
+        raise AssertionError("datagram %s: %s" % (bytes(datagram).hex(), reason))
+    return decoded
+
+
 def events_of(datagrams: List[bytes]) -> List[Dict[str, Any]]:
-    """Every item of several datagrams, in order; fails on any datagram reason."""
+    """Every item of several datagrams but their headers (headers_of), in order; fails on any
+    datagram reason."""
     items = []
     for datagram in datagrams:
-        decoded, reason = decode_datagram(datagram)
-        if reason is not None:
-            raise AssertionError("datagram %s: %s" % (bytes(datagram).hex(), reason))
-        items.extend(decoded)
+        items.extend(item for item in _decoded(datagram) if item["kind"] != "header")
     return items
+
+
+def headers_of(datagrams: List[bytes]) -> List[Optional[Dict[str, Any]]]:
+    """Each datagram's header (SPEC.md §3.3), or None for a datagram without one."""
+    out: List[Optional[Dict[str, Any]]] = []
+    for datagram in datagrams:
+        items = _decoded(datagram)
+        out.append(items[0] if items and items[0]["kind"] == "header" else None)
+    return out

@@ -18,7 +18,7 @@ NEVER_MS = 60000
 class BatchingTest(support.ReceiverTestCase):
 
     def test_events_fill_datagrams_up_to_max_buffer_size_in_order(self):
-        client = self.client(max_buffer_size=200, buffer_flush_interval=NEVER_MS)
+        client = self.client(max_buffer_size=200, buffer_flush_interval=NEVER_MS, client_id="batcher")
         count = 500
         for i in range(count):
             client.timing("batch", i + 0.5)
@@ -31,7 +31,9 @@ class BatchingTest(support.ReceiverTestCase):
         self.assertTrue(all(len(d) <= 200 for d in datagrams))
         # Every datagram but the last went because the next event would not fit.
         self.assertTrue(all(len(d) + event_bytes > 200 for d in datagrams[:-1]))
-        self.assertEqual(len(datagrams), -(-count // ((200 - PREFIX_BYTES) // event_bytes)))
+        # Each datagram starts with its header [0, "batcher", sequence]: 2 + 8 + 1 bytes up to sequence 127.
+        header_bytes = 2 + len("batcher") + 1 + 1
+        self.assertEqual(len(datagrams), -(-count // ((200 - PREFIX_BYTES - header_bytes) // event_bytes)))
         stats = client.stats()
         self.assertEqual((stats["sent"], stats["datagrams"], stats["pending"]), (count, len(datagrams), 0))
 

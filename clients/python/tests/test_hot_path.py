@@ -26,7 +26,7 @@ class HotPathTest(unittest.TestCase):
             with self.subTest(prefix=prefix, tags=tags):
                 receiver = support.UdpReceiver()
                 self.addCleanup(receiver.close)
-                client = Client("127.0.0.1", receiver.port, prefix=prefix, tags=tags, max_buffer_size=65507, buffer_flush_interval=60000)
+                client = Client("127.0.0.1", receiver.port, prefix=prefix, tags=tags, max_buffer_size=65507, buffer_flush_interval=60000, sequence=False)
                 self.addCleanup(client.close)
                 name_bytes = encode_name(prefix + "prediction")
                 tag_bytes = encode_tags(list(tags.items())) if tags else None

@@ -25,8 +25,9 @@ class InflightReportTest(support.ReceiverTestCase):
         self.assertEqual(events_only(items), [], "a heartbeat needs no other event; no task_start is ever sent")
         reports = reports_only(items)
         self.assertTrue(all(r["inflight"] == {"slow": 1} for r in reports))
-        self.assertEqual({r["clientId"] for r in reports}, {client.client_id})
-        self.assertEqual(len(client.client_id), 16)
+        # Reports carry their own random instance id (SPEC.md §3.1), not the header's client_id.
+        self.assertEqual({r["clientId"] for r in reports}, {client._core.report_id})
+        self.assertEqual(len(client._core.report_id), 16)
         self.assertTrue(all(r["flushIntervalMs"] == INTERVAL_MS for r in reports))
         self.assertEqual([r["sequence"] for r in reports], list(range(len(reports))))
 
@@ -86,13 +87,19 @@ class InflightReportTest(support.ReceiverTestCase):
         client.timing("parent-only", 1.5)
         client.start_timer("parent-task")
         parent_id = client.client_id
+        parent_report_id = client._core.report_id
         client._core.after_fork_in_child()  # what os.register_at_fork runs in the child
         self.assertNotEqual(client.client_id, parent_id)
+        self.assertNotEqual(client._core.report_id, parent_report_id)
         self.assertEqual(client.stats()["pending"], 0, "the parent sends what it had buffered")
         client.start_timer("child-task")
         client.flush()
         report = self.receiver.wait_for_items("the child's report", lambda items: len(items) == 1)[0]
-        self.assertEqual((report["clientId"], report["sequence"], report["inflight"]), (client.client_id, 0, {"child-task": 1}))
+        self.assertEqual((report["clientId"], report["sequence"], report["inflight"]), (client._core.report_id, 0, {"child-task": 1}))
+        # The child numbers its datagrams from 0 under its own id.
+        from taskmeter.wire_decode import headers_of
+
+        self.assertEqual(headers_of(self.receiver.datagrams)[-1], {"kind": "header", "clientId": client.client_id, "sequence": 0})
 
 
 class InflightTrackerTest(unittest.TestCase):

@@ -67,7 +67,7 @@ class UnixSocketDeliveryTest(UnixSocketTestCase):
         self.assertEqual(shapes, expected)
         reports = reports_only(items)
         self.assertEqual(reports[0]["inflight"], {"uds.work": 1})
-        self.assertEqual(reports[0]["clientId"], client.client_id)
+        self.assertEqual(reports[0]["clientId"], client._core.report_id)
         stats = client.stats()
         self.assertEqual((stats["sent"], stats["dropped"], stats["socket_errors"]), (4, {}, 0))
         self.assertEqual(stats["datagrams"], len(receiver.datagrams))

@@ -1,6 +1,6 @@
 """The golden vectors of protocol/vectors/*.json, the same files the TS tests read: every vector
 with an `encode` list encodes byte for byte (through the batch the client uses, and through the
-public Client API over real UDP where its calls can express the ops), and every vector (161)
+public Client API over real UDP where its calls can express the ops), and every vector (178)
 decodes to its items and reason with the tests' own SPEC-based decoder."""
 import math
 import unittest
@@ -8,7 +8,7 @@ import unittest
 import support
 from taskmeter import Client
 from taskmeter.batch_buffer import BatchBuffer
-from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_set, encode_tags
+from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_sender_id, encode_set, encode_tags
 from taskmeter.spec import MAX_DATAGRAM_BYTES
 from taskmeter.wire_decode import decode_datagram
 
@@ -36,9 +36,14 @@ def op_tags(op):
 def write_ops(ops):
     """The datagram the ops write from an empty batch, as the client's BatchBuffer assembles it."""
     transport = RecordingTransport()
-    batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport)
+    # A header op comes first: the batch's sender id and the sequence of its first datagram.
+    head = ops[0] if ops and ops[0]["op"] == "header" else None
+    sender_id = None if head is None else encode_sender_id(head["clientId"])
+    batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport, sender_id, 0 if head is None else head["sequence"])
     for op in ops:
-        if op["op"] == "append":
+        if op["op"] == "header":
+            assert op is head, "a header op only first"
+        elif op["op"] == "append":
             batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], op_tags(op)))
         elif op["op"] == "set":
             batch.append(encode_set(encode_name(op["name"]), encode_member(op["member"]), op["sampleRate"], op_tags(op)))
@@ -57,14 +62,23 @@ def write_ops(ops):
 API_KINDS = {1: "timing", 2: "increment", 3: "gauge", 4: "gauge_delta", 5: "histogram"}
 
 
-def api_expressible_op(op):
+def api_expressible_op(op, index=1):
     if op["op"] == "set":
         return True
+    if op["op"] == "header":
+        # A new client's first datagram: the client_id option at sequence 0.
+        return index == 0 and op["sequence"] == 0
     return op["op"] == "append" and op["kind"] in API_KINDS and (op["sampleRate"] == 1 or op["kind"] == 2)
 
 
 def api_expressible(vector):
-    return all(api_expressible_op(op) for op in vector["encode"])
+    return all(api_expressible_op(op, i) for i, op in enumerate(vector["encode"]))
+
+
+def header_options(vector):
+    """The client options that write the vector's header, or none at all (sequence off)."""
+    first = vector["encode"][0]
+    return {"client_id": first["clientId"]} if first["op"] == "header" else {"sequence": False}
 
 
 def normalized(value):
@@ -83,7 +97,7 @@ def normalized(value):
 class GoldenVectorTest(unittest.TestCase):
     def test_every_canonical_vector_encodes_byte_for_byte(self):
         vectors = encoded_vectors()
-        self.assertEqual(len(vectors), 28, "valid.json holds 28 canonical vectors with encode lists, 4 of them sets")
+        self.assertEqual(len(vectors), 32, "valid.json holds 32 canonical vectors with encode lists, 4 of them sets")
         self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4)
         passed = 0
         for vector in vectors:
@@ -101,8 +115,10 @@ class GoldenVectorTest(unittest.TestCase):
         self.addCleanup(receiver.close)
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
-                client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0)
+                client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0, **header_options(vector))
                 for op in vector["encode"]:
+                    if op["op"] == "header":
+                        continue
                     tags = dict(op["tags"]) if op["tags"] is not None else None
                     if op["op"] == "set":
                         # The rate where pystatsd puts it (third), the tags where datadog does.
@@ -119,7 +135,7 @@ class GoldenVectorTest(unittest.TestCase):
 
     def test_every_vector_decodes_to_its_items_and_reason(self):
         vectors = all_vectors()
-        self.assertEqual(len(vectors), 161)
+        self.assertEqual(len(vectors), 178)
         self.assertEqual(len({vector["name"] for vector in vectors}), len(vectors), "names are unique across files")
         for vector in vectors:
             with self.subTest(vector=vector["name"]):

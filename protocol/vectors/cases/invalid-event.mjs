@@ -1,6 +1,6 @@
 // invalid-event.json: events rejected with an event reason (SPEC §5), each followed by a valid
 // event that is still decoded.
-import { OK, P, bad, e100, ok, rejectedEach, str, vector } from '../vector.mjs'
+import { OK, P, bad, e100, header, ok, rejectedEach, str, vector } from '../vector.mjs'
 
 export const eventInvalid = [
   ...rejectedEach('bad_shape', [
@@ -15,7 +15,6 @@ export const eventInvalid = [
     ['shape_inflight_four', 'an in-flight report must have exactly 5 elements', '94 09 a2 6964 00 01'],
   ]),
   ...rejectedEach('bad_type', [
-    ['type_zero', 'type 0', '93 00 a1 61 05'],
     ['type_future', 'type 11 (a later v1 type) is skipped', '93 0b a1 61 05'],
     [
       'type_future_five_elements',
@@ -28,6 +27,35 @@ export const eventInvalid = [
     ['type_nil', 'type nil', '93 c0 a1 61 05'],
     ['type_uint64_large', 'type 2^32+1', '93 cf0000000100000001 a1 61 05'],
   ]),
+  // Type 0 is the v1.1 datagram header (SPEC §3.3): first, 3 elements, a 1..64-byte str and a uint32.
+  ...rejectedEach('bad_header', [
+    ['header_four_elements', 'a header of 4 elements', '94 00 a1 61 05 c0'],
+    ['header_five_elements', 'a header of 5 elements', '95 00 a1 61 05 c0 c0'],
+    ['header_id_empty', 'an empty client id', '93 00 a0 05'],
+    ['header_id_int', 'a client id that is an int', '93 00 05 05'],
+    ['header_id_bin', 'a client id as bin, not str', '93 00 c40161 05'],
+    ['header_id_65_bytes', 'a 65-byte client id', `93 00 ${str('c'.repeat(65))} 05`],
+    ['header_sequence_negative', 'sequence -1', '93 00 a1 61 ff'],
+    ['header_sequence_2_32', 'sequence 2^32 (past uint32)', '93 00 a1 61 cf0000000100000000'],
+    ['header_sequence_fraction', 'sequence 1.5', '93 00 a1 61 cb3ff8000000000000'],
+    ['header_sequence_nil', 'sequence nil', '93 00 a1 61 c0'],
+  ]),
+  vector(
+    'header_not_first',
+    'a header after an event is bad_header; the events around it are kept',
+    P + OK + '93 00 a1 61 05' + OK,
+    [ok, bad('bad_header'), ok],
+    null,
+    false,
+  ),
+  vector(
+    'header_twice',
+    'a second header in one datagram is bad_header',
+    P + '93 00 a1 61 05  93 00 a1 61 06' + OK,
+    [header('a', 5), bad('bad_header'), ok],
+    null,
+    false,
+  ),
   ...rejectedEach('bad_name', [
     ['name_empty', 'empty name', '93 01 a0 05'],
     ['name_nil', 'nil name', '93 01 c0 05'],
@@ -152,7 +180,7 @@ export const eventInvalid = [
   vector(
     'several_rejected_in_a_row',
     'three different event reasons, then a valid event',
-    P + '92 01 a1 61  93 00 a1 61 05  93 01 a0 05' + OK,
+    P + '92 01 a1 61  93 0b a1 61 05  93 01 a0 05' + OK,
     [bad('bad_shape'), bad('bad_type'), bad('bad_name'), ok],
     null,
     false,

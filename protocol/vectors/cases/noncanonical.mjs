@@ -1,6 +1,6 @@
 // noncanonical.json: datagrams our encoder never writes (overlong ints, float32, explicit
 // defaults...) that a decoder still reads to the same items.
-import { decodeOnly, ev, report } from '../vector.mjs'
+import { decodeOnly, ev, header, report } from '../vector.mjs'
 
 export const nonCanonical = [
   decodeOnly('set_member_str8', 'a 2-byte set member as str8 (canonical is fixstr)', '93 0a a1 73 d9 02 3432', [
@@ -88,5 +88,17 @@ export const nonCanonical = [
     'names are not UTF-8-checked on the wire; a lone 0xFF decodes to U+FFFD',
     '93 01 a3 61ff62 05',
     [ev('timing', 'a\uFFFDb', 5)],
+  ),
+  decodeOnly(
+    'header_overlong',
+    'a header with its client id as str8 and its sequence as uint64 (canonical: fixstr, fixint)',
+    '93 00 d9 02 6964 cf0000000000000003  93 01 a1 61 01',
+    [header('id', 3), ev('timing', 'a', 1)],
+  ),
+  decodeOnly(
+    'header_alone',
+    'a header and no event: well-formed (clients send no empty datagram, but it decodes)',
+    '93 00 a2 6964 09',
+    [header('id', 9)],
   ),
 ]

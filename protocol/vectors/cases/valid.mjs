@@ -1,6 +1,6 @@
 // valid.json: canonical datagrams. Each decodes to its items, and encoding its `encode` calls
 // gives back its hex byte for byte.
-import { canon, e100, ev, report, str } from '../vector.mjs'
+import { canon, e100, ev, header, report, str } from '../vector.mjs'
 
 const a200 = 'a'.repeat(200)
 const K64 = 'K'.repeat(64)
@@ -177,5 +177,29 @@ export const valid = [
       ev('gauge', 'queue', 12, 1, { region: 'eu' }),
       report('id', 2, 1000, { prediction: 1 }),
     ],
+  ),
+  canon(
+    'header_timing',
+    'v1.1: the header [0, clientId, sequence] first, then the events (SPEC §3.3)',
+    `93 00 ${str('app:1234:abcd')} 00  93 01 a3 6a6f62 05`,
+    [header('app:1234:abcd', 0), ev('timing', 'job', 5)],
+  ),
+  canon(
+    'header_sequence_widths',
+    'the sequence in its shortest int form: uint16 here',
+    '93 00 a2 6964 cd012c  93 02 a1 6e 01',
+    [header('id', 300), ev('count', 'n', 1)],
+  ),
+  canon(
+    'header_at_limits',
+    'a 64-byte client id and sequence 2^32-1 (it wraps to 0 next)',
+    `93 00 ${str(id64)} ceffffffff  93 03 a1 67 07`,
+    [header(id64, 4294967295), ev('gauge', 'g', 7)],
+  ),
+  canon(
+    'header_with_report',
+    'a header, then an in-flight report: the report keeps its own client id and sequence',
+    '93 00 a2 6964 07  95 09 a2 6964 02 cd03e8 80',
+    [header('id', 7), report('id', 2, 1000, {})],
   ),
 ]

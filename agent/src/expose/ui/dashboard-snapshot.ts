@@ -3,6 +3,7 @@
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import { HISTOGRAM_SCALE } from '../../aggregate/custom-series.js'
 import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
+import type { SenderRow } from '../../decode/sender-sequences.js'
 import type {
   DashboardSnapshot as PageSnapshot,
   LatencyMs,
@@ -39,7 +40,19 @@ export interface DashboardSnapshot extends PageSnapshot {
   counters: Record<string, number>
   gauges: Record<string, number>
   histograms: Record<string, HistogramSnapshot>
+  /**
+   * Senders of numbered datagrams (protocol v1.1): id, datagrams received and lost, restarts seen,
+   * last_seen in ms since the epoch. Empty where nothing sends headers (or nothing can track them).
+   */
+  clients: SenderRow[]
   agent: Record<string, unknown>
+}
+
+// The HTTP layer hands buildDashboard the topology's agent info only, so the topology passes its
+// sender table in it as `clients`; the snapshot lifts it to the top level.
+function splitClients(agent: Record<string, unknown>): { clients: SenderRow[]; agent: Record<string, unknown> } {
+  const { clients, ...rest } = agent
+  return { clients: Array.isArray(clients) ? (clients as SenderRow[]) : [], agent: rest }
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000
@@ -131,6 +144,7 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
       }
     }
   }
+  const split = splitClients(agent)
   return {
     active_tasks: activeTotal,
     window_seconds: aggregator.windowSeconds,
@@ -140,6 +154,7 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
     counters,
     gauges,
     histograms,
-    agent,
+    clients: split.clients,
+    agent: split.agent,
   }
 }
