@@ -1,11 +1,16 @@
 // What every route shares: unknown routes and methods answer 404 JSON, errors never carry a stack
-// trace to the client, and with --metrics-auth every route but the probes (/healthz, /ready) needs
-// the bearer token or basic credentials.
+// trace to the client, and with --metrics-auth every route but the probes (/healthz, /ready and
+// their Prometheus spellings /-/healthy, /-/ready) needs the bearer token or basic credentials.
 import { timingSafeEqual } from 'node:crypto'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
 import { type HttpAnswer, jsonAnswer } from './http-answer.js'
 
-const OPEN_ROUTES = new Set(['/healthz', '/ready'])
+/** Liveness probe paths: ours, then the one a Prometheus server answers. */
+export const HEALTH_PATHS = ['/healthz', '/-/healthy'] as const
+/** Readiness probe paths: ours, then the one a Prometheus server answers. */
+export const READY_PATHS = ['/ready', '/-/ready'] as const
+
+const OPEN_ROUTES = new Set<string>([...HEALTH_PATHS, ...READY_PATHS])
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given)

@@ -1,5 +1,5 @@
-// The agent's HTTP routes: /metrics, /dashboard, /report, /grafana-dashboard, /healthz, /ready,
-// POST /-/reload and the live page's (ui-routes.ts).
+// The agent's HTTP routes: /metrics, /dashboard, /report, /grafana-dashboard, /healthz and /ready
+// (also as /-/healthy and /-/ready), POST /-/reload and the live page's (ui-routes.ts).
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
 import type { Logger } from '../../logger.js'
@@ -7,6 +7,7 @@ import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from '../prometheus/met
 import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from '../prometheus/protobuf-exposition.js'
 import { buildDashboard } from '../ui/dashboard-snapshot.js'
 import { bytesAnswer, jsonAnswer, textAnswer } from './http-answer.js'
+import { HEALTH_PATHS, READY_PATHS } from './http-hardening.js'
 import { HttpListener } from './http-listener.js'
 import { renderReport } from './report-text.js'
 import { RouteTable } from './route-table.js'
@@ -21,7 +22,7 @@ export interface HttpServerOptions {
   /** /ready answers 200 only when this says so (UDP bound and HTTP listening). */
   isReady: () => boolean
   logger: Logger
-  /** --metrics-auth: required on every route but /healthz and /ready; null = open. */
+  /** --metrics-auth: required on every route but the health and readiness probes; null = open. */
   auth?: MetricsAuth | null
   /** Brings the aggregator up to date before a read (--workers: merge the shards). */
   refresh?: (() => Promise<void>) | null
@@ -79,12 +80,15 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
       return textAnswer(result.ok ? 200 : 500, result.message + '\n')
     })
 
-  routes.get('/healthz', () => jsonAnswer(200, { status: 'ok' }))
-
-  routes.get('/ready', () => {
-    const ready = options.isReady()
-    return jsonAnswer(ready ? 200 : 503, { ready })
-  })
+  // Each probe answers under our spelling and under Prometheus' own (/-/healthy, /-/ready), so a
+  // probe or a blackbox check written for a Prometheus server works against the agent unchanged.
+  const healthy = () => jsonAnswer(200, { status: 'ok' })
+  const ready = () => {
+    const isReady = options.isReady()
+    return jsonAnswer(isReady ? 200 : 503, { ready: isReady })
+  }
+  for (const path of HEALTH_PATHS) routes.get(path, healthy)
+  for (const path of READY_PATHS) routes.get(path, ready)
 
   return new HttpListener(routes, options.logger, options.auth ?? null)
 }
