@@ -22,6 +22,8 @@ const OPTIONAL: Record<string, RegExp> = {
   'YAML (config and mapping files)': /node_modules\/yaml\//,
   // A development dependency now (the oracle of the process families' test): never at run time.
   'prom-client': /node_modules\/prom-client\//,
+  // Pretty logs are for a terminal; a sidecar's stdout is a pipe, so it logs JSON without it.
+  'pino-pretty (pretty logs)': /node_modules\/pino-pretty\//,
 }
 
 async function modulesOf(args: string[], visit: (baseUrl: string) => Promise<void>): Promise<string[]> {

@@ -10,7 +10,7 @@ export const GiB = 1024 ** 3
 const NO_LIMIT = (): null => null
 
 export function load(argv: readonly string[], env: Env = {}): Config {
-  const config = loadConfig(argv, env, () => {}, NO_LIMIT)
+  const config = loadConfig(argv, env, () => {}, NO_LIMIT, false)
   if (config === null) throw new Error('unexpected --help')
   return config
 }
@@ -18,7 +18,7 @@ export function load(argv: readonly string[], env: Env = {}): Config {
 /** The TaskmeterError a bad config throws (fails the test when it does not throw one). */
 export function configErrorOf(argv: readonly string[], env: Env = {}): TaskmeterError {
   try {
-    loadConfig(argv, env, () => {}, NO_LIMIT)
+    loadConfig(argv, env, () => {}, NO_LIMIT, false)
   } catch (err) {
     if (err instanceof TaskmeterError) return err
     throw err

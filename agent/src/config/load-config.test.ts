@@ -15,6 +15,8 @@ describe('loadConfig defaults', () => {
       precision: 2,
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       logLevel: 'info',
+      // Not a terminal here: JSON lines, as a sidecar logs.
+      logFormat: 'json',
       prometheusUrl: null,
       maxSeries: 10_000,
       maxMemoryBytes: 1280 * MiB,

@@ -18,6 +18,7 @@ import {
 } from './receive-options.js'
 import { type StatsdConfig, addStatsdOptions, readStatsdOptions } from './statsd-options.js'
 import { type StateConfig, addStateOptions, readStateOptions } from './state-options.js'
+import { type LogConfig, addLogOptions, readLogOptions } from './log-options.js'
 import { AGENT_VERSION } from '../version.js'
 import { parseBuckets, parseBytes, parseChoice, parseHost, parseInteger, parseUrl } from './parse-values.js'
 
@@ -26,7 +27,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
-export interface Config extends StatsdConfig, ReceiveConfig, StateConfig, SenderTrackingConfig {
+export interface Config extends StatsdConfig, ReceiveConfig, StateConfig, SenderTrackingConfig, LogConfig {
   /** --config: the YAML file read at start (and again on reload); null = none. */
   readonly configPath: string | null
   /** --check-config: validate, print a summary and exit. */
@@ -133,7 +134,7 @@ function buildCommand(): Command {
     )
     .addOption(new Option('--check-config', 'check the config and mapping files, print a summary, exit 0 or 2'))
   const full = addDoctorOptions(
-    addLoadTestOptions(addFleetOptions(addStatsdOptions(addStateOptions(addReceiveOptions(command))))),
+    addLoadTestOptions(addFleetOptions(addStatsdOptions(addLogOptions(addStateOptions(addReceiveOptions(command)))))),
   )
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
@@ -154,6 +155,7 @@ export function loadConfig(
   env: Env,
   writeOut: (text: string) => void = (t) => process.stdout.write(t),
   memoryLimit: () => number | null = readCgroupMemoryLimit,
+  stdoutIsTty: boolean = process.stdout.isTTY === true,
 ): Config | null {
   const parsed = parseFlags(buildCommand, argv, env, writeOut)
   if (parsed === null) return null
@@ -219,6 +221,7 @@ export function loadConfig(
     ...readStatsdOptions(o, parsed.configFile, parsed.label),
     ...readReceiveOptions(o, parsed.label),
     ...readStateOptions(o, parsed.label),
+    ...readLogOptions(o, parsed.label, stdoutIsTty),
     configPath: typeof o.config === 'string' ? o.config : null,
     checkConfig: o.checkConfig === true,
     source: { argv: [...argv], env: { ...env } },

@@ -16,6 +16,7 @@ import { AGENT_VERSION } from '../version.js'
 import { ConfigReloader, type ReloadResult } from './config-reload.js'
 import { type FinalCounts, type Topology, finalCounts } from './topology.js'
 import { TtlSweep } from './ttl-sweep.js'
+import { whereLines } from './where-lines.js'
 
 export interface ServingParts {
   readonly aggregator: Aggregator
@@ -130,6 +131,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     http.listen(config.port, config.host),
   )
   httpListening = true
+  if (config.logFormat === 'pretty') for (const line of whereLines(config, topology, httpPort)) logger.info({}, line)
   // Keys of the mapping file that mean nothing here: said once, at start, with their line.
   for (const warning of config.mapping?.warnings ?? []) logger.warn({ mapping: warning }, 'mapping file key ignored')
   logger.info(listeningLine(config, topology, httpPort), 'taskmeter agent listening')

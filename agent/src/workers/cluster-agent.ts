@@ -52,7 +52,8 @@ export const startShardedIngest: StartTopology<Topology> = async (config, { aggr
   const processOf: number[] = []
   let forks = 0
   const fork = (index: number): Promise<WorkerMessage> => {
-    const worker = cluster.fork({ [SHARD_WORKER_ENV]: '1' })
+    // The shards log as the primary decided from its own stdout: theirs is the same terminal or pipe.
+    const worker = cluster.fork({ [SHARD_WORKER_ENV]: '1', TASKMETER_LOG_FORMAT: config.logFormat })
     workers[index] = worker
     processOf[index] = forks++
     let ready = false

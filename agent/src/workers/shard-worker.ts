@@ -4,7 +4,7 @@
 // whichever worker reads first; TCP connections are dealt round-robin by the primary. On
 // `collect` the worker sends what it aggregated since the previous collect (shard-delta.ts) and a
 // snapshot of its pipeline's self-metrics (shard-stats.ts).
-import { pino } from 'pino'
+import { createLogger } from '../log-output.js'
 import { type Config, loadConfig } from '../config/load-config.js'
 import type { DatagramRouter } from '../decode/datagram-router.js'
 import type { Logger } from '../logger.js'
@@ -69,7 +69,7 @@ async function startShard(config: Config): Promise<void> {
   const aggregator = aggregatorFromConfig(config, { now: () => performance.now() + offsetMs, shard: true })
   const delta = new ShardDeltaWriter(aggregator)
   const bytes = new DeltaWriter()
-  const logger = pino({ level: config.logLevel })
+  const logger = await createLogger(config.logLevel, config.logFormat)
   const ingest = await startIngest(config, aggregator, logger, placement)
   const self = new SelfMetrics().register(...pipelineSelfMetrics(ingest.parts))
   // The dgram reader's drops are the shared socket's, which the primary reads itself.
