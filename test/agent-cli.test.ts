@@ -94,6 +94,7 @@ describe('--help', () => {
       ['--precision', '2', 'LATENCY_PRECISION'],
       ['--buckets', '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10', null],
       ['--log-level', 'info', 'LOG_LEVEL'],
+      ['--log-format', null, null],
       ['--prometheus-url', null, 'PROMETHEUS_URL'],
       ['--max-series', '10000', null],
       ['--max-memory', '1.25GiB', null],

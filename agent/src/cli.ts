@@ -4,7 +4,7 @@
 import { type ClusterAgent, type RunningAgent, startAgent, startClusterAgent } from './agent.js'
 import { TaskmeterError } from './config/taskmeter-error.js'
 import { type Config, loadConfig } from './config/load-config.js'
-import { handleSignals } from './signals.js'
+import { handleSignals, holdStraySignals } from './signals.js'
 import { SHARD_WORKER_ENV } from './workers/worker-messages.js'
 
 // The modes, the shard worker and the demo are imported when they run, not at every start, so an
@@ -45,6 +45,7 @@ function checkSummary(config: Config): string {
 }
 
 async function main(): Promise<void> {
+  holdStraySignals()
   const config = readConfig()
   if (config === null) return // --help was printed
   if (config.checkConfig) {
