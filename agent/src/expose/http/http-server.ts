@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   refresh?: (() => Promise<void>) | null
   /** POST /-/reload (Prometheus' route for it): re-reads the config files; absent = 404. */
   reload?: () => { readonly ok: boolean; readonly message: string }
+  /** --trace-url-template: the link of each task's exemplar in /dashboard; absent or null = no link. */
+  traceUrlTemplate?: string | null
 }
 
 // `?task=a,b` and `?task=a&task=b` both mean "a and b", each once; no task (or empty) means all.
@@ -65,7 +67,7 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
 
   routes.get('/dashboard', async () => {
     if (refresh !== null) await refresh()
-    return jsonAnswer(200, buildDashboard(options.aggregator, options.agentInfo()))
+    return jsonAnswer(200, buildDashboard(options.aggregator, options.agentInfo(), options.traceUrlTemplate ?? null))
   })
 
   routes.get('/report', async (request) => {
