@@ -7,8 +7,11 @@ import { EXEMPLAR_ID_BYTES } from '@taskmeter/protocol'
 
 /** Bytes per slot: value (f64), Unix time (f64), trace id + span id. */
 export const EXEMPLAR_SLOT_BYTES = 8 + 8 + EXEMPLAR_ID_BYTES
-/** A store's own overhead beside its slots: the object and its three typed arrays' headers. */
-export const EXEMPLAR_STORE_OVERHEAD_BYTES = 320
+/**
+ * A store's own heap beside its slots: the object, its buffer and three views. Measured: 20 000
+ * stores of 12 bounds took 443 bytes of heap each plus their 520-byte buffers (node 20, --expose-gc).
+ */
+export const EXEMPLAR_STORE_OVERHEAD_BYTES = 448
 
 /** What a store of `bounds` le bounds takes: one slot per bound and one for +Inf. */
 export function exemplarStoreBytes(bounds: number): number {
@@ -26,9 +29,12 @@ export class ExemplarStore {
 
   constructor(bounds: readonly number[]) {
     this.bounds = bounds
-    this.valuesMs = new Float64Array(bounds.length + 1)
-    this.unixMs = new Float64Array(bounds.length + 1)
-    this.ids = new Uint8Array((bounds.length + 1) * EXEMPLAR_ID_BYTES)
+    // One buffer under the three views: each buffer of its own cost ~200 bytes of headers.
+    const slots = bounds.length + 1
+    const buffer = new ArrayBuffer(slots * EXEMPLAR_SLOT_BYTES)
+    this.valuesMs = new Float64Array(buffer, 0, slots)
+    this.unixMs = new Float64Array(buffer, slots * 8, slots)
+    this.ids = new Uint8Array(buffer, slots * 16, slots * EXEMPLAR_ID_BYTES)
   }
 
   get slots(): number {

@@ -177,7 +177,7 @@ describe('loadConfig memory budget', () => {
   })
 
   it('counts label text at the protocol limits until the scrape cap bounds it', () => {
-    // Each series may hold an exemplar store too: 840 bytes with the 12 default buckets.
+    // Each series may hold an exemplar store too: 968 bytes with the 12 default buckets.
     const series = (n: number): number => BASE_PROCESS_BYTES + n * (bytesPerSeries(2) + exemplarStoreBytes(12))
     // 1 000 series of 4 424 label bytes each, held 6 times; the scrape cap 8 times.
     expect(budget(1000) - series(1000)).toBe(6 * 1000 * 4424 + 8 * 64 * MiB)
