@@ -138,6 +138,8 @@ describe('--help', () => {
       ['--mapping-config', null, null],
       ['--map-protocol', 'false', null],
       ['--statsd-tag-formats', 'dogstatsd,influxdb,librato,signalfx', null],
+      ['--exemplar-tags', null, null],
+      ['--trace-url-template', null, null],
       ['--version', null, null],
       ['--help', null, null],
     ]

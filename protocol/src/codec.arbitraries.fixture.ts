@@ -65,6 +65,8 @@ export interface EventInput {
   value: number
   sampleRate: number
   tags: Array<[string, string]>
+  /** Trace id and span id as hex, staged before the event (SPEC §3.4); null: none. */
+  exemplar: { traceId: string; spanId: string } | null
 }
 export interface ReportInput {
   op: 'inflight'
@@ -82,8 +84,23 @@ export interface SetInput {
 }
 export type Input = EventInput | SetInput | ReportInput
 
+// W3C ids: any bytes but all zero.
+const id = (bytes: number) =>
+  fc
+    .uint8Array({ minLength: bytes, maxLength: bytes })
+    .filter((b) => b.some((x) => x !== 0))
+    .map((b) => Buffer.from(b).toString('hex'))
+const exemplar = fc.option(fc.record({ traceId: id(16), spanId: id(8) }), { freq: 3 })
+
 const eventInput: fc.Arbitrary<EventInput> = fc
-  .record({ kind: fc.integer({ min: 1, max: 8 }), name: text(1, 200), value: finiteNumber, sampleRate, tags: tagPairs })
+  .record({
+    kind: fc.integer({ min: 1, max: 8 }),
+    name: text(1, 200),
+    value: finiteNumber,
+    sampleRate,
+    tags: tagPairs,
+    exemplar,
+  })
   // Durations are ≥ 0 (SPEC §3): a client rejects negative ones before encoding.
   .map((e) => ({ op: 'append' as const, ...e, value: isDurationKind(e.kind) ? Math.abs(e.value) : e.value }))
 
@@ -132,6 +149,9 @@ export function encodeBatch(inputs: readonly Input[]): Buffer {
   for (const input of inputs) {
     if (input.op === 'append') {
       const tags = wire(encodeTags(new Map(input.tags)))
+      const ids = input.exemplar
+      if (ids !== null)
+        expect(encoder.appendExemplar(Buffer.from(ids.traceId, 'hex'), Buffer.from(ids.spanId, 'hex'))).toBe(true)
       expect(encoder.append(input.kind, wire(encodeName(input.name)), input.value, input.sampleRate, tags)).toBe(true)
     } else if (input.op === 'set') {
       const tags = wire(encodeTags(new Map(input.tags)))

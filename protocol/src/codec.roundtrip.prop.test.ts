@@ -1,10 +1,10 @@
 // Round-trip property of the codec: whatever the application sends within the limits comes back
-// exactly.
+// exactly, exemplars included.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RUNS, type Input, batchInput, encodeBatch, reportInput } from './codec.arbitraries.fixture.js'
 import { type DecodedItem, collectDatagram } from './collect.js'
-import { EVENT_KIND_NAMES } from './spec.js'
+import { EVENT_KIND_NAMES, carriesExemplar } from './spec.js'
 
 function expectedItem(input: Input): DecodedItem {
   if (input.op === 'inflight') {
@@ -18,13 +18,10 @@ function expectedItem(input: Input): DecodedItem {
   if (kind === undefined || kind === 'inflight_report' || kind === 'set') throw new Error(`bad kind ${input.kind}`)
   // −0 is written as the int 0 (SPEC §4); every other value must come back bit for bit.
   const value = input.value === 0 ? 0 : input.value
-  return {
-    kind,
-    name: input.name,
-    value,
-    sampleRate: input.sampleRate,
-    tags,
-  }
+  const item: DecodedItem = { kind, name: input.name, value, sampleRate: input.sampleRate, tags }
+  // The encoder writes a staged exemplar only before a kind that carries one, and drops it otherwise.
+  if (input.exemplar !== null && carriesExemplar(input.kind)) item.exemplar = input.exemplar
+  return item
 }
 
 describe('encode → decode round trip', () => {

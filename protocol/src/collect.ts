@@ -9,7 +9,13 @@ import {
   decodeTags,
   decodeText,
 } from './decode.js'
-import { EVENT_KIND, type EventKindName, kindName } from './spec.js'
+import { EVENT_KIND, type EventKindName, SPAN_ID_BYTES, TRACE_ID_BYTES, kindName } from './spec.js'
+
+/** The ids of an exemplar (SPEC.md §3.4) as lowercase hex, as W3C traceparent writes them. */
+export interface DecodedExemplar {
+  traceId: string
+  spanId: string
+}
 
 /** An event whose value is a number: every kind but `set` and the in-flight report. */
 export interface DecodedValueEvent {
@@ -18,6 +24,8 @@ export interface DecodedValueEvent {
   value: number
   sampleRate: number
   tags: Record<string, string> | null
+  /** Present only when an exemplar came right before the event. */
+  exemplar?: DecodedExemplar
 }
 
 /** A `set` event: its value is the member, a string (decoded as UTF-8 like names). */
@@ -72,7 +80,15 @@ class CollectingSink implements EventSink {
       this.items.push({ kind: 'set', name, value, sampleRate, tags })
     } else {
       const kind = kindName(event.kind) as DecodedValueEvent['kind']
-      this.items.push({ kind, name, value: event.value, sampleRate, tags })
+      const item: DecodedValueEvent = { kind, name, value: event.value, sampleRate, tags }
+      if (event.hasExemplar) {
+        const ids = Buffer.from(event.exemplarIds)
+        item.exemplar = {
+          traceId: ids.toString('hex', 0, TRACE_ID_BYTES),
+          spanId: ids.toString('hex', TRACE_ID_BYTES, TRACE_ID_BYTES + SPAN_ID_BYTES),
+        }
+      }
+      this.items.push(item)
     }
   }
 

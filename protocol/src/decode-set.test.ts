@@ -10,7 +10,11 @@ const PREFIX = 'fe544d01'
 
 // What a sink sees of each event: kind, name, member text and the view's raw fields.
 class RecordingSink implements EventSink {
-  readonly events: Array<Omit<EventView, 'nameStart' | 'nameEnd' | 'tagsStart' | 'tagsEnd'> & { member: string }> = []
+  readonly events: Array<
+    Omit<EventView, 'nameStart' | 'nameEnd' | 'tagsStart' | 'tagsEnd' | 'hasExemplar' | 'exemplarIds'> & {
+      member: string
+    }
+  > = []
   readonly reasons: EventReason[] = []
   onEvent(buf: Uint8Array, e: Readonly<EventView>): void {
     const member = decodeText(buf, e.memberStart, e.memberEnd)
@@ -76,8 +80,8 @@ describe('decoding a set event', () => {
     expect(decodeHex(`93 0a d9 c9 ${'61'.repeat(201)} a0`).reasons).toEqual(['name_too_long'])
   })
 
-  it('reads type 11 as bad_type: set is the last kind this decoder knows', () => {
-    expect(decodeHex('93 0b a1 73 a1 78').reasons).toEqual(['bad_type'])
+  it('reads type 12 as bad_type: set is the last event kind this decoder knows (11 is the exemplar)', () => {
+    expect(decodeHex('93 0c a1 73 a1 78').reasons).toEqual(['bad_type'])
   })
 })
 

@@ -5,6 +5,8 @@
 import type { DatagramReason, EventReason } from './reasons.js'
 import {
   EVENT_KIND,
+  EXEMPLAR_ID_BYTES,
+  EXEMPLAR_KIND,
   HEADER_KIND,
   MAGIC_0,
   MAGIC_1,
@@ -15,6 +17,7 @@ import {
   MAX_TAGS,
   PREFIX_BYTES,
   PROTOCOL_VERSION,
+  carriesExemplar,
   isDurationKind,
 } from './spec.js'
 import {
@@ -29,6 +32,7 @@ import {
 } from './msgpack-read.js'
 import { BAD_INFLIGHT, decodeInflight } from './decode-inflight.js'
 import { BAD_HEADER, decodeHeader } from './decode-header.js'
+import { BAD_EXEMPLAR, decodeExemplarIds } from './decode-exemplar.js'
 import type { EventSink, EventView } from './event-sink.js'
 import { TAG_ERR_LONG, checkTags } from './decode-tags.js'
 
@@ -44,6 +48,18 @@ function datagramReason(code: number): DatagramReason {
   return code === TRUNCATED ? 'truncated' : 'bad_encoding'
 }
 
+// Whether an exemplar (SPEC §3.4) was read and waits for the next event of the datagram; its ids
+// are already in eventView.exemplarIds. Decoding is synchronous, so one flag serves every datagram.
+let exemplarPending = false
+
+// A waiting exemplar whose next event cannot take it (another kind, rejected, or none) is counted
+// before that event's own outcome, keeping the reasons in wire order.
+function dropPendingExemplar(sink: EventSink): void {
+  if (!exemplarPending) return
+  exemplarPending = false
+  sink.onEventInvalid('bad_exemplar')
+}
+
 // Skips what is left of a rejected event and reports why. A negative result is a datagram error.
 function rejectEvent(
   sink: EventSink,
@@ -54,7 +70,10 @@ function rejectEvent(
   remaining: number,
 ): number {
   const next = skipValues(buf, pos, end, remaining)
-  if (next >= 0) sink.onEventInvalid(reason)
+  if (next >= 0) {
+    dropPendingExemplar(sink)
+    sink.onEventInvalid(reason)
+  }
   return next
 }
 
@@ -71,6 +90,8 @@ export function createEventView(): EventView {
     tagsStart: 0,
     tagsEnd: 0,
     tagCount: 0,
+    hasExemplar: false,
+    exemplarIds: new Uint8Array(EXEMPLAR_ID_BYTES),
   }
 }
 
@@ -82,7 +103,7 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   if (p === TRUNCATED || p === BAD_ENCODING) return p
   if (p < 0) return rejectEvent(sink, 'bad_shape', buf, pos, end, 1)
   const size = readResult.count
-  if (size < 3 || size > 5) return rejectEvent(sink, 'bad_shape', buf, p, end, size)
+  if (size < 3 || size > 5) return rejectEvent(sink, shapeReason(buf, p, end, size), buf, p, end, size)
 
   const typeAt = p
   p = readNumber(buf, p, end)
@@ -94,11 +115,22 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
     const next = decodeHeader(sink, buf, p, end)
     return next === BAD_HEADER ? rejectEvent(sink, 'bad_header', buf, p, end, 2) : next
   }
+  if (p >= 0 && kind === EXEMPLAR_KIND) {
+    if (size !== 3) return rejectEvent(sink, 'bad_exemplar', buf, p, end, size - 1)
+    const next = decodeExemplarIds(buf, p, end, eventView.exemplarIds)
+    if (next === BAD_EXEMPLAR) return rejectEvent(sink, 'bad_exemplar', buf, p, end, 2)
+    if (next >= 0) {
+      dropPendingExemplar(sink)
+      exemplarPending = true
+    }
+    return next
+  }
   if (p < 0 || !Number.isInteger(kind) || kind < EVENT_KIND.timing || kind > MAX_EVENT_KIND) {
     return rejectEvent(sink, 'bad_type', buf, typeAt, end, size)
   }
   if (kind === EVENT_KIND.inflight_report) {
     if (size !== 5) return rejectEvent(sink, 'bad_shape', buf, p, end, size - 1)
+    dropPendingExemplar(sink)
     const next = decodeInflight(sink, buf, p, end)
     return next === BAD_INFLIGHT ? rejectEvent(sink, 'bad_inflight', buf, p, end, 4) : next
   }
@@ -164,6 +196,9 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
     }
   }
   const view = eventView
+  if (!carriesExemplar(kind)) dropPendingExemplar(sink)
+  view.hasExemplar = exemplarPending
+  exemplarPending = false
   view.kind = kind
   view.nameStart = nameStart
   view.nameEnd = nameEnd
@@ -176,6 +211,14 @@ function decodeEvent(sink: EventSink, buf: Uint8Array, pos: number, end: number)
   view.tagCount = tagCount
   sink.onEvent(buf, view)
   return p
+}
+
+// An array of the wrong size is bad_shape, unless it starts with the exemplar type: SPEC §3.4 counts
+// every malformed exemplar as bad_exemplar. Only read on this rejected path.
+function shapeReason(buf: Uint8Array, pos: number, end: number, size: number): EventReason {
+  return size > 0 && readNumber(buf, pos, end) >= 0 && readResult.number === EXEMPLAR_KIND
+    ? 'bad_exemplar'
+    : 'bad_shape'
 }
 
 // True when the 1..3 bytes present match the start of the magic.
@@ -195,9 +238,14 @@ export function decodeDatagram(buf: Uint8Array, length: number, sink: EventSink)
   if (buf[3] !== PROTOCOL_VERSION) return 'unsupported_version'
   if (length === PREFIX_BYTES) return 'empty_batch'
   let pos = PREFIX_BYTES
+  exemplarPending = false
   while (pos < length) {
     pos = decodeEvent(sink, buf, pos, length)
-    if (pos < 0) return datagramReason(pos)
+    if (pos < 0) {
+      dropPendingExemplar(sink)
+      return datagramReason(pos)
+    }
   }
+  dropPendingExemplar(sink)
   return null
 }

@@ -5,88 +5,33 @@ import type { EventReason } from './reasons.js'
 import {
   DEFAULT_MAX_DATAGRAM_BYTES,
   EVENT_KIND,
+  EXEMPLAR_EVENT_BYTES,
+  EXEMPLAR_ID_BYTES,
+  EXEMPLAR_KIND,
   HEADER_KIND,
   MAGIC_0,
   MAGIC_1,
   MAGIC_2,
-  MAX_CLIENT_ID_BYTES,
   MAX_DATAGRAM_BYTES,
-  MAX_NAME_BYTES,
   MAX_SET_MEMBER_BYTES,
-  MAX_TAGS,
-  MAX_TAG_KEY_BYTES,
-  MAX_TAG_VALUE_BYTES,
   PREFIX_BYTES,
   PROTOCOL_VERSION,
+  SPAN_ID_BYTES,
+  TRACE_ID_BYTES,
+  carriesExemplar,
 } from './spec.js'
-import {
-  encodeStr,
-  mapHeaderBytes,
-  numberBytes,
-  strHeaderBytes,
-  writeMapHeader,
-  writeNumber,
-  writeStrHeader,
-} from './msgpack-write.js'
+import { numberBytes, strHeaderBytes, writeMapHeader, writeNumber, writeStrHeader } from './msgpack-write.js'
+import { type EncodedBytes, exemplarReason } from './encode-fields.js'
 
-/** A name or tag set already in wire form (a msgpack str or map). */
-export type EncodedBytes = Uint8Array
-
-export type TagInput = Readonly<Record<string, string>> | ReadonlyMap<string, string>
-
-function strPayloadBytes(encoded: Uint8Array): number {
-  const first = encoded[0] ?? 0
-  return encoded.length - (first < 0xc0 ? 1 : first === 0xd9 ? 2 : first === 0xda ? 3 : 5)
-}
-
-export function encodeName(name: string): EncodedBytes | EventReason {
-  if (typeof name !== 'string' || name.length === 0) return 'bad_name'
-  // A UTF-16 length above 200 is at least 200 UTF-8 bytes: reject before allocating.
-  if (name.length > MAX_NAME_BYTES) return 'name_too_long'
-  const encoded = encodeStr(name)
-  return strPayloadBytes(encoded) > MAX_NAME_BYTES ? 'name_too_long' : encoded
-}
-
-export function encodeClientId(clientId: string): EncodedBytes | EventReason {
-  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_BYTES)
-    return 'bad_inflight'
-  const encoded = encodeStr(clientId)
-  return strPayloadBytes(encoded) > MAX_CLIENT_ID_BYTES ? 'bad_inflight' : encoded
-}
-
-/** A v1.1 header's client id (SPEC.md §3.3, 1..64 bytes) as a msgpack str, or 'bad_header'. */
-export function encodeSenderId(clientId: string): EncodedBytes | EventReason {
-  const encoded = encodeClientId(clientId)
-  return typeof encoded === 'string' ? 'bad_header' : encoded
-}
-
-/** Tags as a msgpack map in the caller's key order; null when there are none. */
-export function encodeTags(tags: TagInput | null | undefined): EncodedBytes | null | EventReason {
-  if (tags === null || tags === undefined) return null
-  if (typeof tags !== 'object') return 'bad_tags'
-  const pairs: Array<[string, string]> = tags instanceof Map ? [...tags.entries()] : Object.entries(tags)
-  if (pairs.length === 0) return null
-  if (pairs.length > MAX_TAGS) return 'bad_tags'
-  const parts: Uint8Array[] = []
-  let total = mapHeaderBytes(pairs.length)
-  for (let i = 0; i < pairs.length; i++) {
-    const [key, value] = pairs[i] as [unknown, unknown]
-    if (typeof key !== 'string' || typeof value !== 'string' || key.length === 0) return 'bad_tags'
-    const k = encodeStr(key)
-    const v = encodeStr(value)
-    if (strPayloadBytes(k) > MAX_TAG_KEY_BYTES || strPayloadBytes(v) > MAX_TAG_VALUE_BYTES) return 'tag_too_long'
-    parts.push(k, v)
-    total += k.length + v.length
-  }
-  const out = new Uint8Array(total)
-  let pos = writeMapHeader(out, new DataView(out.buffer), 0, pairs.length)
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as Uint8Array
-    out.set(part, pos)
-    pos += part.length
-  }
-  return out
-}
+export {
+  encodeClientId,
+  encodeName,
+  encodeSenderId,
+  encodeTags,
+  exemplarReason,
+  type EncodedBytes,
+  type TagInput,
+} from './encode-fields.js'
 
 /** A set member's UTF-8 payload: a string, or bytes the caller already holds. */
 export type SetMember = string | Uint8Array
@@ -115,6 +60,9 @@ export class BatchEncoder {
   private readonly view: DataView
   /** v1.1: every datagram starts with the header [0, senderId, sequence] (null: v1, no header). */
   private readonly senderId: EncodedBytes | null
+  /** The ids appendExemplar staged for the next append (trace id, then span id). */
+  private readonly exemplarIds: Uint8Array
+  private exemplarStaged: boolean
 
   constructor(maxDatagramBytes: number = DEFAULT_MAX_DATAGRAM_BYTES, senderId: EncodedBytes | null = null) {
     if (!Number.isInteger(maxDatagramBytes) || maxDatagramBytes < 64 || maxDatagramBytes > MAX_DATAGRAM_BYTES) {
@@ -131,9 +79,33 @@ export class BatchEncoder {
     if (senderId !== null && PREFIX_BYTES + 2 + senderId.length + 5 + 16 > maxDatagramBytes)
       throw new RangeError(`maxDatagramBytes ${maxDatagramBytes} leaves no room for events after the header`)
     this.senderId = senderId
+    this.exemplarIds = new Uint8Array(EXEMPLAR_ID_BYTES)
+    this.exemplarStaged = false
     this.length = PREFIX_BYTES
     this.eventCount = 0
     this.reset(0)
+  }
+
+  /**
+   * Stages an exemplar (SPEC.md §3.4) for the next `append`: that call writes `[11, traceId,
+   * spanId]` and its event together, or neither when the pair does not fit, so the two are never
+   * split across datagrams. The staged ids survive a failed append and a reset (the retry on a
+   * fresh datagram carries them); they are used up by the next append of a timing, task end or
+   * histogram, and discarded by an append of another kind, appendSet, appendInflightReport or
+   * clearExemplar (a caller that gives up on the event calls it). Returns false, staging nothing,
+   * when the ids break §3.4 (see exemplarReason).
+   */
+  appendExemplar(traceId: Uint8Array, spanId: Uint8Array): boolean {
+    if (exemplarReason(traceId, spanId) !== null) return false
+    this.exemplarIds.set(traceId, 0)
+    this.exemplarIds.set(spanId, TRACE_ID_BYTES)
+    this.exemplarStaged = true
+    return true
+  }
+
+  /** Drops a staged exemplar without writing it. */
+  clearExemplar(): void {
+    this.exemplarStaged = false
   }
 
   /**
@@ -165,6 +137,7 @@ export class BatchEncoder {
    * validated here (the client does that before calling).
    */
   append(kind: number, name: EncodedBytes, value: number, sampleRate: number, tags: EncodedBytes | null): boolean {
+    if (this.exemplarStaged && !carriesExemplar(kind)) this.exemplarStaged = false
     const pos = this.openEvent(kind, name, numberBytes(value), sampleRate, tags)
     if (pos < 0) return false
     this.closeEvent(writeNumber(this.buffer, this.view, pos, value), sampleRate, tags)
@@ -178,6 +151,7 @@ export class BatchEncoder {
    * setMemberReason first.
    */
   appendSet(name: EncodedBytes, member: SetMember, sampleRate: number, tags: EncodedBytes | null): boolean {
+    this.exemplarStaged = false
     const memberBytes = memberByteLength(member)
     let pos = this.openEvent(EVENT_KIND.set, name, strHeaderBytes(memberBytes) + memberBytes, sampleRate, tags)
     if (pos < 0) return false
@@ -189,8 +163,9 @@ export class BatchEncoder {
     return true
   }
 
-  // The array header, type and name of an event whose value takes `valueBytes`: the position
-  // where the value goes, or -1 (nothing written) when the whole event does not fit.
+  // The array header, type and name of an event whose value takes `valueBytes`, after the staged
+  // exemplar if any: the position where the value goes, or -1 (nothing written) when the whole
+  // (exemplar and event) does not fit.
   private openEvent(
     kind: number,
     name: EncodedBytes,
@@ -200,15 +175,39 @@ export class BatchEncoder {
   ): number {
     const hasTags = tags !== null
     const hasRate = sampleRate !== 1
+    const exemplarBytes = this.exemplarStaged ? EXEMPLAR_EVENT_BYTES : 0
     const size =
-      2 + name.length + valueBytes + (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) + (hasTags ? tags.length : 0)
+      exemplarBytes +
+      2 +
+      name.length +
+      valueBytes +
+      (hasRate ? numberBytes(sampleRate) : hasTags ? 1 : 0) +
+      (hasTags ? tags.length : 0)
     let pos = this.length
     if (pos + size > this.maxDatagramBytes) return -1
     const buf = this.buffer
+    if (exemplarBytes !== 0) pos = this.writeExemplar(pos)
     buf[pos++] = hasTags ? 0x95 : hasRate ? 0x94 : 0x93
     buf[pos++] = kind
     buf.set(name, pos)
     return pos + name.length
+  }
+
+  // `[11, bin8 traceId, bin8 spanId]` in canonical form (SPEC.md §3.4); unstages the ids.
+  private writeExemplar(pos: number): number {
+    const buf = this.buffer
+    const ids = this.exemplarIds
+    buf[pos] = 0x93
+    buf[pos + 1] = EXEMPLAR_KIND
+    buf[pos + 2] = 0xc4
+    buf[pos + 3] = TRACE_ID_BYTES
+    buf.set(ids.subarray(0, TRACE_ID_BYTES), pos + 4)
+    const span = pos + 4 + TRACE_ID_BYTES
+    buf[span] = 0xc4
+    buf[span + 1] = SPAN_ID_BYTES
+    buf.set(ids.subarray(TRACE_ID_BYTES), span + 2)
+    this.exemplarStaged = false
+    return span + 2 + SPAN_ID_BYTES
   }
 
   // The sample rate (nil when there are tags and no rate) and tags after the value at `pos`.
@@ -238,6 +237,7 @@ export class BatchEncoder {
     counts: ArrayLike<number>,
     from: number,
   ): number {
+    this.exemplarStaged = false
     const fixed = 2 + clientId.length + numberBytes(sequence) + numberBytes(flushIntervalMs)
     const room = this.maxDatagramBytes - this.length - fixed
     let used = 3 // map16 header at most

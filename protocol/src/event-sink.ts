@@ -15,8 +15,11 @@ export interface InflightReportView {
  * One valid event as numbers and byte ranges into the datagram. `name` is buf[nameStart, nameEnd)
  * (UTF-8). A `set` event's member is buf[memberStart, memberEnd) (its value is 0); other kinds
  * have 0 / 0 there. Tags, when tagCount > 0, are the validated msgpack map body buf[tagsStart, tagsEnd)
- * (read them with decodeTags); sampleRate is 1 when absent. The decoder fills one view for every
- * event, so a sink reads it during onEvent and keeps none of it.
+ * (read them with decodeTags); sampleRate is 1 when absent. `hasExemplar` is true when an exemplar
+ * (SPEC.md §3.4) came right before this event: its trace id is exemplarIds[0, 16) and its span id
+ * exemplarIds[16, 24), its value the event's value. exemplarIds is one reused buffer, meaningful
+ * only when hasExemplar. The decoder fills one view for every event, so a sink reads it during
+ * onEvent and keeps none of it.
  */
 export interface EventView {
   kind: number
@@ -29,6 +32,8 @@ export interface EventView {
   tagsStart: number
   tagsEnd: number
   tagCount: number
+  hasExemplar: boolean
+  exemplarIds: Uint8Array
 }
 
 export interface EventSink {

@@ -110,38 +110,58 @@ export function readNumber(buf: Uint8Array, pos: number, end: number): number {
   return p + size
 }
 
-/** A msgpack str: its payload range goes to readResult.strStart/strEnd. */
-export function readStr(buf: Uint8Array, pos: number, end: number): number {
-  if (pos >= end) return TRUNCATED
-  const b = buf[pos] ?? 0
+// What a byte that starts no value of the type asked for is: nil, an encoding we refuse, or
+// another type.
+function notOfType(b: number): number {
+  return b === 0xc0
+    ? NIL
+    : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8)
+      ? BAD_ENCODING
+      : WRONG_TYPE
+}
+
+// str8/16/32 (d9 da db) and bin8/16/32 (c4 c5 c6) are laid out alike: tag `tag8` + 0, 1 or 2, then
+// a 1-, 2- or 4-byte big-endian length, then the payload, whose range goes to readResult.
+function readSized(buf: Uint8Array, pos: number, end: number, b: number, tag8: number): number {
   let len: number
   let p: number
-  if (b >= 0xa0 && b <= 0xbf) {
-    len = b & 0x1f
-    p = pos + 1
-  } else if (b === 0xd9) {
+  if (b === tag8) {
     if (pos + 2 > end) return TRUNCATED
     len = buf[pos + 1] ?? 0
     p = pos + 2
-  } else if (b === 0xda) {
+  } else if (b === tag8 + 1) {
     if (pos + 3 > end) return TRUNCATED
     len = uint16(buf, pos + 1)
     p = pos + 3
-  } else if (b === 0xdb) {
+  } else if (b === tag8 + 2) {
     if (pos + 5 > end) return TRUNCATED
     len = uint32(buf, pos + 1)
     p = pos + 5
-  } else {
-    return b === 0xc0
-      ? NIL
-      : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8)
-        ? BAD_ENCODING
-        : WRONG_TYPE
-  }
+  } else return notOfType(b)
   if (p + len > end) return TRUNCATED
   readResult.strStart = p
   readResult.strEnd = p + len
   return p + len
+}
+
+/** A msgpack str: its payload range goes to readResult.strStart/strEnd. */
+export function readStr(buf: Uint8Array, pos: number, end: number): number {
+  if (pos >= end) return TRUNCATED
+  const b = buf[pos] ?? 0
+  if (b < 0xa0 || b > 0xbf) return readSized(buf, pos, end, b, 0xd9)
+  // fixstr, what nearly every name is: no call.
+  const p = pos + 1
+  const len = b & 0x1f
+  if (p + len > end) return TRUNCATED
+  readResult.strStart = p
+  readResult.strEnd = p + len
+  return p + len
+}
+
+/** A msgpack bin (bin8/16/32): its payload range goes to readResult.strStart/strEnd, as for a str. */
+export function readBin(buf: Uint8Array, pos: number, end: number): number {
+  if (pos >= end) return TRUNCATED
+  return readSized(buf, pos, end, buf[pos] ?? 0, 0xc4)
 }
 
 /** An array (kind 0) or map (kind 1) header: element / pair count into readResult.count. */
@@ -164,11 +184,7 @@ export function readContainerHeader(buf: Uint8Array, pos: number, end: number, m
     readResult.count = uint32(buf, pos + 1)
     return pos + 5
   }
-  return b === 0xc0
-    ? NIL
-    : b === 0xc1 || (b >= 0xc7 && b <= 0xc9) || (b >= 0xd4 && b <= 0xd8)
-      ? BAD_ENCODING
-      : WRONG_TYPE
+  return notOfType(b)
 }
 
 /**

@@ -22,6 +22,7 @@ export const EVENT_REASONS = [
   'tag_too_long', // a tag key or value longer than its limit
   'bad_inflight', // in-flight report with a bad client id, sequence, interval or entry
   'bad_header', // a datagram header (type 0) that is not the first event, or is malformed
+  'bad_exemplar', // an exemplar (type 11) that is malformed or not followed by an event it can attach to
 ] as const
 
 // Reasons only the client produces (it drops before encoding).

@@ -30,6 +30,19 @@ export const MAX_SET_MEMBER_BYTES = MAX_TAG_VALUE_BYTES
 export const HEADER_KIND = 0
 export const MAX_SEQUENCE = 0xffffffff
 
+// SPEC.md §3.4: `[11, traceId, spanId]` carries a W3C trace context (bin 16 + bin 8) for the next
+// event of the same datagram, which must be a duration or histogram event. A new type code, not a
+// 6th element, because v1 fixes an event at 3..5 elements and a v1 decoder skips an unknown type
+// as bad_type while keeping the timing after it.
+export const EXEMPLAR_KIND = 11
+export const EXEMPLAR_KIND_NAME = 'exemplar'
+export const TRACE_ID_BYTES = 16
+export const SPAN_ID_BYTES = 8
+/** Trace id then span id, the layout every exemplar copy uses (decoder view, agent store). */
+export const EXEMPLAR_ID_BYTES = TRACE_ID_BYTES + SPAN_ID_BYTES
+/** The canonical exemplar event: fixarray 3, type, bin8 16 + id, bin8 8 + id. */
+export const EXEMPLAR_EVENT_BYTES = 2 + (2 + TRACE_ID_BYTES) + (2 + SPAN_ID_BYTES)
+
 export const EVENT_KIND = {
   timing: 1,
   count: 2,
@@ -45,6 +58,16 @@ export const EVENT_KIND = {
 
 export type EventKindName = keyof typeof EVENT_KIND
 export type EventKind = (typeof EVENT_KIND)[EventKindName]
+
+/** Kinds an exemplar may attach to (SPEC.md §3.4): the request kinds and `histogram`. */
+export function carriesExemplar(kind: number): boolean {
+  return (
+    kind === EVENT_KIND.timing ||
+    kind === EVENT_KIND.histogram ||
+    kind === EVENT_KIND.task_end_success ||
+    kind === EVENT_KIND.task_end_error
+  )
+}
 
 // Kinds whose value is a duration in milliseconds: a negative one is rejected.
 export function isDurationKind(kind: number): boolean {
@@ -64,7 +87,10 @@ export const EVENT_KIND_NAMES: readonly EventKindName[] = [
   'set',
 ]
 
-/** The highest type code this decoder knows; a higher one is bad_type (SPEC.md §6). */
+/**
+ * The highest value-event type code; a higher one is bad_type (SPEC.md §6), except the exemplar
+ * (EXEMPLAR_KIND), which is no event of its own and is read before this check, like the header.
+ */
 export const MAX_EVENT_KIND = EVENT_KIND.set
 
 export function kindName(kind: number): EventKindName | undefined {

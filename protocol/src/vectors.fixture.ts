@@ -17,6 +17,7 @@ export type EncodeOp =
   | { op: 'set'; name: string; member: string; sampleRate: number; tags: Array<[string, string]> | null }
   | { op: 'inflight'; clientId: string; sequence: number; flushIntervalMs: number; entries: Array<[string, number]> }
   | { op: 'header'; clientId: string; sequence: number }
+  | { op: 'exemplar'; traceId: string; spanId: string }
 
 export interface Vector {
   name: string

@@ -30,6 +30,8 @@ function encodeOps(ops: readonly EncodeOp[]): string {
   if (first?.op === 'header') encoder.reset(first.sequence)
   for (const op of ops) {
     if (op.op === 'header') expect(op, 'a header op only first').toBe(first)
+    else if (op.op === 'exemplar')
+      expect(encoder.appendExemplar(Buffer.from(op.traceId, 'hex'), Buffer.from(op.spanId, 'hex'))).toBe(true)
     else if (op.op === 'append' || op.op === 'set') {
       const tags = op.tags === null ? null : encodeTags(new Map(op.tags))
       if (typeof tags === 'string') throw new Error(`tags did not encode: ${tags}`)

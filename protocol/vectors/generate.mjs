@@ -6,16 +6,22 @@
 // helpers of vector.mjs; this script checks that names are unique and writes the files.
 // Run: node protocol/vectors/generate.mjs
 import { writeFileSync } from 'node:fs'
+import {
+  exemplarDatagramInvalid,
+  exemplarEventInvalid,
+  exemplarNonCanonical,
+  exemplarValid,
+} from './cases/exemplar.mjs'
 import { datagramInvalid } from './cases/invalid-datagram.mjs'
 import { eventInvalid } from './cases/invalid-event.mjs'
 import { nonCanonical } from './cases/noncanonical.mjs'
 import { valid } from './cases/valid.mjs'
 
 const files = {
-  'valid.json': valid,
-  'noncanonical.json': nonCanonical,
-  'invalid-datagram.json': datagramInvalid,
-  'invalid-event.json': eventInvalid,
+  'valid.json': [...valid, ...exemplarValid],
+  'noncanonical.json': [...nonCanonical, ...exemplarNonCanonical],
+  'invalid-datagram.json': [...datagramInvalid, ...exemplarDatagramInvalid],
+  'invalid-event.json': [...eventInvalid, ...exemplarEventInvalid],
 }
 const seen = new Set()
 for (const [file, vectors] of Object.entries(files)) {

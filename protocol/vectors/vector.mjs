@@ -41,9 +41,17 @@ export const report = (clientId, sequence, flushIntervalMs, inflight) => ({
 })
 export const header = (clientId, sequence) => ({ kind: 'header', clientId, sequence })
 export const bad = (reason) => ({ kind: 'invalid', reason })
+// An event that an exemplar (SPEC §3.4) precedes: its ids as lowercase hex.
+export const withExemplar = (event, traceId, spanId) => ({ ...event, exemplar: { traceId, spanId } })
 export const ok = ev('timing', 'ok', 1)
 
 // Encoder calls that write an item; tags and entries as ordered pairs (map order is on the wire).
+// An event with an exemplar is two calls: the exemplar first, then the event it goes with.
+function encodeOps(item) {
+  const op = encodeOp(item)
+  return item.exemplar === undefined ? [op] : [{ op: 'exemplar', ...item.exemplar }, op]
+}
+
 function encodeOp(item) {
   if (item.kind === 'header') return { op: 'header', clientId: item.clientId, sequence: item.sequence }
   if (item.kind === 'inflight_report') {
@@ -65,7 +73,7 @@ export function vector(name, description, hex, items, reason, canonical, encode)
   const clean = hex.replace(/\s+/g, '')
   if (!/^([0-9a-f]{2})*$/.test(clean)) throw new Error(`${name}: bad hex`)
   const out = { name, description, hex: clean, canonical, items, reason }
-  if (canonical) out.encode = encode ?? items.map(encodeOp)
+  if (canonical) out.encode = encode ?? items.flatMap(encodeOps)
   return out
 }
 export const canon = (name, description, hex, items, encode) =>

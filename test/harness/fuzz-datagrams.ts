@@ -2,6 +2,12 @@
 // StatsD text, from a seeded generator so a failure can be replayed.
 import { BatchEncoder, EVENT_KIND, encodeClientId, encodeName, encodeTags } from '@taskmeter/protocol'
 
+function randomId(random: () => number, bytes: number): Uint8Array {
+  const id = new Uint8Array(bytes)
+  for (let i = 0; i < bytes; i++) id[i] = 1 + Math.floor(random() * 255)
+  return id
+}
+
 function validBatch(random: () => number): Buffer {
   const encoder = new BatchEncoder(1432)
   const events = 1 + Math.floor(random() * 20)
@@ -10,6 +16,8 @@ function validBatch(random: () => number): Buffer {
     const name = encodeName(`fuzz_${Math.floor(random() * 50)}`) as Uint8Array
     const tags = random() < 0.3 ? (encodeTags({ k: String(Math.floor(random() * 5)) }) as Uint8Array) : null
     const value = kind === 1 || kind >= 7 ? random() * 1000 : (random() - 0.5) * 1000
+    // An exemplar before some events (SPEC.md §3.4), so that mutations reach that path too.
+    if (random() < 0.2) encoder.appendExemplar(randomId(random, 16), randomId(random, 8))
     encoder.append(kind, name, value, random() < 0.2 ? 0.5 : 1, tags)
   }
   if (random() < 0.3)

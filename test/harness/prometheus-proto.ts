@@ -1,7 +1,7 @@
 // Decoders for what the agent sends Prometheus, built with protobufjs from the upstream schemas
 // (field numbers as in prometheus/client_model io/prometheus/client/metrics.proto and
-// prometheus/prometheus prompb/types.proto + remote.proto; exemplars and created timestamps left
-// out). Tests only: the agent encodes with its own writer, so this is an independent check.
+// prometheus/prometheus prompb/types.proto + remote.proto; created timestamps and remote-write
+// exemplars left out; google.protobuf.Timestamp declared here under its own field numbers). Tests only: the agent encodes with its own writer, so this is an independent check.
 import protobuf from 'protobufjs'
 
 const METRICS_PROTO = `
@@ -20,8 +20,14 @@ message Histogram {
   optional sint32 schema = 5; optional double zero_threshold = 6; optional uint64 zero_count = 7; optional double zero_count_float = 8;
   repeated BucketSpan negative_span = 9; repeated sint64 negative_delta = 10; repeated double negative_count = 11;
   repeated BucketSpan positive_span = 12; repeated sint64 positive_delta = 13; repeated double positive_count = 14;
+  repeated Exemplar exemplars = 16;
 }
-message Bucket { optional uint64 cumulative_count = 1; optional double cumulative_count_float = 4; optional double upper_bound = 2; }
+message Timestamp { optional int64 seconds = 1; optional int32 nanos = 2; }
+message Exemplar { repeated LabelPair label = 1; optional double value = 2; optional Timestamp timestamp = 3; }
+message Bucket {
+  optional uint64 cumulative_count = 1; optional double cumulative_count_float = 4; optional double upper_bound = 2;
+  optional Exemplar exemplar = 3;
+}
 message BucketSpan { optional sint32 offset = 1; optional uint32 length = 2; }
 message Metric {
   repeated LabelPair label = 1; optional Gauge gauge = 2; optional Counter counter = 3; optional Summary summary = 4;
@@ -57,10 +63,16 @@ export interface Span {
   offset?: number
   length?: number
 }
+export interface DecodedExemplar {
+  label?: Array<{ name?: string; value?: string }>
+  value?: number
+  timestamp?: { seconds?: number; nanos?: number }
+}
 export interface DecodedHistogram {
   sample_count?: number
   sample_sum?: number
-  bucket?: Array<{ cumulative_count?: number; upper_bound?: number }>
+  bucket?: Array<{ cumulative_count?: number; upper_bound?: number; exemplar?: DecodedExemplar }>
+  exemplars?: DecodedExemplar[]
   schema?: number
   zero_threshold?: number
   zero_count?: number
@@ -162,8 +174,10 @@ export function flattenFamilies(families: DecodedFamily[]): Map<string, string> 
         put('_sum', [], metric.summary?.sample_sum)
         put('_count', [], metric.summary?.sample_count)
       } else if (family.type === 'HISTOGRAM') {
+        // An explicit +Inf bucket (sent to carry its exemplar) is the sample_count one below.
         for (const b of metric.histogram?.bucket ?? [])
-          put('_bucket', [['le', String(b.upper_bound ?? 0)]], b.cumulative_count)
+          if (b.upper_bound !== Number.POSITIVE_INFINITY)
+            put('_bucket', [['le', String(b.upper_bound ?? 0)]], b.cumulative_count)
         put('_bucket', [['le', '+Inf']], metric.histogram?.sample_count)
         put('_sum', [], metric.histogram?.sample_sum)
         put('_count', [], metric.histogram?.sample_count)

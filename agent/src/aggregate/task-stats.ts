@@ -3,6 +3,7 @@
 // clients that send no in-flight reports. A plain record: Aggregator owns the rules, except for
 // its --workers delta (delta-bytes.ts), written and applied here beside the fields it carries.
 import type { BucketLayout } from './bucket-layout.js'
+import type { ExemplarStore } from './exemplar-store.js'
 import { type DeltaSink, type DeltaSource, readLabels, writeLabels } from './delta-bytes.js'
 import { applyHistogramDelta, readHistogramState, takeHistogramDelta, writeHistogramState } from './histogram-delta.js'
 import type { LabelPairs } from './labels.js'
@@ -39,6 +40,8 @@ export class TaskStats {
   lastUpdateMs: number
   /** From the mapping rule that named this task (its buckets, its TTL); null = the flags'. */
   settings: SeriesSettings | null = null
+  /** The latest exemplar per `le` bucket, made on the task's first one (exemplar-store.ts); null = none yet. */
+  exemplars: ExemplarStore | null = null
 
   constructor(
     name: string,
@@ -158,6 +161,8 @@ export class TaskStats {
   }
 
   footprintBytes(): number {
-    return 200 + this.histogram.footprintBytes() + this.window.footprintBytes()
+    return (
+      200 + this.histogram.footprintBytes() + this.window.footprintBytes() + (this.exemplars?.footprintBytes() ?? 0)
+    )
   }
 }

@@ -1,5 +1,6 @@
 // Every bad flag or env value is refused with one line naming the flag, and the memory budget.
 import { describe, expect, it } from 'vitest'
+import { exemplarStoreBytes } from '../aggregate/exemplar-store.js'
 import { BASE_PROCESS_BYTES, agentWorstCaseBytes, bytesPerSeries } from './memory-budget.js'
 import { MiB, load, configErrorOf, expectRefused } from './load-config.test-support.js'
 
@@ -109,7 +110,7 @@ describe('loadConfig refuses bad values with one line naming the flag', () => {
 
 describe('loadConfig memory budget', () => {
   const budget = (maxSeries: number, workers = 1, precision = 2, maxScrapeBytes = 64 * MiB): number =>
-    agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
+    agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers, buckets: 12 })
   // The largest --max-series that fits `memory` with the other flags at their defaults.
   const fittingSeries = (memory: number, workers = 1): number => {
     let low = 1
@@ -176,7 +177,8 @@ describe('loadConfig memory budget', () => {
   })
 
   it('counts label text at the protocol limits until the scrape cap bounds it', () => {
-    const series = (n: number): number => BASE_PROCESS_BYTES + n * bytesPerSeries(2)
+    // Each series may hold an exemplar store too: 968 bytes with the 12 default buckets.
+    const series = (n: number): number => BASE_PROCESS_BYTES + n * (bytesPerSeries(2) + exemplarStoreBytes(12))
     // 1 000 series of 4 424 label bytes each, held 6 times; the scrape cap 8 times.
     expect(budget(1000) - series(1000)).toBe(6 * 1000 * 4424 + 8 * 64 * MiB)
     // 100 000 series could carry 420 MiB of labels; a 64 MiB body cannot show more than 64 MiB.

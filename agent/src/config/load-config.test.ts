@@ -3,6 +3,9 @@ import { type Config, DEFAULT_BUCKETS, loadConfig } from './load-config.js'
 import { agentWorstCaseBytes } from './memory-budget.js'
 import { MiB, GiB, load, configErrorOf } from './load-config.test-support.js'
 
+// The worst case of the flags' defaults but --max-series and the number of --buckets.
+const worstAtPrecision2 = (maxSeries: number, buckets: number): number =>
+  agentWorstCaseBytes({ precision: 2, maxSeries, maxScrapeBytes: 64 * MiB, workers: 1, buckets })
 describe('loadConfig defaults', () => {
   it('gives every flag its documented default', () => {
     const config = load([])
@@ -35,6 +38,8 @@ describe('loadConfig defaults', () => {
       stateIntervalSeconds: 30,
       stateDiscardIncompatible: false,
       maxClients: 1024,
+      exemplarTags: null,
+      traceUrlTemplate: null,
       demo: false,
       mode: 'agent',
       loadTest: {
@@ -49,7 +54,7 @@ describe('loadConfig defaults', () => {
         json: false,
       },
       doctor: { agentUrl: null },
-      worstCaseBytes: agentWorstCaseBytes({ precision: 2, maxSeries: 10_000, maxScrapeBytes: 64 * MiB, workers: 1 }),
+      worstCaseBytes: worstAtPrecision2(10_000, 12),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
       remoteWrite: {
         urls: [],
@@ -234,9 +239,7 @@ describe('loadConfig flags and env', () => {
       recvBufferBytes: 0,
       demo: true,
     })
-    expect(config.worstCaseBytes).toBe(
-      agentWorstCaseBytes({ precision: 2, maxSeries: 500, maxScrapeBytes: 64 * MiB, workers: 1 }),
-    )
+    expect(config.worstCaseBytes).toBe(worstAtPrecision2(500, 3))
   })
 
   it('accepts the limits of each range', () => {

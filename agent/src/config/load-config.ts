@@ -17,6 +17,7 @@ import {
   readReceiveOptions,
 } from './receive-options.js'
 import { type StatsdConfig, addStatsdOptions, readStatsdOptions } from './statsd-options.js'
+import { type ExemplarConfig, addExemplarOptions, readExemplarOptions } from './exemplar-options.js'
 import { type StateConfig, addStateOptions, readStateOptions } from './state-options.js'
 import { type LogConfig, addLogOptions, readLogOptions } from './log-options.js'
 import { AGENT_VERSION } from '../version.js'
@@ -27,7 +28,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export const DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
 
-export interface Config extends StatsdConfig, ReceiveConfig, StateConfig, SenderTrackingConfig, LogConfig {
+export interface Config
+  extends StatsdConfig,
+    ReceiveConfig,
+    StateConfig,
+    SenderTrackingConfig,
+    ExemplarConfig,
+    LogConfig {
   /** --config: the YAML file read at start (and again on reload); null = none. */
   readonly configPath: string | null
   /** --check-config: validate, print a summary and exit. */
@@ -134,7 +141,9 @@ function buildCommand(): Command {
     )
     .addOption(new Option('--check-config', 'check the config and mapping files, print a summary, exit 0 or 2'))
   const full = addDoctorOptions(
-    addLoadTestOptions(addFleetOptions(addStatsdOptions(addLogOptions(addStateOptions(addReceiveOptions(command)))))),
+    addLoadTestOptions(
+      addFleetOptions(addExemplarOptions(addStatsdOptions(addLogOptions(addStateOptions(addReceiveOptions(command)))))),
+    ),
   )
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
@@ -179,7 +188,8 @@ export function loadConfig(
     1024 * 1024,
     2 ** 40,
   )
-  const worst = agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers })
+  const buckets = Object.freeze(parseBuckets(from('buckets', '--buckets'), str('buckets')))
+  const worst = agentWorstCaseBytes({ precision, maxSeries, maxScrapeBytes, workers, buckets: buckets.length })
   if (worst > maxMemoryBytes) {
     const withWorkers = workers > 1 ? ` and --workers ${workers}` : ''
     const flags = `--precision ${precision} with --max-series ${maxSeries}, --max-scrape-bytes ${formatMiB(maxScrapeBytes)}${withWorkers}`
@@ -199,7 +209,7 @@ export function loadConfig(
     udpHost: parseHost(from('udpHost', '--udp-host'), str('udpHost')),
     windowSeconds: parseInteger(from('window', '--window'), str('window'), 1, 3600),
     precision,
-    buckets: Object.freeze(parseBuckets(from('buckets', '--buckets'), str('buckets'))),
+    buckets,
     logLevel: parseChoice(from('logLevel', '--log-level'), str('logLevel'), LOG_LEVELS),
     prometheusUrl:
       o.prometheusUrl === undefined ? null : parseUrl(from('prometheusUrl', '--prometheus-url'), str('prometheusUrl')),
@@ -220,6 +230,7 @@ export function loadConfig(
     ...readFleetOptions(command, env),
     ...readStatsdOptions(o, parsed.configFile, parsed.label),
     ...readReceiveOptions(o, parsed.label),
+    ...readExemplarOptions(o, parsed.label),
     ...readStateOptions(o, parsed.label),
     ...readLogOptions(o, parsed.label, stdoutIsTty),
     configPath: typeof o.config === 'string' ? o.config : null,

@@ -9,6 +9,7 @@
 // counts under 16 only, so it lowers a typical busy task (~6 KB), not this bound.
 import { MAX_NAME_BYTES, MAX_TAGS, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES } from '@taskmeter/protocol'
 import { BucketLayout } from '../aggregate/bucket-layout.js'
+import { exemplarStoreBytes } from '../aggregate/exemplar-store.js'
 import { SLOT_COUNT } from '../aggregate/sliding-window.js'
 
 const BUSY_OCTAVES = 8
@@ -50,6 +51,8 @@ export interface AgentBudget {
   maxSeries: number
   maxScrapeBytes: number
   workers: number
+  /** The `le` bounds of --buckets: a task that gets exemplars holds one slot per bucket. */
+  buckets: number
 }
 
 /**
@@ -59,7 +62,9 @@ export interface AgentBudget {
  */
 export function agentWorstCaseBytes(budget: AgentBudget): number {
   const labelText = Math.min(budget.maxScrapeBytes, budget.maxSeries * MAX_LABEL_TEXT_PER_SERIES)
-  const perProcess = worstCaseBytes(budget.precision, budget.maxSeries) + LABEL_COPIES * labelText
+  // Every task may hold exemplars (exemplar-store.ts); a mapping rule's own bounds are not known here.
+  const exemplars = budget.maxSeries * exemplarStoreBytes(budget.buckets)
+  const perProcess = worstCaseBytes(budget.precision, budget.maxSeries) + LABEL_COPIES * labelText + exemplars
   const processes = budget.workers > 1 ? budget.workers + 1 : 1
   return processes * perProcess + SCRAPE_COPIES * budget.maxScrapeBytes
 }

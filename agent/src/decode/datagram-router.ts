@@ -13,6 +13,8 @@ import { SeriesMapping } from './series-mapping.js'
 import type { MetricMapper } from '../mapping/metric-mapper.js'
 import type { StatsdTagFormat } from './statsd-tag-formats.js'
 import { DEFAULT_MAX_CLIENTS, SenderSequences } from './sender-sequences.js'
+import type { ExemplarRecorder } from '../aggregate/exemplar-recorder.js'
+import { StatsdExemplars } from './statsd-exemplar-tags.js'
 
 export interface RouterOptions {
   /** The mapping file's rules; absent or null = names as sent. */
@@ -28,6 +30,10 @@ export interface RouterOptions {
    * shared socket (dgram --workers), each a share of every sender's datagrams, which would look lost.
    */
   readonly trackSenders?: boolean
+  /** Where exemplars go (protocol type 11, --exemplar-tags); absent or null = read and not kept. */
+  readonly exemplars?: ExemplarRecorder | null
+  /** --exemplar-tags: the DogStatsD tag keys of the trace and span id; absent or null = those are labels. */
+  readonly exemplarTags?: readonly [string, string] | null
 }
 
 export class DatagramRouter {
@@ -35,6 +41,8 @@ export class DatagramRouter {
   readonly statsdStats = new StatsdStats()
   /** Loss per sender; counts nothing when trackSenders is false. */
   readonly senders: SenderSequences
+  /** Where this router's exemplars go; null when it keeps none. */
+  readonly exemplars: ExemplarRecorder | null
   private readonly rejects: RejectLog
   private readonly protocolSink: ProtocolSink
   private readonly statsdSink: StatsdSink
@@ -48,9 +56,14 @@ export class DatagramRouter {
     this.rejects = new RejectLog(logger)
     this.senders = new SenderSequences(options.maxClients ?? DEFAULT_MAX_CLIENTS)
     const tracked = options.trackSenders === false ? null : this.senders
-    this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects, tracked)
+    const recorder = options.exemplars ?? null
+    this.exemplars = recorder
+    this.protocolSink = new ProtocolSink(aggregator, this.stats, this.rejects, tracked, recorder)
     const formats = options.tagFormats === undefined ? undefined : new Set(options.tagFormats)
-    this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects, null, formats)
+    const tags = options.exemplarTags ?? null
+    const exemplars =
+      tags === null || recorder === null ? null : new StatsdExemplars(tags, recorder, this.stats, this.rejects)
+    this.statsdSink = new StatsdSink(aggregator, this.stats, this.statsdStats, this.rejects, null, formats, exemplars)
     this.turnOpen = false
     this.mapProtocol = options.mapProtocol === true
     this.setMapper(options.mapper ?? null)

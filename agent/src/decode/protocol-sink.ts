@@ -13,6 +13,7 @@ import {
 } from '@taskmeter/protocol'
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { CustomKind, CustomSeries } from '../aggregate/custom-series.js'
+import type { ExemplarRecorder } from '../aggregate/exemplar-recorder.js'
 import { hashSetMember } from '../aggregate/set-members.js'
 import type { ClientReport } from '../aggregate/inflight-registry.js'
 import type { TaskStats } from '../aggregate/task-stats.js'
@@ -57,12 +58,21 @@ export class ProtocolSink implements EventSink {
   private readonly entryKey: EventView = createEventView()
   /** Loss per sender from v1.1 headers; null: headers are read and not tracked. */
   private readonly senders: SenderSequences | null
+  /** Where a request's exemplar (SPEC.md §3.4) goes; null: exemplars are read and not kept. */
+  private readonly exemplars: ExemplarRecorder | null
 
-  constructor(aggregator: Aggregator, stats: DecodeStats, rejects: RejectLog, senders: SenderSequences | null = null) {
+  constructor(
+    aggregator: Aggregator,
+    stats: DecodeStats,
+    rejects: RejectLog,
+    senders: SenderSequences | null = null,
+    exemplars: ExemplarRecorder | null = null,
+  ) {
     this.aggregator = aggregator
     this.stats = stats
     this.rejects = rejects
     this.senders = senders
+    this.exemplars = exemplars
     this.cacheLimit = Math.max(1024, aggregator.maxSeries * 2)
     this.report = null
   }
@@ -143,6 +153,7 @@ export class ProtocolSink implements EventSink {
         const task = this.resolveTask(buf, event)
         if (task === null) return
         this.aggregator.recordRequest(task, value, kind === EVENT_KIND.task_end_error, weight)
+        if (event.hasExemplar) this.exemplars?.recordTask(task, value, event.exemplarIds)
         if (kind !== EVENT_KIND.timing) this.aggregator.taskEnded(task)
         return
       }

@@ -32,6 +32,7 @@ import {
 import { statsdLineName, statsdLineTagPairs } from './statsd-line-tags.js'
 import { StatsdSeriesCache } from './statsd-series-cache.js'
 import type { StatsdStats } from './statsd-stats.js'
+import type { StatsdExemplars } from './statsd-exemplar-tags.js'
 import type { StatsdTagFormats } from './statsd-tag-formats.js'
 
 const NEWLINE = 0x0a
@@ -67,6 +68,8 @@ export class StatsdSink {
   private readonly sets: StatsdSeriesCache<CustomSeries | AgentDropReason | MappedOut>
   /** The mapping file's rules (--mapping-config); null = names are used as sent. */
   private mapping: SeriesMapping | null
+  /** --exemplar-tags: trace and span tags of timer, h and d lines become an exemplar; null = they are labels. */
+  private readonly exemplars: StatsdExemplars | null
 
   constructor(
     aggregator: Aggregator,
@@ -75,9 +78,11 @@ export class StatsdSink {
     rejects: RejectLog,
     mapping: SeriesMapping | null = null,
     tagFormats?: StatsdTagFormats,
+    exemplars: StatsdExemplars | null = null,
   ) {
     this.aggregator = aggregator
     this.mapping = mapping
+    this.exemplars = exemplars
     this.line = new StatsdLine(tagFormats)
     this.events = decodeStats.eventsByKind
     this.stats = stats
@@ -155,10 +160,13 @@ export class StatsdSink {
     const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
     const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
     this.events[TIMING] = (this.events[TIMING] ?? 0) + (last - first)
+    // Before the lookup: the series key and labels are the tags without the exemplar's.
+    const exemplar = this.exemplars?.cut(buf, line.segments, s) === true
     const task = this.resolveTask(buf, s)
     if (task === null) return
     const weight = weightOf(line.rates[s] ?? 0)
     for (let v = first; v < last; v++) this.aggregator.recordRequest(task, line.values[v] ?? 0, false, weight)
+    if (exemplar) this.exemplars?.record(task, line.values[last - 1] ?? 0)
   }
 
   private applyCounter(buf: Uint8Array, s: number): void {
@@ -195,6 +203,8 @@ export class StatsdSink {
     const first = line.segments[s * SEGMENT_FIELDS + SEG_FIRST_VALUE] ?? 0
     const last = first + (line.segments[s * SEGMENT_FIELDS + SEG_VALUE_COUNT] ?? 0)
     this.events[HISTOGRAM] = (this.events[HISTOGRAM] ?? 0) + (last - first)
+    // User histograms keep no exemplar (they have no classic buckets to put one on), but the ids are no labels either.
+    if (this.exemplars !== null) this.exemplars.cut(buf, line.segments, s)
     const series = this.resolveCustom('histogram', this.histograms, buf, s)
     if (series === null) return
     const weight = weightOf(line.rates[s] ?? 0)

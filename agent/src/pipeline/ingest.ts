@@ -4,6 +4,7 @@
 import type { Aggregator } from '../aggregate/aggregator.js'
 import type { Config } from '../config/load-config.js'
 import { DatagramRouter } from '../decode/datagram-router.js'
+import { ExemplarRecorder } from '../aggregate/exemplar-recorder.js'
 import { TurnBatch } from '../decode/turn-batch.js'
 import { type ReaderChoice, type UdpReader, chooseUdpReader } from '../ingest/choose-reader.js'
 import type { DatagramListener } from '../ingest/datagram-listener.js'
@@ -79,6 +80,8 @@ export async function startIngest(
     maxClients: config.maxClients,
     // --workers on one shared dgram socket: each shard reads a share of every sender's datagrams.
     trackSenders: config.workers === 1 || placement.reusePort,
+    exemplars: new ExemplarRecorder(config.buckets),
+    exemplarTags: config.exemplarTags,
   })
   const tcp =
     config.tcpPort === null
@@ -123,6 +126,7 @@ export async function startIngest(
       aggregator,
       tcp: tcp?.stats ?? null,
       senders: router.senders,
+      exemplars: router.exemplars,
     },
     kernelDrops,
     isBound: () => listeners.every((listener) => listener.isBound),

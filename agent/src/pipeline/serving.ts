@@ -111,6 +111,7 @@ export async function startServing(config: Config, parts: ServingParts, topology
     aggregator,
     renderer,
     refresh: topology.refresh,
+    traceUrlTemplate: config.traceUrlTemplate,
     agentInfo: () => ({
       version: AGENT_VERSION,
       datagrams_received: topology.counters.decode.datagramsReceived,

@@ -4,6 +4,7 @@
 // in order, so that adding a counter stays one declaration in its stage's file.
 import type { Aggregator } from '../aggregate/aggregator.js'
 import { aggregatorFigures } from '../aggregate/self-figures.js'
+import { type ExemplarRecorder, exemplarFigures } from '../aggregate/exemplar-recorder.js'
 import type { DecodeStats } from '../decode/decode-stats.js'
 import { SenderSequences } from '../decode/sender-sequences.js'
 import { StatsdStats } from '../decode/statsd-stats.js'
@@ -22,6 +23,8 @@ export interface PipelineParts {
   readonly tcp?: TcpStats | null
   /** Loss per sender (protocol v1.1 headers); absent (the in-process monitor): listed at 0. */
   readonly senders?: SenderSequences
+  /** Exemplars kept by the decode stage; absent or null (the in-process monitor): counted 0. */
+  readonly exemplars?: ExemplarRecorder | null
 }
 
 export interface AgentParts extends PipelineParts {
@@ -60,6 +63,7 @@ export function pipelineSelfMetrics(parts: PipelineParts): SelfMetric[] {
     ...(parts.senders ?? new SenderSequences(1)).selfMetrics,
     ...statsd.selfMetrics,
     ...aggregatorFigures(parts.aggregator),
+    ...exemplarFigures(parts.exemplars ?? null, parts.aggregator.tasks),
     ...(parts.tcp ?? new TcpStats()).selfMetrics,
   ]
 }

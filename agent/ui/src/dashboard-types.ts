@@ -21,6 +21,18 @@ export interface TaskSnapshot {
   rps: number
   latency_ms: LatencyMs
   window: { rps: number; requests: number; errors: number; error_rate: number; latency_ms: LatencyMs }
+  /** The slowest exemplar inside the window, when the task has one. */
+  exemplar?: TaskExemplar
+}
+
+/** A request's trace (the agent keeps the latest per bucket); `timestamp` in ms since the epoch. */
+export interface TaskExemplar {
+  value_ms: number
+  trace_id: string
+  span_id: string
+  timestamp: number
+  /** --trace-url-template filled in; absent without the flag. */
+  url?: string
 }
 
 export interface DashboardSnapshot {

@@ -1,6 +1,7 @@
 // The overview of every task in the latest poll (busiest first, at most MAX_ROWS rows): req/s,
 // active, error rate and window percentiles. Clicking a row selects the task.
 import type { TaskSnapshot } from './dashboard-types.js'
+import { exemplarLink } from './exemplar-link.js'
 import { formatCount, formatMs, formatPercent, formatRate } from './number-format.js'
 
 const MAX_ROWS = 200
@@ -43,6 +44,9 @@ export class TaskTable {
         cell.textContent = text
         row.append(cell)
       }
+      // The slowest exemplar's trace, beside the task's name.
+      const link = exemplarLink(task.exemplar)
+      if (link !== null) row.firstElementChild?.append(' ', link)
       rows.append(row)
     }
     this.body.replaceChildren(rows)

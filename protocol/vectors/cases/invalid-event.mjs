@@ -15,11 +15,11 @@ export const eventInvalid = [
     ['shape_inflight_four', 'an in-flight report must have exactly 5 elements', '94 09 a2 6964 00 01'],
   ]),
   ...rejectedEach('bad_type', [
-    ['type_future', 'type 11 (a later v1 type) is skipped', '93 0b a1 61 05'],
+    ['type_future', 'type 12 (a later v1 type) is skipped', '93 0c a1 61 05'],
     [
       'type_future_five_elements',
       'a later type with rate and tags is skipped whole',
-      '95 0b a1 61 05 c0 81 a1 6b a1 76',
+      '95 0c a1 61 05 c0 81 a1 6b a1 76',
     ],
     ['type_negative', 'type -1', '93 ff a1 61 05'],
     ['type_str', 'type as a str', '93 a1 31 a1 61 05'],
@@ -180,7 +180,7 @@ export const eventInvalid = [
   vector(
     'several_rejected_in_a_row',
     'three different event reasons, then a valid event',
-    P + '92 01 a1 61  93 0b a1 61 05  93 01 a0 05' + OK,
+    P + '92 01 a1 61  93 0c a1 61 05  93 01 a0 05' + OK,
     [bad('bad_shape'), bad('bad_type'), bad('bad_name'), ok],
     null,
     false,

@@ -4,7 +4,9 @@ import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { MetricsAuth } from '../../config/metrics-auth.js'
 import type { Logger } from '../../logger.js'
 import { type MetricsRenderer, PROMETHEUS_CONTENT_TYPE } from '../prometheus/metrics-renderer.js'
-import { PROTOBUF_CONTENT_TYPE, prefersProtobuf } from '../prometheus/protobuf-exposition.js'
+import { OPENMETRICS_CONTENT_TYPE } from '../prometheus/openmetrics-format.js'
+import { PROTOBUF_CONTENT_TYPE } from '../prometheus/protobuf-exposition.js'
+import { negotiateScrapeFormat } from '../prometheus/scrape-format.js'
 import { buildDashboard } from '../ui/dashboard-snapshot.js'
 import { bytesAnswer, jsonAnswer, textAnswer } from './http-answer.js'
 import { HEALTH_PATHS, READY_PATHS } from './http-hardening.js'
@@ -28,6 +30,8 @@ export interface HttpServerOptions {
   refresh?: (() => Promise<void>) | null
   /** POST /-/reload (Prometheus' route for it): re-reads the config files; absent = 404. */
   reload?: () => { readonly ok: boolean; readonly message: string }
+  /** --trace-url-template: the link of each task's exemplar in /dashboard; absent or null = no link. */
+  traceUrlTemplate?: string | null
 }
 
 // `?task=a,b` and `?task=a&task=b` both mean "a and b", each once; no task (or empty) means all.
@@ -42,10 +46,21 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
   const refresh = options.refresh ?? null
 
   routes.get('/metrics', async (request) => {
-    // Protobuf (with native histograms) when the scraper asks for it first.
-    const protobuf = prefersProtobuf(request.headers.accept)
-    const body = protobuf ? await options.renderer.renderProtobuf() : await options.renderer.renderBody()
-    const type = protobuf ? PROTOBUF_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE
+    // Protobuf (with native histograms) or OpenMetrics (with exemplars) when the scraper ranks it first.
+    const format = negotiateScrapeFormat(request.headers.accept)
+    const renderer = options.renderer
+    const body =
+      format === 'protobuf'
+        ? await renderer.renderProtobuf()
+        : format === 'openmetrics'
+          ? await renderer.renderOpenMetricsBody()
+          : await renderer.renderBody()
+    const type =
+      format === 'protobuf'
+        ? PROTOBUF_CONTENT_TYPE
+        : format === 'openmetrics'
+          ? OPENMETRICS_CONTENT_TYPE
+          : PROMETHEUS_CONTENT_TYPE
     if (!acceptsGzip(request.headers['accept-encoding']))
       return bytesAnswer(200, body, type, { vary: 'Accept-Encoding' })
     return bytesAnswer(200, await gzipBody(body), type, { vary: 'Accept-Encoding', 'content-encoding': 'gzip' })
@@ -53,7 +68,7 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
 
   routes.get('/dashboard', async () => {
     if (refresh !== null) await refresh()
-    return jsonAnswer(200, buildDashboard(options.aggregator, options.agentInfo()))
+    return jsonAnswer(200, buildDashboard(options.aggregator, options.agentInfo(), options.traceUrlTemplate ?? null))
   })
 
   routes.get('/report', async (request) => {

@@ -3,6 +3,7 @@
 // custom-family-source.ts, runtime-families.ts, self-family-source.ts) walk their state once per
 // render and call a sink; the sinks encode (text-family-encoder.ts: text format 0.0.4;
 // metric-family-encoder.ts: MetricFamily messages; push/time-series-encoder.ts: TimeSeries).
+import type { ExemplarStore } from '../../aggregate/exemplar-store.js'
 import type { NativeBuckets } from './native-histogram.js'
 import type { RenderPause } from './render-pause.js'
 
@@ -48,7 +49,9 @@ export interface FamilySink {
   ): void
   /**
    * Classic buckets: cumulative counts at upper bounds `bounds` (the +Inf bucket is `count`);
-   * native: the series' sparse buckets, or null for a classic-only histogram.
+   * native: the series' sparse buckets, or null for a classic-only histogram. `exemplars`: the
+   * latest exemplar per classic bucket (one slot per bound, then +Inf; values in ms), or null;
+   * the formats that carry exemplars (OpenMetrics, protobuf) write them, the others ignore them.
    */
   histogram(
     labels: SeriesLabels,
@@ -57,6 +60,7 @@ export interface FamilySink {
     bounds: ArrayLike<number>,
     cumulative: ArrayLike<number>,
     native: NativeBuckets | null,
+    exemplars?: ExemplarStore | null,
   ): void
   /** Ends the last family. */
   end(): void

@@ -1,7 +1,9 @@
 // FamilySink → length-delimited io.prometheus.client.MetricFamily messages, the protobuf exposition
 // format (`application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;
 // encoding=delimited`). Field numbers: prometheus/client_model io/prometheus/client/metrics.proto.
+import type { ExemplarStore } from '../../aggregate/exemplar-store.js'
 import type { FamilySink, FamilyType, SeriesLabels } from './family-sink.js'
+import { BUCKET_EXEMPLAR_FIELD, HISTOGRAM_EXEMPLARS_FIELD, writeExemplarMessage } from './protobuf-exemplars.js'
 import { NATIVE_ZERO_THRESHOLD, type NativeBuckets, forEachSpan } from './native-histogram.js'
 import { ProtobufWriter, varintSize } from './protobuf-writer.js'
 import type { SeriesBytesSink } from './series-bytes.js'
@@ -150,20 +152,31 @@ export class MetricFamilyEncoder implements FamilySink, SeriesBytesSink {
     bounds: ArrayLike<number>,
     cumulative: ArrayLike<number>,
     native: NativeBuckets | null,
+    exemplars?: ExemplarStore | null,
   ): void {
     const w = this.writer
+    const held = exemplars ?? null
     this.beginMetric(labels, 2)
     w.begin(7, 2)
     w.uintField(1, count)
     w.doubleField(2, sum)
-    // Classic buckets; the +Inf bucket is implicit (sample_count), as client_golang sends it.
-    for (let i = 0; i < bounds.length; i++) {
+    // Classic buckets; the +Inf bucket is implicit (sample_count), as client_golang sends it, unless
+    // it has an exemplar to carry (client_golang then writes it too).
+    const n = bounds.length
+    for (let i = 0; i <= n; i++) {
+      if (i === n && (held === null || !held.has(n))) break
       w.begin(3, 1)
-      w.uintField(1, cumulative[i] ?? 0)
-      w.doubleField(2, bounds[i] ?? 0)
+      w.uintField(1, i === n ? count : (cumulative[i] ?? 0))
+      w.doubleField(2, i === n ? Number.POSITIVE_INFINITY : (bounds[i] ?? 0))
+      if (held?.has(i) === true) writeExemplarMessage(w, BUCKET_EXEMPLAR_FIELD, held, i)
       w.end()
     }
-    if (native !== null) writeNative(w, native, this.writeSpan, 5, 6, 7, 13)
+    if (native !== null) {
+      writeNative(w, native, this.writeSpan, 5, 6, 7, 13)
+      // The same records for the native histogram, which takes a list (its buckets have no field for one).
+      if (held !== null)
+        for (let i = 0; i <= n; i++) if (held.has(i)) writeExemplarMessage(w, HISTOGRAM_EXEMPLARS_FIELD, held, i)
+    }
     w.end()
     w.end()
   }

@@ -2,7 +2,9 @@
 // scrape time, nothing per event) into the encoder of the answer (text, protobuf, remote write),
 // plus the process_* and nodejs_* families (runtime-families.ts). A text or protobuf scrape copies the series
 // of tasks that did not change from its previous body (task-series-cache.ts); the self and
-// process families are encoded at every scrape.
+// process families are encoded at every scrape. OpenMetrics scrapes (what Prometheus asks for by
+// default, and the text format that carries exemplars) go through the same text walk, switched to
+// OpenMetrics: one body is held whichever text format is scraped, and a switch renders afresh.
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { SelfMetric } from '../../self-metrics/self-metric.js'
 import type { SelfMetrics } from '../../self-metrics/self-registry.js'
@@ -45,6 +47,7 @@ export class MetricsRenderer {
   private readonly text: TextFamilyEncoder
   private readonly protobuf: ProtobufExposition
   private readonly textRender = new SharedRender<Buffer>()
+  private readonly openMetricsRender = new SharedRender<Buffer>()
   private readonly protobufRender = new SharedRender<Buffer>()
   private readonly writersInUse = new Serial()
   /** Protobuf scrapes and remote write share the family sources' scratch: one at a time. */
@@ -98,9 +101,14 @@ export class MetricsRenderer {
     return parts
   }
 
-  /** The families as one buffer; the parts are views the next render reuses. */
-  private ownBytes(withRuntime: boolean): Promise<Buffer> {
+  /** The families as one buffer, in text 0.0.4 or OpenMetrics; the parts are views the next render reuses. */
+  private ownBytes(withRuntime: boolean, openMetrics = false): Promise<Buffer> {
     return this.writersInUse.run(async () => {
+      if (this.text.openMetrics !== openMetrics) {
+        // The last body's series are in the other format: nothing of it can be copied.
+        this.text.openMetrics = openMetrics
+        this.textSources.cache.forget()
+      }
       const pause = new RenderPause()
       const parts = await this.renderOwnParts(pause, withRuntime)
       const body = await joinParts(parts, pause)
@@ -129,6 +137,17 @@ export class MetricsRenderer {
     return this.textRender.run(async () => {
       if (this.refresh !== null) await this.refresh()
       return this.ownBytes(true)
+    })
+  }
+
+  /**
+   * GET /metrics as OpenMetrics 1.0 text: the families of renderBody(), with exemplars on the task
+   * histograms' buckets and `# EOF` at the end.
+   */
+  renderOpenMetricsBody(): Promise<Buffer> {
+    return this.openMetricsRender.run(async () => {
+      if (this.refresh !== null) await this.refresh()
+      return this.ownBytes(true, true)
     })
   }
 

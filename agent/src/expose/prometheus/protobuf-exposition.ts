@@ -5,41 +5,18 @@ import type { FamilySource } from './family-sink.js'
 import { emitAll } from './family-sources.js'
 import { MetricFamilyEncoder } from './metric-family-encoder.js'
 import { RenderPause, joinParts } from './render-pause.js'
+import { negotiateScrapeFormat } from './scrape-format.js'
 
 export const PROTOBUF_CONTENT_TYPE =
   'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'
 
 /**
- * True when the Accept header ranks the delimited MetricFamily protobuf at least as high as the
- * text format (q-values, RFC 9110 §12.5.1). Prometheus sends it first with no q; a scraper that
- * asks for text/plain or any type keeps getting text.
+ * True when the Accept header ranks the delimited MetricFamily protobuf above the text formats
+ * (q-values, RFC 9110 §12.5.1; scrape-format.ts). Prometheus sends it first when native
+ * histograms are on; a scraper that asks for text/plain or any type keeps getting text.
  */
 export function prefersProtobuf(accept: string | undefined): boolean {
-  if (accept === undefined || accept === '') return false
-  let protobufQ = 0
-  let textQ = 0
-  for (const range of accept.split(',')) {
-    const parts = range.split(';').map((p) => p.trim())
-    const type = (parts[0] ?? '').toLowerCase()
-    let q = 1
-    let proto = ''
-    let encoding = ''
-    for (let i = 1; i < parts.length; i++) {
-      const [key, value] = (parts[i] as string).split('=').map((s) => s.trim()) as [string, string | undefined]
-      if (key === 'q') q = Number(value)
-      else if (key === 'proto') proto = value ?? ''
-      else if (key === 'encoding') encoding = value ?? ''
-    }
-    if (!(q >= 0)) q = 0
-    if (
-      type === 'application/vnd.google.protobuf' &&
-      proto === 'io.prometheus.client.MetricFamily' &&
-      encoding === 'delimited'
-    )
-      protobufQ = Math.max(protobufQ, q)
-    else if (type === 'text/plain' || type === 'text/*' || type === '*/*') textQ = Math.max(textQ, q)
-  }
-  return protobufQ > 0 && protobufQ >= textQ
+  return negotiateScrapeFormat(accept) === 'protobuf'
 }
 
 /** The delimited MetricFamily stream of every family (one reused buffer; the answer is a copy). */

@@ -193,7 +193,11 @@ export class TaskFamilySource {
       this.readTask(task, k, bounds)
       cache?.settle(k, totals)
       const count = task.histogram.totalCount
-      sink.histogram(labels[k] as SeriesLabels, count, task.sumMs / 1000, bounds.seconds, bounds.cumulative, native)
+      // A store whose slots follow other bounds (a reload changed them; it is remade on the next exemplar) is left out.
+      const held = task.exemplars
+      const exemplars = held !== null && held.slots === bounds.seconds.length + 1 ? held : null
+      const sum = task.sumMs / 1000
+      sink.histogram(labels[k] as SeriesLabels, count, sum, bounds.seconds, bounds.cumulative, native, exemplars)
     }
     cache?.endFamily(n)
 

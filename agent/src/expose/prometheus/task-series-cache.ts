@@ -243,6 +243,12 @@ export class TaskSeriesCache {
     this.sink = null
   }
 
+  /** Drops the previous body: the next render encodes every task (its sink writes another format now). */
+  forget(): void {
+    this.previous.body = null
+    this.previous.tasks = []
+  }
+
   /** Bytes held for the next render: the previous body, its tasks' figures and offsets. */
   bytes(): number {
     const perTask = this.previousIndex.byteLength + this.sameCounts.byteLength * 4

@@ -2,9 +2,13 @@
 // as bytes in a TextWriter kept across scrapes: a series' label text is escaped and encoded once
 // (cached on its SeriesLabels), sample names and trailing labels (`le`, `quantile`, `status`) once
 // per family or per value, so a sample line is five copies and a number. Native buckets are left
-// out: the text format cannot carry them.
+// out: the text format cannot carry them. With `openMetrics`, the same lines are OpenMetrics 1.0
+// text (openmetrics-format.ts: other family headers, exemplars on buckets, `# EOF`); the switch is
+// read once per family and per histogram, so that the 0.0.4 loops stay as they are.
+import type { ExemplarStore } from '../../aggregate/exemplar-store.js'
 import type { FamilySink, FamilyType, SeriesLabels } from './family-sink.js'
 import type { NativeBuckets } from './native-histogram.js'
+import { OPENMETRICS_EOF, openMetricsHeader, writeExemplar } from './openmetrics-format.js'
 import { escapeLabelValue, familyHeader, formatNumber } from './prometheus-format.js'
 import type { SeriesBytesSink } from './series-bytes.js'
 import { TextWriter } from './text-writer.js'
@@ -92,6 +96,8 @@ class KeyLabels {
 
 export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
   readonly writer = new TextWriter()
+  /** OpenMetrics 1.0 rather than text format 0.0.4; switched between bodies only. */
+  openMetrics: boolean
   /** Where each family's first sample line starts: the body is one stream, so that is final. */
   private readonly starts: number[] = []
   private familyName = ''
@@ -100,6 +106,10 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
   private readonly extras = new Map<string, Map<string, TrailingLabel>>()
   private readonly quantiles = new KeyLabels('quantile')
   private readonly bounds = new KeyLabels('le')
+
+  constructor(openMetrics = false) {
+    this.openMetrics = openMetrics
+  }
 
   /** Starts a new body (the bytes of the previous one are reused). */
   reset(): void {
@@ -134,7 +144,7 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
   }
 
   family(name: string, help: string, type: FamilyType): void {
-    this.writer.utf8(familyHeader(name, type, help))
+    this.writer.utf8(this.openMetrics ? openMetricsHeader(name, type, help) : familyHeader(name, type, help))
     this.starts.push(this.writer.position)
     this.familyName = name
     this.base = sampleName(name)
@@ -172,6 +182,12 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
 
   /** `name{labels,extra} value\n`, `name{extra} value\n` or `name value\n`. */
   private line(name: SampleName, labels: Buffer, extra: TrailingLabel | null, value: number): void {
+    this.sample(name, labels, extra, value)
+    this.writer.byte(NEWLINE)
+  }
+
+  /** A line without its newline. */
+  private sample(name: SampleName, labels: Buffer, extra: TrailingLabel | null, value: number): void {
     const w = this.writer
     if (labels.length > 0) {
       w.bytes(name.open)
@@ -182,7 +198,6 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
       w.bytes(extra === null ? SPACE : extra.alone)
     }
     w.number(value)
-    w.byte(NEWLINE)
   }
 
   value(labels: SeriesLabels, extraName: string | null, extraValue: string | null, value: number): void {
@@ -212,15 +227,40 @@ export class TextFamilyEncoder implements FamilySink, SeriesBytesSink {
     bounds: ArrayLike<number>,
     cumulative: ArrayLike<number>,
     _native: NativeBuckets | null,
+    exemplars?: ExemplarStore | null,
   ): void {
     const text = labelText(labels)
     const names = this.names()
     const les = this.bounds.of(bounds)
-    for (let i = 0; i < les.length; i++) this.line(names.bucket, text, les[i] as TrailingLabel, cumulative[i] ?? 0)
-    this.line(names.bucket, text, INF, count)
+    if (this.openMetrics && exemplars !== null && exemplars !== undefined)
+      this.bucketsWithExemplars(names.bucket, text, les, cumulative, count, exemplars)
+    else {
+      for (let i = 0; i < les.length; i++) this.line(names.bucket, text, les[i] as TrailingLabel, cumulative[i] ?? 0)
+      this.line(names.bucket, text, INF, count)
+    }
     this.line(names.sum, text, null, sum)
     this.line(names.count, text, null, count)
   }
 
-  end(): void {}
+  // The `_bucket` lines (the +Inf one last, in the store's last slot), each with its exemplar if held.
+  private bucketsWithExemplars(
+    bucket: SampleName,
+    text: Buffer,
+    les: readonly TrailingLabel[],
+    cumulative: ArrayLike<number>,
+    count: number,
+    exemplars: ExemplarStore,
+  ): void {
+    const w = this.writer
+    for (let i = 0; i <= les.length; i++) {
+      const last = i === les.length
+      this.sample(bucket, text, last ? INF : (les[i] as TrailingLabel), last ? count : (cumulative[i] ?? 0))
+      if (exemplars.has(i)) writeExemplar(w, exemplars, i)
+      w.byte(NEWLINE)
+    }
+  }
+
+  end(): void {
+    if (this.openMetrics) this.writer.bytes(OPENMETRICS_EOF)
+  }
 }

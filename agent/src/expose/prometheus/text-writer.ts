@@ -9,6 +9,8 @@
 // run is long, so the one copy of them is the final join (render-pause.ts joinParts).
 
 const CHUNK_BYTES = 1024 * 1024
+// ASCII of the lowercase hex digits, for trace and span ids (W3C trace context writes them so).
+const HEX_DIGITS = Buffer.from('0123456789abcdef')
 // Runs of an earlier body shorter than this are copied rather than borrowed: a view per short run
 // would cost more than its bytes.
 const BORROW_MIN_BYTES = 4096
@@ -130,6 +132,19 @@ export class TextWriter {
   utf8(text: string): void {
     this.ensure(text.length * 3)
     this.length += this.buf.write(text, this.length, 'utf8')
+  }
+
+  /** bytes[start, start + count) as lowercase hex, two digits a byte. */
+  hex(bytes: Uint8Array, start: number, count: number): void {
+    this.ensure(count * 2)
+    const buf = this.buf
+    let at = this.length
+    for (let i = start; i < start + count; i++) {
+      const b = bytes[i] ?? 0
+      buf[at++] = HEX_DIGITS[b >> 4] ?? 0
+      buf[at++] = HEX_DIGITS[b & 15] ?? 0
+    }
+    this.length = at
   }
 
   byte(value: number): void {

@@ -4,6 +4,7 @@ import type { Aggregator } from '../../aggregate/aggregator.js'
 import { HISTOGRAM_SCALE } from '../../aggregate/custom-series.js'
 import { QUANTILES, TaskFigures } from '../../aggregate/task-figures.js'
 import type { SenderRow } from '../../decode/sender-sequences.js'
+import { taskExemplar } from './task-exemplar.js'
 import type {
   DashboardSnapshot as PageSnapshot,
   LatencyMs,
@@ -84,7 +85,13 @@ function labelsOf(pairs: ReadonlyArray<readonly [string, string]>): Record<strin
   return out
 }
 
-export function buildDashboard(aggregator: Aggregator, agent: Record<string, unknown>): DashboardSnapshot {
+/** `traceUrlTemplate`: --trace-url-template, for each task exemplar's `url`; `nowUnixMs`: the wall clock exemplars are dated by. */
+export function buildDashboard(
+  aggregator: Aggregator,
+  agent: Record<string, unknown>,
+  traceUrlTemplate: string | null = null,
+  nowUnixMs: number = Date.now(),
+): DashboardSnapshot {
   aggregator.refreshActive()
   const figures = new TaskFigures(aggregator)
   const q = new Float64Array(4)
@@ -120,6 +127,8 @@ export function buildDashboard(aggregator: Aggregator, agent: Record<string, unk
         latency_ms: windowed,
       },
     }
+    const exemplar = taskExemplar(task, aggregator.windowSeconds, traceUrlTemplate, nowUnixMs)
+    if (exemplar !== null) (tasks[task.id] as TaskSnapshot).exemplar = exemplar
   }
   const counters = byName<number>()
   const gauges = byName<number>()
