@@ -1,7 +1,7 @@
 // GET /grafana-dashboard: the served dashboard is byte-equal to the committed
 // deploy/grafana/taskmeter-dashboard.json, uses a `datasource` template variable (never
-// `__inputs`, which file provisioning does not resolve), a multi-select `task` variable, and the
-// five dashboard panels over the agent's metric names.
+// `__inputs`, which file provisioning does not resolve), multi-select namespace, job, pod and task
+// variables, and fits @grafana/schema and the grid. What the queries say: grafana-queries.test.ts.
 import { readFileSync } from 'node:fs'
 import { defaultDashboard } from '@grafana/schema'
 import path from 'node:path'
@@ -10,7 +10,7 @@ import { buildGrafanaDashboard, renderGrafanaDashboard } from '../agent/src/expo
 import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
 import { REPO_ROOT } from './harness/agent-process.js'
 import { agentPerSuite } from './harness/agent-suite.js'
-import { multiValueRegex, panelExpressions, substitute } from './grafana-expressions.js'
+import { allPanels, multiValueRegex, substitute } from './grafana-expressions.js'
 import { typeCheckLiterals } from './type-check-literal.js'
 
 const COMMITTED = path.join(REPO_ROOT, 'deploy', 'grafana', 'taskmeter-dashboard.json')
@@ -39,18 +39,34 @@ describe('the dashboard model', () => {
     expect(JSON.stringify(raw)).not.toContain('DS_PROMETHEUS')
     const [ds] = dashboard.templating.list
     expect(ds).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' })
-    for (const panel of dashboard.panels) {
+    const panels = allPanels(dashboard)
+    expect(panels.length).toBeGreaterThan(dashboard.panels.length)
+    for (const { panel } of panels) {
       expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' })
       for (const target of panel.targets)
         expect(target.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' })
     }
   })
 
-  it('has a multi-select task variable from label_values(requests_total, task)', () => {
-    const task = dashboard.templating.list.find((v) => v.name === 'task')
-    expect(task).toMatchObject({ type: 'query', multi: true, includeAll: true })
-    expect(task?.type === 'query' ? task.query.query : '').toBe('label_values(requests_total, task)')
-    expect(task?.type === 'query' ? task.datasource : null).toEqual({ type: 'prometheus', uid: '${datasource}' })
+  it('has multi-select namespace, job, pod and task variables, each narrowing the next', () => {
+    const list = dashboard.templating.list
+    expect(list.map((v) => v.name)).toEqual(['datasource', 'namespace', 'job', 'pod', 'task'])
+    const query = (name: string): string => {
+      const v = list.find((x) => x.name === name)
+      return v?.type === 'query' ? v.query.query : ''
+    }
+    expect(query('namespace')).toBe('label_values(taskmeter_build_info, namespace)')
+    expect(query('job')).toBe('label_values(taskmeter_build_info{namespace=~"$namespace"}, job)')
+    expect(query('pod')).toBe('label_values(taskmeter_build_info{namespace=~"$namespace", job=~"$job"}, pod)')
+    expect(query('task')).toBe('label_values(requests_total{namespace=~"$namespace", job=~"$job", pod=~"$pod"}, task)')
+    for (const v of list.slice(1)) {
+      expect(v, v.name).toMatchObject({ type: 'query', multi: true, includeAll: true, current: { value: ['$__all'] } })
+      if (v.type !== 'query') continue
+      expect(v.datasource, v.name).toEqual({ type: 'prometheus', uid: '${datasource}' })
+      // All must match a series that lacks the label where only the Operator attaches it.
+      const matchesAbsent = new RegExp(`^(?:${v.allValue})$`).test('')
+      expect(matchesAbsent, `${v.name} All matches a missing label`).toBe(v.name === 'namespace' || v.name === 'pod')
+    }
   })
 
   it("is a dashboard of current Grafana's classic model (@grafana/schema), with no unknown fields", () => {
@@ -69,56 +85,36 @@ describe('the dashboard model', () => {
     expect(typeCheckLiterals([{ ...literal, value: broken }], 'grafana-typecheck').join('\n')).toMatch(/gridPoz/)
   }, 30_000)
 
-  it('has a stable uid and unique panel ids', () => {
+  it('has a stable uid and unique panel ids, the rows and their panels included', () => {
     expect(dashboard.uid).toBe('taskmeter')
     expect(dashboard.id).toBeNull()
-    const ids = dashboard.panels.map((p) => p.id)
+    const rows = dashboard.panels.filter((p) => p.type === 'row')
+    const ids = [...rows.map((r) => r.id), ...allPanels(dashboard).map(({ panel }) => panel.id)]
+    expect(ids.length).toBeGreaterThanOrEqual(15)
     expect(new Set(ids).size).toBe(ids.length)
   })
 
-  it('has the five dashboard panels over the agent metric names, every query filtered by $task', () => {
-    const byTitle = new Map(dashboard.panels.map((p) => [p.title, p]))
-    expect([...byTitle.keys()]).toEqual([
-      'Latency percentiles',
-      'Throughput',
-      'Active tasks',
-      'Error rate',
-      'Latency distribution',
-    ])
-    const exprs = (title: string): string[] => (byTitle.get(title)?.targets ?? []).map((t) => t.expr)
-
-    const latency = exprs('Latency percentiles')
-    for (const q of ['0.5', '0.95', '0.99', '0.999'])
-      expect(latency).toContain(
-        `histogram_quantile(${q}, sum by (task, le) (rate(task_duration_seconds_bucket{task=~"$task"}[$__rate_interval])))`,
-      )
-    expect(latency).toContain('task_duration_window_seconds{task=~"$task"}')
-
-    const throughput = exprs('Throughput').join('\n')
-    expect(throughput).toContain('requests_per_second{task=~"$task"}')
-    expect(throughput).toContain('rate(requests_total{task=~"$task"}[$__rate_interval])')
-    expect(exprs('Active tasks').join('\n')).toContain('tasks_active{task=~"$task"}')
-    const errors = exprs('Error rate').join('\n')
-    expect(errors).toContain('status="error"')
-    expect(errors).toContain('status="success"')
-
-    const heatmap = byTitle.get('Latency distribution')
-    expect(heatmap?.type).toBe('heatmap')
-    expect(heatmap?.targets[0]?.format).toBe('heatmap')
-    expect(heatmap?.targets[0]?.expr).toContain('task_duration_seconds_bucket{task=~"$task"}')
-
-    for (const { expr } of panelExpressions(dashboard)) expect(expr).toContain('task=~"$task"')
-  })
-
-  it('lays the panels out on the 24-column grid without overlap', () => {
-    const cells = new Set<string>()
-    for (const { gridPos } of dashboard.panels) {
+  it('lays the panels out on the 24-column grid without overlap, the collapsed agent row last', () => {
+    const place = (cells: Set<string>, gridPos: { x: number; y: number; w: number; h: number }): void => {
       expect(gridPos.x + gridPos.w).toBeLessThanOrEqual(24)
       for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++)
         for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
-          expect(cells.has(`${x},${y}`)).toBe(false)
+          expect(cells.has(`${x},${y}`), `${x},${y}`).toBe(false)
           cells.add(`${x},${y}`)
         }
+    }
+    const top = new Set<string>()
+    for (const { gridPos } of dashboard.panels) place(top, gridPos)
+    const row = dashboard.panels.at(-1)
+    expect(row).toMatchObject({ type: 'row', title: 'agent', collapsed: true })
+    if (row?.type !== 'row') return
+    for (const other of dashboard.panels.slice(0, -1))
+      expect(other.gridPos.y + other.gridPos.h).toBeLessThanOrEqual(row.gridPos.y)
+    // A collapsed row keeps its panels at the places they take, below it, once it is opened.
+    const inside = new Set<string>()
+    for (const { gridPos } of row.panels) {
+      expect(gridPos.y).toBeGreaterThan(row.gridPos.y)
+      place(inside, gridPos)
     }
   })
 })
@@ -127,8 +123,9 @@ describe('template variable substitution (as Grafana formats a regex multi-value
   it('escapes and joins the selected tasks', () => {
     expect(multiValueRegex(['db.query'])).toBe(String.raw`db\\.query`)
     expect(multiValueRegex(['a', 'http.request'])).toBe(String.raw`(a|http\\.request)`)
-    expect(substitute('rate(x{task=~"$task"}[$__rate_interval])', { task: '(a|b)', rateInterval: '20s' })).toBe(
-      'rate(x{task=~"(a|b)"}[20s])',
-    )
+    const vars = { job: 'shop', namespace: '.*', pod: multiValueRegex(['web.1']), task: '(a|b)', rateInterval: '20s' }
+    expect(
+      substitute('rate(x{job=~"$job", namespace=~"$namespace", pod=~"$pod", task=~"$task"}[$__rate_interval])', vars),
+    ).toBe(String.raw`rate(x{job=~"shop", namespace=~".*", pod=~"web\\.1", task=~"(a|b)"}[20s])`)
   })
 })

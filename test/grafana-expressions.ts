@@ -1,17 +1,32 @@
-// Reads the PromQL of every panel of the Grafana dashboard and substitutes the template variables
-// the way Grafana does, so tests can run each expression against a real Prometheus.
-import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
+// Reads the PromQL of every panel of the Grafana dashboard (those inside rows too) and substitutes
+// the template variables the way Grafana does, so tests can run each expression against a real
+// Prometheus.
+import type { GrafanaDashboard, GrafanaPanel } from '../agent/src/expose/grafana/grafana-model.js'
 
 export interface PanelExpression {
   panel: string
+  /** The title of the row the panel sits in, or null at the top level. */
+  row: string | null
   refId: string
   expr: string
+  exemplar: boolean
+}
+
+/** Every panel, a collapsed row's own panels included, with the row it sits in. */
+export function allPanels(dashboard: GrafanaDashboard): Array<{ panel: GrafanaPanel; row: string | null }> {
+  const out: Array<{ panel: GrafanaPanel; row: string | null }> = []
+  for (const item of dashboard.panels) {
+    if (item.type === 'row') for (const panel of item.panels) out.push({ panel, row: item.title })
+    else out.push({ panel: item, row: null })
+  }
+  return out
 }
 
 export function panelExpressions(dashboard: GrafanaDashboard): PanelExpression[] {
   const out: PanelExpression[] = []
-  for (const panel of dashboard.panels)
-    for (const target of panel.targets) out.push({ panel: panel.title, refId: target.refId, expr: target.expr })
+  for (const { panel, row } of allPanels(dashboard))
+    for (const target of panel.targets)
+      out.push({ panel: panel.title, row, refId: target.refId, expr: target.expr, exemplar: target.exemplar === true })
   return out
 }
 
@@ -24,16 +39,32 @@ export function multiValueRegex(values: readonly string[]): string {
   return escaped.length === 1 ? (escaped[0] as string) : `(${escaped.join('|')})`
 }
 
-export function substitute(expr: string, vars: { task: string; rateInterval: string }): string {
-  return expr.replaceAll('$__rate_interval', () => vars.rateInterval).replaceAll('$task', () => vars.task)
+export interface VariableValues {
+  job: string
+  namespace: string
+  pod: string
+  task: string
+  rateInterval: string
 }
 
-/** A query over native histograms: task_duration_seconds itself, not its _bucket series. */
+export function substitute(expr: string, vars: VariableValues): string {
+  return expr
+    .replaceAll('$__rate_interval', () => vars.rateInterval)
+    .replaceAll('$namespace', () => vars.namespace)
+    .replaceAll('$job', () => vars.job)
+    .replaceAll('$pod', () => vars.pod)
+    .replaceAll('$task', () => vars.task)
+}
+
+const NATIVE = /task_duration_seconds\{/
+const CLASSIC = /_bucket\{/
+
+/** A query over native histograms only (task_duration_seconds itself, not its _bucket series). */
 export function isNativeHistogramExpression(expr: string): boolean {
-  return /task_duration_seconds\{/.test(expr)
+  return NATIVE.test(expr) && !CLASSIC.test(expr)
 }
 
-/** A query over classic histogram buckets, which Prometheus 2.x drops while it takes native ones. */
+/** A query over classic histogram buckets only, which Prometheus 2.x drops while it takes native ones. */
 export function isClassicBucketExpression(expr: string): boolean {
-  return /_bucket\{/.test(expr)
+  return CLASSIC.test(expr) && !NATIVE.test(expr)
 }

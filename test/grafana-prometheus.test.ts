@@ -1,84 +1,36 @@
-// Every PromQL expression of every panel of /grafana-dashboard, run against a real Prometheus that
-// scrapes a real agent with a config derived from deploy/prometheus/prometheus.yml (targets
-// rewritten to the test agent; scrape interval and the compose service's retention flag kept).
-// Template variables are substituted as Grafana does: `$task` as All (.+) and as a multi-select of
-// two tasks (one with a regex metacharacter), `$__rate_interval` as 4 scrape intervals.
+// Every PromQL expression of every panel of /grafana-dashboard (the collapsed agent row's too), and
+// every template variable's query, run against a real Prometheus that scrapes a real agent twice:
+// as the compose job of deploy/prometheus/prometheus.yml (no namespace or pod labels) and as the
+// Prometheus Operator would (grafana-prometheus-config.ts). Template variables are substituted as
+// Grafana does: all of them All; one real value each of the Operator's job, namespace and pod; and
+// the compose job with namespace and pod All (which must match series without those labels). The
+// tasks are a multi-select of two (one with a regex metacharacter), `$__rate_interval` 4 scrape
+// intervals. The traffic carries some invalid input, so the "by reason" queries have data.
 // It runs twice: against a classic Prometheus, where every expression but the native histogram ones
 // returns data, and with --enable-feature=native-histograms, where 2.42 stores only the native part
 // of task_duration_seconds: there the classic `_bucket` ones are empty.
 // Every panel returns data in both.
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { EVENT_KIND, type EncodedBytes, encodeClientId, encodeName } from '@taskmeter/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parse, stringify } from 'yaml'
 import type { GrafanaDashboard } from '../agent/src/expose/grafana/grafana-model.js'
-import { type AgentProcess, REPO_ROOT, startAgentProcess } from './harness/agent-process.js'
+import { type AgentProcess, startAgentProcess } from './harness/agent-process.js'
 import { getJson, waitFor } from './harness/poll.js'
 import { UdpSender, steadyTraffic } from './harness/udp-sender.js'
 import {
+  type VariableValues,
+  allPanels,
   isClassicBucketExpression,
   isNativeHistogramExpression,
   multiValueRegex,
   panelExpressions,
   substitute,
 } from './grafana-expressions.js'
+import { COMPOSE_JOB, OPERATOR_TARGET, composeFlags, derivedConfig } from './grafana-prometheus-config.js'
 import { type PrometheusServer, startPrometheus } from './prometheus-server.js'
 
 function bytes(encoded: EncodedBytes | string, what: string): EncodedBytes {
   if (typeof encoded === 'string') throw new Error(`cannot encode ${what}: ${encoded}`)
   return encoded
-}
-
-interface PromConfig {
-  global: { scrape_interval: string }
-  rule_files?: string[]
-  scrape_configs: Array<{
-    job_name: string
-    static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>
-  }>
-}
-
-/** deploy/prometheus/prometheus.yml with every target pointed at the test agent. */
-function derivedConfig(httpPort: number): { yaml: string; scrapeSeconds: number } {
-  const config = parse(
-    readFileSync(path.join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8'),
-  ) as PromConfig
-  // The derived file lives in a temp dir: point rule files at the committed files that compose
-  // mounts at their container paths.
-  if (config.rule_files !== undefined) config.rule_files = config.rule_files.map(hostPathOf)
-  for (const job of config.scrape_configs)
-    for (const group of job.static_configs) group.targets = group.targets.map(() => `127.0.0.1:${httpPort}`)
-  const match = /^(\d+)s$/.exec(config.global.scrape_interval)
-  if (match === null) throw new Error(`expected a scrape interval in seconds, got ${config.global.scrape_interval}`)
-  return { yaml: stringify(config), scrapeSeconds: Number(match[1]) }
-}
-
-/** Maps a path in the compose prometheus container (relative ones from its config's folder) to the repository file mounted there. */
-function hostPathOf(containerPath: string): string {
-  const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8')) as {
-    services: { prometheus: { volumes: string[] } }
-  }
-  const absolute = path.posix.resolve('/etc/prometheus', containerPath)
-  let best: { target: string; source: string } | null = null
-  for (const volume of compose.services.prometheus.volumes) {
-    const [source, target] = volume.split(':') as [string, string]
-    const covers = absolute === target || absolute.startsWith(target.endsWith('/') ? target : `${target}/`)
-    if (source.startsWith('.') && covers && (best === null || target.length > best.target.length))
-      best = { target, source }
-  }
-  if (best === null) throw new Error(`rule file ${containerPath} is not mounted into the compose prometheus service`)
-  return path.join(REPO_ROOT, 'deploy', best.source, path.posix.relative(best.target, absolute))
-}
-
-/** The compose prometheus service's flags other than the paths the test must own. */
-function composeFlags(): string[] {
-  const compose = parse(readFileSync(path.join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8')) as {
-    services: { prometheus: { command: string[] } }
-  }
-  return compose.services.prometheus.command.filter(
-    (flag) => !flag.startsWith('--config.file=') && !flag.startsWith('--storage.tsdb.path='),
-  )
 }
 
 interface MatrixResponse {
@@ -90,6 +42,32 @@ interface MatrixResponse {
   }
 }
 
+type Selection = Omit<VariableValues, 'rateInterval'>
+const TASKS = multiValueRegex(['checkout', 'db.query'])
+const SELECTIONS: Record<string, Selection> = {
+  all: { job: '.+', namespace: '.*', pod: '.*', task: '.+' },
+  operator: {
+    job: multiValueRegex([OPERATOR_TARGET.job]),
+    namespace: multiValueRegex([OPERATOR_TARGET.namespace]),
+    pod: multiValueRegex([OPERATOR_TARGET.pod]),
+    task: TASKS,
+  },
+  compose: { job: multiValueRegex([COMPOSE_JOB]), namespace: '.*', pod: '.*', task: TASKS },
+}
+/** The jobs each selection must show, each apart from the other. */
+const JOBS: Record<string, string[]> = {
+  all: [OPERATOR_TARGET.job, COMPOSE_JOB].sort(),
+  operator: [OPERATOR_TARGET.job],
+  compose: [COMPOSE_JOB],
+}
+
+// Invalid input the agent counts under a reason: a protocol datagram of an unknown version, an
+// event whose name is past the 200-byte limit (hand-built: the encoder refuses it), a StatsD line
+// with no type.
+const BAD_VERSION_DATAGRAM = Buffer.from([0xfe, 0x7f, 0, 0, 0, 0])
+const LONG_NAME = Buffer.concat([Buffer.from([0xd9, 201]), Buffer.from('n'.repeat(201))])
+const UNTYPED_LINE = Buffer.from('checkout.bad:12\n')
+
 const agents: AgentProcess[] = []
 const servers: PrometheusServer[] = []
 afterAll(async () => {
@@ -100,7 +78,7 @@ afterAll(async () => {
 describe.each([{ native: false }, { native: true }])(
   'the Grafana dashboard against a real Prometheus (native histograms: $native)',
   ({ native }) => {
-    it('returns data for every panel, and for each expression Prometheus can answer, for All and for a multi-select of tasks', async () => {
+    it('returns data for every panel and variable, for All, the Operator labels and the compose job, never summing apps together', async () => {
       const agent = await startAgentProcess()
       agents.push(agent)
       const { yaml, scrapeSeconds } = derivedConfig(agent.httpPort)
@@ -123,15 +101,17 @@ describe.each([{ native: false }, { native: true }])(
             0.5 + (i % 13),
           )
         }
+        await sender.append(EVENT_KIND.timing, LONG_NAME, 1)
         await sender.inflight(client, batch + 1, 1000, [checkout, dbQuery], [3, 1])
+        await sender.sendRaw(BAD_VERSION_DATAGRAM)
+        await sender.sendRaw(UNTYPED_LINE)
       })
 
       const dashboard = await getJson<GrafanaDashboard>(`${agent.baseUrl}/grafana-dashboard`)
       const expressions = panelExpressions(dashboard)
-      expect(expressions.length).toBeGreaterThanOrEqual(10)
+      expect(expressions.length).toBeGreaterThanOrEqual(25)
       // Grafana's $__rate_interval with the provisioned datasource's timeInterval (the scrape interval).
       const rateInterval = `${4 * scrapeSeconds}s`
-      const selections = { all: '.+', multi: multiValueRegex(['checkout', 'db.query']) }
 
       const rangeQuery = async (promql: string): Promise<MatrixResponse['data']['result']> => {
         const end = Date.now() / 1000
@@ -143,45 +123,77 @@ describe.each([{ native: false }, { native: true }])(
 
       try {
         const panelsWithData = new Set<string>()
-        for (const [selection, task] of Object.entries(selections)) {
-          for (const { panel, refId, expr } of expressions) {
+        for (const [selection, values] of Object.entries(SELECTIONS)) {
+          for (const { panel, refId, expr, exemplar } of expressions) {
             if (native ? isClassicBucketExpression(expr) : isNativeHistogramExpression(expr)) continue
-            const promql = substitute(expr, { task, rateInterval })
+            const promql = substitute(expr, { ...values, rateInterval })
+            const where = `${panel} ${refId} (${selection})`
+            const apps = panel.includes('all apps') ? [undefined] : (JOBS[selection] as string[])
+            const jobsOf = (series: MatrixResponse['data']['result']): Array<string | undefined> =>
+              [...new Set(series.map((s) => s.metric.job))].sort()
+            // Both jobs' scrapes must have landed before the answer is complete.
             const result = await waitFor(
-              `${panel} ${refId} ($task=${selection}) to return data: ${promql}`,
+              `${where} to return data for ${apps.length} app(s): ${promql}`,
               async () => {
                 const series = await rangeQuery(promql)
                 const finite = series.some(
                   (s) =>
                     (s.values ?? []).some(([, v]) => Number.isFinite(Number(v))) || (s.histograms ?? []).length > 0,
                 )
-                return series.length > 0 && finite ? series : undefined
+                return finite && jobsOf(series).length >= apps.length ? series : undefined
               },
               45_000,
               500,
             )
-            expect(result.length, `${panel} ${refId}`).toBeGreaterThan(0)
+            expect(result.length, where).toBeGreaterThan(0)
             panelsWithData.add(panel)
-            const tasks = new Set(result.map((s) => s.metric.task).filter((t) => t !== undefined))
             // Per-task panels show both selected tasks (the heatmap sums them into one series).
-            if (/sum by \(task/.test(expr) || expr.startsWith('task_duration_window_seconds'))
-              expect([...tasks].sort(), `${panel} ${refId}`).toEqual(['checkout', 'db.query'])
+            const tasks = new Set(result.map((s) => s.metric.task).filter((t) => t !== undefined))
+            if (/sum by \([^)]*task/.test(expr) || expr.startsWith('task_duration_window_seconds'))
+              expect([...tasks].sort(), where).toEqual(['checkout', 'db.query'])
+            // Each app apart: only the panel titled "all apps" adds them together.
+            expect(jobsOf(result), where).toEqual(apps)
+            if (selection === 'operator' && !panel.includes('all apps'))
+              for (const s of result) expect(s.metric.namespace, where).toBe(OPERATOR_TARGET.namespace)
+            if (exemplar) {
+              // Prometheus accepts the query for exemplars too (it holds none: the agent sends none yet).
+              const end = Date.now() / 1000
+              const body = await getJson<{ status: string }>(
+                `${server.api}/api/v1/query_exemplars?query=${encodeURIComponent(promql)}&start=${end - 120}&end=${end}`,
+              )
+              expect(body.status, where).toBe('success')
+            }
           }
         }
-
-        expect([...panelsWithData].sort()).toEqual(dashboard.panels.map((p) => p.title).sort())
-
-        // The task variable's own query, label_values(requests_total, task), as Grafana runs it.
-        const values = await getJson<{ status: string; data: string[] }>(
-          `${server.api}/api/v1/label/task/values?match[]=requests_total`,
+        expect([...panelsWithData].sort()).toEqual(
+          allPanels(dashboard)
+            .map(({ panel }) => panel.title)
+            .sort(),
         )
-        expect(values.data).toEqual(expect.arrayContaining(['checkout', 'db.query']))
+
+        // Each variable's label_values(selector, label), as Grafana runs it, with the others All.
+        const expected: Record<string, string[]> = {
+          namespace: [OPERATOR_TARGET.namespace],
+          job: JOBS.all as string[],
+          pod: [OPERATOR_TARGET.pod],
+          task: ['checkout', 'db.query'],
+        }
+        for (const variable of dashboard.templating.list) {
+          if (variable.type !== 'query') continue
+          const match = /^label_values\((.+), (\w+)\)$/.exec(variable.query.query)
+          expect(match, variable.query.query).not.toBeNull()
+          const selector = substitute(match?.[1] ?? '', { ...(SELECTIONS.all as Selection), rateInterval })
+          const body = await getJson<{ status: string; data: string[] }>(
+            `${server.api}/api/v1/label/${match?.[2]}/values?match[]=${encodeURIComponent(selector)}`,
+          )
+          expect(body.data.sort(), variable.name).toEqual(expected[variable.name])
+        }
       } catch (err) {
         throw new Error(`${err instanceof Error ? err.message : String(err)}\nprometheus log:\n${server.log()}`)
       } finally {
         await traffic.stop()
         sender.close()
       }
-    }, 120_000)
+    }, 240_000)
   },
 )

@@ -9,6 +9,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { DEFAULT_BUCKETS } from '../agent/src/config/load-config.js'
+import { REPO_ROOT } from './harness/agent-process.js'
 import { requireTool } from './harness/system-tool.js'
 import { GENERATOR, PROMETHEUS_RULE_FILE, RULES_FILE, RUNBOOK, runCommand, runGenerator } from './rules-commands.js'
 
@@ -35,6 +36,15 @@ async function generate(args: string[]): Promise<{ text: string; rules: Rule[] }
   expect(result.code, result.stderr).toBe(0)
   const text = readFileSync(out, 'utf8')
   return { text, rules: (parse(text) as RulesFile).groups.flatMap((g) => g.rules) }
+}
+
+/** The id GitHub gives a Markdown heading: lower case, punctuation but - and _ removed, spaces to -. */
+function githubAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-')
 }
 
 const committed = parse(readFileSync(RULES_FILE, 'utf8')) as RulesFile
@@ -81,13 +91,20 @@ describe('the committed rules', () => {
     ])
   })
 
-  it('give every alert a summary, a description and a runbook_url into its own section of docs/runbook.md', () => {
+  it('give every alert a summary, a description and an absolute runbook_url into its own section of docs/runbook.md', () => {
     const runbook = readFileSync(RUNBOOK, 'utf8')
-    // GitHub's anchor of a heading made of one word is the word in lower case.
     const sections = [...runbook.matchAll(/^## (\S+)$/gm)].map((m) => m[1] as string)
+    const anchors = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => githubAnchor(m[1] as string)))
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      repository: { url: string }
+    }
     for (const a of alerts) {
       expect(Object.keys(a.annotations ?? {}).sort(), a.alert).toEqual(['description', 'runbook_url', 'summary'])
-      expect(a.annotations?.runbook_url, a.alert).toBe(`docs/runbook.md#${a.alert?.toLowerCase()}`)
+      // Absolute: the link is read in Alertmanager, a chat or a pager, far from any checkout.
+      const url = new URL(a.annotations?.runbook_url ?? '')
+      expect(`${url.origin}${url.pathname}`, a.alert).toBe(`${manifest.repository.url}/blob/main/docs/runbook.md`)
+      expect(anchors.has(url.hash.slice(1)), `${a.alert}: ${url.hash} is no heading of docs/runbook.md`).toBe(true)
+      expect(url.hash, a.alert).toBe(`#${githubAnchor(a.alert ?? '')}`)
     }
     expect(sections.sort(), 'one runbook section per alert, no more').toEqual(alerts.map((a) => a.alert).sort())
     for (const name of sections) {
@@ -174,6 +191,8 @@ describe('the generator flags', () => {
       [['--latency-threshold', '0.3'], /--latency-threshold must be one of the --buckets bounds/],
       [['--max-scrape-seconds', '0'], /--max-scrape-seconds must be a positive number/],
       [['--selector', 'taskmeter'], /--selector must be PromQL label matchers/],
+      [['--runbook-url', 'docs/runbook.md'], /--runbook-url must be an absolute http\(s\) URL/],
+      [['--runbook-url', 'https://wiki.example/runbook#top'], /--runbook-url must be .* without a #fragment/],
       [['--test-windows'], /--test-windows needs --out/],
       [['--bogus'], /Unknown option '--bogus'/],
     ]

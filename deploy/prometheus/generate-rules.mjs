@@ -44,7 +44,8 @@ function header(options, what) {
     ` Availability SLO ${options.slo}%; latency SLO ${options.latencySlo}% of requests within ${options.latencyThreshold} s.`,
     options.testWindows
       ? ' TEST WINDOWS: hours are minutes and minutes seconds; for tests against a 1 s scrape only.'
-      : ' Runbook for every alert: docs/runbook.md. Loading and tuning: README, "Alerts".',
+      : ' Loading and tuning: README, "Alerts".',
+    ` Runbook for every alert: ${options.runbookUrl}`,
   ].join('\n')
 }
 

@@ -1,11 +1,26 @@
 // The generator's flags, parsed and validated once, before any work. A bad value is one line on
 // stderr and exit code 2, like the agent's own flags.
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
 // Must equal the agent's --buckets default (agent/src/config/load-config.ts DEFAULT_BUCKETS);
 // test/rules-generate.test.ts compares them.
 export const AGENT_DEFAULT_BUCKETS = '0.001,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10'
+
+/**
+ * The runbook on the repository's web page, from the root package.json's `repository`: an alert
+ * reaches Alertmanager, Slack or a pager far from any checkout, so a relative link would lead
+ * nowhere.
+ */
+function repositoryRunbookUrl() {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
+  const url = String(manifest.repository?.url ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+  if (!/^https:\/\//.test(url)) throw new Error(`package.json repository.url is not an https URL: "${url}"`)
+  return `${url}/blob/main/docs/runbook.md`
+}
 
 export const DEFAULTS = Object.freeze({
   slo: '99.9',
@@ -16,7 +31,7 @@ export const DEFAULTS = Object.freeze({
   // name ("demo-app-taskmeter" in deploy/k8s/).
   selector: 'job=~".*taskmeter.*"',
   maxScrapeSeconds: '0.5',
-  runbookUrl: 'docs/runbook.md',
+  runbookUrl: repositoryRunbookUrl(),
 })
 
 export const USAGE = `Usage: npm run rules -- [flags]
@@ -31,7 +46,8 @@ rules as a PrometheusRule), or only the files named by --out / --k8s-out.
   --buckets <list>              the agent's --buckets, if you changed them (default: the agent's)
   --selector <matchers>         PromQL matchers for taskmeter targets (default ${DEFAULTS.selector})
   --max-scrape-seconds <s>      TaskmeterScrapeSlow bound (default ${DEFAULTS.maxScrapeSeconds})
-  --runbook-url <url>           base of every runbook_url (default ${DEFAULTS.runbookUrl})
+  --runbook-url <url>           absolute http(s) URL of the runbook; each alert links to its
+                                #anchor (default ${DEFAULTS.runbookUrl})
   --test-windows                hours become minutes, minutes seconds (for tests; needs --out)
   --out <path|->                write the rules file here (- = stdout)
   --k8s-out <path|->            write the PrometheusRule here
@@ -53,6 +69,15 @@ function positive(flag, text) {
   if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
     throw new UsageError(`--${flag} must be a positive number of seconds (got "${text}")`)
   return value
+}
+
+function isAbsoluteHttpUrl(text) {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host !== ''
+  } catch {
+    return false
+  }
 }
 
 const outputPath = (callerDir, given) => (given === '-' ? '-' : path.resolve(callerDir, given))
@@ -104,6 +129,11 @@ export function readOptions(argv, repoRoot, callerDir) {
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"/.test(v.selector)) {
     throw new UsageError(
       `--selector must be PromQL label matchers without braces, e.g. job="taskmeter" (got "${v.selector}")`,
+    )
+  }
+  if (!isAbsoluteHttpUrl(v['runbook-url']) || v['runbook-url'].includes('#')) {
+    throw new UsageError(
+      `--runbook-url must be an absolute http(s) URL without a #fragment, e.g. https://wiki.example/taskmeter (got "${v['runbook-url']}")`,
     )
   }
   if (v['test-windows'] && v.out === undefined) {

@@ -1,48 +1,22 @@
-// GET /grafana-dashboard: the taskmeter Grafana dashboard (grafana-panels.ts) over our metric names. The same
+// GET /grafana-dashboard: the taskmeter Grafana dashboard over our metric names, for many apps at once. The same
 // text is committed as deploy/grafana/taskmeter-dashboard.json, which compose provisions; a test
 // keeps the two byte-equal (regenerate with `node deploy/grafana/export-dashboard.mjs`).
-import type { DatasourceVariable, GrafanaDashboard, QueryVariable } from './grafana-model.js'
-import { DATASOURCE_REF } from './grafana-model.js'
-import { buildPanels } from './grafana-panels.js'
+import { buildAgentRow } from './grafana-agent-row.js'
+import type { GrafanaDashboard, GrafanaPanel, GrafanaRow } from './grafana-model.js'
+import { buildTaskPanels } from './grafana-panels.js'
+import { buildStatPanels } from './grafana-stat-panels.js'
+import { templateVariables } from './grafana-variables.js'
 
 /** The classic-model schemaVersion of current Grafana (13.2: @grafana/schema's defaultDashboard);
  * a test checks the JSON against that package's Dashboard type. */
 export const GRAFANA_SCHEMA_VERSION = 42
 export const GRAFANA_DASHBOARD_UID = 'taskmeter'
 
-const datasourceVariable: DatasourceVariable = {
-  type: 'datasource',
-  name: 'datasource',
-  label: 'Data source',
-  query: 'prometheus',
-  // No `current`: Grafana then picks the default Prometheus datasource of wherever it is loaded.
-  hide: 0,
-  includeAll: false,
-  multi: false,
-  options: [],
-  refresh: 1,
-  regex: '',
-}
-
-const TASK_VALUES = 'label_values(requests_total, task)'
-
-const taskVariable: QueryVariable = {
-  type: 'query',
-  name: 'task',
-  label: 'Task',
-  datasource: DATASOURCE_REF,
-  // qryType 1 = "label values" in the Prometheus variable query editor.
-  query: { qryType: 1, query: TASK_VALUES, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
-  current: { text: ['All'], value: ['$__all'] },
-  hide: 0,
-  includeAll: true,
-  // "All" as a regex rather than the list of every value keeps the queries short with many tasks.
-  allValue: '.+',
-  multi: true,
-  options: [],
-  refresh: 2,
-  regex: '',
-  sort: 1,
+/** Top to bottom: the stats of each app, the per-task panels, the agent row (collapsed). */
+function buildPanels(): Array<GrafanaPanel | GrafanaRow> {
+  const stats = buildStatPanels(0)
+  const tasks = buildTaskPanels(stats.bottom)
+  return [...stats.panels, ...tasks.panels, buildAgentRow(tasks.bottom)]
 }
 
 export function buildGrafanaDashboard(): GrafanaDashboard {
@@ -61,7 +35,7 @@ export function buildGrafanaDashboard(): GrafanaDashboard {
       ],
     },
     description:
-      'taskmeter: per-task latency percentiles, throughput, active tasks, error rate and latency distribution.',
+      "taskmeter: per-app req/s, error ratio and p99 against the SLO; per-task latency percentiles, throughput, active tasks, error rate and latency distribution; the agents' own health.",
     editable: true,
     fiscalYearStartMonth: 0,
     graphTooltip: 1,
@@ -71,7 +45,7 @@ export function buildGrafanaDashboard(): GrafanaDashboard {
     refresh: '5s',
     schemaVersion: GRAFANA_SCHEMA_VERSION,
     tags: ['taskmeter'],
-    templating: { list: [datasourceVariable, taskVariable] },
+    templating: { list: templateVariables },
     time: { from: 'now-15m', to: 'now' },
     timepicker: {},
     timezone: 'browser',

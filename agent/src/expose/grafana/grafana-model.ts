@@ -23,6 +23,8 @@ export interface PromTarget {
   range: true
   instant: false
   format?: 'time_series' | 'heatmap'
+  /** Asks Prometheus for the exemplars of the series too (Grafana draws them as points). */
+  exemplar?: boolean
   editorMode: 'code'
 }
 
@@ -33,7 +35,7 @@ export interface FieldOverride {
 
 export interface GrafanaPanel {
   id: number
-  type: 'timeseries' | 'heatmap'
+  type: 'timeseries' | 'heatmap' | 'stat'
   title: string
   description: string
   gridPos: GridPos
@@ -41,6 +43,16 @@ export interface GrafanaPanel {
   targets: PromTarget[]
   fieldConfig: { defaults: Record<string, unknown>; overrides: FieldOverride[] }
   options: Record<string, unknown>
+}
+
+/** A row: when collapsed, its panels live in `panels` (laid out below it) until it is opened. */
+export interface GrafanaRow {
+  id: number
+  type: 'row'
+  title: string
+  collapsed: boolean
+  gridPos: GridPos
+  panels: GrafanaPanel[]
 }
 
 export interface DatasourceVariable {
@@ -81,7 +93,7 @@ export interface GrafanaDashboard {
   graphTooltip: 0 | 1 | 2
   id: null
   links: []
-  panels: GrafanaPanel[]
+  panels: Array<GrafanaPanel | GrafanaRow>
   refresh: string
   schemaVersion: number
   tags: string[]
