@@ -59,9 +59,9 @@ function promqlSpaced(groups: readonly RuleGroup[]): RuleGroup[] {
 
 describe('deploy/k8s/overlays/plain', () => {
   it('has no Prometheus Operator object: no CRD kind, no monitoring.coreos.com apiVersion', () => {
-    for (const { origin, object } of plain) {
-      expect(CRD_KINDS.has(String(object.kind)), origin).toBe(false)
-      expect(String(object.apiVersion), origin).not.toMatch(/monitoring\.coreos\.com/)
+    for (const { where, object } of plain) {
+      expect(CRD_KINDS.has(String(object.kind)), where).toBe(false)
+      expect(String(object.apiVersion), where).not.toMatch(/monitoring\.coreos\.com/)
     }
     expect(plain.map((m) => String(m.object.apiVersion)).sort()).toEqual(['apps/v1', 'v1', 'v1'])
   })

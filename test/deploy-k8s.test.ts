@@ -60,7 +60,7 @@ function kindKey(object: Record<string, unknown>): string {
 function typeCheck(manifests: RenderedObject[]): string[] {
   const literals = manifests.map((m) => {
     const kind = KINDS[kindKey(m.object)] as KindSupport
-    return { origin: m.origin, typeImport: kind.typeImport, typeName: kind.typeName, value: m.object }
+    return { origin: m.where, typeImport: kind.typeImport, typeName: kind.typeName, value: m.object }
   })
   return typeCheckLiterals(literals, 'k8s-typecheck')
 }
@@ -84,10 +84,10 @@ describe('deploy/k8s overlays, rendered, against the Kubernetes schemas', () => 
   })
 
   it('validates every object with the kubernetes-models JSON schemas', () => {
-    for (const { origin, object } of manifests) {
+    for (const { where, object } of manifests) {
       const kind = KINDS[kindKey(object)]
-      expect(kind, `${origin}: no validator for ${kindKey(object)}`).toBeDefined()
-      expect(() => kind?.validate(object), origin).not.toThrow()
+      expect(kind, `${where}: no validator for ${kindKey(object)}`).toBeDefined()
+      expect(() => kind?.validate(object), where).not.toThrow()
     }
   })
 
@@ -102,7 +102,7 @@ describe('deploy/k8s overlays, rendered, against the Kubernetes schemas', () => 
     expect(() => new Service(broken).validate()).toThrow(/port must be integer/)
     const unknown = structuredClone(byKind('Service')[0] as Record<string, unknown>)
     ;(unknown.spec as Record<string, unknown>).selectr = { app: 'x' }
-    expect(typeCheck([{ origin: 'broken', object: unknown }]).join('\n')).toMatch(/selectr/)
+    expect(typeCheck([{ where: 'broken', object: unknown }]).join('\n')).toMatch(/selectr/)
   }, 30_000)
 })
 

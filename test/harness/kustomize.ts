@@ -1,6 +1,6 @@
 // Renders a kustomize overlay of deploy/k8s/ with the real `kubectl kustomize` and parses the
-// objects it prints, each with where it came from (kustomize writes no file names, so the origin
-// is the overlay and the object's kind and name).
+// objects it prints, each named for messages by its overlay, kind and name (kustomize writes no
+// file names).
 import path from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import { REPO_ROOT } from './agent-process.js'
@@ -13,7 +13,7 @@ export type Overlay = (typeof OVERLAYS)[number]
 
 export interface RenderedObject {
   /** e.g. "plain: Deployment demo-app", for messages. */
-  origin: string
+  where: string
   object: Record<string, unknown>
 }
 
@@ -33,7 +33,7 @@ export async function renderOverlay(overlay: Overlay): Promise<RenderedObject[]>
     const object = doc.toJS() as Record<string, unknown> | null
     if (object === null) continue
     const name = (object.metadata as { name?: string } | undefined)?.name ?? '?'
-    out.push({ origin: `${overlay}: ${String(object.kind)} ${name}`, object })
+    out.push({ where: `${overlay}: ${String(object.kind)} ${name}`, object })
   }
   return out
 }
