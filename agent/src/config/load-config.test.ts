@@ -46,7 +46,7 @@ describe('loadConfig defaults', () => {
         targetUrl: null,
         json: false,
       },
-      doctor: { agentUrl: null },
+      doctor: { agentUrl: null, json: false },
       worstCaseBytes: agentWorstCaseBytes({ precision: 2, maxSeries: 10_000, maxScrapeBytes: 64 * MiB, workers: 1 }),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
       remoteWrite: {
