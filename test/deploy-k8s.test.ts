@@ -1,9 +1,12 @@
-// deploy/k8s/ validated offline against the Kubernetes schemas. No cluster or kubectl here
-// (`kubectl --dry-run=client` still wants an API server for discovery), so two checks from npm
-// packages: `kubernetes-models` validates each object with the JSON schemas generated from the
-// Kubernetes OpenAPI (types, enums, required fields, formats), and TypeScript's excess-property
-// check against the same package's types rejects unknown fields, which those schemas allow.
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+// deploy/k8s/ as kubectl renders its two overlays (`kubectl kustomize deploy/k8s/overlays/<x>`),
+// validated offline against the Kubernetes schemas. No cluster here (`kubectl --dry-run=client`
+// still wants an API server for discovery), so two checks from npm packages: `kubernetes-models`
+// validates each object with the JSON schemas generated from the Kubernetes OpenAPI (types, enums,
+// required fields, formats), and TypeScript's excess-property check against the same package's
+// types rejects unknown fields, which those schemas allow. The sidecar's own checks run on the plain
+// overlay; test/deploy-k8s-overlays.test.ts checks what the overlays add and that both hold the
+// same sidecar.
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
@@ -11,16 +14,9 @@ import { Deployment } from 'kubernetes-models/apps/v1'
 import { ConfigMap, Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { CGROUP_BUDGET_FRACTION } from '../agent/src/config/cgroup-memory.js'
-import { parseAllDocuments } from 'yaml'
-import { REPO_ROOT, runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { runAgentCli, startAgentProcess } from './harness/agent-process.js'
+import { type RenderedObject, renderOverlay } from './harness/kustomize.js'
 import { typeCheckLiterals } from './type-check-literal.js'
-
-const K8S_DIR = path.join(REPO_ROOT, 'deploy', 'k8s')
-
-interface Manifest {
-  file: string
-  object: Record<string, unknown>
-}
 
 interface KindSupport {
   validate(object: Record<string, unknown>): void
@@ -61,35 +57,24 @@ function kindKey(object: Record<string, unknown>): string {
   return `${String(object.apiVersion)} ${String(object.kind)}`
 }
 
-function loadManifests(): Manifest[] {
-  const out: Manifest[] = []
-  for (const file of readdirSync(K8S_DIR)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()) {
-    for (const doc of parseAllDocuments(readFileSync(path.join(K8S_DIR, file), 'utf8'))) {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`)
-      const object = doc.toJS() as Record<string, unknown> | null
-      if (object !== null) out.push({ file, object })
-    }
-  }
-  return out
-}
-
-function typeCheck(manifests: Manifest[]): string[] {
+function typeCheck(manifests: RenderedObject[]): string[] {
   const literals = manifests.map((m) => {
     const kind = KINDS[kindKey(m.object)] as KindSupport
-    return { origin: m.file, typeImport: kind.typeImport, typeName: kind.typeName, value: m.object }
+    return { origin: m.where, typeImport: kind.typeImport, typeName: kind.typeName, value: m.object }
   })
   return typeCheckLiterals(literals, 'k8s-typecheck')
 }
 
-const manifests = loadManifests()
+const plain = await renderOverlay('plain')
+const operator = await renderOverlay('prometheus-operator')
+const manifests = [...plain, ...operator]
 const byKind = (kind: string): Record<string, unknown>[] =>
-  manifests.filter((m) => m.object.kind === kind).map((m) => m.object)
+  plain.filter((m) => m.object.kind === kind).map((m) => m.object)
 
-describe('deploy/k8s against the Kubernetes schemas', () => {
-  it('holds a Deployment, its ConfigMap, a Service, a ServiceMonitor and a PrometheusRule, every kind one we can validate', () => {
-    expect(manifests.map((m) => kindKey(m.object)).sort()).toEqual([
+describe('deploy/k8s overlays, rendered, against the Kubernetes schemas', () => {
+  it('plain: a Deployment, its ConfigMap and a Service; prometheus-operator: those, a ServiceMonitor and a PrometheusRule', () => {
+    expect(plain.map((m) => kindKey(m.object)).sort()).toEqual(['apps/v1 Deployment', 'v1 ConfigMap', 'v1 Service'])
+    expect(operator.map((m) => kindKey(m.object)).sort()).toEqual([
       'apps/v1 Deployment',
       'monitoring.coreos.com/v1 PrometheusRule',
       'monitoring.coreos.com/v1 ServiceMonitor',
@@ -99,10 +84,10 @@ describe('deploy/k8s against the Kubernetes schemas', () => {
   })
 
   it('validates every object with the kubernetes-models JSON schemas', () => {
-    for (const { file, object } of manifests) {
+    for (const { where, object } of manifests) {
       const kind = KINDS[kindKey(object)]
-      expect(kind, `${file}: no validator for ${kindKey(object)}`).toBeDefined()
-      expect(() => kind?.validate(object), file).not.toThrow()
+      expect(kind, `${where}: no validator for ${kindKey(object)}`).toBeDefined()
+      expect(() => kind?.validate(object), where).not.toThrow()
     }
   })
 
@@ -117,7 +102,7 @@ describe('deploy/k8s against the Kubernetes schemas', () => {
     expect(() => new Service(broken).validate()).toThrow(/port must be integer/)
     const unknown = structuredClone(byKind('Service')[0] as Record<string, unknown>)
     ;(unknown.spec as Record<string, unknown>).selectr = { app: 'x' }
-    expect(typeCheck([{ file: 'broken.yaml', object: unknown }]).join('\n')).toMatch(/selectr/)
+    expect(typeCheck([{ where: 'broken', object: unknown }]).join('\n')).toMatch(/selectr/)
   }, 30_000)
 })
 
@@ -135,7 +120,7 @@ interface Container {
   securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean }
 }
 
-describe('the sidecar deployment', () => {
+describe('the sidecar deployment (plain overlay)', () => {
   const deployment = byKind('Deployment')[0] as {
     spec: {
       template: {
@@ -238,12 +223,7 @@ describe('the sidecar deployment', () => {
     expect(sidecar.ports).toContainEqual({ name: 'metrics', containerPort: 3000, protocol: 'TCP' })
   })
 
-  it('is scrapeable by annotation, and every container has requests, limits and a locked-down securityContext', () => {
-    expect(pod.metadata.annotations).toMatchObject({
-      'prometheus.io/scrape': 'true',
-      'prometheus.io/port': '3000',
-      'prometheus.io/path': '/metrics',
-    })
+  it('every container has requests, limits and a locked-down securityContext', () => {
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true)
     for (const c of all) {
       expect(Object.keys(c.resources?.requests ?? {}).sort(), c.name).toEqual(['cpu', 'memory'])
@@ -254,19 +234,5 @@ describe('the sidecar deployment', () => {
         allowPrivilegeEscalation: false,
       })
     }
-  })
-
-  it('is selected by the Service, whose metrics port the ServiceMonitor scrapes', () => {
-    const service = byKind('Service')[0] as {
-      metadata: { labels: Record<string, string> }
-      spec: { selector: Record<string, string>; ports: Array<{ name: string; targetPort: string }> }
-    }
-    expect(pod.metadata.labels).toMatchObject(service.spec.selector)
-    expect(service.spec.ports).toContainEqual(expect.objectContaining({ name: 'metrics', targetPort: 'metrics' }))
-    const monitor = byKind('ServiceMonitor')[0] as {
-      spec: { selector: { matchLabels: Record<string, string> }; endpoints: Array<{ port: string }> }
-    }
-    expect(service.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels)
-    expect(monitor.spec.endpoints.map((e) => e.port)).toEqual(['metrics'])
   })
 })

@@ -1,7 +1,7 @@
 // `taskmeter-agent doctor` failure paths that need no Prometheus: an agent that is not there, a
 // Prometheus that is not there, what the agent counted (invalid datagrams), and an agent behind
 // --metrics-auth. Each ✗ comes with its fix and the exit code is 1. Real agent processes on
-// ephemeral 127.0.0.1 ports, real UDP.
+// ephemeral 127.0.0.1 ports, real UDP. The agent checked alone, and --json: doctor-agent-only.test.ts.
 import { afterAll, describe, expect, it } from 'vitest'
 import { cleanEnv } from './harness/agent-env.js'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
@@ -29,14 +29,15 @@ describe('taskmeter-agent doctor, failure paths', () => {
         `^  ✗ agent reachable +${nothing}: ECONNREFUSED\\n +fix: start the agent \\(taskmeter-agent\\), or point doctor at it: --agent-url`,
       ),
     )
-    for (const check of ['agent ready', 'agent /metrics', 'kernel drops', 'invalid datagrams', 'series cap']) {
+    const unchecked = ['agent ready', 'agent /metrics', 'agent /dashboard', 'kernel drops', 'invalid datagrams']
+    for (const check of [...unchecked, 'events dropped', 'series cap', 'sender loss', 'memory budget']) {
       expect(row(result.stdout, check)).toMatch(/^ {2}– .*not checked: agent unreachable$/)
     }
     expect(row(result.stdout, 'prometheus reachable')).toMatch(
       /^ {2}✗ prometheus reachable +http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n +fix: check --prometheus-url \/ PROMETHEUS_URL/,
     )
     expect(row(result.stdout, 'scrape target')).toMatch(/not checked: Prometheus unreachable$/)
-    expect(result.stdout).toContain('2 problems: see the fix under each ✗')
+    expect(result.stdout).toContain('2 problems: agent reachable, prometheus reachable; see the fix under each ✗')
     expect(result.code).toBe(1)
   })
 
@@ -68,9 +69,11 @@ describe('taskmeter-agent doctor, failure paths', () => {
       /^ {2}✗ invalid datagrams +rejected datagrams: (truncated 1, unsupported_version 1|unsupported_version 1, truncated 1)\n/,
     )
     expect(invalid).toMatch(/fix: a sender speaks neither protocol v1 nor StatsD correctly: .*SPEC\.md §5/)
+    // No Prometheus URL: the agent is checked alone, and only the invalid datagrams are a problem.
     expect(row(result.stdout, 'prometheus reachable')).toMatch(
-      /^ {2}✗ prometheus reachable +no Prometheus URL given\n +fix: .*--prometheus-url http:\/\/prometheus:9090 or PROMETHEUS_URL/,
+      /^ {2}– prometheus reachable +not checked: no --prometheus-url \/ PROMETHEUS_URL given$/,
     )
+    expect(result.stdout).toContain('\n1 problem: invalid datagrams; see the fix under each ✗\n')
     expect(result.code).toBe(1)
   })
 
@@ -91,6 +94,6 @@ describe('taskmeter-agent doctor, failure paths', () => {
     expect(row(withAuth.stdout, 'agent /metrics')).toMatch(/^ {2}✓ agent \/metrics +\d+ bytes in \d+ ms$/)
     expect(row(withAuth.stdout, 'invalid datagrams')).toMatch(/^ {2}✓ /)
     expect(withAuth.stdout).not.toContain('s3cret')
-    expect(withAuth.code).toBe(1) // still no Prometheus URL
+    expect(withAuth.code).toBe(0) // the agent alone, healthy
   })
 })

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv } from './harness/agent-env.js'
 import { type AgentProcess, runAgentCli, startAgentProcess } from './harness/agent-process.js'
-import { row } from './harness/doctor-output.js'
+import { AGENT_CHECKS, PROMETHEUS_CHECKS, row } from './harness/doctor-output.js'
 import { getJson, waitFor } from './harness/poll.js'
 import { type PrometheusServer, freePort, startPrometheus } from './prometheus-server.js'
 
@@ -44,18 +44,7 @@ async function scraped(prometheus: PrometheusServer): Promise<void> {
   )
 }
 
-const CHECKS = [
-  'agent reachable',
-  'agent ready',
-  'agent /metrics',
-  'kernel drops',
-  'invalid datagrams',
-  'series cap',
-  'prometheus reachable',
-  'scrape target',
-  'target up',
-  'last scrape',
-]
+const CHECKS = [...AGENT_CHECKS, ...PROMETHEUS_CHECKS]
 
 let agent: AgentProcess
 const servers: PrometheusServer[] = []
@@ -98,6 +87,21 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
     expect(result.stdout).not.toContain('✗')
     expect(result.stdout).toContain('all checks passed')
     expect(result.code).toBe(0)
+    // The same checks as JSON: every one ran and passed, with the figures it read.
+    const json = await runAgentCli(
+      ['doctor', '--json', '--agent-url', agent.baseUrl, '--prometheus-url', prometheus.api],
+      cleanEnv(),
+      20_000,
+    )
+    const report = JSON.parse(json.stdout) as {
+      status: string
+      skipped: unknown[]
+      checks: Array<{ name: string; status: string; figures: Record<string, unknown> }>
+    }
+    expect(report.checks.map((check) => [check.name, check.status])).toEqual(CHECKS.map((name) => [name, 'ok']))
+    expect(report.checks.find((check) => check.name === 'target up')?.figures).toEqual({ targets_up: 1 })
+    expect(report).toMatchObject({ status: 'ok', skipped: [] })
+    expect(json.code).toBe(0)
   })
 
   it('no target for this agent: ✗ scrape target, the scrape config to add, exit 1', async () => {
@@ -113,7 +117,7 @@ describe('taskmeter-agent doctor with a real prometheus', () => {
       `fix: add to prometheus.yml: scrape_configs: [{ job_name: taskmeter, static_configs: [{ targets: ['127.0.0.1:${agent.httpPort}'] }] }]`,
     )
     expect(row(result.stdout, 'target up')).toMatch(/^ {2}– target up +not checked: no target/)
-    expect(result.stdout).toContain('1 problem: see the fix under each ✗')
+    expect(result.stdout).toContain('1 problem: scrape target; see the fix under each ✗')
     expect(result.code).toBe(1)
   })
 

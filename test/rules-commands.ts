@@ -6,7 +6,14 @@ import { type ProcessResult, runProcess } from './harness/run-process.js'
 
 export const GENERATOR = path.join(REPO_ROOT, 'deploy', 'prometheus', 'generate-rules.mjs')
 export const RULES_FILE = path.join(REPO_ROOT, 'deploy', 'prometheus', 'rules', 'taskmeter.rules.yml')
-export const PROMETHEUS_RULE_FILE = path.join(REPO_ROOT, 'deploy', 'k8s', 'prometheus-rule.yaml')
+export const PROMETHEUS_RULE_FILE = path.join(
+  REPO_ROOT,
+  'deploy',
+  'k8s',
+  'overlays',
+  'prometheus-operator',
+  'prometheus-rule.yaml',
+)
 export const RUNBOOK = path.join(REPO_ROOT, 'docs', 'runbook.md')
 
 export type CommandResult = ProcessResult

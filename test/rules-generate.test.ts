@@ -26,7 +26,7 @@ interface RulesFile {
 }
 
 const REGENERATE =
-  'run `npm run rules` and commit deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/prometheus-rule.yaml'
+  'run `npm run rules` and commit deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/overlays/prometheus-operator/prometheus-rule.yaml'
 const dir = mkdtempSync(path.join(os.tmpdir(), 'taskmeter-rules-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -14,6 +14,7 @@ const TOOLS: ReadonlyArray<[tool: string, aptPackage: string]> = [
   ['prometheus', 'prometheus'],
   ['chromium', 'chromium'],
   ['yamllint', 'yamllint'],
+  ['kubectl', 'kubernetes-client'],
   ['python3', 'python3'],
   ['cc', 'gcc'],
   ['valgrind', 'valgrind'],
@@ -68,7 +69,14 @@ describe('test/setup/system-tools.sh', () => {
     expect(result.stdout).toBe('')
     const lines = result.stderr.trim().split('\n')
     const missing = lines.filter((line) => line.startsWith('missing: '))
-    expect(missing.map((line) => line.split(' ')[1])).toEqual(['promtool', 'chromium', 'yamllint', 'cc', 'valgrind'])
+    expect(missing.map((line) => line.split(' ')[1])).toEqual([
+      'promtool',
+      'chromium',
+      'yamllint',
+      'kubectl',
+      'cc',
+      'valgrind',
+    ])
     for (const line of missing) {
       const tool = line.split(' ')[1]
       const aptPackage = TOOLS.find(([name]) => name === tool)?.[1]

@@ -2,8 +2,9 @@
 // Generates taskmeter's Prometheus rules: recording rules per task, SLO burn-rate alerts and
 // agent-health alerts, as a rules file and as a PrometheusRule for the Prometheus Operator. Plain
 // Node ESM, no build step: `npm run rules -- --help`.
-// The committed deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/prometheus-rule.yaml
-// are this script's output with no flags; test/rules-generate.test.ts keeps them byte-equal.
+// The committed deploy/prometheus/rules/taskmeter.rules.yml and
+// deploy/k8s/overlays/prometheus-operator/prometheus-rule.yaml are this script's output with no
+// flags; test/rules-generate.test.ts keeps them byte-equal.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

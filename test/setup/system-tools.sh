@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The system tools the test suite runs for real, installed when missing, before any test starts:
 # promtool and prometheus (exposition checks, a real scrape), chromium (the live page), yamllint
-# (deploy manifests), python3 (the Python client), cc and valgrind (the native reader's C-level
-# test). On Debian or Ubuntu, as root or with passwordless sudo, missing ones come from apt-get;
-# anywhere else it prints one line per missing tool, saying how to get it, and exits 1, so the
-# suite never runs with a check that cannot pass.
+# (deploy manifests), kubectl (renders the kustomize overlays of deploy/k8s), python3 (the Python
+# client), cc and valgrind (the native reader's C-level test). On Debian or Ubuntu, as root or with
+# passwordless sudo, missing ones come from apt-get; anywhere else it prints one line per missing
+# tool, saying how to get it, and exits 1, so the suite never runs with a check that cannot pass.
 set -uo pipefail
 
 # The suite runs on Node 20, 22 and 24; an older node fails in ways that do not name the cause.
@@ -20,6 +20,7 @@ TOOLS=(
   'prometheus|prometheus|scrapes a real agent'
   'chromium|chromium|loads the live page'
   'yamllint|yamllint|lints the deploy manifests'
+  'kubectl|kubernetes-client|renders the Kubernetes kustomize overlays'
   'python3|python3|runs the Python client tests'
   'cc|gcc|compiles the native reader and its C-level test'
   'valgrind|valgrind|runs the native reader C test for leaks and bad memory access'

@@ -26,8 +26,9 @@ describe('taskmeter-agent doctor (config)', () => {
       mode: 'doctor',
       port: 3100,
       prometheusUrl: 'http://prometheus:9090',
-      doctor: { agentUrl: null },
+      doctor: { agentUrl: null, json: false },
     })
+    expect(load(['doctor', '--json']).doctor.json).toBe(true)
     expect(load(['doctor', '--agent-url', 'http://10.0.0.5:3000/']).doctor.agentUrl).toBe('http://10.0.0.5:3000')
     expect(load(['--port', '3001', 'doctor']).mode).toBe('doctor') // flags before or after the command
   })
@@ -36,6 +37,7 @@ describe('taskmeter-agent doctor (config)', () => {
     expect(refusal(['check'])).toBe('config: unknown command "check": the only command is doctor (see --help)')
     expect(refusal(['doctor', 'now'])).toMatch(/^config: too many arguments/)
     expect(refusal(['--agent-url', 'http://a:1'])).toBe('config: --agent-url only applies with doctor')
+    expect(refusal(['--json'])).toBe('config: --json only applies with --load-test, --compare or doctor')
     expect(refusal(['doctor', '--agent-url', 'ftp://a'])).toMatch(/^config: --agent-url must be an http\(s\) URL/)
     expect(refusal(['doctor', '--demo'])).toBe(
       'config: doctor cannot be combined with --demo: it only checks a running agent',
@@ -49,7 +51,8 @@ describe('taskmeter-agent doctor (config)', () => {
     let help = ''
     expect(loadConfig(['--help'], {}, (text) => (help += text))).toBeNull()
     expect(help).toMatch(/Usage: taskmeter-agent \[options\] \[command\]/)
-    expect(help).toMatch(/"doctor": check the agent, Prometheus and its scrape target/)
+    expect(help).toMatch(/"doctor": check the agent \(and, with --prometheus-url, Prometheus and its scrape target\)/)
+    expect(help).toMatch(/--json +--load-test\/--compare: print only the JSON summary; doctor: the checks as JSON/)
     expect(help).toMatch(/--agent-url <url> +doctor: the agent to check/)
   })
 })

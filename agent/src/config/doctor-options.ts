@@ -1,5 +1,6 @@
-// `taskmeter-agent doctor`: checks a running agent and the Prometheus that should
-// scrape it, prints a ✓/✗ table and exits 1 when anything is wrong. It reads the agent's own
+// `taskmeter-agent doctor`: checks a running agent and, given a Prometheus URL, the Prometheus
+// that should scrape it; prints a ✓/✗ table (--json: one JSON object) and exits 1 when a check
+// failed. It reads the agent's own
 // flags and env (--port / METRICS_PORT, --host, --prometheus-url / PROMETHEUS_URL,
 // --metrics-auth / METRICS_AUTH), so run beside the agent with the same environment it finds it
 // with no flag at all; --agent-url points it at an agent elsewhere.
@@ -13,13 +14,15 @@ export const DOCTOR_COMMAND = 'doctor'
 export interface DoctorConfig {
   /** The agent's HTTP base URL; null = http://<--host>:<--port>, a wildcard host read as loopback. */
   readonly agentUrl: string | null
+  /** --json: the checks as one JSON object on stdout instead of the table. */
+  readonly json: boolean
 }
 
 export function addDoctorOptions(command: Command): Command {
   return command
     .argument(
       '[command]',
-      `"${DOCTOR_COMMAND}": check the agent, Prometheus and its scrape target, print a ✓/✗ table, exit 1 on a problem`,
+      `"${DOCTOR_COMMAND}": check the agent (and, with --prometheus-url, Prometheus and its scrape target), print a ✓/✗ table, exit 1 on a problem`,
     )
     .addOption(
       new Option(
@@ -44,11 +47,15 @@ export function readDoctorOptions(
   if (doctor && opts.demo === true)
     throw configError(`${DOCTOR_COMMAND} cannot be combined with --demo: it only checks a running agent`)
   if (!doctor && opts.agentUrl !== undefined) throw configError(`--agent-url only applies with ${DOCTOR_COMMAND}`)
+  const json = command.getOptionValueSource('json') === 'cli'
+  if (json && !doctor && run.mode === 'agent')
+    throw configError(`--json only applies with --load-test, --compare or ${DOCTOR_COMMAND}`)
   return {
     mode: doctor ? 'doctor' : run.mode,
     loadTest: run.loadTest,
     doctor: Object.freeze({
       agentUrl: opts.agentUrl === undefined ? null : parseUrl('--agent-url', String(opts.agentUrl)),
+      json: doctor && opts.json === true,
     }),
   }
 }

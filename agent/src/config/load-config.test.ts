@@ -53,7 +53,7 @@ describe('loadConfig defaults', () => {
         targetUrl: null,
         json: false,
       },
-      doctor: { agentUrl: null },
+      doctor: { agentUrl: null, json: false },
       worstCaseBytes: worstAtPrecision2(10_000, 12),
       nativeHistograms: { enabled: true, schema: null, maxBuckets: 160 },
       remoteWrite: {

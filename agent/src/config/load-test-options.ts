@@ -54,7 +54,11 @@ export function addLoadTestOptions(command: Command): Command {
     .addOption(
       new Option('--target-url <url>', "--load-test with --target: that agent's HTTP URL (default http://<host>:3000)"),
     )
-    .addOption(new Option('--json', '--load-test/--compare: print only the JSON summary').default(false))
+    .addOption(
+      new Option('--json', '--load-test/--compare: print only the JSON summary; doctor: the checks as JSON').default(
+        false,
+      ),
+    )
 }
 
 function parseFraction(flag: string, raw: string): number {
@@ -75,7 +79,8 @@ function parseTarget(raw: string): { host: string; port: number } {
 
 const ONLY_LOAD_TEST = ['duration', 'rate', 'task', 'target', 'targetUrl'] as const
 const ONLY_COMPARE = ['requests'] as const
-const EITHER = ['concurrency', 'errorRate', 'json'] as const
+// --json also goes with doctor, which doctor-options.ts checks once it knows the command.
+const EITHER = ['concurrency', 'errorRate'] as const
 const FLAG_OF: Record<string, string> = {
   duration: '--duration',
   rate: '--rate',
@@ -85,7 +90,6 @@ const FLAG_OF: Record<string, string> = {
   requests: '--requests',
   concurrency: '--concurrency',
   errorRate: '--error-rate',
-  json: '--json',
 }
 
 export function readRunMode(

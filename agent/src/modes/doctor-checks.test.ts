@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { countedRows, familySamples, nonZero } from './doctor-checks.js'
+import { countedRows } from './doctor-counted.js'
+import { renderTable } from './doctor-report.js'
+import { familySamples, nonZero } from './doctor-scrape.js'
 import { agentAddresses, hostPortOf, localAddresses, pointsAt } from './doctor-targets.js'
-import { renderTable } from './doctor.js'
 
 const SCRAPE = [
   '# TYPE taskmeter_udp_kernel_drops_total counter',
@@ -10,6 +11,7 @@ const SCRAPE = [
   'taskmeter_datagrams_invalid_total{reason="truncated"} 3',
   'taskmeter_datagrams_invalid_total{reason="bad_encoding"} 7',
   'taskmeter_events_invalid_total{reason="bad_name"} 0',
+  'taskmeter_events_dropped_total{reason="type_conflict"} 0',
   'taskmeter_series_max 10000',
   'taskmeter_series_dropped_total 12',
   '',
@@ -29,34 +31,52 @@ describe('doctor: what the agent counted', () => {
     )
   })
 
-  it('a ✗ with a fix for invalid input and dropped series; ✓ for no kernel drops', () => {
+  it('a ✗ with a fix and the figures for invalid input and dropped series; ✓ for no kernel drops or dropped events', () => {
     const rows = countedRows(SCRAPE, 4 * 1024 * 1024)
     expect(rows.map((row) => [row.check, row.status])).toEqual([
       ['kernel drops', 'ok'],
       ['invalid datagrams', 'fail'],
+      ['events dropped', 'ok'],
       ['series cap', 'fail'],
     ])
     expect(rows[1]?.detail).toBe('rejected datagrams: bad_encoding 7, truncated 3')
-    expect(rows[2]?.fix).toMatch(/raise --max-series/)
+    expect(rows[1]?.figures).toEqual({
+      invalid_datagrams: { truncated: 3, bad_encoding: 7 },
+      invalid_events: {},
+      invalid_lines: {},
+    })
+    expect(rows[3]?.fix).toMatch(/raise --max-series/)
+    expect(rows[3]?.figures).toEqual({ series_dropped: 12, max_series: 10000 })
+    const conflict = countedRows(SCRAPE.replace('reason="type_conflict"} 0', 'reason="type_conflict"} 2'), 0)
+    expect(conflict[2]).toMatchObject({
+      check: 'events dropped',
+      status: 'fail',
+      detail: 'refused 2 valid events: type_conflict 2',
+      figures: { events_dropped: { type_conflict: 2 } },
+    })
     const drops = countedRows(SCRAPE.replace('kernel_drops_total 0', 'kernel_drops_total 42'), 212992)
     expect(drops[0]).toMatchObject({
       status: 'fail',
       detail: 'the kernel dropped 42 datagrams: the receive queue was full (receive buffer now 208 KiB)',
+      figures: { kernel_drops: 42, recv_buffer_bytes: 212992 },
     })
     expect(drops[0]?.fix).toMatch(/--recv-buffer .*net\.core\.rmem_max/)
   })
 
-  it('renders marks, aligned names and the fix under each ✗', () => {
+  it('renders marks, aligned names and the fix under each ✗ and !', () => {
     const table = renderTable([
-      { check: 'agent ready', status: 'ok', detail: 'UDP bound', fix: null },
-      { check: 'scrape target', status: 'fail', detail: 'none', fix: 'add one' },
-      { check: 'target up', status: 'skip', detail: 'not checked: no target', fix: null },
+      { check: 'agent ready', status: 'ok', detail: 'UDP bound', fix: null, figures: {} },
+      { check: 'scrape target', status: 'fail', detail: 'none', fix: 'add one', figures: {} },
+      { check: 'memory budget', status: 'warn', detail: '95 %', fix: 'more room', figures: {} },
+      { check: 'target up', status: 'skip', detail: 'not checked: no target', fix: null, figures: {} },
     ])
     expect(table).toBe(
       [
         '  ✓ agent ready    UDP bound',
         '  ✗ scrape target  none',
         '                   fix: add one',
+        '  ! memory budget  95 %',
+        '                   fix: more room',
         '  – target up      not checked: no target',
         '',
       ].join('\n'),

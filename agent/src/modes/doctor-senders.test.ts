@@ -15,11 +15,18 @@ describe('doctor: loss per sender', () => {
       ['fail', 'x:2:ffff lost 3 of 1000 datagrams (0.30 %) on the way to the agent'],
     ])
     expect(rows[0]?.fix).toMatch(/SO_SNDBUF.*batch more events per datagram/)
+    expect(rows[0]?.figures).toEqual({ sender: 'web:12:ab01', received: 900, lost: 100, lost_fraction: 0.1 })
   })
 
   it('a ✓ when every sender is at or under 0.1 %, or none numbers its datagrams', () => {
     expect(senderLossRows([sender('a', 999, 1), sender('b', 5, 0)])).toEqual([
-      { check: 'sender loss', status: 'ok', detail: '2 senders, none lost over 0.10 %', fix: null },
+      {
+        check: 'sender loss',
+        status: 'ok',
+        detail: '2 senders, none lost over 0.10 %',
+        fix: null,
+        figures: { senders: 2, loss_limit_fraction: 0.001 },
+      },
     ])
     expect(senderLossRows([])[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/no client numbers/) })
     expect(senderLossRows(undefined)[0]?.status).toBe('ok')

@@ -29,7 +29,7 @@ const percent = (fraction: number): string => `${(fraction * 100).toFixed(fracti
 export function senderLossRows(clients: unknown): CheckRow[] {
   const senders = Array.isArray(clients) ? clients.filter(isSender) : []
   if (senders.length === 0)
-    return [ok(SENDER_CHECK, 'no client numbers its datagrams (protocol v1.1): nothing to count')]
+    return [ok(SENDER_CHECK, 'no client numbers its datagrams (protocol v1.1): nothing to count', { senders: 0 })]
   const rows: CheckRow[] = []
   for (const sender of senders) {
     const sent = sender.received + sender.lost
@@ -40,6 +40,7 @@ export function senderLossRows(clients: unknown): CheckRow[] {
           SENDER_CHECK,
           `${sender.id} lost ${sender.lost} of ${sent} datagrams (${percent(fraction)}) on the way to the agent`,
           FIX,
+          { sender: sender.id, received: sender.received, lost: sender.lost, lost_fraction: fraction },
         ),
       )
   }
@@ -48,6 +49,7 @@ export function senderLossRows(clients: unknown): CheckRow[] {
     ok(
       SENDER_CHECK,
       `${senders.length} sender${senders.length === 1 ? '' : 's'}, none lost over ${percent(LOSS_LIMIT)}`,
+      { senders: senders.length, loss_limit_fraction: LOSS_LIMIT },
     ),
   ]
 }

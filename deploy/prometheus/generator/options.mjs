@@ -36,8 +36,9 @@ export const DEFAULTS = Object.freeze({
 
 export const USAGE = `Usage: npm run rules -- [flags]
 
-Writes deploy/prometheus/rules/taskmeter.rules.yml and deploy/k8s/prometheus-rule.yaml (the same
-rules as a PrometheusRule), or only the files named by --out / --k8s-out.
+Writes deploy/prometheus/rules/taskmeter.rules.yml and
+deploy/k8s/overlays/prometheus-operator/prometheus-rule.yaml (the same rules as a PrometheusRule),
+or only the files named by --out / --k8s-out.
 
   --slo <percent>               availability SLO: successful requests (default ${DEFAULTS.slo})
   --latency-threshold <seconds> a request slower than this is "slow"; must be one of the
@@ -161,7 +162,7 @@ export function readOptions(argv, repoRoot, callerDir) {
       v['k8s-out'] !== undefined
         ? outputPath(callerDir, v['k8s-out'])
         : writeDefaults
-          ? path.join(repoRoot, 'deploy/k8s/prometheus-rule.yaml')
+          ? path.join(repoRoot, 'deploy/k8s/overlays/prometheus-operator/prometheus-rule.yaml')
           : null,
   })
 }
