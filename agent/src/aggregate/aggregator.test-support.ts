@@ -1,7 +1,12 @@
-// Shared by the aggregate tests: an aggregator on a clock that ticks 1 ms a call, and lookups that
-// fail the test when the series is refused instead of handing back null.
+// Shared by the aggregate tests: an aggregator on a clock that ticks 1 ms a call, lookups that
+// fail the test when the series is refused instead of handing back null, and the window tests'
+// percentile oracle.
 import { Aggregator } from './aggregator.js'
+import { type BucketLayout, msToUs } from './bucket-layout.js'
+import { BucketList } from './bucket-list.js'
 import type { CustomSeries } from './custom-series.js'
+import { LatencyHistogram } from './latency-histogram.js'
+import { QUANTILES } from './quantiles.js'
 import type { TaskStats } from './task-stats.js'
 
 export type Tags = ReadonlyArray<readonly [string, string]>
@@ -26,4 +31,15 @@ export function seriesOf(
   const series = agg.series(kind, name, tags)
   if (series === null) throw new Error(`no series for ${kind} ${name}`)
   return series
+}
+
+/** Quantiles (µs) of a plain cumulative histogram fed the same durations: the windows' oracle. */
+export function histogramQuantiles(layout: BucketLayout, durationsMs: readonly number[]): number[] {
+  const histogram = new LatencyHistogram(layout)
+  for (const durationMs of durationsMs) histogram.record(msToUs(durationMs))
+  const list = new BucketList()
+  histogram.forEachBucket((flat, count) => list.push(flat, count))
+  const out = new Float64Array(QUANTILES.length)
+  list.quantilesUs(layout, QUANTILES, out)
+  return [...out]
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Aggregator } from './aggregator.js'
+import { histogramQuantiles } from './aggregator.test-support.js'
 import { BucketLayout, msToUs } from './bucket-layout.js'
-import { BucketList } from './bucket-list.js'
-import { LatencyHistogram } from './latency-histogram.js'
 import { SLOT_COUNT, SlidingWindow, type WindowTotals } from './sliding-window.js'
 import { QUANTILES, TaskFigures } from './task-figures.js'
 import type { TaskStats } from './task-stats.js'
@@ -25,17 +24,6 @@ function setup(startMs = 0): { clock: ManualClock; aggregator: Aggregator; figur
   const task = aggregator.task('predict', null)
   if (task === null) throw new Error('series cap reached in setup')
   return { clock, aggregator, figures: new TaskFigures(aggregator), task }
-}
-
-/** Quantiles (µs) of a plain cumulative histogram fed the same durations: the oracle. */
-function histogramQuantiles(layout: BucketLayout, durationsMs: readonly number[]): number[] {
-  const histogram = new LatencyHistogram(layout)
-  for (const durationMs of durationsMs) histogram.record(msToUs(durationMs))
-  const list = new BucketList()
-  histogram.forEachBucket((flat, count) => list.push(flat, count))
-  const out = new Float64Array(QUANTILES.length)
-  list.quantilesUs(layout, QUANTILES, out)
-  return [...out]
 }
 
 function readWindow(figures: TaskFigures, task: TaskStats): number[] {

@@ -1,6 +1,6 @@
 // The page's charts, drawn with the bundled uPlot (canvas: cheap to redraw every second, even on a
-// phone). Each chart's host element carries data-points = the points it draws, which the Chromium
-// test reads.
+// phone). Each chart's host element carries data-points = the points it draws and, for a time
+// chart, data-x-min / data-x-max = its x scale in seconds, which the Chromium test reads.
 import type UPlot from 'uplot'
 import type { DistributionBin } from './dashboard-types.js'
 import { formatMs } from './number-format.js'
@@ -41,9 +41,35 @@ function countPoints(columns: ReadonlyArray<ReadonlyArray<number | null>>): numb
   return points
 }
 
+/**
+ * The time axis: from the first sample to the last, and at least the agent's window. Left alone,
+ * uPlot (1.6.32, autoScaleX) gives a lone x value a span of 86400 / ms, which with x in seconds
+ * (ms = 1e-3) is 86.4 million seconds: a page with one poll drew ~2.7 years of empty axis. So the
+ * range is taken from the data here, not from the min/max uPlot passes in.
+ */
+function xRange(times: ArrayLike<number>, windowSeconds: number): UPlot.Range.MinMax {
+  const first = times[0]
+  const last = times[times.length - 1]
+  if (first === undefined || last === undefined) return [null, null]
+  return [Math.min(first, last - windowSeconds), last]
+}
+
+/**
+ * Lines are drawn without points, but a value between two gaps (the first poll after a quiet
+ * stretch, say) has no line to be part of: those alone get a dot, or they would not show at all.
+ */
+function lonePoints(u: UPlot, seriesIdx: number): number[] {
+  const ys = u.data[seriesIdx] ?? []
+  const lone: number[] = []
+  for (let i = 0; i < ys.length; i++) if (ys[i] != null && ys[i - 1] == null && ys[i + 1] == null) lone.push(i)
+  return lone
+}
+
 export class TimeChart {
   private readonly plot: UPlot
   private readonly host: HTMLElement
+  /** The agent's window (from /dashboard): the shortest span the x axis shows. */
+  windowSeconds = 60
 
   constructor(host: HTMLElement, spec: TimeChartSpec) {
     this.host = host
@@ -51,7 +77,19 @@ export class TimeChart {
       width: widthOf(host),
       height: chartHeight(),
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => yRange(max, spec.yMax) } },
+      scales: {
+        x: { time: true, range: (u) => xRange(u.data[0], this.windowSeconds) },
+        y: { range: (_u, _min, max) => yRange(max, spec.yMax) },
+      },
+      hooks: {
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return
+            host.dataset.xMin = String(u.scales.x?.min ?? '')
+            host.dataset.xMax = String(u.scales.x?.max ?? '')
+          },
+        ],
+      },
       axes: [
         { stroke: AXIS_COLOR, grid: GRID, ticks: GRID },
         {
@@ -70,7 +108,7 @@ export class TimeChart {
             stroke: line.color,
             width: 1.5,
             spanGaps: false,
-            points: { show: false },
+            points: { show: true, size: 5, filter: lonePoints },
             value: (_u, v) => (v === null ? '–' : spec.format(v)),
             ...(line.dash === undefined ? {} : { dash: line.dash }),
           }),

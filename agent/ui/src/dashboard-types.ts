@@ -1,6 +1,7 @@
 // The parts of the agent's JSON the page reads: GET /dashboard (agent/src/expose/ui/
-// dashboard-snapshot.ts) and GET /dashboard/distribution
-// (agent/src/expose/http/latency-distribution.ts). Kept by hand: the Chromium test catches drift.
+// dashboard-snapshot.ts), GET /dashboard/distribution (agent/src/expose/http/latency-distribution.ts)
+// and GET /dashboard/history (agent/src/expose/ui/dashboard-history.ts, which builds this very type).
+// Kept by hand: the Chromium test catches drift.
 
 export interface LatencyMs {
   p50: number
@@ -53,4 +54,25 @@ export interface Distribution {
   scope: 'window' | 'cumulative'
   total: number
   bins: DistributionBin[]
+}
+
+/** One slot of a task's sliding window, with its own figures (not the whole window's). */
+export interface HistorySlot {
+  /** How long before the answer the slot ended; 0 for the slot being written. */
+  end_seconds_ago: number
+  /** The part of the slot the agent ran for, up to now (≤ slot_seconds). */
+  covered_seconds: number
+  requests: number
+  errors: number
+  rps: number
+  error_rate: number
+  latency_ms: LatencyMs
+}
+
+export interface TaskWindowHistory {
+  task: string
+  window_seconds: number
+  slot_seconds: number
+  /** Oldest first; at most window_seconds / slot_seconds. */
+  slots: HistorySlot[]
 }

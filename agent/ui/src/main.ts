@@ -1,12 +1,15 @@
 // The live dashboard page: polls the agent's /dashboard every second (relative URLs, so the page
 // also works behind a path-prefix proxy), keeps a short history per task, and redraws the selected
 // task's charts, its headline figures, the distribution of its window and the overview table.
+// The first time a task is shown, its charts are seeded with the agent's window slot by slot
+// (/dashboard/history), so they open on the last window instead of one point.
 import { DistributionChart, TimeChart } from './charts.js'
-import type { DashboardSnapshot, Distribution } from './dashboard-types.js'
+import type { DashboardSnapshot, Distribution, TaskWindowHistory } from './dashboard-types.js'
 import { formatMs, formatPercent, formatRate } from './number-format.js'
 import { TaskHistory } from './task-history.js'
 import { TaskPicker } from './task-picker.js'
 import { TaskTable } from './task-table.js'
+import { samplesOfHistory } from './window-history.js'
 
 const POLL_MS = 1000
 const REQUEST_TIMEOUT_MS = 3000
@@ -34,6 +37,7 @@ async function fetchJson<T>(url: string): Promise<T> {
 }
 
 const history = new TaskHistory()
+const seeding = new Set<string>()
 let latest: DashboardSnapshot | null = null
 let distributionFor: string | null = null
 
@@ -52,7 +56,10 @@ const throughput = new TimeChart(element('chart-throughput'), {
 })
 const active = new TimeChart(element('chart-active'), {
   format: (v) => String(Math.round(v * 100) / 100),
-  lines: [{ label: 'active', color: '#76b7b2' }],
+  lines: [
+    { label: 'active', color: '#76b7b2' },
+    { label: 'mean in flight', color: '#b07aa1', dash: [6, 4] },
+  ],
 })
 const errors = new TimeChart(element('chart-errors'), {
   format: formatPercent,
@@ -60,7 +67,12 @@ const errors = new TimeChart(element('chart-errors'), {
   yMax: 1,
 })
 const distribution = new DistributionChart(element('chart-distribution'))
-const charts = [latency, throughput, active, errors, distribution]
+const timeCharts = [latency, throughput, active, errors]
+const charts = [...timeCharts, distribution]
+const chartsHost = element('charts')
+// Counted for the Chromium test, which looks at the first paint: before the second poll.
+let polls = 0
+let renders = 0
 
 const picker = new TaskPicker(element<HTMLSelectElement>('task-picker'), () => redraw())
 const table = new TaskTable(element<HTMLTableSectionElement>('task-rows'), element('task-table-note'), (id) =>
@@ -73,7 +85,7 @@ new ResizeObserver((entries) => {
   if (Math.abs(width - lastWidth) < 1) return
   lastWidth = width
   for (const chart of charts) chart.resize()
-}).observe(element('charts'))
+}).observe(chartsHost)
 
 function renderHeadline(id: string | null): void {
   const task = id === null ? undefined : latest?.tasks[id]
@@ -113,21 +125,50 @@ async function refreshDistribution(id: string | null): Promise<void> {
   }
 }
 
-function redraw(): void {
-  const id = picker.selected
+function drawCharts(id: string | null): void {
   latency.setData(history.columns(id ?? '', [1, 2, 3, 4]))
   throughput.setData(history.columns(id ?? '', [5]))
-  active.setData(history.columns(id ?? '', [6]))
+  active.setData(history.columns(id ?? '', [6, 8]))
   errors.setData(history.columns(id ?? '', [7]))
+  chartsHost.dataset.renders = String(++renders)
+}
+
+/** Once per task: what the agent holds of its window goes in front of the polls. */
+async function seedHistory(id: string | null): Promise<void> {
+  if (id === null || history.isSeeded(id) || seeding.has(id)) return
+  seeding.add(id) // one request at a time per task, however many redraws ask meanwhile
+  let samples: number[][] = []
+  try {
+    const body = await fetchJson<TaskWindowHistory>(`dashboard/history?task=${encodeURIComponent(id)}`)
+    samples = samplesOfHistory(body, Date.now() / 1000)
+  } catch {
+    // An unknown task (404) or an agent without the route: the charts start from the polls.
+  } finally {
+    seeding.delete(id)
+  }
+  history.seed(id, samples)
+}
+
+function redraw(): void {
+  const id = picker.selected
+  drawCharts(id)
+  if (id !== null && !history.isSeeded(id))
+    void seedHistory(id).then(() => {
+      if (picker.selected === id) drawCharts(id)
+    })
   renderHeadline(id)
   if (latest !== null) table.render(latest.tasks, id)
   void refreshDistribution(id)
 }
 
-function onSnapshot(snapshot: DashboardSnapshot): void {
+async function onSnapshot(snapshot: DashboardSnapshot): Promise<void> {
   latest = snapshot
+  chartsHost.dataset.polls = String(++polls)
+  for (const chart of timeCharts) chart.windowSeconds = snapshot.window_seconds
   history.record(Date.now() / 1000, snapshot, picker.selected)
   const ids = Object.keys(snapshot.tasks).sort()
+  // Before the picker draws: the task shown first opens on its window, not on one point.
+  await seedHistory(picker.selected ?? ids[0] ?? null)
   picker.sync(ids)
   setText('task-count', String(ids.length))
   setText('total-active', String(snapshot.active_tasks))
@@ -139,7 +180,7 @@ function onSnapshot(snapshot: DashboardSnapshot): void {
 async function poll(): Promise<void> {
   const status = element('status')
   try {
-    onSnapshot(await fetchJson<DashboardSnapshot>('dashboard'))
+    await onSnapshot(await fetchJson<DashboardSnapshot>('dashboard'))
     status.textContent = `live · ${new Date().toLocaleTimeString()}`
     status.className = 'status live'
   } catch (err) {

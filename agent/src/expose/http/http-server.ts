@@ -85,7 +85,7 @@ export function createHttpServer(options: HttpServerOptions): HttpListener {
     return bytesAnswer(200, grafanaDashboard, 'application/json; charset=utf-8')
   })
 
-  // The live page: GET / and /ui, its assets, and /dashboard/distribution.
+  // The live page: GET / and /ui, its assets, /dashboard/distribution and /dashboard/history.
   registerUiRoutes(routes, options.aggregator, refresh, options.logger)
 
   const reload = options.reload

@@ -1,7 +1,9 @@
-// The live dashboard page: GET / and /ui serve the page, /ui/assets/* its files, and
-// /dashboard/distribution one task's latency histogram. The page polls /dashboard itself.
+// The live dashboard page: GET / and /ui serve the page, /ui/assets/* its files,
+// /dashboard/distribution one task's latency histogram and /dashboard/history its window slot by
+// slot (read once when a task is first shown). The page polls /dashboard itself.
 import type { Aggregator } from '../../aggregate/aggregator.js'
 import type { Logger } from '../../logger.js'
+import { buildTaskHistory } from '../ui/dashboard-history.js'
 import type { UiAsset, UiAssets } from '../ui/ui-assets.js'
 import { type HttpAnswer, bytesAnswer, emptyAnswer, jsonAnswer, textAnswer } from './http-answer.js'
 import { type DistributionScope, latencyDistribution } from './latency-distribution.js'
@@ -64,5 +66,14 @@ export function registerUiRoutes(
     const distribution = latencyDistribution(aggregator, task, scope)
     if (distribution === null) return jsonAnswer(404, { error: 'unknown task' })
     return jsonAnswer(200, distribution)
+  })
+
+  routes.get('/dashboard/history', async (request) => {
+    const task = request.query.get('task')
+    if (task === null || task === '') return jsonAnswer(400, { error: 'task is required' })
+    if (refresh !== null) await refresh()
+    const history = buildTaskHistory(aggregator, task)
+    if (history === null) return jsonAnswer(404, { error: 'unknown task' })
+    return jsonAnswer(200, history)
   })
 }

@@ -60,7 +60,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000
 
 // A percentile is the highest value of its HDR bucket, which can exceed the largest value actually
 // recorded (p99.9 57.599 ms above a max of 57.36 ms): no percentile is reported above the max.
-function summary(q: Float64Array, maxUs: number, sumMs: number, count: number): LatencySummaryMs {
+export function summary(q: Float64Array, maxUs: number, sumMs: number, count: number): LatencySummaryMs {
   return {
     p50: Math.min(q[0] ?? 0, maxUs) / 1000,
     p95: Math.min(q[1] ?? 0, maxUs) / 1000,
