@@ -45,7 +45,6 @@ function checkSummary(config: Config): string {
 }
 
 async function main(): Promise<void> {
-  holdStraySignals()
   const config = readConfig()
   if (config === null) return // --help was printed
   if (config.checkConfig) {
@@ -59,6 +58,7 @@ async function main(): Promise<void> {
   // --workers N: this process forks N shard workers (cluster) and serves HTTP; each
   // worker runs this same file with the same flags and lands here.
   if (isClusterWorker()) return (await import('./workers/shard-worker.js')).runShardWorker(config)
+  holdStraySignals()
   let agent: RunningAgent | ClusterAgent
   try {
     agent = config.workers > 1 ? await startClusterAgent(config) : await startAgent(config)

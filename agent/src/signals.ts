@@ -14,32 +14,37 @@ export const RELOAD_SIGNAL = 'SIGHUP'
 /** Logged and ignored: there is no debugger to open. */
 export const IGNORED_SIGNALS = ['SIGUSR1', 'SIGUSR2'] as const
 
-const strayDuringStart: NodeJS.Signals[] = []
-const rememberStray = (signal: NodeJS.Signals): void => {
-  strayDuringStart.push(signal)
+// Every signal the agent handles, once it can: before then Node's defaults would apply (SIGHUP
+// and SIGUSR2 exit, SIGUSR1 opens the inspector). The stop signals are not held: a SIGTERM or a
+// Ctrl-C during a slow start (a large --state-file) must still end the process at once.
+const HELD = [RELOAD_SIGNAL, ...IGNORED_SIGNALS] as const
+const HANDLED = [...STOP_SIGNALS, ...HELD] as const
+const heldDuringStart: NodeJS.Signals[] = []
+const hold = (signal: NodeJS.Signals): void => {
+  heldDuringStart.push(signal)
 }
 
 /**
- * From the first line of main(): a SIGUSR1/SIGUSR2 that arrives while the agent starts (before
- * there is a logger) must neither kill it nor open the inspector; it is logged once handled.
+ * Before the agent starts: a SIGHUP, SIGUSR1 or SIGUSR2 that arrives while it starts (before its
+ * handlers and its logger exist) is held, then handled as if it came just after the start.
  */
 export function holdStraySignals(): void {
-  for (const signal of IGNORED_SIGNALS) process.on(signal, rememberStray)
+  for (const signal of HELD) process.on(signal, hold)
 }
 
 export function handleSignals(logger: Logger, stop: (signal: NodeJS.Signals) => void, reload: () => void): void {
-  for (const signal of STOP_SIGNALS) process.on(signal, stop)
-  process.on(RELOAD_SIGNAL, reload)
   const ignored = (signal: NodeJS.Signals): void =>
     logger.info({ signal }, 'signal ignored: send SIGTERM to stop the agent, SIGHUP to reload')
-  for (const signal of IGNORED_SIGNALS) {
-    process.on(signal, ignored)
-    process.off(signal, rememberStray)
+  const handlerOf = (signal: NodeJS.Signals): ((signal: NodeJS.Signals) => void) =>
+    signal === RELOAD_SIGNAL ? () => reload() : (STOP_SIGNALS as readonly string[]).includes(signal) ? stop : ignored
+  for (const signal of HANDLED) {
+    process.on(signal, handlerOf(signal))
+    process.off(signal, hold)
   }
-  for (const signal of strayDuringStart.splice(0)) ignored(signal)
+  for (const signal of heldDuringStart.splice(0)) handlerOf(signal)(signal)
 }
 
 /** A shard worker is stopped (and reloaded) by its primary's messages, never by a signal sent to the whole group. */
 export function ignoreAllSignals(): void {
-  for (const signal of [...STOP_SIGNALS, RELOAD_SIGNAL, ...IGNORED_SIGNALS]) process.on(signal, () => {})
+  for (const signal of HANDLED) process.on(signal, () => {})
 }
