@@ -14,22 +14,25 @@ export const RELOAD_SIGNAL = 'SIGHUP'
 /** Logged and ignored: there is no debugger to open. */
 export const IGNORED_SIGNALS = ['SIGUSR1', 'SIGUSR2'] as const
 
-// Every signal the agent handles, once it can: before then Node's defaults would apply (SIGHUP
-// and SIGUSR2 exit, SIGUSR1 opens the inspector). The stop signals are not held: a SIGTERM or a
-// Ctrl-C during a slow start (a large --state-file) must still end the process at once.
-const HELD = [RELOAD_SIGNAL, ...IGNORED_SIGNALS] as const
-const HANDLED = [...STOP_SIGNALS, ...HELD] as const
+// Every signal the agent handles is held from before the start until its handlers exist: the
+// kernel applies Node's defaults at once otherwise (SIGTERM, SIGQUIT, SIGHUP and SIGUSR2 kill,
+// SIGUSR1 opens the inspector), even in the instant between the "listening" line a supervisor
+// waits for and the handlers. A held signal is handled as if it came just after the start. A
+// second stop signal during a start that is slow (a large --state-file) ends the process at once.
+const HANDLED = [...STOP_SIGNALS, RELOAD_SIGNAL, ...IGNORED_SIGNALS] as const
 const heldDuringStart: NodeJS.Signals[] = []
 const hold = (signal: NodeJS.Signals): void => {
+  const isStop = (STOP_SIGNALS as readonly string[]).includes(signal)
+  if (isStop && heldDuringStart.some((held) => (STOP_SIGNALS as readonly string[]).includes(held))) {
+    process.stderr.write(`taskmeter-agent: ${signal} again during start: exiting without a drain\n`)
+    process.exit(1)
+  }
   heldDuringStart.push(signal)
 }
 
-/**
- * Before the agent starts: a SIGHUP, SIGUSR1 or SIGUSR2 that arrives while it starts (before its
- * handlers and its logger exist) is held, then handled as if it came just after the start.
- */
+/** Before the agent starts: holds the signals it handles until handleSignals() takes them over. */
 export function holdStraySignals(): void {
-  for (const signal of HELD) process.on(signal, hold)
+  for (const signal of HANDLED) process.on(signal, hold)
 }
 
 export function handleSignals(logger: Logger, stop: (signal: NodeJS.Signals) => void, reload: () => void): void {
