@@ -17,6 +17,8 @@ from .spec import (
     MAX_TAG_KEY_BYTES,
     MAX_TAG_VALUE_BYTES,
     MAX_TAGS,
+    SPAN_ID_BYTES,
+    TRACE_ID_BYTES,
 )
 
 # A map16 header is at most 3 bytes: reports reserve that much whatever their entry count.
@@ -101,6 +103,28 @@ def event_tail(sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
 def encode_event(kind: int, name_bytes: bytes, value: Union[int, float], sample_rate: float, tag_bytes: Optional[bytes]) -> bytes:
     """[kind, name, value, sampleRate?, tags?] for a value and rate the caller validated."""
     return event_head(kind, name_bytes, sample_rate, tag_bytes) + encode_number(value) + event_tail(sample_rate, tag_bytes)
+
+
+def _hex_id(text: object, size: int) -> Optional[bytes]:
+    """An id as OpenTelemetry writes it (2 * size lowercase hex digits, not all zero), or None."""
+    if type(text) is not str or len(text) != 2 * size or text != text.lower():  # type: ignore[arg-type]
+        return None
+    try:
+        raw = bytes.fromhex(text)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    # fromhex skips spaces between digits: a space leaves raw shorter than size.
+    return raw if len(raw) == size and any(raw) else None
+
+
+def encode_exemplar(trace_id: object, span_id: object) -> Union[bytes, str]:
+    """[11, bin8 traceId, bin8 spanId] (SPEC.md §3.4) from the hex ids, or 'bad_exemplar'. The
+    bytes go right before the event they belong to, in the same datagram."""
+    trace = _hex_id(trace_id, TRACE_ID_BYTES)
+    span = _hex_id(span_id, SPAN_ID_BYTES)
+    if trace is None or span is None:
+        return "bad_exemplar"
+    return b"\x93\x0b\xc4\x10" + trace + b"\xc4\x08" + span
 
 
 def encode_member(member: object) -> Union[bytes, str]:

@@ -35,6 +35,10 @@ KIND_TASK_END_SUCCESS = 7
 KIND_TASK_END_ERROR = 8
 KIND_INFLIGHT_REPORT = 9
 KIND_SET = 10
+# Not an event of its own: the trace behind the next timing, task end or histogram (SPEC.md §3.4).
+KIND_EXEMPLAR = 11
+TRACE_ID_BYTES = 16
+SPAN_ID_BYTES = 8
 
 KIND_NAMES = (
     None,
@@ -65,5 +69,6 @@ EVENT_REASONS = (
     "tag_too_long",
     "bad_inflight",
     "bad_header",
+    "bad_exemplar",
 )
 CLIENT_REASONS = ("send_failed", "closed", "bad_argument")

@@ -14,6 +14,10 @@ KINDS = (None, "timing", "count", "gauge", "gauge_delta", "histogram", "task_sta
 SET_KIND = 10
 MAX_SET_MEMBER_BYTES = 200
 DURATION_KINDS = (1, 7, 8)
+EXEMPLAR_KIND = 11
+# The kinds an exemplar attaches to (SPEC.md §3.4): the ones whose value is a duration or an observation.
+EXEMPLAR_CARRIERS = ("timing", "histogram", "task_end_success", "task_end_error")
+BAD_EXEMPLAR = {"kind": "invalid", "reason": "bad_exemplar"}
 
 
 class Truncated(Exception):
@@ -184,6 +188,23 @@ def interpret_event(event: Any, index: int = 1) -> Dict[str, Any]:
     return {"kind": KINDS[kind], "name": _text(name), "value": shown, "sampleRate": 1 if rate is None else rate, "tags": tag_dict or None}
 
 
+def is_exemplar(event: Any) -> bool:
+    """An array whose first element is type 11, of any size: every malformed one is bad_exemplar."""
+    return type(event) is list and len(event) > 0 and is_number(event[0]) and event[0] == EXEMPLAR_KIND
+
+
+def exemplar_ids(event: List[Any]) -> Optional[Dict[str, str]]:
+    """[11, traceId, spanId] as hex ids: two bins of 16 and 8 bytes, neither all zero; else None."""
+    if len(event) != 3:
+        return None
+    trace, span = event[1], event[2]
+    if type(trace) is not bytes or type(span) is not bytes or len(trace) != 16 or len(span) != 8:
+        return None
+    if not any(trace) or not any(span):
+        return None
+    return {"traceId": trace.hex(), "spanId": span.hex()}
+
+
 def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     """(items, reason): reason None when the whole datagram is well-formed (SPEC §5)."""
     data = bytes(data)
@@ -196,16 +217,38 @@ def decode_datagram(data: bytes) -> Tuple[List[Dict[str, Any]], Optional[str]]:
         return [], "unsupported_version"
     if len(data) == 4:
         return [], "empty_batch"
-    items = []
+    items: List[Dict[str, Any]] = []
     pos = 4
+    index = 0
+    # An exemplar waits for the next event of the datagram; whatever it cannot attach to (another
+    # kind, a rejected event, the end) makes it bad_exemplar, listed before that event's outcome.
+    pending: Optional[Dict[str, str]] = None
     while pos < len(data):
         try:
             event, pos = read_value(data, pos)
-        except Truncated:
-            return items, "truncated"
-        except BadEncoding:
-            return items, "bad_encoding"
-        items.append(interpret_event(event, len(items)))
+        except (Truncated, BadEncoding) as error:
+            if pending is not None:
+                items.append(dict(BAD_EXEMPLAR))
+            return items, "truncated" if isinstance(error, Truncated) else "bad_encoding"
+        if is_exemplar(event):
+            ids = exemplar_ids(event)
+            if pending is not None:
+                items.append(dict(BAD_EXEMPLAR))
+            if ids is None:
+                items.append(dict(BAD_EXEMPLAR))
+            pending = ids
+        else:
+            item = interpret_event(event, index)
+            if pending is not None:
+                if item["kind"] in EXEMPLAR_CARRIERS:
+                    item["exemplar"] = pending
+                else:
+                    items.append(dict(BAD_EXEMPLAR))
+                pending = None
+            items.append(item)
+        index += 1
+    if pending is not None:
+        items.append(dict(BAD_EXEMPLAR))
     return items, None
 
 

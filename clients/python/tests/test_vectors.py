@@ -1,6 +1,6 @@
 """The golden vectors of protocol/vectors/*.json, the same files the TS tests read: every vector
 with an `encode` list encodes byte for byte (through the batch the client uses, and through the
-public Client API over real UDP where its calls can express the ops), and every vector (178)
+public Client API over real UDP where its calls can express the ops), and every vector (208)
 decodes to its items and reason with the tests' own SPEC-based decoder."""
 import math
 import unittest
@@ -8,7 +8,16 @@ import unittest
 import support
 from taskmeter import Client
 from taskmeter.batch_buffer import BatchBuffer
-from taskmeter.encode import encode_client_id, encode_event, encode_member, encode_name, encode_sender_id, encode_set, encode_tags
+from taskmeter.encode import (
+    encode_client_id,
+    encode_event,
+    encode_exemplar,
+    encode_member,
+    encode_name,
+    encode_sender_id,
+    encode_set,
+    encode_tags,
+)
 from taskmeter.spec import MAX_DATAGRAM_BYTES
 from taskmeter.wire_decode import decode_datagram
 
@@ -40,11 +49,18 @@ def write_ops(ops):
     head = ops[0] if ops and ops[0]["op"] == "header" else None
     sender_id = None if head is None else encode_sender_id(head["clientId"])
     batch = BatchBuffer(MAX_DATAGRAM_BYTES, transport, sender_id, 0 if head is None else head["sequence"])
+    # An exemplar op stages its bytes: they go with the next event, in one append, as the client writes them.
+    staged = b""
     for op in ops:
         if op["op"] == "header":
             assert op is head, "a header op only first"
+        elif op["op"] == "exemplar":
+            staged = encode_exemplar(op["traceId"], op["spanId"])
+            assert type(staged) is bytes, "vector ids are valid"
         elif op["op"] == "append":
-            batch.append(encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], op_tags(op)))
+            event = encode_event(op["kind"], encode_name(op["name"]), op["value"], op["sampleRate"], op_tags(op))
+            batch.append(staged + event)
+            staged = b""
         elif op["op"] == "set":
             batch.append(encode_set(encode_name(op["name"]), encode_member(op["member"]), op["sampleRate"], op_tags(op)))
         else:
@@ -97,7 +113,8 @@ def normalized(value):
 class GoldenVectorTest(unittest.TestCase):
     def test_every_canonical_vector_encodes_byte_for_byte(self):
         vectors = encoded_vectors()
-        self.assertEqual(len(vectors), 32, "valid.json holds 32 canonical vectors with encode lists, 4 of them sets")
+        self.assertEqual(len(vectors), 36, "valid.json holds 36 canonical vectors with encode lists, 4 of them sets")
+        self.assertEqual(sum(any(op["op"] == "exemplar" for op in vector["encode"]) for vector in vectors), 4, "4 with exemplars")
         self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4)
         passed = 0
         for vector in vectors:
@@ -135,7 +152,8 @@ class GoldenVectorTest(unittest.TestCase):
 
     def test_every_vector_decodes_to_its_items_and_reason(self):
         vectors = all_vectors()
-        self.assertEqual(len(vectors), 178)
+        self.assertEqual(len(vectors), 208)
+        self.assertGreaterEqual(sum(item.get("reason") == "bad_exemplar" for vector in vectors for item in vector["items"]), 20)
         self.assertEqual(len({vector["name"] for vector in vectors}), len(vectors), "names are unique across files")
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
