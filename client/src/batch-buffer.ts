@@ -2,6 +2,7 @@
 // datagram goes to the transport when the next event would not fit, or when the client flushes.
 // One transport send per datagram, never per event: the events of a datagram share one syscall.
 import { BatchEncoder, type EncodedBytes, MAX_DATAGRAM_BYTES } from '@taskmeter/protocol'
+import type { ExemplarIds } from './trace-ids.js'
 import type { Transport } from './transport.js'
 
 export class BatchBuffer {
@@ -53,6 +54,37 @@ export class BatchBuffer {
       this.send()
       if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
         const big = this.openOversize()
+        big.append(kind, name, value, sampleRate, tags)
+        this.sendOversize(big.eventCount, 0)
+        return
+      }
+    }
+    if (this.sendEachEvent) this.send()
+  }
+
+  /**
+   * append() with an exemplar right before the event, in the same datagram (SPEC.md §3.4). The
+   * ids are staged again on whichever encoder takes the event: send() may replace the encoder,
+   * and an oversize event goes through another one. Ids the encoder refuses (all zero) leave the
+   * event without an exemplar.
+   */
+  appendTraced(
+    kind: number,
+    name: EncodedBytes,
+    value: number,
+    sampleRate: number,
+    tags: EncodedBytes | null,
+    ids: ExemplarIds,
+  ): void {
+    this.encoder.appendExemplar(ids.traceId, ids.spanId)
+    if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
+      this.encoder.clearExemplar()
+      this.send()
+      this.encoder.appendExemplar(ids.traceId, ids.spanId)
+      if (!this.encoder.append(kind, name, value, sampleRate, tags)) {
+        this.encoder.clearExemplar()
+        const big = this.openOversize()
+        big.appendExemplar(ids.traceId, ids.spanId)
         big.append(kind, name, value, sampleRate, tags)
         this.sendOversize(big.eventCount, 0)
         return

@@ -3,12 +3,14 @@
 import { randomBytes } from 'node:crypto'
 import { type EncodedBytes, encodeClientId, encodeSenderId } from '@taskmeter/protocol'
 import { BatchBuffer } from './batch-buffer.js'
+import { type ActiveSpan, activeSpanSource } from './active-span.js'
 import { ClientTelemetry, type ClientStats } from './client-stats.js'
 import { TaskmeterError } from './errors.js'
 import { type ExitFlushable, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
 import { InflightTracker } from './inflight.js'
 import { MockTransport } from './mock-transport.js'
 import type { ResolvedOptions } from './options.js'
+import type { ExemplarIds } from './trace-ids.js'
 import type { Transport, TransportListener } from './transport.js'
 import { UdpTransport } from './udp-transport.js'
 
@@ -23,6 +25,8 @@ export class ClientCore implements TransportListener, ExitFlushable {
   readonly clientId: string
   readonly taskNames: Set<string>
   readonly mock: MockTransport | null
+  /** The app's active OpenTelemetry span; null without the API or with exemplars off. */
+  readonly activeSpan: ActiveSpan | null
   closed: boolean
   // The in-flight reports' own id, random per instance (SPEC.md §3.1): a clientId the app fixes is
   // reused by the next instance, whose report sequence restarts at 0, and the agent ignores a
@@ -41,6 +45,7 @@ export class ClientCore implements TransportListener, ExitFlushable {
     this.clientId = options.clientId
     this.taskNames = new Set()
     this.mock = options.mock ? new MockTransport(this) : null
+    this.activeSpan = options.exemplars ? activeSpanSource() : null
     this.closed = false
     this.reportIdBytes = encodeClientId(randomBytes(8).toString('hex')) as EncodedBytes
     this.transport = this.mock ?? new UdpTransport(options.host, options.port, this, options.now)
@@ -55,6 +60,19 @@ export class ClientCore implements TransportListener, ExitFlushable {
   /** The hot path's last step: the event is valid and its bytes are ready. */
   emit(kind: number, name: EncodedBytes, value: number, sampleRate: number, tags: EncodedBytes | null): void {
     this.batch.append(kind, name, value, sampleRate, tags)
+    if (this.timer === null) this.armTimer()
+  }
+
+  /** emit() with the trace behind the event (an exemplar, SPEC.md §3.4) in front of it. */
+  emitTraced(
+    kind: number,
+    name: EncodedBytes,
+    value: number,
+    sampleRate: number,
+    tags: EncodedBytes | null,
+    ids: ExemplarIds,
+  ): void {
+    this.batch.appendTraced(kind, name, value, sampleRate, tags, ids)
     if (this.timer === null) this.armTimer()
   }
 

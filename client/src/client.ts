@@ -14,6 +14,7 @@ import type { StatCallback } from './stat-args.js'
 import { ScopeTags } from './tag-cache.js'
 import type { TagInput } from './tags.js'
 import type { TimerResult } from './task-timer.js'
+import { type ExemplarIds, type TraceIds, parseTraceIds } from './trace-ids.js'
 
 const KIND_TIMING = EVENT_KIND.timing
 const KIND_COUNT = EVENT_KIND.count
@@ -187,7 +188,31 @@ export class TaskmeterClient extends ScopeRecorder implements Recorder {
     } catch {
       reason ??= 'bad_tags'
     }
-    return new TaskmeterClient(this.core, new NameCache(prefix), scopeTags, reason)
+    return new TaskmeterClient(this.core, new NameCache(prefix), scopeTags, reason, this.exemplar)
+  }
+
+  /**
+   * This client bound to a trace: every timing, task end (trackAsync, startTimer, timer) and
+   * histogram sent through the view carries `traceId` and `spanId` as an exemplar (SPEC.md §3.4),
+   * in place of the active OpenTelemetry span's. The ids as OpenTelemetry writes them: 32 and 16
+   * lowercase hex digits, not all zero. Others are counted as bad_exemplar, and the view sends as
+   * this client does. A separate call, so hot-shots' positional arguments keep their meaning.
+   */
+  withTrace(ids: TraceIds): TaskmeterClient {
+    let exemplar: ExemplarIds | null = null
+    try {
+      exemplar = parseTraceIds(ids)
+    } catch {
+      // A getter that throws is bad ids like any other.
+    }
+    if (exemplar === null)
+      this.core.telemetry.drop(
+        'bad_exemplar',
+        1,
+        'withTrace() takes { traceId: 32, spanId: 16 lowercase hex digits, not all zero }; sending without the exemplar',
+      )
+    const sent = this.core.options.exemplars ? exemplar : null
+    return new TaskmeterClient(this.core, this.names, this.scopeTags, this.scopeReason, sent)
   }
 
   /** Sends what is buffered (and an in-flight report); resolves once the socket took it. */

@@ -12,6 +12,7 @@ export type {
 } from './client.js'
 export type { StatCallback } from './stat-args.js'
 export type { TaskStatus, TimerResult } from './task-timer.js'
+export type { TraceIds } from './trace-ids.js'
 export type { ClientOptions, ErrorHandler } from './options.js'
 export type { ClientStats } from './client-stats.js'
 export type { MockEvent } from './mock-transport.js'

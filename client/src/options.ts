@@ -68,6 +68,12 @@ export interface ClientOptions {
   clientId?: string
   /** Number every datagram (protocol v1.1 header); false sends plain v1, for agents older than v1.1. Default true. */
   sequence?: boolean
+  /**
+   * Send exemplars (protocol type 11): the active OpenTelemetry span's ids and withTrace()'s go
+   * with the timings. false for an agent older than type 11, which counts each as bad_type; env
+   * TASKMETER_EXEMPLARS (0 / 1); default true.
+   */
+  exemplars?: boolean
   /** Testing hook: a monotonic clock in ms (default performance.now). */
   now?: () => number
   /** Testing hook: uniform [0, 1) source for sampling (default Math.random). */
@@ -90,6 +96,7 @@ export interface ResolvedOptions {
   readonly reportTimeoutMs: number
   readonly clientId: string
   readonly sequence: boolean
+  readonly exemplars: boolean
   readonly now: () => number
   readonly random: () => number
 }
@@ -197,6 +204,17 @@ function clientIdFrom(
   return given
 }
 
+function exemplarsFrom(options: ClientOptions, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (options.exemplars !== undefined) {
+    if (typeof options.exemplars !== 'boolean') throw invalid('exemplars', 'a boolean', options.exemplars)
+    return options.exemplars
+  }
+  const text = env.TASKMETER_EXEMPLARS
+  if (text === undefined || text === '') return true
+  if (text === '0' || text === '1') return text === '1'
+  throw invalid('TASKMETER_EXEMPLARS', '0 or 1', text)
+}
+
 function functionOr<T>(option: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback
   if (typeof value !== 'function') throw invalid(option, 'a function', value)
@@ -253,6 +271,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     reportTimeoutMs: integerIn('reportTimeoutMs', options.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS, 1, 600_000),
     clientId,
     sequence,
+    exemplars: exemplarsFrom(options, env),
     now: functionOr('now', options.now, () => performance.now()),
     random: functionOr('random', options.random, Math.random),
   })

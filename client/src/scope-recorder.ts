@@ -3,13 +3,21 @@
 // core. record() is the hot path; stat() is the slower one for hot-shots' positional arguments
 // (sample rate, tags, callback), a Date value and an array of names.
 import { callBack, parseStatArgs } from '@taskmeter/instrument'
-import { EVENT_KIND, type EncodedBytes, type EventReason, kindName, setMemberReason } from '@taskmeter/protocol'
+import {
+  EVENT_KIND,
+  type EncodedBytes,
+  type EventReason,
+  carriesExemplar,
+  kindName,
+  setMemberReason,
+} from '@taskmeter/protocol'
 import type { ClientCore } from './client-core.js'
 import { type DropReason, type TaskmeterDropError, describeName } from './errors.js'
 import type { CachedName, NameCache } from './name-cache.js'
 import type { StatCallback } from './stat-args.js'
 import type { ScopeTags } from './tag-cache.js'
 import { TaskTimer } from './task-timer.js'
+import type { ExemplarIds } from './trace-ids.js'
 
 const KIND_TIMING = EVENT_KIND.timing
 const KIND_COUNT = EVENT_KIND.count
@@ -22,13 +30,23 @@ export class ScopeRecorder {
   protected readonly scopeTags: ScopeTags
   // A child made from bad options drops every event for this reason: child() itself never throws.
   protected readonly scopeReason: EventReason | null
+  // withTrace()'s ids: every timing, task end and histogram of this view carries them. Null: the
+  // active OpenTelemetry span's, if any, go with timings and task ends.
+  protected readonly exemplar: ExemplarIds | null
 
   /** Use createClient(); this constructor is internal. */
-  constructor(core: ClientCore, names: NameCache, scopeTags: ScopeTags, scopeReason: EventReason | null) {
+  constructor(
+    core: ClientCore,
+    names: NameCache,
+    scopeTags: ScopeTags,
+    scopeReason: EventReason | null,
+    exemplar: ExemplarIds | null = null,
+  ) {
     this.core = core
     this.names = names
     this.scopeTags = scopeTags
     this.scopeReason = scopeReason
+    this.exemplar = exemplar
   }
 
   // The hot path. One try/catch guards everything the app passed (getters, proxies) so that
@@ -58,11 +76,29 @@ export class ScopeRecorder {
       if (typeof tagBytes === 'string') return this.drop(tagBytes, kind, name)
       if (this.sampledOut(sampleRate)) return null
       if (!cached.isTask && (kind === KIND_TIMING || kind === KIND_TASK_ERROR)) this.markTask(cached)
-      core.emit(kind, cached.bytes, value, sampleRate, tagBytes)
+      // Two null checks when there is no trace to look for: the hot path stays as small as it was.
+      if (this.exemplar === null && core.activeSpan === null) core.emit(kind, cached.bytes, value, sampleRate, tagBytes)
+      else this.emitTraced(kind, cached.bytes, value, sampleRate, tagBytes)
       return null
     } catch (error) {
       return this.drop('bad_argument', kind, name, error)
     }
+  }
+
+  // withTrace()'s ids with every kind the agent attaches an exemplar to; the active span's with
+  // timings and failed timer() calls (task ends get it in TaskTimer.end).
+  private emitTraced(kind: number, name: EncodedBytes, value: number, rate: number, tags: EncodedBytes | null): void {
+    const core = this.core
+    const ids =
+      this.exemplar !== null
+        ? carriesExemplar(kind)
+          ? this.exemplar
+          : null
+        : core.activeSpan !== null && (kind === KIND_TIMING || kind === KIND_TASK_ERROR)
+          ? core.activeSpan.current()
+          : null
+    if (ids === null) core.emit(kind, name, value, rate, tags)
+    else core.emitTraced(kind, name, value, rate, tags, ids)
   }
 
   /**
@@ -142,7 +178,7 @@ export class ScopeRecorder {
 
   protected beginTask(name: string, tags: unknown): TaskTimer {
     const core = this.core
-    const timer = new TaskTimer(core, this.scopeTags, core.options.now())
+    const timer = new TaskTimer(core, this.scopeTags, core.options.now(), this.exemplar)
     try {
       if (core.closed || this.scopeReason !== null) {
         this.dropForScope(EVENT_KIND.task_end_success, name)

@@ -7,6 +7,7 @@ import type { InflightTask } from './inflight.js'
 import type { CachedName } from './name-cache.js'
 import { ScopeTags, type TagBytes } from './tag-cache.js'
 import type { TagInput } from './tags.js'
+import type { ExemplarIds } from './trace-ids.js'
 
 export type TaskStatus = 'success' | 'error'
 
@@ -20,6 +21,8 @@ export class TaskTimer {
   private readonly core: ClientCore
   private readonly scopeTags: ScopeTags
   private readonly startMs: number
+  // withTrace()'s ids; null: the span active at end(), if any.
+  private readonly exemplar: ExemplarIds | null
   /** Null when the start was dropped (and counted): the end then sends nothing. */
   name: CachedName | null
   task: InflightTask | null
@@ -27,10 +30,11 @@ export class TaskTimer {
   tagBytes: TagBytes
   private ended: boolean
 
-  constructor(core: ClientCore, scopeTags: ScopeTags, startMs: number) {
+  constructor(core: ClientCore, scopeTags: ScopeTags, startMs: number, exemplar: ExemplarIds | null) {
     this.core = core
     this.scopeTags = scopeTags
     this.startMs = startMs
+    this.exemplar = exemplar
     this.name = null
     this.task = null
     this.startTags = undefined
@@ -88,7 +92,9 @@ export class TaskTimer {
       tags = resolved
     }
     const kind = status === 'error' ? EVENT_KIND.task_end_error : EVENT_KIND.task_end_success
-    core.emit(kind, name.bytes, durationMs, 1, tags)
+    const ids = this.exemplar ?? (core.activeSpan === null ? null : core.activeSpan.current())
+    if (ids === null) core.emit(kind, name.bytes, durationMs, 1, tags)
+    else core.emitTraced(kind, name.bytes, durationMs, 1, tags, ids)
     return durationMs
   }
 

@@ -14,6 +14,7 @@ from .agent_report import fetch_report, one_line, report_url_for
 from .call_args import safe_repr
 from .client_core import ClientCore
 from .compat import CompatMethods, Number, RateOrTags
+from .encode import encode_exemplar
 from .errors import TaskmeterError
 from .msgpack_write import pack_float64, utf8
 from .name_cache import NameCache
@@ -52,6 +53,7 @@ class Client(CompatMethods):
         unix_socket: Optional[str] = None,
         client_id: Optional[str] = None,
         sequence: bool = True,
+        exemplars: Optional[bool] = None,
     ) -> None:
         extra = {
             "mock": mock,
@@ -60,6 +62,7 @@ class Client(CompatMethods):
             "unix_socket": unix_socket,
             "client_id": client_id,
             "sequence": sequence,
+            "exemplars": exemplars,
         }
         options = resolve_options(
             host, port, prefix, tags, global_tags, max_buffer_size, buffer_flush_interval, sample_rate, error_handler, clock_ms, random, env, extra
@@ -179,8 +182,24 @@ class Client(CompatMethods):
         except Exception:  # noqa: BLE001 - child() never raises; its events are dropped instead
             reason = reason or "bad_tags"
         child = Client.__new__(Client)
-        child._init_scope(self._core, full_prefix, scope_tags, reason)
+        child._init_scope(self._core, full_prefix, scope_tags, reason, self._exemplar)
         return child
+
+    def with_trace(self, trace_id: str, span_id: str) -> Client:
+        """This client bound to a trace: every timing, task end (track, start_timer) and histogram
+        sent through the view carries trace_id and span_id as an exemplar (SPEC.md §3.4), in place
+        of the active OpenTelemetry span's. The ids as OpenTelemetry's W3C propagator writes them:
+        32 and 16 lowercase hex digits, not all zero (format(ctx.trace_id, "032x")). Others are
+        counted as bad_exemplar and the view sends as this client does."""
+        exemplar: Any = encode_exemplar(trace_id, span_id)
+        if type(exemplar) is str:
+            self._drop("bad_exemplar", "with_trace() takes trace_id of 32 and span_id of 16 lowercase hex digits, not all zero; sending without the exemplar")
+            exemplar = None
+        if not self._core.options.exemplars:
+            exemplar = None
+        view = Client.__new__(Client)
+        view._init_scope(self._core, self._names.prefix, self._scope_tags, self._scope_reason, exemplar, self._names)
+        return view
 
     def flush(self) -> None:
         """Sends what is buffered, with an in-flight report when one is due. Non-blocking."""

@@ -12,6 +12,7 @@ import threading
 import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
+from .active_span import ActiveSpan, active_span_source
 from .batch_buffer import BatchBuffer
 from .client_stats import ClientTelemetry
 from .encode import encode_client_id, encode_sender_id
@@ -37,6 +38,8 @@ class ClientCore:
         self.closed = False
         self.task_names: Dict[str, bool] = {}  # a dict as an ordered set: full task names, in first-use order
         self.mock: Optional[MockTransport] = MockTransport(self.telemetry) if options.mock else None
+        # The app's active OpenTelemetry span; None without the API or with exemplars off.
+        self.spans: Optional[ActiveSpan] = active_span_source() if options.exemplars else None
         if self.mock is not None:
             self.transport: Any = self.mock
         elif options.unix_socket is not None:

@@ -76,6 +76,7 @@ class ResolvedOptions:
     unix_socket: Optional[str]
     client_id: Optional[str]
     sequence: bool
+    exemplars: bool
     __slots__ = (
         "host",
         "port",
@@ -93,6 +94,7 @@ class ResolvedOptions:
         "unix_socket",
         "client_id",
         "sequence",
+        "exemplars",
     )
 
 
@@ -174,6 +176,20 @@ def _report_url_from(report_url: object, host: str) -> str:
     return report_url.rstrip("/")
 
 
+def _exemplars_from(exemplars: object, env: Mapping[str, str]) -> bool:
+    """exemplars=, else TASKMETER_EXEMPLARS (0 / 1), else True."""
+    if exemplars is not None:
+        if type(exemplars) is not bool:
+            raise _invalid("exemplars", "a bool", exemplars)
+        return exemplars
+    text = env.get("TASKMETER_EXEMPLARS") or None
+    if text is None:
+        return True
+    if text not in ("0", "1"):
+        raise _invalid("TASKMETER_EXEMPLARS", "0 or 1", text)
+    return text == "1"
+
+
 def resolve_options(
     host: Any,
     port: Any,
@@ -190,7 +206,7 @@ def resolve_options(
     extra: Optional[Dict[str, Any]] = None,
 ) -> ResolvedOptions:
     """extra: the options added since the hot-shots set, as a dict (mock, report_url,
-    report_timeout_ms, unix_socket, client_id, sequence)."""
+    report_timeout_ms, unix_socket, client_id, sequence, exemplars)."""
     extra = extra or {}
     env = os.environ if env is None else env
     options = ResolvedOptions()
@@ -232,4 +248,5 @@ def resolve_options(
         raise _invalid("sequence", "a bool", sequence)
     # An event that does not fit beside the header goes alone in a bigger datagram (batch_buffer.py).
     options.sequence = sequence
+    options.exemplars = _exemplars_from(extra.get("exemplars"), env)
     return options

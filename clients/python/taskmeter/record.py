@@ -8,7 +8,7 @@ from .call_args import as_number, describe, is_sample_rate, safe_repr, split_ext
 from .encode import encode_member, event_head, event_tail
 from .msgpack_write import encode_number
 from .name_cache import CachedName, NameCache
-from .spec import KIND_NAMES, KIND_SET, KIND_TASK_END_SUCCESS, KIND_TIMING
+from .spec import KIND_HISTOGRAM, KIND_NAMES, KIND_SET, KIND_TASK_END_ERROR, KIND_TASK_END_SUCCESS, KIND_TIMING
 from .task_timer import TaskTimer
 
 if TYPE_CHECKING:
@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 _INT_MIN = -2147483648
 _INT_END = 4294967296
+
+
+# The kinds an exemplar attaches to (SPEC.md §3.4); the active span goes with timings only here
+# (task ends take it in TaskTimer.end).
+_EXEMPLAR_KINDS = frozenset((KIND_TIMING, KIND_HISTOGRAM, KIND_TASK_END_SUCCESS, KIND_TASK_END_ERROR))
+_SPAN_KINDS = frozenset((KIND_TIMING,))
+_NO_KINDS: frozenset = frozenset()
 
 
 def _no_name(_name: object) -> None:
@@ -31,19 +38,46 @@ class Recorder:
     _scope_tags: ScopeTags
     _scope_reason: Optional[str]
 
-    def _init_scope(self, core: ClientCore, prefix: str, scope_tags: ScopeTags, scope_reason: Optional[str]) -> None:
+    def _init_scope(
+        self,
+        core: ClientCore,
+        prefix: str,
+        scope_tags: ScopeTags,
+        scope_reason: Optional[str],
+        exemplar: Optional[bytes] = None,
+        names: Optional[NameCache] = None,
+    ) -> None:
         self._core = core
-        self._names = NameCache(prefix, scope_tags.tag_bytes)
+        self._names = NameCache(prefix, scope_tags.tag_bytes) if names is None else names
         self._names_get = self._names.get
         # timing()'s fast path: names already marked as tasks (for report()). A child made from
         # bad options finds none, so that all its calls take _record, which drops them.
         self._timing_get = self._names.get_timing if scope_reason is None else _no_name
         self._scope_tags = scope_tags
         # timing()'s fast path: the core's emit and the scope's plain tail, without attribute hops.
-        self._emit = core.emit
+        # with_trace()'s exemplar bytes go with every timing, task end and histogram of the scope;
+        # without them the active OpenTelemetry span's, if any, go with timings and task ends. A
+        # scope with neither keeps the plain emit: no cost on the fast path.
+        self._exemplar = exemplar
+        if exemplar is not None:
+            self._traced_kinds = _EXEMPLAR_KINDS
+        else:
+            self._traced_kinds = _NO_KINDS if core.spans is None else _SPAN_KINDS
+        self._emit = core.emit if not self._traced_kinds else self._emit_traced
         self._plain_tail = scope_tags.plain_tail
         # A child made from bad options drops every event for this reason: child() never raises.
         self._scope_reason = scope_reason
+
+    def _trace_bytes(self) -> bytes:
+        """The exemplar event to write right before this scope's next timing or task end, or b""."""
+        if self._exemplar is not None:
+            return self._exemplar
+        spans = self._core.spans
+        return b"" if spans is None else spans.current()
+
+    def _emit_traced(self, event: bytes) -> bool:
+        # One append: the exemplar and its event always share a datagram.
+        return self._core.emit(self._trace_bytes() + event)
 
     def _sampled(self, kind: int, name: object, value: object, third: object, fourth: object, rate: object, default_rate: float) -> None:
         """The rate and tags from wherever the call put them (call_args.py), then _record."""
@@ -118,6 +152,8 @@ class Recorder:
                 event = cached.heads[kind] + value_bytes + scope_tags.plain_tail
             else:
                 event = event_head(kind, cached.str_bytes, sample_rate, tag_bytes) + value_bytes + event_tail(sample_rate, tag_bytes)
+            if kind in self._traced_kinds:
+                event = self._trace_bytes() + event
             if not core.emit(event):
                 self._drop_event("closed", kind, name)
         except OverflowError:

@@ -74,7 +74,7 @@ class TaskTimer:
                 event = name.heads[kind] + encode_number(duration_ms) + scope._scope_tags.plain_tail
             else:
                 event = encode_event(kind, name.str_bytes, duration_ms, 1, tag_bytes)
-            if not core.emit(event):
+            if not core.emit(scope._trace_bytes() + event):
                 scope._drop("closed", "task %r ended after close()" % (name.full_name,))
             return duration_ms
         except Exception as error:  # noqa: BLE001 - never raises into the app

@@ -79,7 +79,7 @@ API_KINDS = {1: "timing", 2: "increment", 3: "gauge", 4: "gauge_delta", 5: "hist
 
 
 def api_expressible_op(op, index=1):
-    if op["op"] == "set":
+    if op["op"] in ("set", "exemplar"):
         return True
     if op["op"] == "header":
         # A new client's first datagram: the client_id option at sequence 0.
@@ -126,24 +126,31 @@ class GoldenVectorTest(unittest.TestCase):
 
     def test_client_api_writes_the_canonical_bytes(self):
         vectors = [vector for vector in encoded_vectors() if api_expressible(vector)]
-        self.assertGreaterEqual(len(vectors), 19)
+        self.assertGreaterEqual(len(vectors), 21)
         self.assertEqual(sum(any(op["op"] == "set" for op in vector["encode"]) for vector in vectors), 4, "every set vector")
+        self.assertEqual(sum(any(op["op"] == "exemplar" for op in vector["encode"]) for vector in vectors), 2, "exemplar_timing, exemplar_histogram")
         receiver = support.UdpReceiver()
         self.addCleanup(receiver.close)
         for vector in vectors:
             with self.subTest(vector=vector["name"]):
                 client = Client("127.0.0.1", receiver.port, max_buffer_size=MAX_DATAGRAM_BYTES, random=lambda: 0.0, **header_options(vector))
+                # An exemplar op: the next call goes through with_trace() with its ids.
+                scope = client
                 for op in vector["encode"]:
                     if op["op"] == "header":
+                        continue
+                    if op["op"] == "exemplar":
+                        scope = client.with_trace(trace_id=op["traceId"], span_id=op["spanId"])
                         continue
                     tags = dict(op["tags"]) if op["tags"] is not None else None
                     if op["op"] == "set":
                         # The rate where pystatsd puts it (third), the tags where datadog does.
-                        client.set(op["name"], op["member"], op["sampleRate"] if op["sampleRate"] != 1 else None, tags)
+                        scope.set(op["name"], op["member"], op["sampleRate"] if op["sampleRate"] != 1 else None, tags)
                     elif op["kind"] == 2:
-                        client.increment(op["name"], op["value"], op["sampleRate"], tags)
+                        scope.increment(op["name"], op["value"], op["sampleRate"], tags)
                     else:
-                        getattr(client, API_KINDS[op["kind"]])(op["name"], op["value"], tags)
+                        getattr(scope, API_KINDS[op["kind"]])(op["name"], op["value"], tags)
+                    scope = client
                 self.assertEqual(client.stats()["dropped"], {})
                 client.flush()
                 datagram = support.wait_for("the datagram of " + vector["name"], lambda: receiver.drain(1.0) and receiver.datagrams.pop(0))
