@@ -84,7 +84,7 @@ export interface SetInput {
 }
 export type Input = EventInput | SetInput | ReportInput
 
-// W3C ids: any bytes but all zero.
+// W3C ids: random bytes, never all zero.
 const id = (bytes: number) =>
   fc
     .uint8Array({ minLength: bytes, maxLength: bytes })
